@@ -1,0 +1,5 @@
+import sys
+
+from ycdesk.cli import main
+
+sys.exit(main())

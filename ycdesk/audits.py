@@ -1,0 +1,119 @@
+"""Hazardous-waste standardized-management audits: enterprises, audits and findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ycdesk.errors import UserError
+from ycdesk.i18n import _
+from ycdesk.uscc import validate
+
+LEVELS = ("市级", "区级")
+ROLES = ("产生", "经营", "产生和经营")
+RESULTS = ("达标", "基本达标", "不达标")
+STATUSES = ("待整改", "整改中", "已整改", "已销号")
+OPEN_STATUSES = ("待整改", "整改中")
+RECTIFIED_STATUSES = ("已整改", "已销号")
+
+
+def is_overdue(finding: dict, as_of: date) -> bool:
+    """Open past its deadline. Derived, never stored, so it is right on any day."""
+    deadline = finding.get("deadline")
+    return (
+        finding["status"] in OPEN_STATUSES
+        and bool(deadline)
+        and date.fromisoformat(deadline) < as_of
+    )
+
+
+class Audits:
+    def __init__(self, store) -> None:
+        self.store = store
+
+    # -- enterprises --------------------------------------------------------------------
+
+    def add_enterprise(self, record: dict, *, row_id: str | None = None) -> str:
+        name = (record.get("name") or "").strip()
+        if not name:
+            raise UserError(_("企业名称不能为空"))
+        row = dict(record, name=name)
+        if record.get("uscc"):
+            check = validate(record["uscc"])
+            if check.error:
+                raise UserError(check.error)
+            row["uscc"] = check.code
+            row["uscc_warning"] = check.warning
+        if row.get("role") not in (None, *ROLES):
+            raise UserError(_("企业类型应为{0}之一").format("、".join(ROLES)))
+        if row_id:
+            row["id"] = row_id
+        return self.store.insert("enterprises", row)
+
+    def enterprises(self) -> list[dict]:
+        return self.store.query(
+            "SELECT * FROM enterprises WHERE deleted_at IS NULL ORDER BY name"
+        )
+
+    # -- audits and findings --------------------------------------------------------------
+
+    def add_audit(self, record: dict, *, row_id: str | None = None) -> str:
+        if record.get("level") not in LEVELS:
+            raise UserError(_("考核级别应为市级或区级"))
+        if record.get("result") not in (None, *RESULTS):
+            raise UserError(_("考核结果应为{0}之一").format("、".join(RESULTS)))
+        self.store.get("enterprises", record["enterprise_id"])
+        row = dict(record)
+        if row_id:
+            row["id"] = row_id
+        return self.store.insert("audits", row)
+
+    def add_finding(self, record: dict, *, row_id: str | None = None) -> str:
+        if not (record.get("description") or "").strip():
+            raise UserError(_("问题描述不能为空"))
+        status = record.get("status", "待整改")
+        if status not in STATUSES:
+            raise UserError(_("整改状态“{0}”无法识别，应为{1}之一").format(status, "、".join(STATUSES)))
+        if status == "已销号" and not (
+            record.get("rectified_date") and record.get("verifier") and record.get("verified_date")
+        ):
+            raise UserError(_("销号需要整改完成日期、验收人和验收日期"))
+        for key in ("deadline", "rectified_date", "verified_date"):
+            if record.get(key):
+                try:
+                    date.fromisoformat(record[key])
+                except ValueError:
+                    raise UserError(_("日期“{0}”应写作 YYYY-MM-DD").format(record[key])) from None
+        self.store.get("audits", record["audit_id"])
+        row = dict(record, status=status)
+        if row_id:
+            row["id"] = row_id
+        return self.store.insert("findings", row)
+
+    def by_year_level(self) -> dict[int, dict[str, dict[str, int]]]:
+        """Units audited, findings found and rectified per year and level."""
+        rows = self.store.query(
+            """
+            SELECT a.year, a.level,
+                   COUNT(DISTINCT a.enterprise_id) AS units,
+                   COUNT(f.id) AS found,
+                   SUM(CASE WHEN f.status IN ('已整改','已销号') THEN 1 ELSE 0 END) AS rectified
+            FROM audits a
+            LEFT JOIN findings f ON f.audit_id = a.id AND f.deleted_at IS NULL
+            WHERE a.deleted_at IS NULL
+            GROUP BY a.year, a.level
+            ORDER BY a.year, CASE a.level WHEN '市级' THEN 0 ELSE 1 END
+            """
+        )
+        out: dict[int, dict[str, dict[str, int]]] = {}
+        for r in rows:
+            out.setdefault(r["year"], {})[r["level"]] = {
+                "units": r["units"], "found": r["found"], "rectified": r["rectified"] or 0,
+            }
+        return out
+
+    def overdue(self, as_of: date) -> list[dict]:
+        return self.store.query(
+            "SELECT * FROM findings WHERE deleted_at IS NULL AND status IN ('待整改','整改中') "
+            "AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline",
+            (as_of.isoformat(),),
+        )

@@ -1,0 +1,182 @@
+"""The ``ycdesk`` command: a thin layer over the core library.
+
+Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage error or unreadable file.
+Messages are Chinese; argparse's own wording is translated below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ycdesk import __version__
+from ycdesk.errors import UserError
+from ycdesk.i18n import _
+
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个值",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "show program's version number and exit": "显示版本号并退出",
+}
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks up _() at call time
+
+
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="文件", help="工作区文件；省略时使用用户数据目录中的默认工作区")
+    parser.add_argument("--operator", metavar="姓名", help="操作人（记入修改记录），默认为登录名")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
+    )
+    parser.add_argument("--version", action="version", version=f"ycdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    p = sub.add_parser("gui", help="启动图形界面", description="启动图形界面")
+    _db_arg(p)
+
+    p = sub.add_parser("init", help="从内置样例数据新建工作区", description="从 sample_data 新建工作区（规划数据，默认含演示数据）")
+    _db_arg(p)
+    p.add_argument("--no-demo", action="store_true", help="只载入规划数据，不载入演示数据")
+
+    p = sub.add_parser("summary", help="输出工作区汇总", description="输出项目、指标和考核的汇总")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（金额为亿元字符串，两位小数）")
+
+    from ycdesk.export.tables import TABLES
+
+    p = sub.add_parser("export", help="导出一张表到 Excel 或 CSV", description="导出一张表（中文表头，可再次导入）")
+    p.add_argument("table", choices=list(TABLES), metavar="表", help="表名：" + "、".join(TABLES))
+    _db_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.xlsx 或 .csv）")
+
+    p = sub.add_parser("demo", help="演示数据：统计或一键删除", description="统计或删除全部演示数据")
+    p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
+    _db_arg(p)
+
+    p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区")
+    _db_arg(p)
+    p.add_argument("-o", "--output", metavar="文件", help="备份文件；省略时放在工作区旁的 backups 目录")
+    return parser
+
+
+def open_store(args, *, create: bool = True):
+    """The workspace named by --db, or the default one, created from sample data on first use."""
+    from ycdesk.paths import default_workspace
+    from ycdesk.seed import init_workspace
+    from ycdesk.store import Store
+
+    path = Path(args.db) if args.db else default_workspace()
+    if args.db and not path.exists() and not create:
+        raise UserError(_("工作区文件“{0}”不存在").format(path))
+    fresh = not path.exists() or path.stat().st_size == 0
+    store = Store(path, operator=args.operator)
+    if fresh and not args.db:
+        init_workspace(store)
+    return store
+
+
+def cmd_init(args) -> int:
+    from ycdesk.paths import default_workspace
+    from ycdesk.seed import init_workspace
+    from ycdesk.store import Store
+
+    path = Path(args.db) if args.db else default_workspace()
+    with Store(path, operator=args.operator) as store:
+        init_workspace(store, demo=not args.no_demo)
+    print(_("已创建工作区：{0}").format(path), file=sys.stderr)
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from ycdesk.summary import summary
+
+    with open_store(args, create=False) as store:
+        data = summary(store)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    p = data["projects"]
+    print(_("重大工程 {0} 项，总投资 {1} 亿元，其中十四五计划投资 {2} 亿元，已完成 {3} 亿元").format(
+        p["count"], p["total_investment"], p["fyp_investment"], p["completed"]))
+    for domain, d in p["by_domain"].items():
+        print(f"  {domain}：{d['count']} 项，{d['total']} / {d['fyp']} 亿元")
+    plans = data["indicators"]["by_plan"]
+    print(_("指标：十四五 {0} 项，十三五 {1} 项，规划文本目标 {2} 项，监测序列 {3} 项").format(
+        plans["十四五"], plans["十三五"], plans["规划文本"], plans["监测"]))
+    for year, levels in data["findings"]["by_year_level"].items():
+        for level, f in levels.items():
+            print(_("  {0}年{1}考核：{2} 家，发现问题 {3} 处，整改完成 {4} 处").format(
+                year, level, f["units"], f["found"], f["rectified"]))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ycdesk.export import export_table
+
+    with open_store(args, create=False) as store:
+        count = export_table(store, args.table, args.output)
+    print(_("已导出 {0} 行到 {1}").format(count, args.output), file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ycdesk.seed import demo_count, remove_demo
+
+    with open_store(args, create=False) as store:
+        if args.action == "count":
+            print(demo_count(store))
+        else:
+            store.backup(reason="before-demo-removal")
+            removed = remove_demo(store)
+            print(_("已删除演示数据 {0} 条").format(removed), file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with open_store(args, create=False) as store:
+        dest = store.backup(args.output)
+    print(_("已备份到 {0}").format(dest), file=sys.stderr)
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from ui.app import run  # imported here only: the core itself never loads Qt
+
+    return run(db=args.db, operator=args.operator)
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "summary": cmd_summary,
+    "export": cmd_export,
+    "demo": cmd_demo,
+    "backup": cmd_backup,
+    "gui": cmd_gui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 with a Chinese message on usage errors
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(_("错误：{0}").format(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("已取消"), file=sys.stderr)
+        return 130

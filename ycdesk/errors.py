@@ -1,0 +1,17 @@
+"""Exceptions for conditions a user can cause. Their messages are shown as written."""
+
+
+class UserError(Exception):
+    """Bad input from a user (file, value, command): shown in Chinese, nothing changed."""
+
+    exit_code = 1
+
+
+class NotFoundError(UserError):
+    """A record named by the user does not exist."""
+
+
+class UnreadableFileError(UserError):
+    """A file that cannot be opened or parsed at all."""
+
+    exit_code = 2

@@ -1,0 +1,122 @@
+"""Write any table of a workspace to .xlsx or .csv with Chinese headers.
+
+Files are written to a temporary name and moved into place, so an interrupted export
+never leaves a half-written file where the user expects a good one. Text that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …) is kept as text; codes
+stay text so leading zeros survive.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ycdesk.errors import UserError
+from ycdesk.export.tables import TABLES, TableSpec, cell_value
+from ycdesk.i18n import _
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = (".xlsx", ".csv")
+
+
+def spec(name: str) -> TableSpec:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise UserError(
+            _("没有名为“{0}”的表，可导出：{1}").format(name, "、".join(TABLES))
+        ) from None
+
+
+def rows(store, name: str) -> tuple[list[str], list[list]]:
+    table = spec(name)
+    records = store.query(table.sql)
+    headers = [c.header for c in table.columns]
+    data = [[cell_value(c, r.get(c.key)) for c in table.columns] for r in records]
+    return headers, data
+
+
+def export_table(store, name: str, path: str | Path) -> int:
+    """Write table ``name`` to ``path`` (.xlsx or .csv). Returns the number of rows."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx 或 .csv").format(path.suffix))
+    headers, data = rows(store, name)
+    write_rows(path, headers, data, title=spec(name).title)
+    return len(data)
+
+
+def write_rows(path: Path, headers: list[str], data: Iterable[list], *, title: str = "Sheet1") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".ycdesk-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        if path.suffix.lower() == ".csv":
+            _write_csv(Path(tmp), headers, data)
+        else:
+            _write_xlsx(Path(tmp), headers, data, title)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def neutralize(value):
+    """Text a spreadsheet would evaluate gets a leading apostrophe (CSV only)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _write_csv(path: Path, headers: list[str], data: Iterable[list]) -> None:
+    # UTF-8 with BOM: Excel and WPS open it as Chinese text without an import dialog.
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        for row in data:
+            writer.writerow(["" if v is None else neutralize(v) for v in row])
+
+
+def _write_xlsx(path: Path, headers: list[str], data: Iterable[list], title: str) -> None:
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    widths = [max(8, min(40, len(h) * 2 + 2)) for h in headers]
+    for i, width in enumerate(widths):
+        ws.column_dimensions[_letter(i)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in data:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                # A string cell, never a formula, whatever it starts with.
+                cell.data_type = "s"
+                cell.number_format = "@"
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00" if value.as_tuple().exponent == -2 else "General"
+            cells.append(cell)
+        ws.append(cells)
+    wb.save(path)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

@@ -1,0 +1,247 @@
+"""Forward-only schema migrations, numbered by SQLite's ``user_version``.
+
+Migration N takes a workspace from version N-1 to N inside one transaction. Never edit
+a migration that has shipped: add a new one. ``tests/test_migrations.py`` builds a file
+at every older version and opens it with the current code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from ycdesk.store.history import AUDITED, install_triggers
+
+# Columns every audited record carries: a stable id, timestamps, soft delete, demo flag.
+COMMON = """
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1))"""
+
+DOMAINS = "('应对气候变化','治气','治水','治海','治土','治废','生态保护')"
+
+SCHEMA_1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE TABLE history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX history_row ON history (table_name, row_id);
+
+CREATE TABLE townships ({COMMON},
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('街道','镇')),
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE indicators ({COMMON},
+    code TEXT NOT NULL UNIQUE,
+    plan TEXT NOT NULL CHECK (plan IN ('十四五','十三五','规划文本','监测')),
+    nature TEXT CHECK (nature IN ('约束性','预期性')),
+    category TEXT,
+    seq INTEGER,
+    name TEXT NOT NULL,
+    unit TEXT,
+    direction TEXT CHECK (direction IN ('越高越好','越低越好')),
+    baseline_text TEXT,
+    baseline_value REAL,
+    target_text TEXT,
+    target_kind TEXT NOT NULL DEFAULT 'none'
+        CHECK (target_kind IN ('numeric','range','milestone','deferred','none','unparsed')),
+    target_op TEXT CHECK (target_op IN ('<','<=','>','>=','=')),
+    target_value TEXT,
+    target_high TEXT,
+    target_year INTEGER,
+    limit_value REAL,
+    limit_text TEXT,
+    source TEXT,
+    note TEXT
+);
+
+CREATE TABLE observations ({COMMON},
+    indicator_id TEXT NOT NULL REFERENCES indicators(id),
+    period TEXT NOT NULL,
+    value REAL,
+    value_text TEXT,
+    scope TEXT NOT NULL DEFAULT '全区',
+    township_id TEXT REFERENCES townships(id),
+    source TEXT,
+    operator TEXT,
+    note TEXT,
+    evidence_path TEXT,
+    CHECK (value IS NOT NULL OR value_text IS NOT NULL)
+);
+CREATE UNIQUE INDEX observations_key ON observations (indicator_id, period, scope)
+    WHERE deleted_at IS NULL;
+
+CREATE TABLE projects ({COMMON},
+    seq INTEGER NOT NULL,
+    domain TEXT NOT NULL CHECK (domain IN {DOMAINS}),
+    name TEXT NOT NULL,
+    content TEXT,
+    start_year INTEGER NOT NULL,
+    end_year INTEGER NOT NULL,
+    total_yuan INTEGER NOT NULL CHECK (total_yuan >= 0),
+    fyp_yuan INTEGER NOT NULL CHECK (fyp_yuan >= 0),
+    township_id TEXT REFERENCES townships(id),
+    status TEXT CHECK (status IN ('储备','未开工','在建','已完工','延期','取消')),
+    note TEXT,
+    CHECK (start_year <= end_year),
+    CHECK (fyp_yuan <= total_yuan)
+);
+
+CREATE TABLE project_units ({COMMON},
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    unit TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX project_units_project ON project_units (project_id);
+
+CREATE TABLE investments ({COMMON},
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period TEXT NOT NULL,
+    amount_yuan INTEGER NOT NULL CHECK (amount_yuan >= 0),
+    source TEXT,
+    operator TEXT,
+    note TEXT
+);
+CREATE UNIQUE INDEX investments_key ON investments (project_id, period) WHERE deleted_at IS NULL;
+
+CREATE TABLE initiatives ({COMMON},
+    kind TEXT NOT NULL CHECK (kind IN ('改革','政策','平台')),
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    basis TEXT,
+    measures TEXT,
+    lead_units TEXT,
+    coop_units TEXT,
+    status TEXT,
+    note TEXT
+);
+
+CREATE TABLE enterprises ({COMMON},
+    name TEXT NOT NULL,
+    uscc TEXT,
+    uscc_warning TEXT,
+    township_id TEXT REFERENCES townships(id),
+    role TEXT CHECK (role IN ('产生','经营','产生和经营')),
+    industry TEXT,
+    contact TEXT
+);
+CREATE UNIQUE INDEX enterprises_uscc ON enterprises (uscc) WHERE uscc IS NOT NULL AND deleted_at IS NULL;
+
+CREATE TABLE audits ({COMMON},
+    enterprise_id TEXT NOT NULL REFERENCES enterprises(id),
+    year INTEGER NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('市级','区级')),
+    audit_date TEXT,
+    auditors TEXT,
+    score REAL,
+    result TEXT CHECK (result IN ('达标','基本达标','不达标'))
+);
+CREATE INDEX audits_enterprise ON audits (enterprise_id);
+
+CREATE TABLE findings ({COMMON},
+    audit_id TEXT NOT NULL REFERENCES audits(id),
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    severity TEXT CHECK (severity IN ('一般','较重','严重')),
+    requirement TEXT,
+    deadline TEXT,
+    responsible TEXT,
+    status TEXT NOT NULL DEFAULT '待整改' CHECK (status IN ('待整改','整改中','已整改','已销号')),
+    rectified_date TEXT,
+    verifier TEXT,
+    verified_date TEXT,
+    note TEXT
+);
+CREATE INDEX findings_audit ON findings (audit_id);
+
+CREATE TABLE audit_aggregates ({COMMON},
+    year INTEGER NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('市级','区级')),
+    units INTEGER NOT NULL,
+    found INTEGER NOT NULL,
+    rectified INTEGER NOT NULL,
+    source TEXT,
+    UNIQUE (year, level)
+);
+
+CREATE TABLE sludge ({COMMON},
+    year INTEGER NOT NULL UNIQUE,
+    enterprise_count INTEGER,
+    produced_kg INTEGER,
+    disposed_kg INTEGER,
+    source TEXT
+);
+"""
+
+
+def migration_1(conn: sqlite3.Connection) -> None:
+    """The schema of the first release."""
+    for statement in _statements(SCHEMA_1):
+        conn.execute(statement)
+    for table in AUDITED:
+        install_triggers(conn, table)
+
+
+def migration_2(conn: sqlite3.Connection) -> None:
+    """Period sign-off (locks) and indexes for keyset paging of findings."""
+    conn.execute(
+        f"""CREATE TABLE period_locks ({COMMON},
+            period TEXT NOT NULL,
+            locked_by TEXT NOT NULL,
+            reason TEXT
+        )"""
+    )
+    conn.execute("CREATE UNIQUE INDEX period_locks_key ON period_locks (period) WHERE deleted_at IS NULL")
+    conn.execute("CREATE INDEX findings_status_deadline ON findings (status, deadline)")
+    conn.execute("CREATE INDEX findings_created ON findings (created_at, id)")
+    install_triggers(conn, "period_locks")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [migration_1, migration_2]
+LATEST = len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT the surrounding transaction, so split by hand;
+    # the schema has no semicolons inside string literals.
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
+    """Apply migrations up to ``target``, each in its own transaction. Returns those applied."""
+    applied = []
+    current = version(conn)
+    if current > LATEST:
+        from ycdesk.errors import UserError
+        from ycdesk.i18n import _
+
+        raise UserError(
+            _("工作区文件版本为{0}，高于本程序支持的{1}，请升级 ycdesk 后再打开").format(current, LATEST)
+        )
+    for number in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
