@@ -72,19 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_store(args, *, create: bool = True):
-    """The workspace named by --db, or the default one, created from sample data on first use."""
-    from ycdesk.paths import default_workspace
-    from ycdesk.seed import init_workspace
-    from ycdesk.store import Store
+    """The workspace named by --db (which must exist), or the default one."""
+    from ycdesk.workspace import open_workspace
 
-    path = Path(args.db) if args.db else default_workspace()
-    if args.db and not path.exists() and not create:
-        raise UserError(_("工作区文件“{0}”不存在").format(path))
-    fresh = not path.exists() or path.stat().st_size == 0
-    store = Store(path, operator=args.operator)
-    if fresh and not args.db:
-        init_workspace(store)
-    return store
+    return open_workspace(args.db, args.operator, must_exist=bool(args.db) and not create)
 
 
 def cmd_init(args) -> int:
@@ -180,3 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("已取消"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error worth a traceback.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

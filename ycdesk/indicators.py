@@ -115,3 +115,16 @@ def _value(value, indicator: dict) -> tuple[float | None, str | None]:
     if indicator["unit"] == "%" and not 0 <= number <= 100:
         raise UserError(_("“{0}”是百分比，应在0到100之间，收到{1}").format(indicator["name"], value))
     return number, text
+
+
+def latest_by_indicator(store, scope: str = DISTRICT) -> dict[str, dict]:
+    """The most recent observation of each indicator for ``scope`` (years after quarters)."""
+    out: dict[str, dict] = {}
+    for row in store.query(
+        "SELECT * FROM observations WHERE deleted_at IS NULL AND scope = ?", (scope,)
+    ):
+        key = parse_period(row["period"]).sort_key
+        current = out.get(row["indicator_id"])
+        if current is None or key > parse_period(current["period"]).sort_key:
+            out[row["indicator_id"]] = row
+    return out

@@ -66,6 +66,26 @@ class Projects:
                 )
         return project_id
 
+    def rollup(self, domain: str | None = None) -> dict:
+        """Count and exact sums (integer 元) over the projects shown, for totals rows."""
+        rows = self.list(domain)
+        done = {
+            r["project_id"]: r["done"]
+            for r in self.store.query(
+                "SELECT project_id, SUM(amount_yuan) AS done FROM investments "
+                "WHERE deleted_at IS NULL GROUP BY project_id"
+            )
+        }
+        for row in rows:
+            row["completed_yuan"] = done.get(row["id"], 0)
+        return {
+            "projects": rows,
+            "count": len(rows),
+            "total_yuan": sum(r["total_yuan"] for r in rows),
+            "fyp_yuan": sum(r["fyp_yuan"] for r in rows),
+            "completed_yuan": sum(r["completed_yuan"] for r in rows),
+        }
+
     def completed_yuan(self, project_id: str) -> int:
         return self.store.scalar(
             "SELECT COALESCE(SUM(amount_yuan), 0) FROM investments "

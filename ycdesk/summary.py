@@ -11,22 +11,15 @@ from ycdesk.projects import DOMAINS
 
 
 def summary(store) -> dict:
-    projects = store.projects.list()
-    completed = {
-        r["project_id"]: r["done"]
-        for r in store.query(
-            "SELECT project_id, SUM(amount_yuan) AS done FROM investments "
-            "WHERE deleted_at IS NULL GROUP BY project_id"
-        )
-    }
+    overall = store.projects.rollup()
     by_domain = {}
     for domain in DOMAINS:
-        rows = [p for p in projects if p["domain"] == domain]
+        r = store.projects.rollup(domain)
         by_domain[domain] = {
-            "count": len(rows),
-            "total": format_yi(sum(p["total_yuan"] for p in rows)),
-            "fyp": format_yi(sum(p["fyp_yuan"] for p in rows)),
-            "completed": format_yi(sum(completed.get(p["id"], 0) for p in rows)),
+            "count": r["count"],
+            "total": format_yi(r["total_yuan"]),
+            "fyp": format_yi(r["fyp_yuan"]),
+            "completed": format_yi(r["completed_yuan"]),
         }
     plans = {
         r["plan"]: r["n"]
@@ -38,10 +31,10 @@ def summary(store) -> dict:
         "workspace": str(store.path),
         "schema_version": store.schema_version,
         "projects": {
-            "count": len(projects),
-            "total_investment": format_yi(sum(p["total_yuan"] for p in projects)),
-            "fyp_investment": format_yi(sum(p["fyp_yuan"] for p in projects)),
-            "completed": format_yi(sum(completed.values())),
+            "count": overall["count"],
+            "total_investment": format_yi(overall["total_yuan"]),
+            "fyp_investment": format_yi(overall["fyp_yuan"]),
+            "completed": format_yi(overall["completed_yuan"]),
             "by_domain": by_domain,
         },
         "indicators": {"by_plan": {plan: plans.get(plan, 0) for plan in ("十四五", "十三五", "规划文本", "监测")}},

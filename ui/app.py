@@ -1,0 +1,38 @@
+"""Start the application: Qt app, bundled font, exception hook, workspace, main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui import errors
+from ui.fonts import install_font
+from ui.main_window import MainWindow
+from ui.settings import APPLICATION, ORGANIZATION, Settings
+from ycdesk.errors import UserError
+from ycdesk.workspace import open_workspace
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("ycdesk")
+    install_font(app)
+    return app
+
+
+def run(db: str | None = None, operator: str | None = None) -> int:
+    app = create_app()
+    errors.install()
+    settings = Settings()
+    try:
+        # Without --db, reopen the workspace used last; first start builds the default.
+        store = open_workspace(db or settings.get("workspace/last") or None, operator)
+    except UserError as exc:
+        QMessageBox.critical(None, "ycdesk", str(exc))
+        return 2
+    window = MainWindow(store, settings)
+    window.show()
+    return app.exec()

@@ -1,0 +1,172 @@
+"""The main window: four tabs over one workspace, menus, status bar, remembered layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from ui.errors import show_user_error
+from ui.settings import Settings
+from ui.tabs.audits_tab import AuditsTab
+from ui.tabs.indicators_tab import IndicatorsTab
+from ui.tabs.projects_tab import ProjectsTab
+from ui.tabs.reports_tab import ReportsTab
+from ycdesk import __version__
+from ycdesk.errors import UserError
+from ycdesk.export import export_table
+from ycdesk.export.tables import TABLES
+from ycdesk.workspace import open_workspace
+
+WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.store = None
+        self.setWindowTitle(self.tr("越城区生态环境“十四五”规划工作台"))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.indicators_tab = IndicatorsTab()
+        self.projects_tab = ProjectsTab()
+        self.audits_tab = AuditsTab()
+        self.reports_tab = ReportsTab()
+        for widget, title in (
+            (self.indicators_tab, self.tr("指标")),
+            (self.projects_tab, self.tr("重大工程")),
+            (self.audits_tab, self.tr("危废考核")),
+            (self.reports_tab, self.tr("报告")),
+        ):
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+        self.create_actions()
+        self.create_menus()
+        self.create_status_bar()
+        self.set_store(store)
+        self.read_settings()
+
+    # -- construction (after the Qt application example) -------------------------------
+
+    def create_actions(self) -> None:
+        self.new_action = QAction(self.tr("新建工作区(&N)…"), self, shortcut=QKeySequence.New,
+                                  triggered=self.new_workspace)
+        self.open_action = QAction(self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open,
+                                   triggered=self.open_workspace)
+        self.backup_action = QAction(self.tr("备份工作区(&B)"), self, triggered=self.backup)
+        self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
+                                   triggered=self.close)
+        self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
+        self.tab_actions = []
+        for i in range(4):
+            action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
+            self.addAction(action)
+            self.tab_actions.append(action)
+
+    def create_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
+        for name, spec in TABLES.items():
+            export_menu.addAction(spec.title, lambda name=name: self.export(name))
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.about_action)
+
+    def create_status_bar(self) -> None:
+        self.workspace_label = QLabel()
+        self.operator_label = QLabel()
+        self.statusBar().addWidget(self.workspace_label, 1)
+        self.statusBar().addPermanentWidget(self.operator_label)
+
+    # -- workspace --------------------------------------------------------------------
+
+    def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self.store.close()
+        self.store = store
+        for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
+            tab.set_store(store)
+        self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
+        self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
+        self.settings.set("workspace/last", str(store.path))
+
+    def _switch_to(self, path: str) -> None:
+        try:
+            store = open_workspace(path, self.store.operator if self.store else None)
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        self.set_store(store)
+        self.statusBar().showMessage(self.tr("已打开 {0}").format(path), 5000)
+
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
+        if not path:
+            return
+        if Path(path).exists():
+            show_user_error(self, UserError(self.tr("文件已存在，请换一个文件名：{0}").format(path)))
+            return
+        self._switch_to(path)
+
+    def open_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
+        if path:
+            self._switch_to(path)
+
+    def export(self, table: str) -> None:
+        default = f"{TABLES[table].title}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+        )
+        if not path:
+            return
+        try:
+            count = export_table(self.store, table, path)
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
+
+    def backup(self) -> None:
+        dest = self.store.backup(reason="manual")
+        self.statusBar().showMessage(self.tr("已备份到 {0}").format(dest), 8000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于 ycdesk"),
+            self.tr(
+                "<b>ycdesk {0}</b><p>越城区生态环境保护“十四五”规划离线工作台。</p>"
+                "<p>字体：文泉驿微米黑（Apache-2.0），随程序分发。</p>"
+            ).format(__version__),
+        )
+
+    # -- settings ---------------------------------------------------------------------
+
+    def read_settings(self) -> None:
+        geometry = self.settings.get("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        state = self.settings.get("window/state")
+        if state:
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
+
+    def closeEvent(self, event) -> None:
+        self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.set("window/state", self.saveState())
+        self.settings.set("window/tab", self.tabs.currentIndex())
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        super().closeEvent(event)
