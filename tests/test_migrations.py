@@ -1,0 +1,41 @@
+"""Every older schema version opens with the current code, data intact."""
+
+import sqlite3
+
+import pytest
+
+from ycdesk.errors import UserError
+from ycdesk.store import Store
+from ycdesk.store.migrations import LATEST, migrate
+
+
+@pytest.mark.parametrize("version", range(0, LATEST))
+def test_file_at_older_version_opens_and_migrates(tmp_path, version):
+    path = tmp_path / f"v{version}.ycdesk"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
+    conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
+    migrate(conn, target=version)
+    if version >= 1:
+        conn.execute(
+            "INSERT INTO townships (id, created_at, updated_at, name, kind, position) "
+            "VALUES ('t1', 'x', 'x', '北海街道', '街道', 3)"
+        )
+    conn.close()
+
+    with Store(path, operator="新版本") as store:
+        assert store.schema_version == LATEST
+        if version >= 1:
+            assert store.townships.names() == ["北海街道"]
+            # Migrated from an older version: a backup was taken first.
+            assert list((tmp_path / "backups").glob("*.db"))
+        assert store.scalar("SELECT COUNT(*) FROM period_locks") == 0
+
+
+def test_newer_file_than_program_is_refused(tmp_path):
+    path = tmp_path / "future.ycdesk"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    with pytest.raises(UserError, match="请升级"):
+        Store(path)

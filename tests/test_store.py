@@ -1,0 +1,85 @@
+"""The store: pragmas, history for every change, soft delete, transactions, backups."""
+
+import json
+import sqlite3
+
+import pytest
+
+from ycdesk.errors import UnreadableFileError, UserError
+from ycdesk.store import Store
+
+
+def test_pragmas(store):
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    assert store.scalar("PRAGMA busy_timeout") == 5000
+
+
+def test_history_records_insert_update_soft_delete_restore_delete(store):
+    tid = store.insert("townships", {"name": "测试街道", "kind": "街道", "position": 1})
+    store.update("townships", tid, {"name": "测试街道二"})
+    store.update("townships", tid, {"name": "测试街道二"})  # no change → no history row
+    store.soft_delete("townships", tid)
+    store.restore("townships", tid)
+    store.conn.execute("DELETE FROM townships WHERE id = ?", (tid,))
+    rows = store.history("townships", tid)
+    assert [r["action"] for r in rows] == ["insert", "update", "soft_delete", "restore", "delete"]
+    assert {r["operator"] for r in rows} == {"测试员"}
+    update = rows[1]
+    assert json.loads(update["old"])["name"] == "测试街道"
+    assert json.loads(update["new"])["name"] == "测试街道二"
+    assert rows[-1]["new"] is None and json.loads(rows[-1]["old"])["id"] == tid
+
+
+def test_soft_deleted_rows_are_hidden_but_restorable(store):
+    tid = store.insert("townships", {"name": "测试街道", "kind": "街道", "position": 1})
+    store.soft_delete("townships", tid)
+    assert store.townships.list() == []
+    with pytest.raises(UserError):
+        store.get("townships", tid)
+    store.restore("townships", tid)
+    assert [t["name"] for t in store.townships.list()] == ["测试街道"]
+
+
+def test_transaction_is_all_or_nothing(store):
+    with pytest.raises(UserError):
+        with store.transaction():
+            store.insert("townships", {"name": "甲街道", "kind": "街道", "position": 1})
+            store.insert("townships", {"name": "甲街道", "kind": "街道", "position": 2})
+    assert store.scalar("SELECT COUNT(*) FROM townships") == 0
+    assert store.scalar("SELECT COUNT(*) FROM history") == 0
+
+
+def test_constraint_violations_become_chinese_messages(store):
+    with pytest.raises(UserError, match="引用的记录不存在"):
+        store.insert("project_units", {"project_id": "missing", "unit": "x", "position": 1})
+    with pytest.raises(UserError, match="重复"):
+        store.insert("townships", {"name": "乙", "kind": "镇", "position": 1})
+        store.insert("townships", {"name": "乙", "kind": "镇", "position": 2})
+
+
+def test_operator_is_recorded_per_store(tmp_path):
+    path = tmp_path / "w.ycdesk"
+    with Store(path, operator="张三") as a:
+        a.insert("townships", {"name": "丙镇", "kind": "镇", "position": 1})
+    with Store(path, operator="李四") as b:
+        tid = b.townships.id_for("丙镇")
+        b.update("townships", tid, {"position": 2})
+        assert [r["operator"] for r in b.history("townships", tid)] == ["张三", "李四"]
+
+
+def test_not_a_workspace_file_is_refused(tmp_path):
+    bogus = tmp_path / "notes.ycdesk"
+    bogus.write_text("hello", encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match="不是 ycdesk 工作区文件"):
+        Store(bogus)
+
+
+def test_backup_is_a_consistent_copy_and_rotates(store, tmp_path):
+    store.insert("townships", {"name": "丁镇", "kind": "镇", "position": 1})
+    made = [store.backup(reason=f"r{i}") for i in range(12)]
+    folder = made[0].parent
+    assert len(list(folder.glob("*.db"))) == 10
+    copy = sqlite3.connect(made[-1])
+    assert copy.execute("SELECT name FROM townships").fetchall() == [("丁镇",)]
+    copy.close()

@@ -1,0 +1,121 @@
+"""The app shell offscreen: four tabs, Chinese font, models, filters, settings, error hook."""
+
+import logging
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontDatabase
+
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, seeded, settings):
+    from ui.fonts import install_font
+    from PySide6.QtWidgets import QApplication
+
+    install_font(QApplication.instance())
+    w = MainWindow(seeded, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_app_starts_with_four_tabs_and_status(window, seeded):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["指标", "重大工程", "危废考核", "报告"]
+    assert str(seeded.path) in window.workspace_label.text()
+    assert "测试员" in window.operator_label.text()
+
+
+def test_bundled_cjk_font_is_registered_and_used(window):
+    families = QFontDatabase.families()
+    assert "WenQuanYi Micro Hei" in families
+    assert window.font().family() == "WenQuanYi Micro Hei"
+
+
+def test_table_models_pass_the_model_tester(window, qtmodeltester):
+    for model in (window.indicators_tab.model, window.projects_tab.model, window.audits_tab.model):
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_projects_totals_follow_the_domain_filter(window, qtbot):
+    tab = window.projects_tab
+    assert tab.model.rowCount() == 29
+    assert "443.55" in tab.totals.text() and "239.29" in tab.totals.text()
+    tab.domain.setCurrentIndex(tab.domain.findData("治水"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 10)
+    assert "94.43" in tab.totals.text() and "34.67" in tab.totals.text()
+
+
+def test_indicators_filter_and_latest_value(window, qtbot):
+    tab = window.indicators_tab
+    assert tab.model.rowCount() == 12  # 十四五 by default
+    tab.search.setText("PM2.5")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    row = tab.model.record(0)
+    assert row["target_text"] == "<28" and row["latest_period"] == "2025"
+
+
+def test_audits_tab_shows_the_plans_figures(window):
+    rows = window.audits_tab.model.records
+    first = rows[0]
+    assert (first["year"], first["level"], first["units"], first["found"], first["rectified"]) == (
+        2020, "市级", 14, 35, 35)
+    assert first["plan"] == "14 / 35 / 35"
+
+
+def test_window_state_is_remembered(qtbot, seeded, settings, tmp_path):
+    from ycdesk.store import Store
+
+    w = MainWindow(seeded, settings)
+    qtbot.addWidget(w)
+    w.resize(700, 500)  # inside the offscreen screen (800×600), which clamps restores
+    w.tabs.setCurrentIndex(2)
+    w.close()
+    again = MainWindow(Store(seeded.path, operator="测试员"), settings)
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == 2
+    assert again.size().width() == 700
+    assert settings.get("workspace/last") == str(seeded.path)
+    again.close()
+
+
+def test_exception_hook_logs_traceback_and_shows_dialog(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import errors
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "open", lambda self: shown.append(self.detailedText()))
+    errors.setup_logging()
+    try:
+        raise RuntimeError("示例故障")
+    except RuntimeError as exc:
+        errors.excepthook(type(exc), exc, exc.__traceback__)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    from ycdesk.paths import log_path
+
+    assert "示例故障" in log_path().read_text(encoding="utf-8")
+    assert shown and "RuntimeError" in shown[0]
+
+
+def test_user_error_from_opening_a_bad_file_is_a_message(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    bogus = tmp_path / "bogus.ycdesk"
+    bogus.write_text("not sqlite", encoding="utf-8")
+    messages = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    before = window.store
+    window._switch_to(str(bogus))
+    assert messages and "不是 ycdesk 工作区文件" in messages[0]
+    assert window.store is before
