@@ -1,0 +1,33 @@
+"""Grab the main window offscreen into docs/*.png (the README's screenshots).
+
+Usage: QT_QPA_PLATFORM=offscreen python docs/screenshot.py
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+os.environ["YCDESK_HOME"] = tempfile.mkdtemp()
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from ui.app import create_app  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.settings import Settings  # noqa: E402
+from ycdesk.workspace import open_workspace  # noqa: E402
+
+app = create_app()
+store = open_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.ycdesk", operator="演示用户")
+settings = Settings(QSettings(str(Path(os.environ["YCDESK_HOME"]) / "s.ini"), QSettings.IniFormat))
+window = MainWindow(store, settings)
+window.resize(1280, 760)
+window.show()
+for index, name in enumerate(["indicators", "projects", "audits"]):
+    window.tabs.setCurrentIndex(index)
+    app.processEvents()
+    window.grab().save(str(HERE / f"screenshot-{name}.png"))
+window.close()
