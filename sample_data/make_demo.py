@@ -177,10 +177,10 @@ def investments() -> list[dict]:
         years = [y for y in range(max(int(p["开始年份"]), 2021), min(int(p["结束年份"]), 2025) + 1)]
         if not years or "储备" in p["项目名称"]:
             continue
-        pace = 0.35 if seq % 7 == 3 else rng.uniform(0.7, 1.0)  # a few projects lag
+        pace = 0.35 if seq % 7 == 3 else rng.uniform(0.88, 1.0)  # a few projects lag
         left = fyp_wan
         for year in years:
-            amount = min(left, int(fyp_wan / len(years) * pace * rng.uniform(0.8, 1.1)))
+            amount = min(left, int(fyp_wan / len(years) * pace * rng.uniform(0.92, 1.05)))
             left -= amount
             if amount:
                 rows.append({"项目序号": seq, "期间": year, "完成投资（万元）": amount,

@@ -54,6 +54,12 @@ def test_export_projects_xlsx_has_chinese_headers_and_seed_values(seeded, tmp_pa
     assert first[1] == "应对气候变化" and first[6] == 4.5 and first[7] == 3
     assert sum(round(r[6] * 100) for r in rows[1:]) == 44355
     assert sum(round(r[7] * 100) for r in rows[1:]) == 23929
+    header = list(rows[0])
+    for name in ("累计完成（亿元）", "完成率（%）", "滞后"):
+        assert name in header
+    by_seq = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    assert by_seq[17]["滞后"] == "否" and by_seq[3]["滞后"] == "是"  # demo: 项目3 lags
+    assert 0 < by_seq[3]["完成率（%）"] < 50
 
 
 def test_export_csv_is_utf8_bom_and_neutralises_formulas(seeded, tmp_path):

@@ -55,8 +55,10 @@ def test_completed_investment_above_total_is_refused(seeded):
     project = next(p for p in seeded.projects.list() if p["seq"] == 26)  # 0.03 亿元 in total
     done = seeded.projects.completed_yuan(project["id"])
     with pytest.raises(UserError, match="新桥江渔业资源增殖放游项目.*超过总投资"):
-        seeded.projects.add_investment(project["id"], "2026", project["total_yuan"] - done + 1)
-    seeded.projects.add_investment(project["id"], "2026", project["total_yuan"] - done)
+        seeded.projects.add_investment(project["id"], "2024Q4", project["total_yuan"] - done + 1)
+    with pytest.raises(UserError, match="起止年限为2020–2024，不能填报2026年"):
+        seeded.projects.add_investment(project["id"], "2026", 1)
+    seeded.projects.add_investment(project["id"], "2024Q4", project["total_yuan"] - done)
     assert seeded.projects.completed_yuan(project["id"]) == project["total_yuan"]
 
 

@@ -36,23 +36,7 @@ class Projects:
         return out
 
     def add(self, record: dict, units: list[str], *, row_id: str | None = None) -> str:
-        name = (record.get("name") or "").strip()
-        if not name:
-            raise UserError(_("项目名称不能为空"))
-        if record.get("domain") not in DOMAINS:
-            raise UserError(_("项目“{0}”的领域应为{1}之一").format(name, "、".join(DOMAINS)))
-        if record["start_year"] > record["end_year"]:
-            raise UserError(_("项目“{0}”的起始年份晚于结束年份").format(name))
-        if record["fyp_yuan"] > record["total_yuan"]:
-            raise UserError(
-                _("项目“{0}”的十四五计划投资{1}亿元超过总投资{2}亿元").format(
-                    name, format_yi(record["fyp_yuan"]), format_yi(record["total_yuan"])
-                )
-            )
-        if record.get("status") not in (None, *STATUSES):
-            raise UserError(_("项目状态应为{0}之一").format("、".join(STATUSES)))
-        if not units:
-            raise UserError(_("项目“{0}”至少需要一个责任单位").format(name))
+        _check_project(record, units)
         with self.store.transaction():
             row = dict(record)
             if row_id:
@@ -66,25 +50,44 @@ class Projects:
                 )
         return project_id
 
-    def rollup(self, domain: str | None = None) -> dict:
-        """Count and exact sums (integer 元) over the projects shown, for totals rows."""
-        rows = self.list(domain)
-        done = {
-            r["project_id"]: r["done"]
-            for r in self.store.query(
-                "SELECT project_id, SUM(amount_yuan) AS done FROM investments "
-                "WHERE deleted_at IS NULL GROUP BY project_id"
-            )
-        }
-        for row in rows:
-            row["completed_yuan"] = done.get(row["id"], 0)
-        return {
-            "projects": rows,
-            "count": len(rows),
-            "total_yuan": sum(r["total_yuan"] for r in rows),
-            "fyp_yuan": sum(r["fyp_yuan"] for r in rows),
-            "completed_yuan": sum(r["completed_yuan"] for r in rows),
-        }
+    def rollup(self, domain: str | None = None, period=None, **filters) -> dict:
+        """Projects with their figures for ``period`` and exact totals (integer 元)."""
+        from ycdesk.progress import Progress, default_period
+
+        progress = Progress(self.store)
+        rows = filter_projects(self.list(domain), **filters)
+        rows = progress.project_rows(period or default_period(), rows)
+        return {"projects": rows, **progress.rollup(rows)}
+
+    def update(self, project_id: str, changes: dict, units: list[str] | None = None) -> None:
+        """Edit a project; every changed field lands in history."""
+        current = self.store.get("projects", project_id)
+        merged = {**current, **changes}
+        current_units = self.units_of(project_id)
+        _check_project(merged, units if units is not None else current_units)
+        with self.store.transaction():
+            self.store.update("projects", project_id, changes)
+            if units is not None and units != current_units:
+                for row in self.store.query(
+                    "SELECT id FROM project_units WHERE project_id = ? AND deleted_at IS NULL",
+                    (project_id,),
+                ):
+                    self.store.soft_delete("project_units", row["id"])
+                for position, unit in enumerate(units, 1):
+                    self.store.insert("project_units",
+                                      {"project_id": project_id, "unit": unit, "position": position})
+
+    def delete(self, project_id: str) -> None:
+        self.store.soft_delete("projects", project_id)
+
+    def units_of(self, project_id: str) -> list[str]:
+        return self._units().get(project_id, [])
+
+    def investments(self, project_id: str) -> list[dict]:
+        rows = self.store.query(
+            "SELECT * FROM investments WHERE project_id = ? AND deleted_at IS NULL", (project_id,)
+        )
+        return sorted(rows, key=lambda r: parse_period(r["period"]).end)
 
     def completed_yuan(self, project_id: str) -> int:
         return self.store.scalar(
@@ -105,16 +108,7 @@ class Projects:
         row_id: str | None = None,
     ) -> str:
         project = self.store.get("projects", project_id)
-        p = parse_period(period)
-        if amount_yuan < 0:
-            raise UserError(_("项目“{0}”的完成投资不能为负数").format(project["name"]))
-        done = self.completed_yuan(project_id) + amount_yuan
-        if done > project["total_yuan"]:
-            raise UserError(
-                _("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
-                    project["name"], format_yi(done), format_yi(project["total_yuan"])
-                )
-            )
+        p = self._check_investment(project, period, amount_yuan, replacing=0)
         record = {
             "project_id": project_id,
             "period": str(p),
@@ -128,6 +122,48 @@ class Projects:
             record["id"] = row_id
         return self.store.insert("investments", record)
 
+    def _check_investment(self, project: dict, period: str, amount_yuan: int, replacing: int):
+        p = parse_period(period)
+        if amount_yuan < 0:
+            raise UserError(_("项目“{0}”的完成投资不能为负数").format(project["name"]))
+        if not project["start_year"] <= p.year <= project["end_year"]:
+            raise UserError(
+                _("项目“{0}”的起止年限为{1}–{2}，不能填报{3}的投资").format(
+                    project["name"], project["start_year"], project["end_year"], p.label)
+            )
+        done = self.completed_yuan(project["id"]) - replacing + amount_yuan
+        if done > project["total_yuan"]:
+            raise UserError(
+                _("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
+                    project["name"], format_yi(done), format_yi(project["total_yuan"])
+                )
+            )
+        return p
+
+    def update_investment(self, investment_id: str, period: str, amount_yuan: int, *,
+                          source: str | None = None, note: str | None = None) -> None:
+        record = self.store.get("investments", investment_id)
+        project = self.store.get("projects", record["project_id"])
+        p = self._check_investment(project, period, amount_yuan, replacing=record["amount_yuan"])
+        self.store.update("investments", investment_id,
+                          {"period": str(p), "amount_yuan": amount_yuan, "source": source,
+                           "note": note, "operator": self.store.operator})
+
+    def delete_investment(self, investment_id: str) -> None:
+        self.store.soft_delete("investments", investment_id)
+
+    def warnings(self, project_id: str) -> list[str]:
+        """Allowed but worth a look: completed within 十四五 above the 十四五 plan."""
+        from ycdesk.progress import FYP_YEARS
+
+        project = self.store.get("projects", project_id)
+        within = sum(r["amount_yuan"] for r in self.investments(project_id)
+                     if parse_period(r["period"]).year in FYP_YEARS)
+        if within > project["fyp_yuan"]:
+            return [_("项目“{0}”十四五期间累计完成{1}亿元，已超过十四五计划投资{2}亿元").format(
+                project["name"], format_yi(within), format_yi(project["fyp_yuan"]))]
+        return []
+
     def initiatives(self, kind: str | None = None) -> list[dict]:
         sql = "SELECT * FROM initiatives WHERE deleted_at IS NULL"
         params: list = []
@@ -135,3 +171,63 @@ class Projects:
             sql += " AND kind = ?"
             params.append(kind)
         return self.store.query(sql + " ORDER BY kind, seq", params)
+
+    def add_initiative_progress(self, initiative_id: str, period: str, note: str,
+                                status: str | None = None) -> str:
+        item = self.store.get("initiatives", initiative_id)
+        if not (note or "").strip():
+            raise UserError(_("“{0}”的进展说明不能为空").format(item["name"]))
+        p = parse_period(period)
+        with self.store.transaction():
+            row_id = self.store.insert(
+                "initiative_progress",
+                {"initiative_id": initiative_id, "period": str(p), "note": note.strip(),
+                 "status": status, "operator": self.store.operator},
+            )
+            if status and status != item["status"]:
+                self.store.update("initiatives", initiative_id, {"status": status})
+        return row_id
+
+    def initiative_progress(self, initiative_id: str) -> list[dict]:
+        rows = self.store.query(
+            "SELECT * FROM initiative_progress WHERE initiative_id = ? AND deleted_at IS NULL",
+            (initiative_id,),
+        )
+        return sorted(rows, key=lambda r: (parse_period(r["period"]).end, r["created_at"]))
+
+
+def _check_project(record: dict, units: list[str]) -> None:
+    name = (record.get("name") or "").strip()
+    if not name:
+        raise UserError(_("项目名称不能为空"))
+    if record.get("domain") not in DOMAINS:
+        raise UserError(_("项目“{0}”的领域应为{1}之一").format(name, "、".join(DOMAINS)))
+    if record["start_year"] > record["end_year"]:
+        raise UserError(_("项目“{0}”的起始年份晚于结束年份").format(name))
+    if record["fyp_yuan"] > record["total_yuan"]:
+        raise UserError(
+            _("项目“{0}”的十四五计划投资{1}亿元超过总投资{2}亿元").format(
+                name, format_yi(record["fyp_yuan"]), format_yi(record["total_yuan"])
+            )
+        )
+    if record.get("status") not in (None, *STATUSES):
+        raise UserError(_("项目状态应为{0}之一").format("、".join(STATUSES)))
+    if not units:
+        raise UserError(_("项目“{0}”至少需要一个责任单位").format(name))
+
+
+def filter_projects(rows: list[dict], *, status: str | None = None, unit: str | None = None,
+                    township: str | None = None, text: str | None = None) -> list[dict]:
+    """The filters of the 重大工程 tab; totals are computed over what remains."""
+    out = []
+    for r in rows:
+        if status and (r["status"] or "未填报") != status:
+            continue
+        if unit and not any(unit in u for u in r["units"]):
+            continue
+        if township and r.get("township_id") != township:
+            continue
+        if text and text not in r["name"] and text not in (r["content"] or ""):
+            continue
+        out.append(r)
+    return out

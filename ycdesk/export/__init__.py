@@ -34,6 +34,8 @@ def spec(name: str) -> TableSpec:
 def rows(store, name: str) -> tuple[list[str], list[list]]:
     table = spec(name)
     records = store.query(table.sql)
+    if table.enrich is not None:
+        records = table.enrich(store, records)
     headers = [c.header for c in table.columns]
     data = [[cell_value(c, r.get(c.key)) for c in table.columns] for r in records]
     return headers, data
@@ -110,7 +112,8 @@ def _write_xlsx(path: Path, headers: list[str], data: Iterable[list], title: str
                 cell.data_type = "s"
                 cell.number_format = "@"
             elif isinstance(value, Decimal):
-                cell.number_format = "0.00" if value.as_tuple().exponent == -2 else "General"
+                exponent = value.as_tuple().exponent
+                cell.number_format = {-2: "0.00", -1: "0.0"}.get(exponent, "General")
             cells.append(cell)
         ws.append(cells)
     wb.save(path)

@@ -6,6 +6,7 @@ synonyms), so an exported file re-imports unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from ycdesk.money import to_unit
 class Column:
     header: str
     key: str
-    kind: str = "text"  # text | code | int | float | yi | wan | tonnes
+    kind: str = "text"  # text | code | int | float | yi | wan | tonnes | pct
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class TableSpec:
     title: str
     sql: str
     columns: tuple[Column, ...]
+    # Adds computed fields (e.g. progress figures) to the queried records.
+    enrich: Callable | None = None
 
 
 C = Column
@@ -32,8 +35,20 @@ C = Column
 TABLES: dict[str, TableSpec] = {}
 
 
-def _spec(name: str, title: str, sql: str, *columns: Column) -> None:
-    TABLES[name] = TableSpec(name, title, sql, columns)
+def _spec(name: str, title: str, sql: str, *columns: Column, enrich=None) -> None:
+    TABLES[name] = TableSpec(name, title, sql, columns, enrich)
+
+
+def _project_progress(store, records: list[dict]) -> list[dict]:
+    from ycdesk.progress import Progress, default_period
+
+    progress = Progress(store)
+    for r in records:
+        r["units"] = r["units"] or ""
+    rows = progress.project_rows(default_period(), records)
+    for r in rows:
+        r["lagging_text"] = "是" if r["lagging"] else "否"
+    return rows
 
 
 _spec(
@@ -48,7 +63,10 @@ _spec(
     C("建设规模和内容", "content"), C("开始年份", "start_year", "int"),
     C("结束年份", "end_year", "int"), C("总投资（亿元）", "total_yuan", "yi"),
     C("十四五计划投资（亿元）", "fyp_yuan", "yi"), C("责任单位", "units"),
-    C("所属镇街", "township"), C("状态", "status"), C("备注", "note"), C("ID", "id", "code"),
+    C("所属镇街", "township"), C("状态", "status"), C("备注", "note"),
+    C("累计完成（亿元）", "completed_yuan", "yi"), C("完成率（%）", "rate", "pct"),
+    C("滞后", "lagging_text"), C("ID", "id", "code"),
+    enrich=_project_progress,
 )
 _spec(
     "indicators", "指标",
@@ -153,6 +171,8 @@ def cell_value(column: Column, raw):
     if column.kind == "tonnes":
         value = Decimal(raw) / 1000
         return value.normalize() if raw % 1000 else Decimal(raw // 1000)
+    if column.kind == "pct":
+        return raw  # already a Decimal with one decimal place
     if column.kind == "float":
         return int(raw) if float(raw).is_integer() else raw
     if column.kind == "code":

@@ -209,7 +209,34 @@ def migration_2(conn: sqlite3.Connection) -> None:
     install_triggers(conn, "period_locks")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [migration_1, migration_2]
+def migration_3(conn: sqlite3.Connection) -> None:
+    """Per-year planned investment profiles and progress notes for 附表1–3 items."""
+    conn.execute(
+        f"""CREATE TABLE project_plan_years ({COMMON},
+            project_id TEXT NOT NULL REFERENCES projects(id),
+            year INTEGER NOT NULL CHECK (year BETWEEN 2021 AND 2025),
+            planned_yuan INTEGER NOT NULL CHECK (planned_yuan >= 0)
+        )"""
+    )
+    conn.execute(
+        "CREATE UNIQUE INDEX project_plan_years_key ON project_plan_years (project_id, year) "
+        "WHERE deleted_at IS NULL"
+    )
+    conn.execute(
+        f"""CREATE TABLE initiative_progress ({COMMON},
+            initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+            period TEXT NOT NULL,
+            status TEXT,
+            note TEXT NOT NULL,
+            operator TEXT
+        )"""
+    )
+    conn.execute("CREATE INDEX initiative_progress_item ON initiative_progress (initiative_id)")
+    for table in ("project_plan_years", "initiative_progress"):
+        install_triggers(conn, table)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [migration_1, migration_2, migration_3]
 LATEST = len(MIGRATIONS)
 
 
