@@ -30,4 +30,12 @@ for index, name in enumerate(["indicators", "projects", "audits"]):
     window.tabs.setCurrentIndex(index)
     app.processEvents()
     window.grab().save(str(HERE / f"screenshot-{name}.png"))
+# The projects tab with a lagging project selected and its S-curve.
+window.tabs.setCurrentIndex(1)
+tab = window.projects_tab
+row = next(i for i, r in enumerate(tab.model.rows) if r.get("seq") == 3)
+tab.table.setCurrentIndex(tab.model.index(row, 1))
+tab.charts.setCurrentIndex(1)
+app.processEvents()
+window.grab().save(str(HERE / "screenshot-projects-detail.png"))
 window.close()

@@ -11,7 +11,7 @@ from ui.errors import show_user_error
 from ui.settings import Settings
 from ui.tabs.audits_tab import AuditsTab
 from ui.tabs.indicators_tab import IndicatorsTab
-from ui.tabs.projects_tab import ProjectsTab
+from ui.tabs.projects.tab import ProjectsTab
 from ui.tabs.reports_tab import ReportsTab
 from ycdesk import __version__
 from ycdesk.errors import UserError

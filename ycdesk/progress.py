@@ -180,6 +180,7 @@ class Progress:
             "planned_to_date_yuan": sum(r["planned_to_date_yuan"] for r in rows),
             "completed_yuan": done,
             "remaining_yuan": fyp - done,
+            "variance_yuan": done - sum(r["planned_to_date_yuan"] for r in rows),
             "rate": rate(done, fyp),
             "lagging": sum(1 for r in rows if r["lagging"]),
         }

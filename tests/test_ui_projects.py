@@ -1,0 +1,119 @@
+"""The 重大工程 tab driven like a user: filter, select, add progress, undo, charts."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.tabs.projects.model import GROUP, PROJECT, TOTAL
+from ui.tabs.projects import tab as tab_module
+
+
+@pytest.fixture
+def tab(qtbot, seeded, tmp_path):
+    w = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    qtbot.addWidget(w)
+    w.show()
+    w.tabs.setCurrentIndex(1)
+    t = w.projects_tab
+    t.period.setCurrentIndex(t.period.findData("2025"))
+    return t
+
+
+def rows_of(tab, kind):
+    return [r for r in tab.model.rows if r["kind"] == kind]
+
+
+def test_grouped_table_with_subtotals_and_exact_grand_total(tab, qtmodeltester):
+    qtmodeltester.check(tab.model, force_py=True)
+    assert len(rows_of(tab, PROJECT)) == 29 and len(rows_of(tab, GROUP)) == 7
+    total = rows_of(tab, TOTAL)[0]
+    assert tab.model._text(total, "total_yuan") == "443.55"
+    assert tab.model._text(total, "fyp_yuan") == "239.29"
+    water = next(r for r in rows_of(tab, GROUP) if r["domain"] == "治水")
+    assert (water["count"], tab.model._text(water, "total_yuan"), tab.model._text(water, "fyp_yuan")) == (
+        10, "94.43", "34.67")
+    assert "443.55" in tab.totals.text() and "239.29" in tab.totals.text()
+
+
+def test_filter_by_domain_changes_subtotals_and_totals(tab, qtbot):
+    tab.domain.setCurrentIndex(tab.domain.findData("治水"))
+    qtbot.waitUntil(lambda: len(rows_of(tab, PROJECT)) == 10)
+    assert [r["domain"] for r in rows_of(tab, GROUP)] == ["治水"]
+    assert "94.43" in tab.totals.text() and "34.67" in tab.totals.text()
+    assert tab.bars.series_values["总投资"] == [pytest.approx(94.43)]
+    tab.unit.setText("浙江滨海新区开发投资有限公司")
+    qtbot.waitUntil(lambda: len(rows_of(tab, PROJECT)) == 3)
+    assert "14.13" in tab.totals.text()  # 5.26 + 6.23 + 2.64
+
+
+def select_project(tab, seq):
+    row = next(i for i, r in enumerate(tab.model.rows) if r["kind"] == PROJECT and r["seq"] == seq)
+    tab.table.setCurrentIndex(tab.model.index(row, 1))
+    return tab.model.rows[row]
+
+
+def fill_and_save(period, amount):
+    def exec_(dialog):
+        dialog.period.setText(period)
+        dialog.amount.setText(amount)
+        dialog.save()
+        return dialog.result()
+    return exec_
+
+
+def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypatch):
+    project = select_project(tab, 16)  # 滨海新区污水收集管网建设项目, 0.25 亿元
+    before_rows = tab.progress_model.rowCount()
+    before_done = tab.curve.completed.yData[-1]
+    monkeypatch.setattr(tab_module.ProgressDialog, "exec", fill_and_save("2025Q4", "10"))
+    tab.add_progress()
+    qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
+    assert tab.curve.completed.yData[-1] == pytest.approx(before_done + 0.001)
+    assert tab.selected_project()["id"] == project["id"]
+    assert tab.history_model.records[0]["action_label"] == "新增"
+    tab.undo_stack.undo()
+    qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows)
+    tab.undo_stack.redo()
+    qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
+
+
+def test_refused_progress_shows_a_message_and_writes_nothing(tab, qtbot, monkeypatch):
+    select_project(tab, 26)  # 0.03 亿元 in total
+    messages = []
+    monkeypatch.setattr(tab_module.ProgressDialog, "exec", fill_and_save("2024Q4", "500"))
+    monkeypatch.setattr("ui.dialogs.progress_dialog.QMessageBox.warning",
+                        lambda parent, title, text: messages.append(text))
+    count = tab.store.scalar("SELECT COUNT(*) FROM investments")
+    tab.add_progress()
+    assert messages and "新桥江渔业资源增殖放游项目" in messages[0] and "超过总投资" in messages[0]
+    assert tab.store.scalar("SELECT COUNT(*) FROM investments") == count
+
+
+def test_lagging_rows_are_marked(tab):
+    lagging = [r for r in rows_of(tab, PROJECT) if r["lagging"]]
+    assert {r["seq"] for r in lagging} == {3, 10, 24}
+    index = tab.model.index(tab.model.project_row(lagging[0]["id"]), 11)
+    assert tab.model.data(index) == "滞后"
+    assert tab.model.data(index, Qt.BackgroundRole) is not None
+
+
+def test_chart_exports_png(tab, tmp_path):
+    out = tmp_path / "bars.png"
+    tab.bars.export_png(str(out))
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_initiative_note(tab, qtbot, monkeypatch):
+    view = tab.initiatives
+    view.table.setCurrentIndex(view.model.index(0, 2))
+
+    def exec_(dialog):
+        dialog.period.setText("2024Q2")
+        dialog.note.setPlainText("完成试点方案")
+        dialog.status.setCurrentIndex(dialog.status.findData("推进中"))
+        return True
+    monkeypatch.setattr("ui.tabs.projects.initiatives.NoteDialog.exec", exec_)
+    view.add_note()
+    qtbot.waitUntil(lambda: view.notes_model.rowCount() == 1)
+    assert view.model.record(0)["status"] == "推进中"

@@ -1,0 +1,321 @@
+"""重大工程: projects grouped by domain with subtotals, progress entry, charts, 附表1–3."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from ui.charts.projects import DomainBars, SCurve
+from ui.dialogs.progress_dialog import ProgressDialog
+from ui.models.records import Col, RecordsModel
+from ui.tabs.common import make_table
+from ui.tabs.projects.initiatives import InitiativesView
+from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
+from ycdesk.money import format_wan, format_yi
+from ycdesk.periods import Period
+from ycdesk.progress import Progress, default_period, quarters
+from ycdesk.projects import DOMAINS, STATUSES
+
+
+class AddProgressCommand(QUndoCommand):
+    """Undo soft-deletes the new record; redo restores it (history keeps both)."""
+
+    def __init__(self, tab, investment_id: str, text: str) -> None:
+        super().__init__(text)
+        self.tab, self.investment_id, self.first = tab, investment_id, True
+
+    def redo(self) -> None:
+        if self.first:
+            self.first = False
+            return
+        self.tab.store.restore("investments", self.investment_id)
+        self.tab.refresh()
+
+    def undo(self) -> None:
+        self.tab.store.projects.delete_investment(self.investment_id)
+        self.tab.refresh()
+
+
+class ProjectsTab(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.store = None
+        self.undo_stack = QUndoStack(self)
+        self._build_filters()
+        self.model = ProjectTableModel(self)
+        self.table = make_table(self.model)
+        self.table.doubleClicked.connect(lambda _: self.add_progress())
+        self.totals = QLabel()
+        self.totals.setObjectName("projectTotals")
+        self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.progress_model = RecordsModel([
+            Col(self.tr("期间"), "period"),
+            Col(self.tr("完成投资（万元）"), "amount_yuan", format_wan, True),
+            Col(self.tr("来源"), "source"), Col(self.tr("填报人"), "operator"),
+            Col(self.tr("备注"), "note"),
+        ])
+        self.progress_table = make_table(self.progress_model)
+        self.history_model = RecordsModel([
+            Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
+            Col(self.tr("表"), "table_label"), Col(self.tr("操作"), "action_label"),
+            Col(self.tr("变更"), "change"),
+        ])
+        self.history_table = make_table(self.history_model)
+        self.detail_title = QLabel(self.tr("选择一个项目查看详情"))
+        self.detail_title.setWordWrap(True)
+        self.add_button = QPushButton(self.tr("填报进展(&A)…"))
+        self.edit_button = QPushButton(self.tr("编辑(&E)…"))
+        self.delete_button = QPushButton(self.tr("删除(&D)"))
+        self.add_button.clicked.connect(self.add_progress)
+        self.edit_button.clicked.connect(self.edit_progress)
+        self.delete_button.clicked.connect(self.delete_progress)
+
+        self.bars = DomainBars()
+        self.curve = SCurve()
+        self.export_button = QPushButton(self.tr("导出图表 PNG…"))
+        self.export_button.clicked.connect(self.export_chart)
+        self.charts = QTabWidget()
+        self.charts.addTab(self.bars, self.tr("按领域"))
+        self.charts.addTab(self.curve, self.tr("S 曲线"))
+
+        self.initiatives = InitiativesView()
+        self._layout()
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.redo_action.setShortcut(QKeySequence.Redo)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        self.domain = QComboBox()
+        self.domain.addItem(self.tr("全部领域"), None)
+        for d in DOMAINS:
+            self.domain.addItem(d, d)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("全部状态"), None)
+        for s in (*STATUSES, "未填报"):
+            self.status.addItem(s, s)
+        self.unit = QLineEdit()
+        self.unit.setPlaceholderText(self.tr("责任单位"))
+        self.township = QComboBox()
+        self.township.addItem(self.tr("全部镇街"), None)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索项目名称或内容"))
+        self.search.setClearButtonEnabled(True)
+        self.period = QComboBox()
+        for p in [*(Period(y) for y in range(2021, 2026)), *quarters()]:
+            self.period.addItem(p.label, str(p))
+        for widget in (self.domain, self.status, self.township, self.period):
+            widget.currentIndexChanged.connect(self.refresh)
+        for widget in (self.unit, self.search):
+            widget.textChanged.connect(self.refresh)
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        for label, widget in ((self.tr("领域："), self.domain), (self.tr("状态："), self.status),
+                              (self.tr("镇街："), self.township), (self.tr("截至："), self.period)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.unit)
+        bar.addWidget(self.search, 1)
+
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.detail_title)
+        dl.addLayout(buttons)
+        inner = QTabWidget()
+        inner.addTab(self.progress_table, self.tr("投资进展"))
+        inner.addTab(self.history_table, self.tr("修改记录"))
+        dl.addWidget(inner)
+
+        chart_box = QWidget()
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.charts)
+        cl.addWidget(self.export_button, 0, Qt.AlignRight)
+
+        lower = QSplitter(Qt.Horizontal)
+        lower.addWidget(detail)
+        lower.addWidget(chart_box)
+        lower.setSizes([500, 600])
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addWidget(self.table)
+        ul.addWidget(self.totals)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setSizes([420, 300])
+
+        projects_page = QWidget()
+        pl = QVBoxLayout(projects_page)
+        pl.addLayout(bar)
+        pl.addWidget(split)
+        self.pages = QTabWidget()
+        self.pages.addTab(projects_page, self.tr("重大工程（附表4）"))
+        self.pages.addTab(self.initiatives, self.tr("改革·政策·平台（附表1–3）"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_store(self, store) -> None:
+        self.store = store
+        self.undo_stack.clear()
+        self.township.blockSignals(True)
+        self.township.clear()
+        self.township.addItem(self.tr("全部镇街"), None)
+        for t in store.townships.list():
+            self.township.addItem(t["name"], t["id"])
+        self.township.blockSignals(False)
+        index = self.period.findData(str(default_period()))
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(max(index, 0))
+        self.period.blockSignals(False)
+        self.initiatives.set_store(store)
+        self.refresh()
+
+    def filters(self) -> dict:
+        return {"status": self.status.currentData(), "unit": self.unit.text().strip() or None,
+                "township": self.township.currentData(), "text": self.search.text().strip() or None}
+
+    def current_period(self) -> Period:
+        from ycdesk.periods import parse_period
+
+        return parse_period(self.period.currentData())
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        selected = self.selected_project()
+        period = self.current_period()
+        domain = self.domain.currentData()
+        domains = [domain] if domain else list(DOMAINS)
+        per_domain = [self.store.projects.rollup(d, period, **self.filters()) for d in domains]
+        total = self.store.projects.rollup(domain, period, **self.filters())
+        self.model.set_rows(grouped_rows(domains, per_domain, total))
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 380))
+        self.totals.setText(self.tr(
+            "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
+            "尚余 {7} 亿元，滞后 {8} 项").format(
+            period.label, total["count"], format_yi(total["total_yuan"]), format_yi(total["fyp_yuan"]),
+            format_yi(total["planned_to_date_yuan"]), format_yi(total["completed_yuan"]),
+            "—" if total["rate"] is None else f"{total['rate']}%", format_yi(total["remaining_yuan"]),
+            total["lagging"]))
+        shown = [d for d, r in zip(domains, per_domain) if r["count"]]
+        self.bars.set_data(shown, [r for r in per_domain if r["count"]])
+        if selected:
+            row = self.model.project_row(selected["id"])
+            if row is not None:
+                self.table.selectRow(row)
+        self.show_detail()
+
+    def selected_project(self) -> dict | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.model.row(index.row())
+        return row if row["kind"] == PROJECT else None
+
+    def show_detail(self) -> None:
+        project = self.selected_project()
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            b.setEnabled(project is not None)
+        progress = Progress(self.store)
+        if project is None:
+            ids = [r["id"] for r in self.model.rows if r["kind"] == PROJECT]
+            self.curve.set_data(progress.s_curve(ids), self.tr("所选项目合计：计划与实际累计投资（亿元）"))
+            self.detail_title.setText(self.tr("选择一个项目查看详情；图表显示当前筛选的全部项目"))
+            self.progress_model.set_records([])
+            self.history_model.set_records([])
+            return
+        self.curve.set_data(progress.s_curve([project["id"]]),
+                            self.tr("{0}：计划与实际累计投资（亿元）").format(project["name"][:18]))
+        self.detail_title.setText(
+            f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
+        self.progress_model.set_records(self.store.projects.investments(project["id"]))
+        self.history_model.set_records(self._history(project["id"]))
+
+    def _history(self, project_id: str) -> list[dict]:
+        import json
+
+        labels = {"insert": "新增", "update": "修改", "soft_delete": "删除", "restore": "恢复",
+                  "delete": "彻底删除"}
+        tables = {"projects": "项目", "investments": "投资进展"}
+        rows = self.store.history("projects", project_id)
+        for inv in self.store.query("SELECT id FROM investments WHERE project_id = ?", (project_id,)):
+            rows += self.store.history("investments", inv["id"])
+        out = []
+        for h in sorted(rows, key=lambda r: r["seq"], reverse=True):
+            old = json.loads(h["old"]) if h["old"] else {}
+            new = json.loads(h["new"]) if h["new"] else {}
+            changed = [k for k in new if k not in ("updated_at",) and old.get(k) != new.get(k)] if old else []
+            change = "；".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in changed[:4])
+            out.append({**h, "table_label": tables.get(h["table_name"], h["table_name"]),
+                        "action_label": labels.get(h["action"], h["action"]), "change": change})
+        return out
+
+    # -- actions --------------------------------------------------------------------------
+
+    def add_progress(self) -> None:
+        project = self.selected_project()
+        if project is None:
+            return
+        dialog = ProgressDialog(self.store, project, parent=self)
+        if dialog.exec() and dialog.saved_id:
+            self.undo_stack.push(AddProgressCommand(self, dialog.saved_id,
+                                                    self.tr("填报 {0} 的投资进展").format(project["name"][:12])))
+            self.refresh()
+            self._warn(project["id"])
+
+    def _selected_record(self) -> dict | None:
+        index = self.progress_table.currentIndex()
+        return self.progress_model.record(index.row()) if index.isValid() else None
+
+    def edit_progress(self) -> None:
+        project, record = self.selected_project(), self._selected_record()
+        if project is None or record is None:
+            QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“投资进展”中选择一条记录"))
+            return
+        dialog = ProgressDialog(self.store, project, record, parent=self)
+        if dialog.exec():
+            self.undo_stack.clear()  # edits are undone from history, not the session stack
+            self.refresh()
+            self._warn(project["id"])
+
+    def delete_progress(self) -> None:
+        record = self._selected_record()
+        if record is None:
+            QMessageBox.information(self, self.tr("删除"), self.tr("请先在“投资进展”中选择一条记录"))
+            return
+        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可在修改记录中查到。").format(record["period"]))
+        if answer == QMessageBox.Yes:
+            self.store.projects.delete_investment(record["id"])
+            self.refresh()
+
+    def _warn(self, project_id: str) -> None:
+        for message in self.store.projects.warnings(project_id):
+            QMessageBox.warning(self, self.tr("请注意"), message)
+
+    def export_chart(self) -> None:
+        chart = self.charts.currentWidget()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "图表.png", "PNG 图片 (*.png)")
+        if path:
+            chart.export_png(path)
