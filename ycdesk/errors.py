@@ -15,3 +15,7 @@ class UnreadableFileError(UserError):
     """A file that cannot be opened or parsed at all."""
 
     exit_code = 2
+
+
+class NeedsConfirmation(UserError):
+    """Allowed, but unusual enough that the user must confirm (e.g. an outlier value)."""

@@ -68,13 +68,29 @@ _spec(
     C("滞后", "lagging_text"), C("ID", "id", "code"),
     enrich=_project_progress,
 )
+def _indicator_status(store, records: list[dict]) -> list[dict]:
+    from ycdesk.indicators import indicator_rows
+
+    by_id = {r["id"]: r for r in indicator_rows(store)}
+    for r in records:
+        row = by_id[r["id"]]
+        r.update(latest_value=row["latest_value"], latest_period=row["latest_period"],
+                 status=row["status"] or "",
+                 on_track_text={True: "是", False: "否", None: ""}[row["on_track"]])
+    return records
+
+
 _spec(
     "indicators", "指标",
     "SELECT * FROM indicators WHERE deleted_at IS NULL ORDER BY plan, seq, code",
     C("编码", "code", "code"), C("规划", "plan"), C("指标性质", "nature"), C("指标类别", "category"),
     C("序号", "seq", "int"), C("指标名称", "name"), C("单位", "unit"), C("方向", "direction"),
     C("2020年现状值", "baseline_text"), C("目标值", "target_text"), C("目标年份", "target_year", "int"),
-    C("标准限值", "limit_value", "float"), C("出处", "source"), C("备注", "note"), C("ID", "id", "code"),
+    C("标准限值", "limit_value", "float"), C("出处", "source"), C("备注", "note"),
+    C("下达目标值", "assigned_target_text"), C("下达文件", "assigned_target_source"),
+    C("最新值", "latest_value"), C("最新期", "latest_period", "code"), C("状态", "status"),
+    C("符合进度", "on_track_text"), C("ID", "id", "code"),
+    enrich=_indicator_status,
 )
 _spec(
     "observations", "指标观测值",

@@ -236,7 +236,20 @@ def migration_3(conn: sqlite3.Connection) -> None:
         install_triggers(conn, table)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [migration_1, migration_2, migration_3]
+def migration_4(conn: sqlite3.Connection) -> None:
+    """Targets handed down later (完成省市下达指标) and the reason a period was unlocked."""
+    for column in ("assigned_target_text TEXT", "assigned_target_source TEXT",
+                   "assigned_target_kind TEXT", "assigned_target_op TEXT",
+                   "assigned_target_value TEXT", "assigned_target_high TEXT"):
+        conn.execute(f"ALTER TABLE indicators ADD COLUMN {column}")
+    conn.execute("ALTER TABLE period_locks ADD COLUMN unlock_reason TEXT")
+    install_triggers(conn, "indicators")
+    install_triggers(conn, "period_locks")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    migration_1, migration_2, migration_3, migration_4,
+]
 LATEST = len(MIGRATIONS)
 
 
