@@ -26,6 +26,8 @@ settings = Settings(QSettings(str(Path(os.environ["YCDESK_HOME"]) / "s.ini"), QS
 window = MainWindow(store, settings)
 window.resize(1280, 760)
 window.show()
+ind = window.indicators_tab
+ind.table.setCurrentIndex(ind.model.index(ind.model.find(store.indicators.by_code("FYP14-03")["id"]), 1))
 for index, name in enumerate(["indicators", "projects", "audits"]):
     window.tabs.setCurrentIndex(index)
     app.processEvents()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 from ui.errors import show_user_error
 from ui.settings import Settings
 from ui.tabs.audits_tab import AuditsTab
-from ui.tabs.indicators_tab import IndicatorsTab
+from ui.tabs.indicators.tab import IndicatorsTab
 from ui.tabs.projects.tab import ProjectsTab
 from ui.tabs.reports_tab import ReportsTab
 from ycdesk import __version__
@@ -161,11 +161,13 @@ class MainWindow(QMainWindow):
         if state:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
+        self.indicators_tab.restore_state(self.settings)
 
     def closeEvent(self, event) -> None:
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.set("window/state", self.saveState())
         self.settings.set("window/tab", self.tabs.currentIndex())
+        self.indicators_tab.save_state(self.settings)
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -26,6 +26,8 @@ OPTIONS = {
         Option("window/tab", 0, int),
         Option("workspace/last", "", str),
         Option("operator", "", str),
+        Option("indicators/header", b"", bytes),
+        Option("indicators/filters", "", str),
     )
 }
 
