@@ -31,6 +31,15 @@ _ARGPARSE_ZH = {
 argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # argparse looks up _() at call time
 
 
+def _as_of(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应写作 YYYY-MM-DD") from None
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="文件", help="工作区文件；省略时使用用户数据目录中的默认工作区")
     parser.add_argument("--operator", metavar="姓名", help="操作人（记入修改记录），默认为登录名")
@@ -53,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="输出工作区汇总", description="输出项目、指标和考核的汇总")
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出（金额为亿元字符串，两位小数）")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of, help="计算逾期的截至日期，默认今天")
 
     from ycdesk.export.tables import TABLES
 
@@ -94,7 +104,7 @@ def cmd_summary(args) -> int:
     from ycdesk.summary import summary
 
     with open_store(args, create=False) as store:
-        data = summary(store)
+        data = summary(store, args.as_of)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -106,6 +116,9 @@ def cmd_summary(args) -> int:
     plans = data["indicators"]["by_plan"]
     print(_("指标：十四五 {0} 项，十三五 {1} 项，规划文本目标 {2} 项，监测序列 {3} 项").format(
         plans["十四五"], plans["十三五"], plans["规划文本"], plans["监测"]))
+    f = data["findings"]
+    print(_("考核问题：截至{0}未销号 {1} 处，其中逾期 {2} 处，7天内到期 {3} 处").format(
+        f["as_of"], f["open"], f["overdue"], f["due_soon"]))
     for year, levels in data["findings"]["by_year_level"].items():
         for level, f in levels.items():
             print(_("  {0}年{1}考核：{2} 家，发现问题 {3} 处，整改完成 {4} 处").format(

@@ -290,6 +290,11 @@ def remove_demo(store) -> int:
     """Delete every demo record (children first). History keeps what was removed."""
     removed = 0
     with store.transaction():
+        # Events and evidence a user added to a demo finding go with it.
+        for table in ("finding_events", "attachments"):
+            removed += store.conn.execute(
+                f"DELETE FROM {table} WHERE finding_id IN (SELECT id FROM findings WHERE is_demo = 1)"
+            ).rowcount
         for table in DEMO_TABLES:
             removed += store.conn.execute(f"DELETE FROM {table} WHERE is_demo = 1").rowcount
         store.set_meta("demo_removed_at", store.now())

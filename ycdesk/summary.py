@@ -10,7 +10,10 @@ from ycdesk.money import format_yi
 from ycdesk.projects import DOMAINS
 
 
-def summary(store) -> dict:
+def summary(store, as_of=None) -> dict:
+    from datetime import date
+
+    as_of = as_of or date.today()
     overall = store.projects.rollup()
     by_domain = {}
     for domain in DOMAINS:
@@ -21,6 +24,7 @@ def summary(store) -> dict:
             "fyp": format_yi(r["fyp_yuan"]),
             "completed": format_yi(r["completed_yuan"]),
         }
+    rates = store.findings.rates(as_of)
     plans = {
         r["plan"]: r["n"]
         for r in store.query(
@@ -39,9 +43,13 @@ def summary(store) -> dict:
         },
         "indicators": {"by_plan": {plan: plans.get(plan, 0) for plan in ("十四五", "十三五", "规划文本", "监测")}},
         "findings": {
+            "as_of": as_of.isoformat(),
+            "open": rates["open"],
+            "overdue": rates["overdue"],
+            "due_soon": store.findings.due_counts(as_of)["due_soon"],
             "by_year_level": {
                 str(year): levels for year, levels in store.audits.by_year_level().items()
-            }
+            },
         },
         "demo_records": _demo_count(store),
     }

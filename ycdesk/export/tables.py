@@ -140,6 +140,17 @@ _spec(
     C("考核级别", "level"), C("检查日期", "audit_date", "code"), C("检查人员", "auditors"),
     C("得分", "score", "float"), C("考核结果", "result"), C("ID", "id", "code"),
 )
+def _finding_due(store, records: list[dict]) -> list[dict]:
+    from datetime import date
+
+    from ycdesk.findings import due_state
+
+    today = date.today()
+    for r in records:
+        r["overdue_text"] = "是" if due_state(r, today) == "overdue" else "否"
+    return records
+
+
 _spec(
     "findings", "考核问题",
     """SELECT f.*, a.year, a.level, a.audit_date, e.name AS enterprise, e.uscc,
@@ -153,7 +164,9 @@ _spec(
     C("问题类别", "category"), C("问题描述", "description"), C("严重程度", "severity"),
     C("整改要求", "requirement"), C("整改期限", "deadline", "code"), C("责任人", "responsible"),
     C("整改状态", "status"), C("整改完成日期", "rectified_date", "code"), C("验收人", "verifier"),
-    C("验收日期", "verified_date", "code"), C("备注", "note"), C("ID", "id", "code"),
+    C("验收日期", "verified_date", "code"), C("备注", "note"), C("是否逾期", "overdue_text"),
+    C("ID", "id", "code"),
+    enrich=_finding_due,
 )
 _spec(
     "audit_aggregates", "规范化考核汇总（规划数据）",

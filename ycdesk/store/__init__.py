@@ -75,6 +75,7 @@ class Store:
 
     def _managers(self) -> None:
         from ycdesk.audits import Audits
+        from ycdesk.findings import Findings
         from ycdesk.indicators import Indicators
         from ycdesk.projects import Projects
         from ycdesk.townships import Townships
@@ -83,6 +84,7 @@ class Store:
         self.indicators = Indicators(self)
         self.projects = Projects(self)
         self.audits = Audits(self)
+        self.findings = Findings(self)
 
     def migrate(self, target: int = migrations.LATEST) -> list[int]:
         current = migrations.version(self.conn)

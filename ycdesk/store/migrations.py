@@ -247,8 +247,37 @@ def migration_4(conn: sqlite3.Connection) -> None:
     install_triggers(conn, "period_locks")
 
 
+def migration_5(conn: sqlite3.Connection) -> None:
+    """Finding lifecycle events, evidence attachments, and indexes for the findings view."""
+    conn.execute(
+        f"""CREATE TABLE finding_events ({COMMON},
+            finding_id TEXT NOT NULL REFERENCES findings(id),
+            from_status TEXT NOT NULL,
+            to_status TEXT NOT NULL,
+            reason TEXT,
+            operator TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX finding_events_finding ON finding_events (finding_id)")
+    conn.execute(
+        f"""CREATE TABLE attachments ({COMMON},
+            finding_id TEXT NOT NULL REFERENCES findings(id),
+            original_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            version INTEGER NOT NULL DEFAULT 1,
+            operator TEXT
+        )"""
+    )
+    conn.execute("CREATE INDEX attachments_finding ON attachments (finding_id)")
+    conn.execute("CREATE INDEX audits_year_level ON audits (year, level)")
+    conn.execute("CREATE INDEX enterprises_township ON enterprises (township_id)")
+    for table in ("finding_events", "attachments"):
+        install_triggers(conn, table)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    migration_1, migration_2, migration_3, migration_4,
+    migration_1, migration_2, migration_3, migration_4, migration_5,
 ]
 LATEST = len(MIGRATIONS)
 

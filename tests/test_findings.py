@@ -1,0 +1,159 @@
+"""Findings to closure: lifecycle rules, deadlines on boundary days, evidence, rates, paging."""
+
+import csv
+import hashlib
+import json
+from datetime import date
+
+import pytest
+
+from ycdesk.cli import main
+from ycdesk.errors import UserError
+from ycdesk.findings import FindingFilter, age_bucket, due_state
+
+
+@pytest.fixture
+def finding(seeded):
+    audit_id = seeded.scalar("SELECT id FROM audits WHERE year = 2025 AND level = '区级' LIMIT 1")
+    fid = seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
+                                     "description": "危废贮存间未设置识别标志", "deadline": "2025-09-30",
+                                     "responsible": "王某"})
+    return seeded.findings.get(fid)
+
+
+def test_whole_lifecycle_with_history(seeded, finding):
+    f = seeded.findings
+    today = date(2025, 10, 20)
+    assert f.allowed(finding) == ("整改中", "已整改")
+    f.transition(finding["id"], "整改中", today=today)
+    f.transition(finding["id"], "已整改", rectified_date="2025-10-10", today=today)
+    f.transition(finding["id"], "已销号", verifier="陈某", verified_date="2025-10-15", today=today)
+    row = f.get(finding["id"])
+    assert (row["status"], row["rectified_date"], row["verifier"], row["verified_date"]) == (
+        "已销号", "2025-10-10", "陈某", "2025-10-15")
+    f.transition(finding["id"], "整改中", reason="复查发现标志再次缺失", today=today)
+    events = f.events(finding["id"])
+    assert [(e["from_status"], e["to_status"]) for e in events] == [
+        ("待整改", "整改中"), ("整改中", "已整改"), ("已整改", "已销号"), ("已销号", "整改中")]
+    assert events[-1]["reason"] == "复查发现标志再次缺失" and events[-1]["operator"] == "测试员"
+    assert f.get(finding["id"])["verified_date"] is None  # reopening voids the verification
+    statuses = [json.loads(h["new"])["status"] for h in seeded.history("findings", finding["id"])]
+    assert statuses == ["待整改", "整改中", "已整改", "已销号", "整改中"]
+
+
+@pytest.mark.parametrize("moves,error", [
+    ([("已销号", {})], "不能直接改为“已销号”"),
+    ([("已整改", {})], "需要填写整改完成日期"),
+    ([("已整改", {"rectified_date": "2025/10/10"})], "应写作 YYYY-MM-DD"),
+    ([("已整改", {"rectified_date": "2030-01-01"})], "晚于今天"),
+    ([("已整改", {"rectified_date": "2025-10-10"}), ("已销号", {"verifier": "陈某"})], "销号需要"),
+    ([("已整改", {"rectified_date": "2025-10-10"}),
+      ("已销号", {"verifier": "陈某", "verified_date": "2025-10-01"})], "早于整改完成日期"),
+    ([("已整改", {"rectified_date": "2025-10-10"}), ("整改中", {})], "需要填写原因"),
+    ([("整改中", {}), ("待整改", {})], "不能直接改为“待整改”"),
+])
+def test_each_rule_refuses_the_wrong_move(seeded, finding, moves, error):
+    today = date(2025, 10, 20)
+    *ok, (last, kwargs) = moves
+    for status, kw in ok:
+        seeded.findings.transition(finding["id"], status, today=today, **kw)
+    before = seeded.findings.get(finding["id"])
+    with pytest.raises(UserError, match=error):
+        seeded.findings.transition(finding["id"], last, today=today, **kwargs)
+    assert seeded.findings.get(finding["id"]) == before
+
+
+def test_overdue_and_due_soon_on_boundary_days():
+    f = {"status": "待整改", "deadline": "2025-09-30"}
+    assert due_state(f, date(2025, 9, 22)) is None          # 8 days left
+    assert due_state(f, date(2025, 9, 23)) == "due_soon"    # 7 days left
+    assert due_state(f, date(2025, 9, 30)) == "due_soon"    # due today, not yet overdue
+    assert due_state(f, date(2025, 10, 1)) == "overdue"
+    assert due_state({**f, "status": "已整改"}, date(2025, 10, 1)) is None
+    assert due_state(f, date(2025, 9, 28), soon_days=1) is None
+    assert [age_bucket(d) for d in (1, 30, 31, 90, 91)] == ["≤30天", "≤30天", "31–90天", "31–90天", ">90天"]
+
+
+def test_filter_due_matches_the_rule(seeded, finding):
+    as_of = date(2025, 9, 30)
+    ids = {r["id"] for r in seeded.findings.page(FindingFilter(due="due_soon", as_of=as_of), limit=10_000)}
+    assert finding["id"] in ids
+    ids = {r["id"] for r in seeded.findings.page(FindingFilter(due="overdue", as_of=date(2025, 10, 1)), limit=10_000)}
+    assert finding["id"] in ids
+    ageing = seeded.findings.ageing(date(2025, 10, 31))
+    assert sum(ageing.values()) == seeded.findings.count(FindingFilter(due="overdue", as_of=date(2025, 10, 31)))
+
+
+def test_attachments_round_trip_byte_identical_with_hash(seeded, finding, tmp_path):
+    photo = tmp_path / "整改照片.jpg"
+    payload = bytes(range(256)) * 1000
+    photo.write_bytes(payload)
+    first = seeded.findings.attach(finding["id"], photo)
+    photo.write_bytes(payload + b"v2")
+    second = seeded.findings.attach(finding["id"], photo)
+    items = seeded.findings.attachments(finding["id"])
+    assert [(a["original_name"], a["version"]) for a in items] == [("整改照片.jpg", 1), ("整改照片.jpg", 2)]
+    a1 = next(a for a in items if a["id"] == first)
+    assert a1["sha256"] == hashlib.sha256(payload).hexdigest() and a1["size"] == len(payload)
+    assert seeded.findings.attachment_path(a1).read_bytes() == payload
+    assert seeded.findings.verify(a1)
+    a2 = next(a for a in items if a["id"] == second)
+    assert seeded.findings.attachment_path(a2).read_bytes() == payload + b"v2"
+    with pytest.raises(UserError, match="找不到文件"):
+        seeded.findings.attach(finding["id"], tmp_path / "missing.pdf")
+
+
+def test_rates_reproduce_the_plan_and_targets(seeded):
+    r2021 = seeded.findings.rates(date(2026, 1, 1), year=2021, level="区级")
+    assert (r2021["units"], r2021["found"], r2021["rectified"], r2021["rectification_rate"]) == (40, 137, 137, 100.0)
+    assert r2021["avg_days_to_rectify"] > 0
+    assert r2021["pass_target_产生"] == 96 and r2021["pass_target_经营"] == 100
+    assert 0 <= r2021["pass_rate_产生"] <= 100
+    r2025 = seeded.findings.rates(date(2026, 1, 1), year=2025)
+    assert r2025["open"] > 0 and r2025["overdue"] > 0
+
+
+def test_repeat_findings_are_flagged(seeded):
+    repeats = seeded.findings.repeat_ids()
+    assert repeats
+    some = seeded.findings.get(next(iter(repeats)))
+    earlier = seeded.query(
+        "SELECT 1 FROM findings f JOIN audits a ON a.id = f.audit_id WHERE a.enterprise_id = ? "
+        "AND f.category = ? AND a.year < ?", (some["enterprise_id"], some["category"], some["year"]))
+    assert earlier
+
+
+def test_keyset_pages_cover_everything_once(seeded):
+    flt = FindingFilter()
+    seen, after = [], 0
+    while True:
+        page = seeded.findings.page(flt, after, limit=97)
+        if not page:
+            break
+        seen += [r["id"] for r in page]
+        after = page[-1]["rk"]
+    assert len(seen) == len(set(seen)) == seeded.findings.count(flt) == 610
+    text = seeded.findings.page(FindingFilter(text="渗滤液"), limit=1000)
+    assert text and all("渗滤液" in r["description"] for r in text)
+
+
+def test_summary_as_of_and_export_overdue_column(seeded, tmp_path, capsys):
+    assert main(["summary", "--db", str(seeded.path), "--json", "--as-of", "2026-01-01"]) == 0
+    data = json.loads(capsys.readouterr().out)["findings"]
+    assert data["open"] == seeded.findings.rates(date(2026, 1, 1))["open"]
+    assert data["overdue"] == seeded.findings.count(FindingFilter(due="overdue", as_of=date(2026, 1, 1)))
+    out = tmp_path / "f.csv"
+    assert main(["export", "findings", "--db", str(seeded.path), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert {r["是否逾期"] for r in rows} == {"是", "否"}
+
+
+def test_remove_demo_takes_events_and_attachments_of_demo_findings(seeded, tmp_path):
+    from ycdesk.seed import demo_count, remove_demo
+
+    fid = seeded.scalar("SELECT id FROM findings WHERE is_demo = 1 AND status = '待整改' LIMIT 1")
+    seeded.findings.transition(fid, "整改中")
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    seeded.findings.attach(fid, tmp_path / "a.txt")
+    remove_demo(seeded)
+    assert demo_count(seeded) == 0
