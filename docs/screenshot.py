@@ -28,10 +28,21 @@ window.resize(1280, 760)
 window.show()
 ind = window.indicators_tab
 ind.table.setCurrentIndex(ind.model.index(ind.model.find(store.indicators.by_code("FYP14-03")["id"]), 1))
-for index, name in enumerate(["indicators", "projects", "audits"]):
+for index, name in enumerate(["indicators", "projects"]):
     window.tabs.setCurrentIndex(index)
     app.processEvents()
     window.grab().save(str(HERE / f"screenshot-{name}.png"))
+# The audits tab with an open finding selected, and its charts page.
+window.tabs.setCurrentIndex(2)
+audits = window.audits_tab
+audits.status.setCurrentIndex(audits.status.findData("整改中"))
+audits.table.setCurrentIndex(audits.model.index(0, 0))
+app.processEvents()
+window.grab().save(str(HERE / "screenshot-audits.png"))
+audits.pages.setCurrentIndex(2)
+app.processEvents()
+window.grab().save(str(HERE / "screenshot-audits-charts.png"))
+
 # The projects tab with a lagging project selected and its S-curve.
 window.tabs.setCurrentIndex(1)
 tab = window.projects_tab

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from ui.errors import show_user_error
 from ui.settings import Settings
-from ui.tabs.audits_tab import AuditsTab
+from ui.tabs.audits.tab import AuditsTab
 from ui.tabs.indicators.tab import IndicatorsTab
 from ui.tabs.projects.tab import ProjectsTab
 from ui.tabs.reports_tab import ReportsTab

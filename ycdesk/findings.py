@@ -72,10 +72,20 @@ class FindingFilter:
     soon_days: int = DUE_SOON_DAYS
 
     def where(self) -> tuple[str, list]:
+        """Conditions on ``findings f`` alone: audit, enterprise and township filters become
+        an ``audit_id IN (…)`` over the few hundred audits, so no count or page has to join
+        a million rows."""
         clauses, params = ["f.deleted_at IS NULL"], []
+        audit_clauses, audit_params = [], []
         for column, value in (("a.year", self.year), ("a.level", self.level),
-                              ("e.township_id", self.township_id), ("a.enterprise_id", self.enterprise_id),
-                              ("f.category", self.category), ("f.status", self.status)):
+                              ("e.township_id", self.township_id), ("a.enterprise_id", self.enterprise_id)):
+            if value not in (None, ""):
+                audit_clauses.append(f"{column} = ?")
+                audit_params.append(value)
+        if audit_clauses:
+            clauses.append(f"f.audit_id IN ({AUDITS_WHERE} {' AND '.join(audit_clauses)})")
+            params += audit_params
+        for column, value in (("f.category", self.category), ("f.status", self.status)):
             if value not in (None, ""):
                 clauses.append(f"{column} = ?")
                 params.append(value)
@@ -89,14 +99,18 @@ class FindingFilter:
                 params += [self.as_of.isoformat(), (self.as_of + timedelta(days=self.soon_days)).isoformat()]
         if self.text:
             # instr() is a plain substring test: right for Chinese, no tokeniser needed.
-            clauses.append("(instr(f.description, ?) > 0 OR instr(e.name, ?) > 0)")
+            clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0))")
             params += [self.text, self.text]
         return " AND ".join(clauses), params
 
 
+AUDITS_WHERE = ("SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
+                "WHERE a.deleted_at IS NULL AND")
+# CROSS JOIN keeps findings as the outer loop: pages walk findings by rowid and look up
+# their audit and enterprise, instead of the planner starting from the small tables.
 FROM = """FROM findings f
-    JOIN audits a ON a.id = f.audit_id
-    JOIN enterprises e ON e.id = a.enterprise_id
+    CROSS JOIN audits a ON a.id = f.audit_id
+    CROSS JOIN enterprises e ON e.id = a.enterprise_id
     LEFT JOIN townships t ON t.id = e.township_id"""
 COLUMNS = """f.rowid AS rk, f.id, f.category, f.description, f.severity, f.requirement, f.deadline,
     f.responsible, f.status, f.rectified_date, f.verifier, f.verified_date, f.note, f.audit_id,
@@ -120,7 +134,7 @@ class Findings:
 
     def count(self, flt: FindingFilter) -> int:
         where, params = flt.where()
-        return self.store.scalar(f"SELECT COUNT(*) {FROM} WHERE {where}", params)
+        return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 
     def get(self, finding_id: str) -> dict:
         rows = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.id = ?", (finding_id,))
@@ -131,6 +145,20 @@ class Findings:
     def categories(self) -> list[str]:
         return [r["category"] for r in self.store.query(
             "SELECT DISTINCT category FROM findings WHERE deleted_at IS NULL ORDER BY category")]
+
+    def per_audit(self, flt: FindingFilter | None = None) -> dict[str, dict]:
+        """Counts per audit from the covering index: found, rectified, closed, open, overdue."""
+        flt = flt or FindingFilter()
+        where, params = flt.where()
+        rows = self.store.query(
+            f"""SELECT f.audit_id, COUNT(*) AS found,
+                   SUM(f.status IN ('已整改','已销号')) AS rectified,
+                   SUM(f.status = '已销号') AS closed,
+                   SUM(f.status IN ('待整改','整改中')) AS open,
+                   SUM(f.status IN ('待整改','整改中') AND f.deadline < ?) AS overdue
+                FROM findings f WHERE {where} GROUP BY f.audit_id""",
+            [flt.as_of.isoformat(), *params])
+        return {r["audit_id"]: r for r in rows}
 
     def years(self) -> list[int]:
         return [r["year"] for r in self.store.query(
@@ -247,16 +275,14 @@ class Findings:
     def rates(self, as_of: date, year: int | None = None, level: str | None = None,
               township_id: str | None = None) -> dict:
         flt = FindingFilter(year=year, level=level, township_id=township_id, as_of=as_of)
+        counts = self.per_audit(flt)
+        totals = {k: sum(c[k] or 0 for c in counts.values())
+                  for k in ("found", "rectified", "closed", "open", "overdue")}
         where, params = flt.where()
-        row = self.store.query(
-            f"""SELECT COUNT(*) AS found,
-                   SUM(f.status IN ('已整改','已销号')) AS rectified,
-                   SUM(f.status = '已销号') AS closed,
-                   SUM(f.status IN ('待整改','整改中')) AS open,
-                   SUM(f.status IN ('待整改','整改中') AND f.deadline < ?) AS overdue,
-                   AVG(CASE WHEN f.rectified_date IS NOT NULL AND a.audit_date IS NOT NULL
-                       THEN julianday(f.rectified_date) - julianday(a.audit_date) END) AS days
-                {FROM} WHERE {where}""", [as_of.isoformat(), *params])[0]
+        days = self.store.scalar(
+            f"""SELECT AVG(julianday(f.rectified_date) - julianday(a.audit_date))
+                FROM findings f CROSS JOIN audits a ON a.id = f.audit_id
+                WHERE {where} AND f.rectified_date IS NOT NULL AND a.audit_date IS NOT NULL""", params)
         audit_where = ["a.deleted_at IS NULL"]
         audit_params: list = []
         for column, value in (("a.year", year), ("a.level", level), ("e.township_id", township_id)):
@@ -266,13 +292,11 @@ class Findings:
         audits = self.store.query(
             f"SELECT a.enterprise_id, a.result, e.role FROM audits a JOIN enterprises e "
             f"ON e.id = a.enterprise_id WHERE {' AND '.join(audit_where)}", audit_params)
-        found = row["found"] or 0
+        found = totals["found"]
         out = {
-            "units": len({a["enterprise_id"] for a in audits}),
-            "found": found, "rectified": row["rectified"] or 0, "closed": row["closed"] or 0,
-            "open": row["open"] or 0, "overdue": row["overdue"] or 0,
-            "rectification_rate": None if not found else round(100 * (row["rectified"] or 0) / found, 1),
-            "avg_days_to_rectify": None if row["days"] is None else round(row["days"], 1),
+            "units": len({a["enterprise_id"] for a in audits}), **totals,
+            "rectification_rate": None if not found else round(100 * totals["rectified"] / found, 1),
+            "avg_days_to_rectify": None if days is None else round(days, 1),
         }
         for role, target in RATE_TARGETS.items():
             judged = [a for a in audits if a["result"] and a["role"] and role in a["role"]]
@@ -281,22 +305,37 @@ class Findings:
             out[f"pass_target_{role}"] = target
         return out
 
-    def repeat_ids(self, enterprise_id: str | None = None) -> set[str]:
-        """Findings whose enterprise had a finding of the same category in an earlier year."""
+    def repeat_ids(self, enterprise_id: str | None = None, ids: list[str] | None = None) -> set[str]:
+        """Findings whose enterprise had a finding of the same category in an earlier year.
+
+        ``ids`` limits the check to those findings (a loaded page of a large table)."""
         extra, params = "", []
         if enterprise_id:
             extra, params = "AND a.enterprise_id = ?", [enterprise_id]
+        if ids is not None:
+            if not ids:
+                return set()
+            extra += f" AND f.id IN ({','.join('?' * len(ids))})"
+            params += list(ids)
         return {r["id"] for r in self.store.query(
             f"""SELECT f.id FROM findings f JOIN audits a ON a.id = f.audit_id
                 WHERE f.deleted_at IS NULL {extra} AND EXISTS (
-                  SELECT 1 FROM findings f2 JOIN audits a2 ON a2.id = f2.audit_id
-                  WHERE f2.deleted_at IS NULL AND a2.enterprise_id = a.enterprise_id
-                    AND f2.category = f.category AND a2.year < a.year)""", params)}
+                  SELECT 1 FROM audits a2 WHERE a2.enterprise_id = a.enterprise_id
+                    AND a2.year < a.year AND a2.deleted_at IS NULL AND EXISTS (
+                      SELECT 1 FROM findings f2 WHERE f2.audit_id = a2.id
+                        AND f2.category = f.category AND f2.deleted_at IS NULL))""", params)}
 
-    def by_township_open(self, as_of: date) -> list[dict]:
-        return self.store.query(
-            f"""SELECT COALESCE(t.name, '未填镇街') AS township,
-                       SUM(f.status IN ('待整改','整改中')) AS open,
-                       SUM(f.status IN ('待整改','整改中') AND f.deadline < ?) AS overdue
-                {FROM} WHERE f.deleted_at IS NULL GROUP BY t.name
-                HAVING open > 0 ORDER BY open DESC""", [as_of.isoformat()])
+    def by_township_open(self, as_of: date, counts: dict | None = None) -> list[dict]:
+        """Open and overdue findings per township (``counts``: a :meth:`per_audit` result to reuse)."""
+        counts = self.per_audit(FindingFilter(as_of=as_of)) if counts is None else counts
+        towns: dict[str, dict] = {}
+        for a in self.store.query(
+            "SELECT a.id, COALESCE(t.name, '未填镇街') AS township FROM audits a "
+            "JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN townships t ON t.id = e.township_id "
+            "WHERE a.deleted_at IS NULL"):
+            c = counts.get(a["id"])
+            if c and c["open"]:
+                town = towns.setdefault(a["township"], {"township": a["township"], "open": 0, "overdue": 0})
+                town["open"] += c["open"]
+                town["overdue"] += c["overdue"]
+        return sorted(towns.values(), key=lambda t: -t["open"])

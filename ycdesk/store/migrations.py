@@ -276,8 +276,19 @@ def migration_5(conn: sqlite3.Connection) -> None:
         install_triggers(conn, table)
 
 
+def migration_6(conn: sqlite3.Connection) -> None:
+    """Covering indexes so per-audit counts and category lists never touch the table rows."""
+    # Replaces findings_audit: same leading column (foreign-key lookups still use it), but
+    # covering, so per-audit counts read the index alone.
+    conn.execute("DROP INDEX findings_audit")
+    conn.execute("CREATE INDEX findings_audit_rollup ON findings (audit_id, status, deadline, deleted_at)")
+    conn.execute("CREATE INDEX findings_category ON findings (category)")
+    # Repeat-finding checks: "this enterprise, this category, an earlier audit".
+    conn.execute("CREATE INDEX findings_audit_category ON findings (audit_id, category, deleted_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    migration_1, migration_2, migration_3, migration_4, migration_5,
+    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -1,0 +1,278 @@
+"""危废考核: findings to closure — overdue panel, lazy findings table, editor, enterprises, charts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ui.charts.audits import GroupedBars, tr
+from ui.models.records import Col, RecordsModel
+from ui.tabs.audits.editor import FindingEditor
+from ui.tabs.audits.model import FindingsModel
+from ui.tabs.common import make_table
+from ycdesk.audits import LEVELS, STATUSES
+from ycdesk.findings import AGE_BUCKETS, FindingFilter
+
+
+class AuditsTab(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.store = None
+        self.as_of = date.today()
+        self._build_panel()
+        self._build_filters()
+        self.model = FindingsModel(self)
+        self.table = make_table(self.model)
+        for column, width in ((0, 210), (1, 80), (2, 50), (3, 50), (4, 130), (5, 300), (6, 90), (7, 70), (8, 70)):
+            self.table.setColumnWidth(column, width)
+        self.count = QLabel()
+        self.editor = FindingEditor()
+        self.editor.changed.connect(self._finding_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._select)
+
+        self.enterprise_model = RecordsModel([
+            Col(self.tr("企业名称"), "name"), Col(self.tr("统一社会信用代码"), "uscc"),
+            Col(self.tr("镇街"), "township"), Col(self.tr("类型"), "role"), Col(self.tr("行业"), "industry"),
+            Col(self.tr("代码提示"), "uscc_warning"),
+        ])
+        self.enterprises = make_table(self.enterprise_model)
+        self.enterprise_audits = RecordsModel([
+            Col(self.tr("年度"), "year"), Col(self.tr("级别"), "level"), Col(self.tr("检查日期"), "audit_date"),
+            Col(self.tr("得分"), "score"), Col(self.tr("结果"), "result"), Col(self.tr("问题数"), "found"),
+            Col(self.tr("未销号"), "open"),
+        ])
+        self.enterprise_detail = QLabel()
+        self.enterprise_detail.setWordWrap(True)
+        self.enterprises.selectionModel().currentRowChanged.connect(lambda *_: self.show_enterprise())
+
+        self.year_level_model = RecordsModel([
+            Col(self.tr("年度"), "year"), Col(self.tr("级别"), "level"),
+            Col(self.tr("考核单位数"), "units", align_right=True), Col(self.tr("发现问题"), "found", align_right=True),
+            Col(self.tr("已整改"), "rectified", align_right=True),
+            Col(self.tr("规划所报（单位/发现/整改）"), "plan"),
+        ])
+        self.year_level = make_table(self.year_level_model)
+        self.found_chart = GroupedBars(tr("各年度、级别发现与整改问题数"))
+        self.township_chart = GroupedBars(tr("各镇街未销号问题"))
+        self.ageing_chart = GroupedBars(tr("逾期问题账龄"))
+        self.export_button = QPushButton(self.tr("导出图表 PNG…"))
+        self.export_button.clicked.connect(self.export_chart)
+        self._layout()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_panel(self) -> None:
+        self.panel = QLabel()
+        self.panel.setObjectName("overduePanel")
+        self.panel.setStyleSheet("#overduePanel { background: #fff4e5; border: 1px solid #f0c36d; padding: 6px; }")
+        self.show_overdue = QPushButton(self.tr("只看逾期(&O)"))
+        self.show_due = QPushButton(self.tr("只看即将到期(&S)"))
+        self.show_overdue.clicked.connect(lambda: self._set_due("overdue"))
+        self.show_due.clicked.connect(lambda: self._set_due("due_soon"))
+
+    def _build_filters(self) -> None:
+        self.year = QComboBox()
+        self.level = QComboBox()
+        self.level.addItem(self.tr("全部级别"), None)
+        for lv in LEVELS:
+            self.level.addItem(lv, lv)
+        self.township = QComboBox()
+        self.enterprise = QComboBox()
+        self.category = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem(self.tr("全部状态"), None)
+        for s in STATUSES:
+            self.status.addItem(s, s)
+        self.due = QComboBox()
+        for text, data in ((self.tr("全部期限"), None), (self.tr("逾期"), "overdue"), (self.tr("7天内到期"), "due_soon")):
+            self.due.addItem(text, data)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索问题描述或企业名称"))
+        self.search.setClearButtonEnabled(True)
+        for combo in (self.year, self.level, self.township, self.enterprise, self.category, self.status, self.due):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda text: text or self.apply_filter())
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.panel, 1)
+        top.addWidget(self.show_overdue)
+        top.addWidget(self.show_due)
+        bar = QHBoxLayout()
+        for widget in (self.year, self.level, self.township, self.enterprise, self.category, self.status, self.due):
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+        findings_page = QWidget()
+        fl = QVBoxLayout(findings_page)
+        fl.addLayout(bar)
+        split = QSplitter(Qt.Vertical)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addWidget(self.table)
+        ul.addWidget(self.count)
+        split.addWidget(upper)
+        split.addWidget(self.editor)
+        split.setSizes([400, 280])
+        fl.addWidget(split)
+
+        ent_page = QSplitter(Qt.Horizontal)
+        ent_page.addWidget(self.enterprises)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.enterprise_detail)
+        rl.addWidget(make_table(self.enterprise_audits))
+        ent_page.addWidget(right)
+
+        self.charts = QTabWidget()
+        self.charts.addTab(self.found_chart, self.tr("发现与整改"))
+        self.charts.addTab(self.township_chart, self.tr("镇街未销号"))
+        self.charts.addTab(self.ageing_chart, self.tr("逾期账龄"))
+        chart_page = QSplitter(Qt.Vertical)
+        chart_page.addWidget(self.year_level)
+        box = QWidget()
+        bl = QVBoxLayout(box)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.charts)
+        bl.addWidget(self.export_button, 0, Qt.AlignRight)
+        chart_page.addWidget(box)
+
+        self.pages = QTabWidget()
+        self.pages.addTab(findings_page, self.tr("问题清单"))
+        self.pages.addTab(ent_page, self.tr("企业"))
+        self.pages.addTab(chart_page, self.tr("统计图表"))
+        self.pages.currentChanged.connect(lambda _: self.refresh_page())
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_store(self, store) -> None:
+        self.store = store
+        self.editor.set_store(store)
+        combos = (
+            (self.year, self.tr("全部年度"), [(f"{y}年", y) for y in store.findings.years()]),
+            (self.township, self.tr("全部镇街"), [(t["name"], t["id"]) for t in store.townships.list()]),
+            (self.enterprise, self.tr("全部企业"), [(e["name"], e["id"]) for e in store.audits.enterprises()]),
+            (self.category, self.tr("全部类别"), [(c, c) for c in store.findings.categories()]),
+        )
+        for combo, first, items in combos:
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            combo.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        self.refresh_panel()
+        self.apply_filter()
+        self._stale = {1, 2}
+        self.refresh_page()
+
+    def refresh_page(self) -> None:
+        """The enterprise and chart pages are rebuilt only when shown (and out of date)."""
+        page = self.pages.currentIndex()
+        if page not in getattr(self, "_stale", set()):
+            return
+        self._stale.discard(page)
+        if page == 1:
+            self.refresh_enterprises()
+        elif page == 2:
+            self.refresh_charts()
+
+    def refresh_panel(self) -> None:
+        due = self.store.findings.due_counts(self.as_of)
+        ageing = self.store.findings.ageing(self.as_of)
+        self.panel.setText(self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；7天内到期 <b>{3}</b> 处").format(
+            self.as_of.isoformat(), due["overdue"],
+            "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS), due["due_soon"]))
+
+    def current_filter(self) -> FindingFilter:
+        return FindingFilter(
+            year=self.year.currentData(), level=self.level.currentData(),
+            township_id=self.township.currentData(), enterprise_id=self.enterprise.currentData(),
+            category=self.category.currentData(), status=self.status.currentData(),
+            due=self.due.currentData(), text=self.search.text().strip() or None, as_of=self.as_of)
+
+    def apply_filter(self) -> None:
+        if self.store is None:
+            return
+        flt = self.current_filter()
+        self.model.set_filter(self.store, flt)
+        self.count.setText(self.tr("符合条件 {0} 条").format(self.store.findings.count(flt)))
+        self.editor.show_finding(None)
+
+    def _set_due(self, due: str) -> None:
+        self.due.setCurrentIndex(self.due.findData(due))
+        self.pages.setCurrentIndex(0)
+
+    def _select(self, current, _previous) -> None:
+        if current.isValid():
+            self.editor.show_finding(self.model.row(current.row())["id"])
+
+    def _finding_changed(self, finding_id: str) -> None:
+        self.model.reload_row(finding_id)
+        self.refresh_panel()
+        self._stale = {1, 2}
+
+    def refresh_enterprises(self) -> None:
+        names = {t["id"]: t["name"] for t in self.store.townships.list()}
+        rows = self.store.audits.enterprises()
+        for r in rows:
+            r["township"] = names.get(r["township_id"], "")
+        self.enterprise_model.set_records(rows)
+        self.show_enterprise()
+
+    def show_enterprise(self) -> None:
+        index = self.enterprises.currentIndex()
+        if not index.isValid():
+            self.enterprise_detail.setText(self.tr("选择一家企业查看历年考核与重复问题"))
+            self.enterprise_audits.set_records([])
+            return
+        ent = self.enterprise_model.record(index.row())
+        audits = self.store.query(
+            """SELECT a.year, a.level, a.audit_date, a.score, a.result, COUNT(f.id) AS found,
+                      SUM(f.status IN ('待整改','整改中')) AS open
+               FROM audits a LEFT JOIN findings f ON f.audit_id = a.id AND f.deleted_at IS NULL
+               WHERE a.enterprise_id = ? AND a.deleted_at IS NULL GROUP BY a.id ORDER BY a.year""",
+            (ent["id"],))
+        self.enterprise_audits.set_records(audits)
+        repeats = self.store.findings.repeat_ids(enterprise_id=ent["id"])
+        categories = sorted({self.store.findings.get(i)["category"] for i in repeats})
+        self.enterprise_detail.setText(self.tr("<b>{0}</b>　{1}<br>重复出现的问题类别：{2}").format(
+            ent["name"], ent["uscc"] or "", "、".join(categories) or self.tr("无")))
+
+    def refresh_charts(self) -> None:
+        reported = {(r["year"], r["level"]): r for r in self.store.query(
+            "SELECT * FROM audit_aggregates WHERE deleted_at IS NULL")}
+        counts = self.store.findings.per_audit(FindingFilter(as_of=self.as_of))  # one pass for both charts
+        rows = []
+        for year, levels in self.store.audits.by_year_level(counts).items():
+            for level, counts in levels.items():
+                plan = reported.get((year, level))
+                rows.append({"year": year, "level": level, **counts,
+                             "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"})
+        self.year_level_model.set_records(rows)
+        self.found_chart.set_data([f"{r['year']}{r['level']}" for r in rows],
+                                  {tr("发现问题"): [r["found"] for r in rows],
+                                   tr("已整改"): [r["rectified"] for r in rows]})
+        towns = self.store.findings.by_township_open(self.as_of, counts)
+        self.township_chart.set_data([t["township"].removesuffix("街道") for t in towns],
+                                     {tr("未销号"): [t["open"] for t in towns],
+                                      tr("其中逾期"): [t["overdue"] for t in towns]})
+        ageing = self.store.findings.ageing(self.as_of)
+        self.ageing_chart.set_data(list(AGE_BUCKETS), {tr("逾期问题"): [ageing[b] for b in AGE_BUCKETS]})
+
+    def export_chart(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
+        if path:
+            self.charts.currentWidget().export_png(path)
