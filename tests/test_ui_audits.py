@@ -118,6 +118,7 @@ def test_enterprise_view_and_charts(tab, qtbot, tmp_path):
     tab.enterprises.setCurrentIndex(tab.enterprise_model.index(0, 0))
     assert tab.enterprise_audits.rowCount() >= 1
     assert "重复出现的问题类别" in tab.enterprise_detail.text()
+    tab.pages.setCurrentIndex(2)  # charts are built when their page is shown
     values = dict(zip(tab.found_chart.categories, tab.found_chart.values["发现问题"]))
     assert (values["2020市级"], values["2021市级"], values["2021区级"]) == (35, 24, 137)
     out = tmp_path / "c.png"
