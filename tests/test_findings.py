@@ -157,3 +157,25 @@ def test_remove_demo_takes_events_and_attachments_of_demo_findings(seeded, tmp_p
     seeded.findings.attach(fid, tmp_path / "a.txt")
     remove_demo(seeded)
     assert demo_count(seeded) == 0
+
+
+def test_category_checklist_is_configurable(seeded):
+    cats = seeded.findings.categories()
+    assert cats[:3] == ["污染环境防治责任制度", "识别标志", "管理计划"]
+    audit_id = seeded.scalar("SELECT id FROM audits LIMIT 1")
+    with pytest.raises(UserError, match="不在考核清单中"):
+        seeded.audits.add_finding({"audit_id": audit_id, "category": "随便写的", "description": "x"})
+    seeded.findings.add_category("危废焚烧")
+    seeded.audits.add_finding({"audit_id": audit_id, "category": "危废焚烧", "description": "x"})
+    seeded.findings.remove_category("危废焚烧")
+    assert "危废焚烧" not in seeded.findings.categories()
+
+
+def test_due_soon_days_is_a_workspace_setting(seeded, finding):
+    assert seeded.findings.soon_days == 7
+    assert seeded.findings.due_counts(date(2025, 9, 20))["due_soon"] >= 0
+    before = seeded.findings.count(FindingFilter(due="due_soon", as_of=date(2025, 9, 20), soon_days=7))
+    seeded.findings.set_soon_days(10)
+    assert seeded.findings.due_counts(date(2025, 9, 20))["due_soon"] == before + 1  # the 09-30 deadline
+    with pytest.raises(UserError):
+        seeded.findings.set_soon_days(-1)

@@ -47,7 +47,7 @@ def test_transaction_is_all_or_nothing(store):
             store.insert("townships", {"name": "甲街道", "kind": "街道", "position": 1})
             store.insert("townships", {"name": "甲街道", "kind": "街道", "position": 2})
     assert store.scalar("SELECT COUNT(*) FROM townships") == 0
-    assert store.scalar("SELECT COUNT(*) FROM history") == 0
+    assert store.scalar("SELECT COUNT(*) FROM history WHERE table_name = 'townships'") == 0
 
 
 def test_constraint_violations_become_chinese_messages(store):

@@ -70,6 +70,10 @@ class Audits:
     def add_finding(self, record: dict, *, row_id: str | None = None) -> str:
         if not (record.get("description") or "").strip():
             raise UserError(_("问题描述不能为空"))
+        categories = self.store.findings.categories()
+        if record.get("category") not in categories:
+            raise UserError(_("问题类别“{0}”不在考核清单中，可选：{1}").format(
+                record.get("category"), "、".join(categories)))
         status = record.get("status", "待整改")
         if status not in STATUSES:
             raise UserError(_("整改状态“{0}”无法识别，应为{1}之一").format(status, "、".join(STATUSES)))

@@ -143,8 +143,37 @@ class Findings:
         return rows[0]
 
     def categories(self) -> list[str]:
-        return [r["category"] for r in self.store.query(
-            "SELECT DISTINCT category FROM findings WHERE deleted_at IS NULL ORDER BY category")]
+        """The checklist of finding categories (configurable; seeded with the official items)."""
+        return [r["name"] for r in self.store.query(
+            "SELECT name FROM finding_categories WHERE deleted_at IS NULL ORDER BY position")]
+
+    def add_category(self, name: str) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise UserError(_("问题类别名称不能为空"))
+        position = (self.store.scalar("SELECT MAX(position) FROM finding_categories") or 0) + 1
+        return self.store.insert("finding_categories", {"name": name, "position": position})
+
+    def remove_category(self, name: str) -> None:
+        """Retire a category from the checklist; findings already filed keep it."""
+        row = self.store.query(
+            "SELECT id FROM finding_categories WHERE name = ? AND deleted_at IS NULL", (name,))
+        if not row:
+            raise UserError(_("问题类别“{0}”不在清单中").format(name))
+        self.store.soft_delete("finding_categories", row[0]["id"])
+
+    @property
+    def soon_days(self) -> int:
+        """Days before a deadline that count as 即将到期 (workspace setting, default 7)."""
+        try:
+            return int(self.store.meta("due_soon_days", str(DUE_SOON_DAYS)))
+        except ValueError:
+            return DUE_SOON_DAYS
+
+    def set_soon_days(self, days: int) -> None:
+        if not 0 <= int(days) <= 365:
+            raise UserError(_("到期提醒天数应在0到365之间"))
+        self.store.set_meta("due_soon_days", str(int(days)))
 
     def per_audit(self, flt: FindingFilter | None = None) -> dict[str, dict]:
         """Counts per audit from the covering index: found, rectified, closed, open, overdue."""
@@ -268,7 +297,8 @@ class Findings:
             buckets[age_bucket(r["days"])] += r["n"]
         return buckets
 
-    def due_counts(self, as_of: date, soon_days: int = DUE_SOON_DAYS) -> dict[str, int]:
+    def due_counts(self, as_of: date, soon_days: int | None = None) -> dict[str, int]:
+        soon_days = self.soon_days if soon_days is None else soon_days
         return {due: self.count(FindingFilter(due=due, as_of=as_of, soon_days=soon_days))
                 for due in ("overdue", "due_soon")}
 

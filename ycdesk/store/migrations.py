@@ -287,8 +287,34 @@ def migration_6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX findings_audit_category ON findings (audit_id, category, deleted_at)")
 
 
+# The official assessment items (危险废物规范化环境管理评估) that findings are filed under.
+CHECKLIST = ("污染环境防治责任制度", "识别标志", "管理计划", "申报登记/管理台账", "源头分类",
+             "转移联单", "经营许可", "应急预案备案", "贮存设施", "利用/处置设施", "业务培训",
+             "环境监测", "其他")
+
+
+def migration_7(conn: sqlite3.Connection) -> None:
+    """A configurable checklist of finding categories, seeded with the official items."""
+    conn.execute(
+        f"""CREATE TABLE finding_categories ({COMMON},
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL
+        )"""
+    )
+    conn.execute("CREATE UNIQUE INDEX finding_categories_name ON finding_categories (name) "
+                 "WHERE deleted_at IS NULL")
+    install_triggers(conn, "finding_categories")
+    from ycdesk.store.ids import stable_id
+
+    now = conn.execute("SELECT ycdesk_now()").fetchone()[0]
+    for position, name in enumerate(CHECKLIST, 1):
+        conn.execute(
+            "INSERT INTO finding_categories (id, created_at, updated_at, name, position) VALUES (?,?,?,?,?)",
+            (stable_id("finding_category", name), now, now, name, position))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6,
+    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
 ]
 LATEST = len(MIGRATIONS)
 

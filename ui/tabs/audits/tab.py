@@ -192,16 +192,17 @@ class AuditsTab(QWidget):
     def refresh_panel(self) -> None:
         due = self.store.findings.due_counts(self.as_of)
         ageing = self.store.findings.ageing(self.as_of)
-        self.panel.setText(self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；7天内到期 <b>{3}</b> 处").format(
+        self.panel.setText(self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；{3}天内到期 <b>{4}</b> 处").format(
             self.as_of.isoformat(), due["overdue"],
-            "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS), due["due_soon"]))
+            "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS), self.store.findings.soon_days, due["due_soon"]))
 
     def current_filter(self) -> FindingFilter:
         return FindingFilter(
             year=self.year.currentData(), level=self.level.currentData(),
             township_id=self.township.currentData(), enterprise_id=self.enterprise.currentData(),
             category=self.category.currentData(), status=self.status.currentData(),
-            due=self.due.currentData(), text=self.search.text().strip() or None, as_of=self.as_of)
+            due=self.due.currentData(), text=self.search.text().strip() or None, as_of=self.as_of,
+            soon_days=self.store.findings.soon_days)
 
     def apply_filter(self) -> None:
         if self.store is None:
