@@ -51,4 +51,22 @@ tab.table.setCurrentIndex(tab.model.index(row, 1))
 tab.charts.setCurrentIndex(1)
 app.processEvents()
 window.grab().save(str(HERE / "screenshot-projects-detail.png"))
+# The reports tab with a generated quarterly report.
+window.tabs.setCurrentIndex(3)
+reports = window.reports_tab
+reports.period.setCurrentIndex(reports.period.findData("2025Q4"))
+done = []
+reports.generated.connect(done.append)
+reports.generate()
+while not done:
+    app.processEvents()
+app.processEvents()
+window.grab().save(str(HERE / "screenshot-reports.png"))
 window.close()
+
+# Page images of the quarterly report (what the README links to).
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+if shutil.which("pdftoppm"):
+    subprocess.run(["pdftoppm", "-r", "70", "-png", done[0], str(HERE / "report-quarterly")], check=True)

@@ -104,12 +104,17 @@ def test_errors_exit_codes_and_change_nothing(seeded, tmp_path, capsys):
 def test_every_command_has_help_text():
     from ycdesk.cli import build_parser
 
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    for name, p in sub.choices.items():
-        assert p.description, name
-        for action in p._actions:
-            assert action.help, f"{name} {action.dest}"
+    import argparse
+
+    def check(parser, path):
+        for action in parser._actions:
+            assert action.help, f"{path} {action.dest}"
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    assert sub.description, f"{path} {name}"
+                    check(sub, f"{path} {name}")
+
+    check(build_parser(), "ycdesk")
 
 
 def test_demo_remove_via_cli(seeded, capsys):

@@ -12,7 +12,7 @@ from ui.settings import Settings
 from ui.tabs.audits.tab import AuditsTab
 from ui.tabs.indicators.tab import IndicatorsTab
 from ui.tabs.projects.tab import ProjectsTab
-from ui.tabs.reports_tab import ReportsTab
+from ui.tabs.reports.tab import ReportsTab
 from ycdesk import __version__
 from ycdesk.errors import UserError
 from ycdesk.export import export_table

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
     )
     parser.add_argument("--version", action="version", version=f"ycdesk {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="子命令")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", help="不带子命令时启动图形界面")
 
     p = sub.add_parser("gui", help="启动图形界面", description="启动图形界面")
     _db_arg(p)
@@ -74,6 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="演示数据：统计或一键删除", description="统计或删除全部演示数据")
     p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
     _db_arg(p)
+
+    p = sub.add_parser("report", help="生成 PDF 报告", description="生成季度报告、中期评估/终期考核报告或整改通知书")
+    kinds = p.add_subparsers(dest="kind", metavar="报告", required=True, help="报告类型")
+    q = kinds.add_parser("quarterly", help="季度报告", description="季度报告（指标、重大工程、危废考核）")
+    q.add_argument("--period", required=True, metavar="季度", help="季度，如 2024Q3")
+    q.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
+    q.add_argument("--notes", default="", metavar="文字", help="写入报告“备注”一节的文字")
+    e = kinds.add_parser("evaluation", help="中期评估（2023）或终期考核（2025）", description="中期评估或终期考核报告")
+    e.add_argument("--year", required=True, type=int, metavar="年份", help="2023（中期评估）或 2025（终期考核）")
+    n = kinds.add_parser("notice", help="整改通知书", description="一次考核的整改通知书")
+    n.add_argument("--audit", required=True, metavar="ID", help="考核记录 ID（见 ycdesk export audits 的 ID 列）")
+    for r in (q, e, n):
+        _db_arg(r)
+        r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
 
     p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区")
     _db_arg(p)
@@ -148,6 +162,20 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from ycdesk.reports import evaluation, notice, quarterly
+
+    with open_store(args, create=False) as store:
+        if args.kind == "quarterly":
+            result = quarterly.build(store, args.period, args.output, township=args.township, notes=args.notes)
+        elif args.kind == "evaluation":
+            result = evaluation.build(store, args.year, args.output)
+        else:
+            result = notice.build(store, args.audit, args.output)
+    print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
+    return 0
+
+
 def cmd_backup(args) -> int:
     with open_store(args, create=False) as store:
         dest = store.backup(args.output)
@@ -167,6 +195,7 @@ COMMANDS = {
     "export": cmd_export,
     "demo": cmd_demo,
     "backup": cmd_backup,
+    "report": cmd_report,
     "gui": cmd_gui,
 }
 

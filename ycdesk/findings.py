@@ -70,6 +70,8 @@ class FindingFilter:
     text: str | None = None
     as_of: date = field(default_factory=date.today)
     soon_days: int = DUE_SOON_DAYS
+    audit_from: str | None = None  # audit date range, YYYY-MM-DD inclusive (reports)
+    audit_to: str | None = None
 
     def where(self) -> tuple[str, list]:
         """Conditions on ``findings f`` alone: audit, enterprise and township filters become
@@ -81,6 +83,10 @@ class FindingFilter:
                               ("e.township_id", self.township_id), ("a.enterprise_id", self.enterprise_id)):
             if value not in (None, ""):
                 audit_clauses.append(f"{column} = ?")
+                audit_params.append(value)
+        for op, value in ((">=", self.audit_from), ("<=", self.audit_to)):
+            if value:
+                audit_clauses.append(f"a.audit_date {op} ?")
                 audit_params.append(value)
         if audit_clauses:
             clauses.append(f"f.audit_id IN ({AUDITS_WHERE} {' AND '.join(audit_clauses)})")

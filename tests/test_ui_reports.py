@@ -1,0 +1,69 @@
+"""The 报告 tab: generate off the UI thread with progress, preview pages, save, refusals."""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.tabs.reports import tab as tab_module
+
+
+@pytest.fixture
+def tab(qtbot, seeded, tmp_path):
+    w = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    qtbot.addWidget(w)
+    w.show()
+    w.tabs.setCurrentIndex(3)
+    return w.reports_tab
+
+
+def test_generate_quarterly_preview_and_save(tab, qtbot, tmp_path, monkeypatch):
+    tab.period.setCurrentIndex(tab.period.findData("2025Q4"))
+    tab.notes.setPlainText("季度会议材料")
+    with qtbot.waitSignal(tab.generated, timeout=60_000) as blocker:
+        tab.generate_button.click()
+    assert blocker.args[0].endswith(".pdf")
+    assert len(tab.preview.page_labels) >= 3
+    assert tab.progress.value() == 100 and "数据指纹" in tab.status.text()
+    assert tab.save_button.isEnabled() and tab.print_button.isEnabled()
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(tab_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    tab.save_as()
+    assert target.read_bytes()[:5] == b"%PDF-"
+
+
+def test_notice_for_a_chosen_audit(tab, qtbot):
+    tab.kind.setCurrentIndex(tab.kind.findData("notice"))
+    assert tab.audit.count() > 0
+    with qtbot.waitSignal(tab.generated, timeout=60_000):
+        tab.generate_button.click()
+    assert len(tab.preview.page_labels) >= 1
+
+
+def test_refused_report_shows_message_and_no_preview(tab, qtbot, monkeypatch):
+    messages = []
+    monkeypatch.setattr(tab_module.QMessageBox, "warning", lambda parent, title, text: messages.append(text))
+    tab.scope.addItem("西湖街道")  # not a 越城区 township: the core refuses it
+    tab.scope.setCurrentText("西湖街道")
+    tab.generate_button.click()
+    qtbot.waitUntil(lambda: bool(messages), timeout=60_000)
+    assert "不在越城区镇街名单中" in messages[0]
+    assert tab.output is None and not tab.save_button.isEnabled()
+
+
+def test_print_paints_every_page(tab, qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.tabs.reports.preview import paint_pages
+
+    tab.period.setCurrentIndex(tab.period.findData("2024Q2"))
+    with qtbot.waitSignal(tab.generated, timeout=60_000) as blocker:
+        tab.generate_button.click()
+    printer = QPrinter(QPrinter.ScreenResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    paint_pages(printer, blocker.args[0])
+    from pypdf import PdfReader
+
+    assert len(PdfReader(str(out)).pages) == len(PdfReader(blocker.args[0]).pages)

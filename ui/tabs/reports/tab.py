@@ -1,0 +1,228 @@
+"""报告: choose a report, generate it off the UI thread, preview, print or save the PDF."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+
+from ui.tabs.reports.preview import PdfPreview
+from ui.tasks import Task
+from ycdesk.errors import UserError
+from ycdesk.periods import Period
+from ycdesk.progress import default_period, quarters
+from ycdesk.townships import DISTRICT
+
+KINDS = [("quarterly", "季度报告"), ("evaluation", "中期评估 / 终期考核"), ("notice", "整改通知书")]
+
+
+class Cancelled(Exception):
+    pass
+
+
+def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
+    """Runs on a worker thread: its own Store on the same workspace file."""
+    from ycdesk.reports import evaluation, notice, quarterly
+    from ycdesk.store import Store
+
+    def job(state):
+        def step(fraction, text):
+            if state.cancelled:
+                raise Cancelled()
+            state.progress(fraction, text)
+
+        step(0.05, "打开工作区…")
+        with Store(db_path, operator=operator) as store:
+            if kind == "quarterly":
+                return quarterly.build(store, params["period"], out, township=params["township"],
+                                       notes=params["notes"], progress=step)
+            if kind == "evaluation":
+                return evaluation.build(store, params["year"], out, progress=step)
+            return notice.build(store, params["audit"], out, progress=step)
+    return job
+
+
+class ReportsTab(QWidget):
+    generated = Signal(str)  # path of the PDF now previewed
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.store = None
+        self.task: Task | None = None
+        self.output: Path | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="ycdesk-report-"))
+        self.kind = QComboBox()
+        for key, label in KINDS:
+            self.kind.addItem(self.tr(label), key)
+        self.period = QComboBox()
+        for q in quarters():
+            self.period.addItem(q.label, str(q))
+        self.scope = QComboBox()
+        self.year = QComboBox()
+        self.year.addItem(self.tr("2023年 中期评估"), 2023)
+        self.year.addItem(self.tr("2025年 终期考核"), 2025)
+        self.audit = QComboBox()
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(self.tr("写入季度报告“备注”一节的文字（可选）"))
+        self.notes.setMaximumHeight(90)
+        self.params = QStackedWidget()
+        for form_rows in (
+            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope), (self.tr("备注(&N)："), self.notes)],
+            [(self.tr("年度(&Y)："), self.year)],
+            [(self.tr("考核(&A)："), self.audit)],
+        ):
+            page = QWidget()
+            form = QFormLayout(page)
+            for label, widget in form_rows:
+                form.addRow(label, widget)
+            self.params.addWidget(page)
+        self.kind.currentIndexChanged.connect(self.params.setCurrentIndex)
+        self.generate_button = QPushButton(self.tr("生成(&G)"))
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.print_button = QPushButton(self.tr("打印(&P)…"))
+        self.preview_button = QPushButton(self.tr("打印预览…"))
+        self.save_button = QPushButton(self.tr("另存为 PDF(&S)…"))
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.print_button.clicked.connect(lambda: self.preview.print_dialog(self))
+        self.preview_button.clicked.connect(lambda: self.preview.print_preview(self))
+        self.save_button.clicked.connect(self.save_as)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.preview = PdfPreview()
+        self._layout()
+        self._set_busy(False)
+
+    def _layout(self) -> None:
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        form = QFormLayout()
+        form.addRow(self.tr("报告(&K)："), self.kind)
+        ll.addLayout(form)
+        ll.addWidget(self.params)
+        row = QHBoxLayout()
+        row.addWidget(self.generate_button)
+        row.addWidget(self.cancel_button)
+        ll.addLayout(row)
+        ll.addWidget(self.progress)
+        ll.addWidget(self.status)
+        for b in (self.print_button, self.preview_button, self.save_button):
+            ll.addWidget(b)
+        ll.addStretch(1)
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setSizes([320, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+    def set_store(self, store) -> None:
+        self.store = store
+        self.scope.clear()
+        self.scope.addItem(DISTRICT)
+        self.scope.addItems(store.townships.names())
+        self.period.setCurrentIndex(max(self.period.findData(str(_last_full_quarter())), 0))
+        self.audit.clear()
+        for a in store.query(
+            """SELECT a.id, a.year, a.level, e.name FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
+               WHERE a.deleted_at IS NULL ORDER BY a.year DESC, e.name"""):
+            self.audit.addItem(f"{a['year']}年{a['level']} {a['name']}", a["id"])
+
+    def _set_busy(self, busy: bool) -> None:
+        self.generate_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        ready = not busy and self.output is not None
+        for b in (self.print_button, self.preview_button, self.save_button):
+            b.setEnabled(ready)
+
+    def current_params(self) -> tuple[str, dict]:
+        kind = self.kind.currentData()
+        scope = self.scope.currentText()
+        return kind, {
+            "period": self.period.currentData(),
+            "township": None if scope == DISTRICT else scope,
+            "notes": self.notes.toPlainText(),
+            "year": self.year.currentData(),
+            "audit": self.audit.currentData(),
+        }
+
+    def generate(self) -> None:
+        if self.store is None:
+            return
+        kind, params = self.current_params()
+        if kind == "notice" and not params["audit"]:
+            QMessageBox.information(self, self.tr("整改通知书"), self.tr("工作区中没有考核记录"))
+            return
+        if self.task is not None:
+            self.task.cancel()
+        out = self._tmp / f"{kind}-{len(list(self._tmp.iterdir()))}.pdf"
+        self.task = Task(make_report(str(self.store.path), self.store.operator, kind, params, str(out)))
+        self.task.signals.progress.connect(self._on_progress)
+        self.task.signals.done.connect(lambda result, task=self.task: self._on_done(task, result))
+        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.progress.setValue(0)
+        self.status.setText(self.tr("正在生成…"))
+        self._set_busy(True)
+        self.task.start()
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        if text:
+            self.status.setText(text)
+
+    def _on_done(self, task: Task, result: dict) -> None:
+        if task is not self.task:
+            return  # superseded by a newer request
+        self.task = None
+        self.output = Path(result["path"])
+        self.preview.show_pdf(self.output)
+        self.progress.setValue(100)
+        self.status.setText(self.tr("已生成，共 {0} 页；数据指纹 {1}").format(
+            len(self.preview.page_labels), result["hash"][:12]))
+        self._set_busy(False)
+        self.generated.emit(str(self.output))
+
+    def _on_failed(self, task: Task, exc: BaseException, tb: str) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_busy(False)
+        self.progress.setValue(0)
+        if isinstance(exc, Cancelled):
+            self.status.setText(self.tr("已取消"))
+        elif isinstance(exc, UserError):
+            self.status.setText(str(exc))
+            QMessageBox.warning(self, self.tr("无法生成"), str(exc))
+        else:
+            import logging
+
+            logging.getLogger("ycdesk").error("报告生成失败\n%s", tb)
+            self.status.setText(self.tr("生成失败：{0}（详情见日志）").format(exc))
+            QMessageBox.critical(self, self.tr("生成失败"), self.tr("报告生成时出现程序错误，详情已写入日志。\n{0}").format(exc))
+
+    def save_as(self) -> None:
+        if self.output is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), f"{self.kind.currentText()}.pdf", "PDF (*.pdf)")
+        if path:
+            shutil.copyfile(self.output, path)
+            self.status.setText(self.tr("已保存到 {0}").format(path))
+
+
+def _last_full_quarter() -> Period:
+    """The quarter to report on by default: the one before today's, within the plan."""
+    current = default_period()
+    if current.quarter is None:
+        return Period(current.year, 4)
+    return Period(current.year, current.quarter - 1) if current.quarter > 1 else Period(current.year - 1, 4)
