@@ -89,6 +89,29 @@ def build_parser() -> argparse.ArgumentParser:
         _db_arg(r)
         r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
 
+    import_kinds = ["findings", "enterprises", "observations", "investments", "projects"]
+    p = sub.add_parser("import", help="从 Excel/CSV 导入", description="导入 xlsx/xls/csv；默认全部成功才写入")
+    p.add_argument("kind", choices=import_kinds, metavar="类型", help="、".join(import_kinds))
+    p.add_argument("file", metavar="文件", help="要导入的 xlsx、xlsm、xls 或 csv 文件")
+    _db_arg(p)
+    p.add_argument("--sheet", metavar="工作表", help="工作表名称或序号（从0开始），默认第一个")
+    p.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入")
+    p.add_argument("--valid-only", action="store_true", help="只导入有效行，跳过被拒绝的行")
+    p.add_argument("--rejected", metavar="文件", help="把被拒绝的行写入此 xlsx（含“原因”列）")
+    p.add_argument("--map", action="append", default=[], metavar="源列=目标列",
+                   help="把表中的列对应到标准列，可重复；目标列留空表示忽略该列")
+
+    p = sub.add_parser("template", help="生成空白导入模板", description="生成带批注和下拉列表的导入模板")
+    p.add_argument("kind", choices=import_kinds, metavar="类型", help="、".join(import_kinds))
+    _db_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="文件", help="输出 .xlsx")
+
+    p = sub.add_parser("batches", help="列出导入批次", description="列出导入批次（可撤销）")
+    _db_arg(p)
+    p = sub.add_parser("undo-import", help="撤销一个导入批次", description="把一个导入批次改动的记录恢复原样")
+    p.add_argument("batch", metavar="批次ID", help="ycdesk batches 列出的批次 ID")
+    _db_arg(p)
+
     p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区")
     _db_arg(p)
     p.add_argument("-o", "--output", metavar="文件", help="备份文件；省略时放在工作区旁的 backups 目录")
@@ -176,6 +199,73 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from ycdesk.imports import import_file, write_rejected
+
+    mapping = {}
+    for item in args.map:
+        if "=" not in item:
+            raise UserError(_("映射“{0}”应写作 源列=目标列").format(item))
+        source, target = item.split("=", 1)
+        mapping[source.strip()] = target.strip()
+
+    def progress(done, total):
+        if total >= 2000:
+            print(f"\r{_('导入中')} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    with open_store(args, create=False) as store:
+        result = import_file(store, args.kind, args.file, sheet=args.sheet, mapping=mapping,
+                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress)
+    print(file=sys.stderr)
+    print(_("工作表“{0}”（表头在第{1}行）：{2}").format(result.sheet, result.header_row, result.summary()))
+    if result.ignored:
+        print(_("未识别、已忽略的列：{0}").format("、".join(result.ignored)))
+    for error in result.errors[:50]:
+        print("  " + str(error))
+    if len(result.errors) > 50:
+        print(_("  ……共 {0} 条错误").format(len(result.errors)))
+    if args.rejected and result.errors:
+        write_rejected(result, args.rejected)
+        print(_("被拒绝的行已写入 {0}").format(args.rejected))
+    if args.dry_run:
+        print(_("试运行：未写入任何内容"))
+        return 1 if result.errors else 0
+    if not result.written:
+        print(_("有被拒绝的行，未写入任何内容（可改正后重新导入，或使用 --valid-only）"), file=sys.stderr)
+        return 1
+    print(_("已写入，批次 {0}").format(result.batch_id))
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ycdesk.imports.template import write_template
+
+    with open_store(args, create=False) as store:
+        write_template(store, args.kind, args.output)
+    print(_("已生成模板 {0}").format(args.output), file=sys.stderr)
+    return 0
+
+
+def cmd_batches(args) -> int:
+    from ycdesk.imports import batches
+
+    with open_store(args, create=False) as store:
+        for b in batches(store):
+            state = _("已撤销") if b["undone_at"] else ""
+            print(f"{b['id']}  {b['created_at']}  {b['kind']}  {b['file_name']}  "
+                  f"新增{b['new']} 更新{b['updated']} 未变{b['unchanged']} 拒绝{b['rejected']}  {state}")
+    return 0
+
+
+def cmd_undo_import(args) -> int:
+    from ycdesk.imports import undo_batch
+
+    with open_store(args, create=False) as store:
+        count = undo_batch(store, args.batch)
+    print(_("已撤销批次，恢复 {0} 处改动").format(count), file=sys.stderr)
+    return 0
+
+
 def cmd_backup(args) -> int:
     with open_store(args, create=False) as store:
         dest = store.backup(args.output)
@@ -196,6 +286,10 @@ COMMANDS = {
     "demo": cmd_demo,
     "backup": cmd_backup,
     "report": cmd_report,
+    "import": cmd_import,
+    "template": cmd_template,
+    "batches": cmd_batches,
+    "undo-import": cmd_undo_import,
     "gui": cmd_gui,
 }
 

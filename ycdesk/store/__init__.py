@@ -67,6 +67,7 @@ class Store:
             conn.execute("PRAGMA busy_timeout = 5000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports touch many index pages
         except sqlite3.DatabaseError as exc:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)

@@ -313,8 +313,38 @@ def migration_7(conn: sqlite3.Connection) -> None:
             (stable_id("finding_category", name), now, now, name, position))
 
 
+def migration_8(conn: sqlite3.Connection) -> None:
+    """Import batches and the changes each made, so a batch can be undone in one step."""
+    conn.execute(
+        """CREATE TABLE import_batches (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sheet TEXT,
+            sha256 TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            new INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            undone_at TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE import_changes (
+            batch_id TEXT NOT NULL REFERENCES import_batches(id),
+            seq INTEGER NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
+            old TEXT,
+            PRIMARY KEY (batch_id, seq)
+        )"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
+    migration_8,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -1,0 +1,288 @@
+"""One import engine for every kind of record: read → find the header → parse each row →
+apply in one transaction → record the batch for undo.
+
+A dry run performs the whole import inside the transaction and rolls it back, so its
+counts (new / updated / unchanged / rejected) are exactly what a real run would do. By
+default any rejected row means nothing is written; ``valid_only`` keeps the good rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ycdesk.errors import UserError
+from ycdesk.i18n import _
+from ycdesk.imports.fields import KINDS, Field, canonical_header, field_for
+from ycdesk.imports.handlers import HANDLERS
+from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
+from ycdesk.store.ids import new_id
+
+HEADER_SCAN_ROWS = 30
+TOTAL_WORDS = ("合计", "总计", "小计")
+
+__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect"]
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int  # as the spreadsheet numbers it (1-based)
+    column: str
+    reason: str
+    values: list = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = _("工作表“{0}”第{1}行").format(self.sheet, self.row)
+        if self.column:
+            where += _("“{0}”列").format(self.column)
+        return f"{where}：{self.reason}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: str
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # sheet header → field header
+    ignored: list[str]
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    batch_id: str | None = None
+    header: list = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def summary(self) -> str:
+        return _("新增 {0} 行，更新 {1} 行，未变 {2} 行，拒绝 {3} 行").format(
+            self.new, self.updated, self.unchanged, self.rejected)
+
+
+def _norm_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, Field | None]:
+    """User mapping ``{sheet header: field header or ""}`` → fields (None: ignore the column)."""
+    out = {}
+    by_header = {f.header: f for f in KINDS[kind]} | {f.key: f for f in KINDS[kind]}
+    for sheet_header, target in (mapping or {}).items():
+        if not target:
+            out[sheet_header] = None
+        elif target in by_header:
+            out[sheet_header] = by_header[target]
+        else:
+            raise UserError(_("映射目标“{0}”不是{1}的列").format(target, kind))
+    return out
+
+
+def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[int, dict[int, tuple[Field, str | None]], list[str]]:
+    """The header row (most recognised cells in the first rows) and column → field."""
+    user = _norm_mapping(kind, mapping)
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = 0
+        for cell in row:
+            text = str(cell).strip() if cell is not None else ""
+            if text in user and user[text] is not None or field_for(kind, cell)[0] is not None:
+                score += 1
+        if score > best_score:
+            best, best_score = index, score
+    if best is None or best_score < 2:
+        raise UserError(_("没有找到表头：前{0}行中没有可识别的列名（如 {1}）").format(
+            HEADER_SCAN_ROWS, "、".join(f.header for f in KINDS[kind][:4])))
+    columns: dict[int, tuple[Field, str | None]] = {}
+    ignored = []
+    for col, cell in enumerate(rows[best]):
+        text = str(cell).strip() if cell is not None else ""
+        if not text:
+            continue
+        if text in user:
+            f = user[text]
+            unit = field_for(kind, cell)[1]
+        else:
+            f, unit = field_for(kind, cell)
+        if f is None or any(existing[0].key == f.key for existing in columns.values()):
+            ignored.append(text)
+            continue
+        columns[col] = (f, unit)
+    missing = [f.header for f in KINDS[kind] if f.required and all(c[0].key != f.key for c in columns.values())]
+    if kind == "observations" and all(c[0].key not in ("code", "indicator") for c in columns.values()):
+        missing.append("指标编码或指标名称")
+    if kind == "investments" and all(c[0].key not in ("seq", "project") for c in columns.values()):
+        missing.append("项目序号或项目名称")
+    if missing:
+        raise UserError(_("缺少必需的列：{0}（可在导入向导中把已有的列对应过去）").format("、".join(missing)))
+    return best, columns, ignored
+
+
+def _is_total(row: list) -> bool:
+    texts = [str(c).strip() for c in row if c not in (None, "")]
+    return bool(texts) and any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in texts[:2])
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None = None,
+                mapping: dict | None = None, dry_run: bool = False, valid_only: bool = False,
+                progress=None) -> ImportResult:
+    """Import ``path`` as records of ``kind``. See the module docstring for the semantics."""
+    if kind not in KINDS:
+        raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(KINDS)))
+    path = Path(path)
+    raw = read_sheet(path, sheet)
+    rows = fill_merged(raw)
+    saved = json.loads(store.meta(f"import_mapping:{kind}", "{}"))
+    header_row, columns, ignored = detect(kind, rows, {**saved, **(mapping or {})})
+    result = ImportResult(kind, path.name, raw.name, header_row + 1,
+                          {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
+                          ignored, header=list(rows[header_row]))
+    changes: list[tuple] = []
+
+    def log(table, row_id, action, old):
+        changes.append((table, row_id, action, None if old is None else json.dumps(old, ensure_ascii=False, default=str)))
+
+    if not dry_run:
+        store.backup(reason=f"before-import-{kind}")
+    step = progress or (lambda done, total: None)
+    body = rows[header_row + 1:]
+    memo: dict = {}
+    store.conn.execute("BEGIN IMMEDIATE")
+    try:
+        handler = HANDLERS[kind](store, log)
+        for offset, row in enumerate(body):
+            number = header_row + 2 + offset
+            if offset % 500 == 0:
+                step(offset, len(body))
+            if all(c in (None, "") or (isinstance(c, str) and not c.strip()) for c in row):
+                continue
+            if _is_total(row):
+                continue
+            parsed, row_errors = _parse_row(row, columns, raw.name, number, memo)
+            if not row_errors:
+                missing = [f.header for c, (f, _u) in columns.items() if f.required and parsed.get(f.key) in (None, "")]
+                row_errors = [RowError(raw.name, number, h, _("不能为空")) for h in missing]
+            if row_errors:
+                result.errors += [_with_values(e, row) for e in row_errors]
+                continue
+            try:
+                outcome = handler.apply(parsed)
+            except UserError as exc:
+                # Handlers validate before they queue any write, so a refused row left nothing.
+                result.errors.append(_with_values(RowError(raw.name, number, "", str(exc)), row))
+                continue
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        step(len(body), len(body))
+        handler.bulk.flush()
+        if dry_run or (result.errors and not valid_only):
+            store.conn.execute("ROLLBACK")
+            return result
+        result.batch_id = _record_batch(store, result, path, changes)
+        store.conn.execute("COMMIT")
+    except BaseException:
+        if store.conn.in_transaction:
+            store.conn.execute("ROLLBACK")
+        raise
+    result.written = True
+    if mapping:
+        store.set_meta(f"import_mapping:{kind}", json.dumps({**saved, **mapping}, ensure_ascii=False))
+    return result
+
+
+def _with_values(error: RowError, row: list) -> RowError:
+    error.values = list(row)
+    return error
+
+
+_MISS = object()
+
+
+def _parse_row(row: list, columns, sheet: str, number: int, memo: dict) -> tuple[dict, list[RowError]]:
+    """Parse one row. ``memo`` caches each column's parsed values: sheets repeat the same
+    names, dates and statuses thousands of times, and a dict lookup beats re-parsing."""
+    parsed, errors = {}, []
+    for col, (f, unit) in columns.items():
+        cell = row[col] if col < len(row) else None
+        cache = memo.setdefault(col, {})
+        value = cache.get(cell, _MISS) if cell.__hash__ is not None else _MISS
+        if value is _MISS:
+            try:
+                value = f.parse(cell, unit or f.money_unit) if f.money_unit else f.parse(cell)
+            except ValueError as exc:
+                errors.append(RowError(sheet, number, canonical_header(f) if f.money_unit else f.header, str(exc)))
+                continue
+            if cell.__hash__ is not None and f.key not in ("description", "note", "id"):
+                cache[cell] = value
+        parsed[f.key] = value
+    return parsed, errors
+
+
+def _record_batch(store, result: ImportResult, path: Path, changes: list[tuple]) -> str:
+    batch_id = new_id()
+    store.conn.execute(
+        "INSERT INTO import_batches (id, kind, file_name, sheet, sha256, operator, created_at, new, updated, "
+        "unchanged, rejected) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (batch_id, result.kind, path.name, result.sheet, file_hash(path), store.operator, store.now(),
+         result.new, result.updated, result.unchanged, result.rejected))
+    store.conn.executemany(
+        "INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, old) VALUES (?,?,?,?,?,?)",
+        [(batch_id, i, *c) for i, c in enumerate(changes)])
+    return batch_id
+
+
+def batches(store) -> list[dict]:
+    return store.query("SELECT * FROM import_batches ORDER BY created_at DESC, rowid DESC")
+
+
+def undo_batch(store, batch_id: str) -> int:
+    """Put back exactly what a batch changed: its new rows go, updated rows get old values."""
+    rows = store.query("SELECT * FROM import_batches WHERE id = ?", (batch_id,))
+    if not rows:
+        raise UserError(_("导入批次不存在：{0}").format(batch_id))
+    if rows[0]["undone_at"]:
+        raise UserError(_("该批次已于{0}撤销").format(rows[0]["undone_at"]))
+    changes = store.query("SELECT * FROM import_changes WHERE batch_id = ? ORDER BY seq DESC", (batch_id,))
+    later = store.scalar(
+        "SELECT COUNT(*) FROM import_batches b JOIN import_changes c ON c.batch_id = b.id "
+        "WHERE b.undone_at IS NULL AND b.rowid > (SELECT rowid FROM import_batches WHERE id = ?) "
+        "AND c.row_id IN (SELECT row_id FROM import_changes WHERE batch_id = ?)", (batch_id, batch_id))
+    if later:
+        raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
+    store.backup(reason="before-undo-import")
+    with store.transaction():
+        for c in changes:
+            if c["action"] == "insert":
+                store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
+            else:
+                old = json.loads(c["old"])
+                sets = ", ".join(f"{k} = ?" for k in old)
+                store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?", [*old.values(), c["row_id"]])
+        store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), batch_id))
+    return len(changes)
+
+
+def write_rejected(result: ImportResult, path: str | Path) -> None:
+    """The rejected rows as they were, with a 原因 column, ready to fix and re-import."""
+    from ycdesk.export import write_rows
+
+    by_row: dict[int, list[RowError]] = {}
+    for e in result.errors:
+        by_row.setdefault(e.row, []).append(e)
+    header = [("" if h is None else h) for h in result.header]
+    data = []
+    for number in sorted(by_row):
+        errs = by_row[number]
+        values = [("" if v is None else v) for v in errs[0].values]
+        values += [""] * (len(header) - len(values))
+        data.append([*values[:len(header)], number, "；".join(str(e) for e in errs)])
+    write_rows(Path(path), [*header, "原行号", "原因"], data, title="被拒绝的行")
