@@ -126,7 +126,7 @@ _spec(
     "enterprises", "企业",
     """SELECT e.*, t.name AS township FROM enterprises e
        LEFT JOIN townships t ON t.id = e.township_id
-       WHERE e.deleted_at IS NULL ORDER BY e.name""",
+       WHERE e.deleted_at IS NULL ORDER BY e.name, e.id""",
     C("企业名称", "name"), C("统一社会信用代码", "uscc", "code"), C("代码校验提示", "uscc_warning"),
     C("所属镇街", "township"), C("企业类型", "role"), C("行业", "industry"), C("联系人", "contact"),
     C("ID", "id", "code"),
@@ -135,7 +135,7 @@ _spec(
     "audits", "规范化考核",
     """SELECT a.*, e.name AS enterprise, e.uscc FROM audits a
        JOIN enterprises e ON e.id = a.enterprise_id
-       WHERE a.deleted_at IS NULL ORDER BY a.year, a.level, e.name""",
+       WHERE a.deleted_at IS NULL ORDER BY a.year, a.level, e.name, a.id""",
     C("企业名称", "enterprise"), C("统一社会信用代码", "uscc", "code"), C("考核年度", "year", "int"),
     C("考核级别", "level"), C("检查日期", "audit_date", "code"), C("检查人员", "auditors"),
     C("得分", "score", "float"), C("考核结果", "result"), C("ID", "id", "code"),
@@ -158,7 +158,7 @@ _spec(
        FROM findings f JOIN audits a ON a.id = f.audit_id
        JOIN enterprises e ON e.id = a.enterprise_id
        LEFT JOIN townships t ON t.id = e.township_id
-       WHERE f.deleted_at IS NULL ORDER BY a.year, a.level, e.name, f.created_at, f.id""",
+       WHERE f.deleted_at IS NULL ORDER BY a.year, a.level, e.name, f.id""",
     C("企业名称", "enterprise"), C("统一社会信用代码", "uscc", "code"), C("所属镇街", "township"),
     C("考核年度", "year", "int"), C("考核级别", "level"), C("检查日期", "audit_date", "code"),
     C("问题类别", "category"), C("问题描述", "description"), C("严重程度", "severity"),
