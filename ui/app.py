@@ -20,7 +20,19 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ycdesk")
     install_font(app)
+    _install_qt_translations(app)
     return app
+
+
+def _install_qt_translations(app: QApplication) -> None:
+    """Qt's own dialogs (wizard buttons, file and print dialogs) in Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.TranslationsPath)
+    if translator.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app._qt_translator = translator  # keep it alive as long as the app
 
 
 def run(db: str | None = None, operator: str | None = None) -> int:

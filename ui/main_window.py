@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
+        self.setAcceptDrops(True)  # a spreadsheet dropped on the window opens the import wizard
         self.create_actions()
         self.create_menus()
         self.create_status_bar()
@@ -59,6 +60,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
                                    triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
+        self.import_action = QAction(self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"),
+                                     triggered=lambda: self.import_file())
+        self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
         self.tab_actions = []
         for i in range(4):
             action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
@@ -71,6 +75,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.batches_action)
         export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
@@ -134,6 +140,44 @@ class MainWindow(QMainWindow):
             show_user_error(self, exc)
             return
         self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
+
+    # -- import -------------------------------------------------------------------------
+
+    TAB_KINDS = ("observations", "investments", "findings", "findings")
+    SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
+
+    def import_file(self, path: str | None = None) -> None:
+        from ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.store, self.TAB_KINDS[self.tabs.currentIndex()], path, self)
+        wizard.exec()
+        if wizard.imported:
+            self.set_store(self.store)  # every tab shows the new data
+
+    def show_batches(self) -> None:
+        from ui.dialogs.batches_dialog import BatchesDialog
+
+        dialog = BatchesDialog(self.store, self)
+        dialog.exec()
+        if dialog.changed:
+            self.set_store(self.store)
+
+    def _dropped_file(self, event) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        for url in urls:
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(self.SPREADSHEETS):
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_file(event)
+        if path:
+            event.acceptProposedAction()
+            self.import_file(path)
 
     def backup(self) -> None:
         dest = self.store.backup(reason="manual")

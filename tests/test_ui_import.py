@@ -1,0 +1,81 @@
+"""The import wizard driven page by page; the batch list undoes an import."""
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from ui.dialogs.batches_dialog import BatchesDialog
+from ui.dialogs.import_wizard import ImportWizard
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    path = tmp_path / "问题.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年区级考核问题清单"])
+    ws.append(["单位名称", "年度", "级别", "问题类别", "存在问题", "整改情况", "整改时限", "奇怪的列"])
+    ws.append(["示例壬企业（演示）", 2024, "区级", "识别标志", "标志缺失", "未整改", "2024年10月31日", "x"])
+    ws.append(["示例壬企业（演示）", 2024, "区级", "转移联单", "联单未填", "没弄", "2024-10-31", "y"])
+    wb.save(path)
+    return path
+
+
+def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet):
+    wizard = ImportWizard(seeded, "findings", str(sheet))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.file_page.sheet.currentText() == "Sheet"
+    wizard.next()
+    page = wizard.mapping_page
+    assert "表头在第 2 行" in page.info.text()
+    mapping = page.user_mapping()
+    assert mapping["单位名称"] == "企业名称" and mapping["奇怪的列"] == ""
+    qtmodel = page.preview
+    assert qtmodel.item(1, 0).text() == "单位名称"
+    before = seeded.scalar("SELECT COUNT(*) FROM findings")
+    wizard.next()
+    dry = wizard.dry_page
+    qtbot.waitUntil(lambda: dry.result is not None, timeout=30_000)
+    assert "试运行" in dry.summary.text() and dry.errors.rowCount() == 1
+    assert "没弄" in dry.errors.item(0, 3).text()
+    dry.valid_only.setCurrentIndex(1)
+    wizard.next()
+    run = wizard.run_page
+    qtbot.waitUntil(lambda: run.result is not None, timeout=30_000)
+    assert run.result.written and run.result.new == 1
+    assert seeded.scalar("SELECT COUNT(*) FROM findings") == before + 1
+    run.undo.click()
+    assert seeded.scalar("SELECT COUNT(*) FROM findings") == before
+    assert "已撤销" in run.summary.text()
+
+
+def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):
+    from ycdesk.imports import import_file
+
+    result = import_file(seeded, "findings", sheet, valid_only=True)
+    dialog = BatchesDialog(seeded)
+    qtbot.addWidget(dialog)
+    dialog.table.setCurrentIndex(dialog.model.index(0, 0))
+    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.information", lambda *a: None)
+    dialog.undo_selected()
+    assert dialog.changed and dialog.model.record(0)["undone_at"]
+    assert not seeded.query("SELECT 1 FROM findings WHERE description = '标志缺失'")
+    assert result.batch_id == dialog.model.record(0)["id"]
+
+
+def test_dropping_a_spreadsheet_opens_the_wizard(qtbot, seeded, sheet, tmp_path, monkeypatch):
+    window = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(2)
+    opened = []
+    monkeypatch.setattr("ui.dialogs.import_wizard.ImportWizard.exec",
+                        lambda self: opened.append((self.kind(), self.path())) or 0)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sheet))])
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(event)
+    assert opened == [("findings", str(sheet))]

@@ -1,0 +1,53 @@
+"""Past imports, newest first, each undoable in one step."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton, QVBoxLayout
+
+from ui.models.records import Col, RecordsModel
+from ui.tabs.common import make_table
+from ycdesk.errors import UserError
+from ycdesk.imports import batches, undo_batch
+
+
+class BatchesDialog(QDialog):
+    def __init__(self, store, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.changed = False
+        self.setWindowTitle(self.tr("导入批次"))
+        self.model = RecordsModel([
+            Col(self.tr("时间"), "created_at"), Col(self.tr("类型"), "kind"), Col(self.tr("文件"), "file_name"),
+            Col(self.tr("工作表"), "sheet"), Col(self.tr("新增"), "new"), Col(self.tr("更新"), "updated"),
+            Col(self.tr("未变"), "unchanged"), Col(self.tr("拒绝"), "rejected"), Col(self.tr("操作人"), "operator"),
+            Col(self.tr("撤销于"), "undone_at"),
+        ])
+        self.table = make_table(self.model)
+        self.undo = QPushButton(self.tr("撤销所选批次(&U)"))
+        self.undo.clicked.connect(self.undo_selected)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.undo)
+        layout.addWidget(buttons)
+        self.resize(900, 400)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_records(batches(self.store))
+        self.table.resizeColumnsToContents()
+
+    def undo_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        batch = self.model.record(index.row())
+        try:
+            count = undo_batch(self.store, batch["id"])
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
+            return
+        self.changed = True
+        QMessageBox.information(self, self.tr("已撤销"), self.tr("已恢复 {0} 处改动").format(count))
+        self.refresh()

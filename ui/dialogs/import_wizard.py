@@ -1,0 +1,297 @@
+"""The import wizard: file and sheet → detected header and mapping → dry run → import → undo.
+
+The dry run and the import run off the UI thread on their own Store (see ui.tasks); the
+wizard only shows what the core reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWizard, QWizardPage)
+
+from ui.tasks import Task
+from ycdesk.errors import UserError
+from ycdesk.imports import detect, import_file, list_sheets, undo_batch
+from ycdesk.imports.fields import KINDS
+from ycdesk.imports.reader import fill_merged, read_sheet
+
+KIND_LABELS = {"findings": "考核问题", "enterprises": "企业", "observations": "指标观测值",
+               "investments": "投资进展", "projects": "重大工程"}
+IGNORE = "（忽略此列）"
+
+
+class Cancelled(Exception):
+    pass
+
+
+def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
+               valid_only: bool):
+    from ycdesk.store import Store
+
+    def job(state):
+        def progress(done, total):
+            if state.cancelled:
+                raise Cancelled()
+            state.progress(done / max(total, 1), f"{done}/{total}")
+
+        with Store(db_path, operator=operator) as store:
+            return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
+                               valid_only=valid_only, progress=progress)
+    return job
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: "ImportWizard") -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("选择文件"))
+        self.setSubTitle(self.tr("支持 xlsx、xlsm、xls 和 csv（UTF-8 或 GBK）。也可以把文件拖到主窗口上。"))
+        self.kind = QComboBox()
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(label, key)
+        self.path = QLineEdit()
+        browse = QPushButton(self.tr("浏览(&B)…"))
+        browse.clicked.connect(self.browse)
+        self.sheet = QComboBox()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow(self.tr("导入类型(&K)："), self.kind)
+        form.addRow(self.tr("文件(&F)："), row)
+        form.addRow(self.tr("工作表(&S)："), self.sheet)
+        form.addRow(self.message)
+        self.path.textChanged.connect(self.load_sheets)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "",
+                                              "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        if path:
+            self.path.setText(path)
+
+    def load_sheets(self) -> None:
+        self.sheet.clear()
+        self.message.clear()
+        path = self.path.text().strip()
+        if not path or not Path(path).is_file():
+            return
+        try:
+            self.sheet.addItems(list_sheets(path))
+        except UserError as exc:
+            self.message.setText(str(exc))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.sheet.count() > 0
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: "ImportWizard") -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("表头与列对应"))
+        self.setSubTitle(self.tr("已自动识别表头所在行和各列含义；不对的可以改，改过的对应关系下次自动沿用。"))
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.preview = QTableWidget()
+        self.mapping = QTableWidget(0, 2)
+        self.mapping.setHorizontalHeaderLabels([self.tr("表中的列"), self.tr("对应到")])
+        self.mapping.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.mapping, 3)
+        self.ok = False
+
+    def initializePage(self) -> None:
+        self.ok = False
+        kind, path, sheet = self.w.kind(), self.w.path(), self.w.sheet()
+        try:
+            rows = fill_merged(read_sheet(path, sheet))
+            header_row, columns, ignored = detect(kind, rows, self.w.saved_mapping(kind))
+        except UserError as exc:
+            self.info.setText(str(exc))
+            rows, header_row, columns = rows if "rows" in locals() else [], None, {}
+        else:
+            self.info.setText(self.tr("表头在第 {0} 行；识别 {1} 列，忽略 {2} 列。").format(
+                header_row + 1, len(columns), len(ignored)))
+            self.ok = True
+        shown = rows[:15]
+        width = max((len(r) for r in shown), default=0)
+        self.preview.setRowCount(len(shown))
+        self.preview.setColumnCount(width)
+        for r, row in enumerate(shown):
+            for c, value in enumerate(row):
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                item = QTableWidgetItem("" if value is None else str(value))
+                if r == header_row:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.preview.setItem(r, c, item)
+        self.mapping.setRowCount(0)
+        if header_row is None:
+            return
+        targets = [IGNORE, *[f.header for f in KINDS[kind]]]
+        by_col = {c: f.header for c, (f, _u) in columns.items()}
+        for c, cell in enumerate(rows[header_row]):
+            text = "" if cell is None else str(cell).strip()
+            if not text:
+                continue
+            r = self.mapping.rowCount()
+            self.mapping.insertRow(r)
+            self.mapping.setItem(r, 0, QTableWidgetItem(text))
+            combo = QComboBox()
+            combo.addItems(targets)
+            combo.setCurrentText(by_col.get(c, IGNORE))
+            self.mapping.setCellWidget(r, 1, combo)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.mapping.rowCount() > 0
+
+    def user_mapping(self) -> dict[str, str]:
+        out = {}
+        for r in range(self.mapping.rowCount()):
+            target = self.mapping.cellWidget(r, 1).currentText()
+            out[self.mapping.item(r, 0).text()] = "" if target == IGNORE else target
+        return out
+
+
+class RunPage(QWizardPage):
+    """Runs the import (dry or real) in the background and shows counts and rejected rows."""
+
+    def __init__(self, wizard: "ImportWizard", dry_run: bool) -> None:
+        super().__init__()
+        self.w, self.dry_run = wizard, dry_run
+        self.setTitle(self.tr("试运行：检查结果") if dry_run else self.tr("导入"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.cancel = QPushButton(self.tr("取消"))
+        self.cancel.clicked.connect(lambda: self.task and self.task.cancel())
+        self.errors = QTableWidget(0, 4)
+        self.errors.setHorizontalHeaderLabels([self.tr("工作表"), self.tr("行"), self.tr("列"), self.tr("原因")])
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.valid_only = QComboBox()
+        self.valid_only.addItem(self.tr("全部有效才导入（有被拒绝的行则什么都不写）"), False)
+        self.valid_only.addItem(self.tr("只导入有效行，跳过被拒绝的行"), True)
+        self.undo = QPushButton(self.tr("撤销本次导入(&U)"))
+        self.undo.clicked.connect(self.undo_import)
+        self.undo.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel)
+        layout.addLayout(row)
+        if dry_run:
+            layout.addWidget(self.valid_only)
+        layout.addWidget(self.errors)
+        layout.addWidget(self.undo, 0, Qt.AlignLeft)
+        self.task = None
+        self.result = None
+
+    def initializePage(self) -> None:
+        self.result = None
+        self.undo.setVisible(False)
+        self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
+        self.progress.setValue(0)
+        self.errors.setRowCount(0)
+        store = self.w.store
+        valid_only = self.w.dry_page.valid_only.currentData()
+        self.task = Task(run_import(str(store.path), store.operator, self.w.kind(), self.w.path(), self.w.sheet(),
+                                    self.w.mapping_page.user_mapping(), self.dry_run, valid_only))
+        self.task.signals.progress.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
+        self.task.signals.done.connect(self.done)
+        self.task.signals.failed.connect(self.failed)
+        self.cancel.setEnabled(True)
+        self.task.start()
+        self.completeChanged.emit()
+
+    def done(self, result) -> None:
+        self.result, self.task = result, None
+        self.cancel.setEnabled(False)
+        self.progress.setValue(100)
+        text = result.summary()
+        if self.dry_run:
+            text = self.tr("试运行（未写入）：") + text
+        elif result.written:
+            text = self.tr("已导入：") + text
+            self.undo.setVisible(True)
+            self.w.imported = True
+        else:
+            text = self.tr("有被拒绝的行，未写入任何内容：") + text
+        self.summary.setText(text)
+        self.errors.setRowCount(len(result.errors))
+        for r, e in enumerate(result.errors):
+            for c, value in enumerate((e.sheet, e.row, e.column, e.reason)):
+                self.errors.setItem(r, c, QTableWidgetItem(str(value)))
+        self.completeChanged.emit()
+
+    def failed(self, exc, tb) -> None:
+        self.task = None
+        self.cancel.setEnabled(False)
+        if isinstance(exc, Cancelled):
+            self.summary.setText(self.tr("已取消，未写入任何内容"))
+        elif isinstance(exc, UserError):
+            self.summary.setText(str(exc))
+        else:
+            import logging
+
+            logging.getLogger("ycdesk").error("导入失败\n%s", tb)
+            self.summary.setText(self.tr("导入时出现程序错误（详情见日志）：{0}").format(exc))
+        self.completeChanged.emit()
+
+    def undo_import(self) -> None:
+        if self.result is None or not self.result.batch_id:
+            return
+        try:
+            count = undo_batch(self.w.store, self.result.batch_id)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
+            return
+        self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
+        self.undo.setVisible(False)
+
+    def isComplete(self) -> bool:
+        return self.result is not None
+
+
+class ImportWizard(QWizard):
+    def __init__(self, store, kind: str = "findings", path: str | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.imported = False
+        self.setWindowTitle(self.tr("导入向导"))
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.dry_page = RunPage(self, dry_run=True)
+        self.run_page = RunPage(self, dry_run=False)
+        for page in (self.file_page, self.mapping_page, self.dry_page, self.run_page):
+            self.addPage(page)
+        self.file_page.kind.setCurrentIndex(max(self.file_page.kind.findData(kind), 0))
+        if path:
+            self.file_page.path.setText(path)
+        self.resize(900, 640)
+
+    def kind(self) -> str:
+        return self.file_page.kind.currentData()
+
+    def path(self) -> str:
+        return self.file_page.path.text().strip()
+
+    def sheet(self) -> str:
+        return self.file_page.sheet.currentText()
+
+    def saved_mapping(self, kind: str) -> dict:
+        import json
+
+        return json.loads(self.store.meta(f"import_mapping:{kind}", "{}"))
