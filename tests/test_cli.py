@@ -92,9 +92,9 @@ def test_errors_exit_codes_and_change_nothing(seeded, tmp_path, capsys):
     assert main(["summary", "--db", str(missing)]) == 2
     assert "不存在" in capsys.readouterr().err
     assert not missing.exists()
-    assert main(["export", "projects", "--db", str(seeded.path), "-o", str(tmp_path / "p.pdf")]) == 1
+    assert main(["export", "projects", "--db", str(seeded.path), "-o", str(tmp_path / "p.doc")]) == 1
     assert "不支持的导出格式" in capsys.readouterr().err
-    assert not (tmp_path / "p.pdf").exists()
+    assert not (tmp_path / "p.doc").exists()
     with pytest.raises(SystemExit) as exit_info:
         main(["export"])
     assert exit_info.value.code == 2
@@ -130,3 +130,15 @@ def test_default_workspace_is_created_from_sample_data_on_first_use(tmp_path, ca
     data = json.loads(capsys.readouterr().out)
     assert data["projects"]["total_investment"] == "443.55"
     assert (tmp_path / "home" / "workspace.ycdesk").exists()
+
+
+def test_any_table_exports_to_a_printable_pdf(seeded, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "projects.pdf"
+    assert main(["export", "projects", "--db", str(seeded.path), "-o", str(out)]) == 0
+    reader = PdfReader(str(out))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "重大工程" in text and "443.55" not in text  # rows, not totals
+    assert "浙江太瓦科技有限公司年产400兆瓦BIPV光伏新能源生产项目" in text.replace("\n", "")
+    assert f"共{len(reader.pages)}页" in text

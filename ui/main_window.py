@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
     def export(self, table: str) -> None:
         default = f"{TABLES[table].title}.xlsx"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+            self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
         )
         if not path:
             return

@@ -19,7 +19,8 @@ from ycdesk.export.tables import TABLES, TableSpec, cell_value
 from ycdesk.i18n import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = (".xlsx", ".csv")
+FORMATS = (".xlsx", ".csv", ".pdf")
+PDF_MAX_ROWS = 5000  # a printed table longer than this is not something anyone reads
 
 
 def spec(name: str) -> TableSpec:
@@ -46,7 +47,7 @@ def export_table(store, name: str, path: str | Path) -> int:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx 或 .csv").format(path.suffix))
+        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
     headers, data = rows(store, name)
     write_rows(path, headers, data, title=spec(name).title)
     return len(data)
@@ -59,6 +60,10 @@ def write_rows(path: Path, headers: list[str], data: Iterable[list], *, title: s
     try:
         if path.suffix.lower() == ".csv":
             _write_csv(Path(tmp), headers, data)
+        elif path.suffix.lower() == ".pdf":
+            from ycdesk.reports.table_pdf import write_table_pdf
+
+            write_table_pdf(Path(tmp), title, headers, list(data), PDF_MAX_ROWS)
         else:
             _write_xlsx(Path(tmp), headers, data, title)
         os.replace(tmp, path)
