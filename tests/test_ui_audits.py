@@ -124,3 +124,10 @@ def test_enterprise_view_and_charts(tab, qtbot, tmp_path):
     out = tmp_path / "c.png"
     tab.found_chart.export_png(str(out))
     assert out.stat().st_size > 1000
+
+
+def test_due_soon_days_setting_changes_the_panel(tab, qtbot):
+    tab.soon_days.setValue(60)
+    tab.soon_days.editingFinished.emit()
+    assert tab.store.findings.soon_days == 60
+    assert "60天内到期" in tab.panel.text()

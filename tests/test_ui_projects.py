@@ -117,3 +117,23 @@ def test_initiative_note(tab, qtbot, monkeypatch):
     view.add_note()
     qtbot.waitUntil(lambda: view.notes_model.rowCount() == 1)
     assert view.model.record(0)["status"] == "推进中"
+
+
+def test_planned_profile_edited_per_year(tab, qtbot, monkeypatch):
+    from ui.dialogs import profile_dialog
+
+    select_project(tab, 10)  # 2021–2024, 11.5 亿元
+
+    def exec_(dialog):
+        values = {2021: "1.5", 2022: "10", 2023: "0", 2024: "0"}
+        for year, edit in dialog.edits.items():
+            edit.setText(values[year])
+        dialog.save()
+        return dialog.result()
+    monkeypatch.setattr(profile_dialog.ProfileDialog, "exec", exec_)
+    tab.edit_profile()
+    from ycdesk.progress import Progress
+
+    project = next(p for p in tab.store.projects.list() if p["seq"] == 10)
+    assert Progress(tab.store).profiles()[project["id"]] == {2021: 150_000_000, 2022: 1_000_000_000,
+                                                              2023: 0, 2024: 0}

@@ -68,6 +68,12 @@ class AuditsTab(QWidget):
         self.panel = QLabel()
         self.panel.setObjectName("overduePanel")
         self.panel.setStyleSheet("#overduePanel { background: #fff4e5; border: 1px solid #f0c36d; padding: 6px; }")
+        from PySide6.QtWidgets import QSpinBox
+
+        self.soon_days = QSpinBox()
+        self.soon_days.setRange(0, 365)
+        self.soon_days.setSuffix(self.tr(" 天内到期提醒"))
+        self.soon_days.editingFinished.connect(self._set_soon_days)
         self.show_overdue = QPushButton(self.tr("只看逾期(&O)"))
         self.show_due = QPushButton(self.tr("只看即将到期(&S)"))
         self.show_overdue.clicked.connect(lambda: self._set_due("overdue"))
@@ -100,6 +106,7 @@ class AuditsTab(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.panel, 1)
+        top.addWidget(self.soon_days)
         top.addWidget(self.show_overdue)
         top.addWidget(self.show_due)
         bar = QHBoxLayout()
@@ -155,6 +162,9 @@ class AuditsTab(QWidget):
     def set_store(self, store) -> None:
         self.store = store
         self.editor.set_store(store)
+        self.soon_days.blockSignals(True)
+        self.soon_days.setValue(store.findings.soon_days)
+        self.soon_days.blockSignals(False)
         combos = (
             (self.year, self.tr("全部年度"), [(f"{y}年", y) for y in store.findings.years()]),
             (self.township, self.tr("全部镇街"), [(t["name"], t["id"]) for t in store.townships.list()]),
@@ -211,6 +221,12 @@ class AuditsTab(QWidget):
         self.model.set_filter(self.store, flt)
         self.count.setText(self.tr("符合条件 {0} 条").format(self.store.findings.count(flt)))
         self.editor.show_finding(None)
+
+    def _set_soon_days(self) -> None:
+        if self.store is None or self.soon_days.value() == self.store.findings.soon_days:
+            return
+        self.store.findings.set_soon_days(self.soon_days.value())  # a workspace setting, shared by all
+        self.refresh()
 
     def _set_due(self, due: str) -> None:
         self.due.setCurrentIndex(self.due.findData(due))

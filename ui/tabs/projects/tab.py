@@ -70,6 +70,8 @@ class ProjectsTab(QWidget):
         self.add_button = QPushButton(self.tr("填报进展(&A)…"))
         self.edit_button = QPushButton(self.tr("编辑(&E)…"))
         self.delete_button = QPushButton(self.tr("删除(&D)"))
+        self.profile_button = QPushButton(self.tr("年度计划(&Y)…"))
+        self.profile_button.clicked.connect(self.edit_profile)
         self.add_button.clicked.connect(self.add_progress)
         self.edit_button.clicked.connect(self.edit_progress)
         self.delete_button.clicked.connect(self.delete_progress)
@@ -129,7 +131,7 @@ class ProjectsTab(QWidget):
         bar.addWidget(self.search, 1)
 
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.delete_button):
+        for b in (self.add_button, self.edit_button, self.delete_button, self.profile_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         detail = QWidget()
@@ -236,7 +238,7 @@ class ProjectsTab(QWidget):
 
     def show_detail(self) -> None:
         project = self.selected_project()
-        for b in (self.add_button, self.edit_button, self.delete_button):
+        for b in (self.add_button, self.edit_button, self.delete_button, self.profile_button):
             b.setEnabled(project is not None)
         progress = Progress(self.store)
         if project is None:
@@ -308,6 +310,13 @@ class ProjectsTab(QWidget):
         answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可在修改记录中查到。").format(record["period"]))
         if answer == QMessageBox.Yes:
             self.store.projects.delete_investment(record["id"])
+            self.refresh()
+
+    def edit_profile(self) -> None:
+        from ui.dialogs.profile_dialog import ProfileDialog
+
+        project = self.selected_project()
+        if project is not None and ProfileDialog(self.store, project, self).exec():
             self.refresh()
 
     def _warn(self, project_id: str) -> None:
