@@ -54,3 +54,23 @@ def seeded(tmp_path, _seeded_template):
     s = Store(path, operator="测试员")
     yield s
     s.close()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Settings in a temp ini file, so tests never share remembered state."""
+    from PySide6.QtCore import QSettings
+
+    from ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+
+
+@pytest.fixture
+def main_window(qtbot, seeded, settings):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(seeded, settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window

@@ -102,9 +102,9 @@ def test_errors_exit_codes_and_change_nothing(seeded, tmp_path, capsys):
 
 
 def test_every_command_has_help_text():
-    from ycdesk.cli import build_parser
-
     import argparse
+
+    from ycdesk.cli import build_parser
 
     def check(parser, path):
         for action in parser._actions:

@@ -1,6 +1,5 @@
 """The workspace built from sample_data reproduces the plan's own tables and figures."""
 
-import json
 from pathlib import Path
 
 import pytest

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from tests.test_plan_data import DOMAIN_TOTALS
 from ycdesk.errors import UserError
 from ycdesk.money import format_yi, parse_amount
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, even_profile, planned_to
 from ycdesk.seed import remove_demo
-from tests.test_plan_data import DOMAIN_TOTALS
 
 
 def project(seeded, seq):

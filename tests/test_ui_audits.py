@@ -3,21 +3,16 @@
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate
 
-from ui.main_window import MainWindow
-from ui.settings import Settings
 from ui.tabs.audits import editor as editor_module
 from ui.tabs.audits.model import PAGE
 
 
 @pytest.fixture
-def tab(qtbot, seeded, tmp_path):
-    w = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    w.tabs.setCurrentIndex(2)
-    return w.audits_tab
+def tab(main_window):
+    main_window.tabs.setCurrentIndex(2)
+    return main_window.audits_tab
 
 
 def test_panel_counts_overdue_with_ageing(tab):

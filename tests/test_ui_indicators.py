@@ -1,25 +1,16 @@
 """The 指标 tab driven like a user: filter, open, add a value, chart, lock, undo, settings."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from ui.main_window import MainWindow
-from ui.settings import Settings
 from ui.tabs.indicators import tab as tab_module
-from ui.tabs.indicators.model import ITEM, COLUMNS
+from ui.tabs.indicators.model import COLUMNS, ITEM
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, seeded, settings):
-    w = MainWindow(seeded, settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window(main_window):
+    return main_window
 
 
 @pytest.fixture

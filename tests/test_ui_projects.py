@@ -1,21 +1,16 @@
 """The 重大工程 tab driven like a user: filter, select, add progress, undo, charts."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from ui.main_window import MainWindow
-from ui.settings import Settings
-from ui.tabs.projects.model import GROUP, PROJECT, TOTAL
 from ui.tabs.projects import tab as tab_module
+from ui.tabs.projects.model import GROUP, PROJECT, TOTAL
 
 
 @pytest.fixture
-def tab(qtbot, seeded, tmp_path):
-    w = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    w.tabs.setCurrentIndex(1)
-    t = w.projects_tab
+def tab(main_window):
+    main_window.tabs.setCurrentIndex(1)
+    t = main_window.projects_tab
     t.period.setCurrentIndex(t.period.findData("2025"))
     return t
 

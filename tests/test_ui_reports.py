@@ -1,20 +1,14 @@
 """The 报告 tab: generate off the UI thread with progress, preview pages, save, refusals."""
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from ui.main_window import MainWindow
-from ui.settings import Settings
 from ui.tabs.reports import tab as tab_module
 
 
 @pytest.fixture
-def tab(qtbot, seeded, tmp_path):
-    w = MainWindow(seeded, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    w.tabs.setCurrentIndex(3)
-    return w.reports_tab
+def tab(main_window):
+    main_window.tabs.setCurrentIndex(3)
+    return main_window.reports_tab
 
 
 def test_generate_quarterly_preview_and_save(tab, qtbot, tmp_path, monkeypatch):

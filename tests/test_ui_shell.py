@@ -3,22 +3,16 @@
 import logging
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase
 
 from ui.main_window import MainWindow
-from ui.settings import Settings
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
 
 
 @pytest.fixture
 def window(qtbot, seeded, settings):
-    from ui.fonts import install_font
     from PySide6.QtWidgets import QApplication
+
+    from ui.fonts import install_font
 
     install_font(QApplication.instance())
     w = MainWindow(seeded, settings)

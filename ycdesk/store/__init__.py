@@ -197,6 +197,15 @@ class Store:
         sql = "SELECT * FROM history" + (" WHERE " + " AND ".join(where) if where else "")
         return self.query(sql + " ORDER BY seq", params)
 
+    def history_with_children(self, table: str, row_id: str,
+                              children: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+        """History of a record and of its child rows (``(child table, foreign key)``), newest first."""
+        where, params = ["(table_name = ? AND row_id = ?)"], [table, row_id]
+        for child, key in children:
+            where.append(f"(table_name = ? AND row_id IN (SELECT id FROM {child} WHERE {key} = ?))")
+            params += [child, row_id]
+        return self.query(f"SELECT * FROM history WHERE {' OR '.join(where)} ORDER BY seq DESC", params)
+
     # -- meta and backups -------------------------------------------------------------
 
     def meta(self, key: str, default: str | None = None) -> str | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ui.models.base import RowsModel
 from ycdesk.findings import FindingFilter, due_state
 
 PAGE = 200
@@ -25,7 +26,10 @@ STATUS_BRUSH = {"待整改": QBrush(QColor("#fbe3d0")), "整改中": QBrush(QCol
                 "已整改": QBrush(QColor("#dbeafb")), "已销号": QBrush(QColor("#d8f0d2"))}
 
 
-class FindingsModel(QAbstractTableModel):
+class FindingsModel(RowsModel):
+    def headers(self) -> list[str]:
+        return [h for h, _ in COLUMNS]
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
@@ -51,8 +55,6 @@ class FindingsModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
                 return
 
-    def row(self, index: int) -> dict:
-        return self.rows[index]
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and not self.exhausted and not self._fetching
@@ -83,11 +85,7 @@ class FindingsModel(QAbstractTableModel):
         self.rows.extend(page)
         self.endInsertRows()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def _due(self, row: dict) -> str | None:
         return due_state(row, self.filter.as_of or date.today(), self.filter.soon_days)
@@ -111,7 +109,3 @@ class FindingsModel(QAbstractTableModel):
                 return STATUS_BRUSH.get(row["status"])
         return None
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return COLUMNS[section][0]
-        return None

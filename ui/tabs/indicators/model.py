@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ui.models.base import RowsModel
 from ycdesk.status import trend_is_good
 
 GROUP, ITEM = "group", "item"
@@ -20,7 +21,10 @@ STATUS_COLORS = {
 GROUP_BRUSH = QBrush(QColor("#eef3fa"))
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowsModel):
+    def headers(self) -> list[str]:
+        return [h for h, _ in COLUMNS]
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[dict] = []
@@ -40,17 +44,11 @@ class IndicatorTableModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def row(self, index: int) -> dict:
-        return self.rows[index]
 
     def find(self, indicator_id: str) -> int | None:
         return next((i for i, r in enumerate(self.rows) if r.get("id") == indicator_id), None)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
@@ -87,7 +85,3 @@ class IndicatorTableModel(QAbstractTableModel):
             return f"{row['target_text']} → {value}（{row['assigned_target_source']}）"
         return "" if value is None else str(value)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return COLUMNS[section][0]
-        return None

@@ -6,12 +6,26 @@ import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
+from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
@@ -90,7 +104,7 @@ class IndicatorsTab(QWidget):
         self.obs_table = make_table(self.obs_model)
         self.history_model = RecordsModel([
             Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("操作"), "action"), Col(self.tr("变更"), "change"),
+            Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
         ])
         self.history_table = make_table(self.history_model)
         self.completeness = QLabel()
@@ -281,24 +295,12 @@ class IndicatorsTab(QWidget):
             if o["scope"] in scopes and o["value"] is not None:
                 series.setdefault(o["scope"], []).append(o)
         self.chart.set_series(ind, series, target.value if target.kind in ("numeric", "range") else None)
-        self.history_model.set_records(self._history(ind["id"], observations))
+        self.history_model.set_records(self._history(ind["id"]))
         self._show_completeness(ind, observations)
 
-    def _history(self, indicator_id: str, observations: list[dict]) -> list[dict]:
-        rows = list(self.store.history("indicators", indicator_id))
-        ids = {o["id"] for o in self.store.query(
-            "SELECT id FROM observations WHERE indicator_id = ?", (indicator_id,))}
-        rows += [h for h in self.store.history("observations") if h["row_id"] in ids]
-        labels = {"insert": "新增", "update": "修改", "soft_delete": "删除", "restore": "恢复", "delete": "彻底删除"}
-        out = []
-        for h in sorted(rows, key=lambda r: r["seq"], reverse=True):
-            old = json.loads(h["old"]) if h["old"] else {}
-            new = json.loads(h["new"]) if h["new"] else {}
-            keys = [k for k in ("period", "scope", "value", "value_text", "source", "assigned_target_text")
-                    if old.get(k) != new.get(k) and (old or new.get(k) is not None)]
-            change = "；".join(f"{k}: {old.get(k, '')} → {new.get(k, '')}" for k in keys)
-            out.append({**h, "action": labels.get(h["action"], h["action"]), "change": change})
-        return out
+    def _history(self, indicator_id: str) -> list[dict]:
+        rows = self.store.history_with_children("indicators", indicator_id, (("observations", "indicator_id"),))
+        return describe(rows, ("period", "scope", "value", "value_text", "source", "assigned_target_text"))
 
     def _show_completeness(self, ind: dict, observations: list[dict]) -> None:
         quarters = sorted({o["period"] for o in observations if "Q" in o["period"] and o["township_id"]})

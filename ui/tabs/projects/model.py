@@ -5,9 +5,10 @@ Rows are prepared by the tab from the core's rollups; this model only formats th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ui.models.base import RowsModel
 from ycdesk.money import format_yi
 
 GROUP, PROJECT, TOTAL = "group", "project", "total"
@@ -25,7 +26,10 @@ LAG_BRUSH = QBrush(QColor("#fde2e1"))
 GROUP_BRUSH = QBrush(QColor("#eef3fa"))
 
 
-class ProjectTableModel(QAbstractTableModel):
+class ProjectTableModel(RowsModel):
+    def headers(self) -> list[str]:
+        return [h for h, _ in COLUMNS]
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[dict] = []
@@ -37,8 +41,6 @@ class ProjectTableModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def row(self, index: int) -> dict:
-        return self.rows[index]
 
     def project_row(self, project_id: str) -> int | None:
         for i, r in enumerate(self.rows):
@@ -46,11 +48,7 @@ class ProjectTableModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
@@ -86,12 +84,6 @@ class ProjectTableModel(QAbstractTableModel):
             return value or "未填报"
         return "" if value is None else str(value)
 
-    def headerData(self, section: int, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole:
-            return None
-        if orientation == Qt.Horizontal:
-            return COLUMNS[section][0]
-        return None
 
 
 def grouped_rows(domains: list[str], per_domain: list[dict], total: dict) -> list[dict]:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.progress_dialog import ProgressDialog
+from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.projects.initiatives import InitiativesView
@@ -256,23 +267,8 @@ class ProjectsTab(QWidget):
         self.history_model.set_records(self._history(project["id"]))
 
     def _history(self, project_id: str) -> list[dict]:
-        import json
-
-        labels = {"insert": "新增", "update": "修改", "soft_delete": "删除", "restore": "恢复",
-                  "delete": "彻底删除"}
-        tables = {"projects": "项目", "investments": "投资进展"}
-        rows = self.store.history("projects", project_id)
-        for inv in self.store.query("SELECT id FROM investments WHERE project_id = ?", (project_id,)):
-            rows += self.store.history("investments", inv["id"])
-        out = []
-        for h in sorted(rows, key=lambda r: r["seq"], reverse=True):
-            old = json.loads(h["old"]) if h["old"] else {}
-            new = json.loads(h["new"]) if h["new"] else {}
-            changed = [k for k in new if k not in ("updated_at",) and old.get(k) != new.get(k)] if old else []
-            change = "；".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in changed[:4])
-            out.append({**h, "table_label": tables.get(h["table_name"], h["table_name"]),
-                        "action_label": labels.get(h["action"], h["action"]), "change": change})
-        return out
+        rows = self.store.history_with_children("projects", project_id, (("investments", "project_id"),))
+        return describe(rows)
 
     # -- actions --------------------------------------------------------------------------
 
