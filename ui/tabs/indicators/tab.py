@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +29,7 @@ from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
+from ui.undo import install_undo
 from ycdesk.errors import UserError
 from ycdesk.indicators import PLANS, indicator_rows
 from ycdesk.status import STATUSES, effective_target
@@ -126,13 +127,7 @@ class IndicatorsTab(QWidget):
             self.buttons[key] = button
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
-        self.undo_action.setShortcut(QKeySequence.Undo)
-        self.redo_action.setShortcut(QKeySequence.Redo)
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        self.undo_action, self.redo_action = install_undo(self, self.undo_stack)
 
     # -- layout ---------------------------------------------------------------------------
 
