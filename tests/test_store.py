@@ -83,3 +83,16 @@ def test_backup_is_a_consistent_copy_and_rotates(store, tmp_path):
     copy = sqlite3.connect(made[-1])
     assert copy.execute("SELECT name FROM townships").fetchall() == [("丁镇",)]
     copy.close()
+
+
+def test_scheduled_backup_once_a_day(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    now = [datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)]
+    with Store(tmp_path / "w.ycdesk", clock=lambda: now[0]) as s:
+        assert s.backup_if_due() is not None
+        now[0] += timedelta(hours=5)
+        assert s.backup_if_due() is None
+        now[0] += timedelta(hours=20)
+        assert s.backup_if_due() is not None
+    assert len(list((tmp_path / "backups").glob("*scheduled*.db"))) == 2

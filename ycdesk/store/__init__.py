@@ -235,6 +235,18 @@ class Store:
             target.close()
         return dest
 
+    def backup_if_due(self, hours: float = 24) -> Path | None:
+        """The scheduled backup: one a day (checked when the app opens a workspace)."""
+        from datetime import timedelta
+
+        last = self.meta("last_scheduled_backup")
+        now = self._clock()
+        if last and datetime.fromisoformat(last) > now - timedelta(hours=hours):
+            return None
+        path = self.backup(reason="scheduled")
+        self.set_meta("last_scheduled_backup", now.isoformat(timespec="seconds"))
+        return path
+
     def _rotate(self, folder: Path) -> None:
         old = sorted(folder.glob(f"{self.path.stem}-*.db"))
         for path in old[: max(0, len(old) - (BACKUPS_KEPT - 1))]:
