@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -40,8 +41,12 @@ def run(db: str | None = None, operator: str | None = None) -> int:
     errors.install()
     settings = Settings()
     try:
-        # Without --db, reopen the workspace used last; first start builds the default.
-        store = open_workspace(db or settings.get("workspace/last") or None, operator)
+        # Without --db, reopen the workspace used last (if it is still there); the first
+        # start builds the default one from the embedded sample data.
+        last = settings.get("workspace/last")
+        if last and not Path(last).exists():
+            last = None
+        store = open_workspace(db or last or None, operator)
     except UserError as exc:
         QMessageBox.critical(None, "ycdesk", str(exc))
         return 2

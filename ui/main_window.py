@@ -209,6 +209,12 @@ class MainWindow(QMainWindow):
         self.indicators_tab.restore_state(self.settings)
 
     def closeEvent(self, event) -> None:
+        # Background work (reports, imports) is asked to stop and given a moment, so no
+        # worker is still writing when the workspace closes.
+        from PySide6.QtCore import QThreadPool
+
+        self.reports_tab.cancel()
+        QThreadPool.globalInstance().waitForDone(10_000)
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.set("window/state", self.saveState())
         self.settings.set("window/tab", self.tabs.currentIndex())
