@@ -82,14 +82,3 @@ def test_closing_a_finding_needs_verification(seeded):
     with pytest.raises(UserError, match="YYYY-MM-DD"):
         seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
                                    "description": "标志缺失", "deadline": "2021年7月31日"})
-
-
-def test_overdue_is_derived_from_deadline(seeded):
-    from datetime import date
-
-    from ycdesk.audits import is_overdue
-
-    f = {"status": "整改中", "deadline": "2025-06-30"}
-    assert not is_overdue(f, date(2025, 6, 30))
-    assert is_overdue(f, date(2025, 7, 1))
-    assert not is_overdue({**f, "status": "已整改"}, date(2025, 7, 1))

@@ -96,7 +96,9 @@ def test_demo_has_open_and_overdue_findings_and_is_marked(seeded):
 
     names = [e["name"] for e in seeded.audits.enterprises()]
     assert names and all("示例" in n and "演示" in n for n in names)
-    assert len(seeded.audits.overdue(date(2026, 6, 30))) > 0
+    from ycdesk.findings import FindingFilter
+
+    assert seeded.findings.count(FindingFilter(due="overdue", as_of=date(2026, 6, 30))) > 0
     later = seeded.query("SELECT DISTINCT a.year FROM audits a JOIN findings f ON f.audit_id = a.id "
                          "WHERE f.status IN ('待整改','整改中')")
     assert {r["year"] for r in later} <= {2022, 2023, 2024, 2025} and later

@@ -126,3 +126,13 @@ def test_project_edit_is_recorded_in_history(seeded):
     assert actions[-1] == "update"
     with pytest.raises(UserError, match="超过总投资"):
         seeded.projects.update(p["id"], {"fyp_yuan": p["total_yuan"] + 1})
+
+
+def test_project_soft_delete_and_restore_keep_the_totals_honest(seeded):
+    p = project(seeded, 29)
+    seeded.projects.delete(p["id"])
+    rollup = seeded.projects.rollup(period=Period(2025))
+    assert rollup["count"] == 28 and format_yi(rollup["total_yuan"]) == "440.55"
+    assert seeded.history("projects", p["id"])[-1]["action"] == "soft_delete"
+    seeded.restore("projects", p["id"])
+    assert format_yi(seeded.projects.rollup(period=Period(2025))["total_yuan"]) == "443.55"

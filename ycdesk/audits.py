@@ -12,18 +12,7 @@ LEVELS = ("市级", "区级")
 ROLES = ("产生", "经营", "产生和经营")
 RESULTS = ("达标", "基本达标", "不达标")
 STATUSES = ("待整改", "整改中", "已整改", "已销号")
-OPEN_STATUSES = ("待整改", "整改中")
-RECTIFIED_STATUSES = ("已整改", "已销号")
 
-
-def is_overdue(finding: dict, as_of: date) -> bool:
-    """Open past its deadline. Derived, never stored, so it is right on any day."""
-    deadline = finding.get("deadline")
-    return (
-        finding["status"] in OPEN_STATUSES
-        and bool(deadline)
-        and date.fromisoformat(deadline) < as_of
-    )
 
 
 class Audits:
@@ -115,10 +104,3 @@ class Audits:
         for (year, lv), members in units.items():
             out[year][lv]["units"] = len(members)
         return out
-
-    def overdue(self, as_of: date) -> list[dict]:
-        return self.store.query(
-            "SELECT * FROM findings WHERE deleted_at IS NULL AND status IN ('待整改','整改中') "
-            "AND deadline IS NOT NULL AND deadline < ? ORDER BY deadline",
-            (as_of.isoformat(),),
-        )

@@ -243,18 +243,6 @@ def _value(value, indicator: dict) -> tuple[float | None, str | None]:
     return number, text
 
 
-def latest_by_indicator(store, scope: str = DISTRICT) -> dict[str, dict]:
-    """The most recent observation of each indicator for ``scope`` (years after quarters)."""
-    out: dict[str, dict] = {}
-    for row in store.query(
-        "SELECT * FROM observations WHERE deleted_at IS NULL AND scope = ?", (scope,)
-    ):
-        key = parse_period(row["period"]).sort_key
-        current = out.get(row["indicator_id"])
-        if current is None or key > parse_period(current["period"]).sort_key:
-            out[row["indicator_id"]] = row
-    return out
-
 
 def _quantile(values: list[float], q: float) -> float:
     pos = (len(values) - 1) * q
