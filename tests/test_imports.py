@@ -286,3 +286,23 @@ def test_export_import_export_gives_identical_files(seeded, plain, tmp_path, suf
         else:
             load = lambda p: list(openpyxl.load_workbook(p).active.iter_rows(values_only=True))
             assert load(a) == load(b), kind
+
+
+def test_old_xls_workbook_and_xlsm(plain, tmp_path):
+    import xlwt
+
+    path = tmp_path / "企业.xls"
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("企业名单")
+    for r, row in enumerate([["企业名称", "所属镇街", "企业类型"], ["示例癸企业（演示）", "马山街道", "经营单位"]]):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    wb.save(str(path))
+    assert import_file(plain, "enterprises", path).new == 1
+    xlsm = tmp_path / "企业.xlsm"
+    book = openpyxl.Workbook()
+    book.active.append(["企业名称", "所属镇街"])
+    book.active.append(["示例子企业（演示）", "皋埠街道"])
+    book.save(xlsm)
+    assert import_file(plain, "enterprises", xlsm).new == 1
+    assert {r["name"] for r in plain.query("SELECT name FROM enterprises")} == {"示例癸企业（演示）", "示例子企业（演示）"}
