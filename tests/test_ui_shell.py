@@ -100,3 +100,12 @@ def test_user_error_from_opening_a_bad_file_is_a_message(window, tmp_path, monke
     window._switch_to(str(bogus))
     assert messages and "不是 ycdesk 工作区文件" in messages[0]
     assert window.store is before
+
+
+def test_operator_name_is_set_remembered_and_recorded(window, settings, monkeypatch):
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: ("李科员", True))
+    window.ask_operator()
+    assert settings.get("operator") == "李科员" and "李科员" in window.operator_label.text()
+    tid = window.store.townships.id_for("北海街道")
+    window.store.update("townships", tid, {"position": 99})
+    assert window.store.history("townships", tid)[-1]["operator"] == "李科员"

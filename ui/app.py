@@ -46,7 +46,7 @@ def run(db: str | None = None, operator: str | None = None) -> int:
         last = settings.get("workspace/last")
         if last and not Path(last).exists():
             last = None
-        store = open_workspace(db or last or None, operator)
+        store = open_workspace(db or last or None, operator or settings.get("operator") or None)
     except UserError as exc:
         QMessageBox.critical(None, "ycdesk", str(exc))
         return 2

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.import_action = QAction(self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"),
                                      triggered=lambda: self.import_file())
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
+        self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
         self.tab_actions = []
         for i in range(4):
             action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
@@ -179,6 +181,18 @@ class MainWindow(QMainWindow):
         if path:
             event.acceptProposedAction()
             self.import_file(path)
+
+    def ask_operator(self) -> None:
+        """The name every change is recorded under (history, observations, progress)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, self.tr("操作人"), self.tr("姓名（记入修改记录）："),
+                                        text=self.store.operator)
+        name = name.strip()
+        if ok and name:
+            self.store.operator = name
+            self.settings.set("operator", name)
+            self.operator_label.setText(self.tr("操作人：{0}").format(name))
 
     def backup(self) -> None:
         dest = self.store.backup(reason="manual")
