@@ -109,3 +109,14 @@ def test_operator_name_is_set_remembered_and_recorded(window, settings, monkeypa
     tid = window.store.townships.id_for("北海街道")
     window.store.update("townships", tid, {"position": 99})
     assert window.store.history("townships", tid)[-1]["operator"] == "李科员"
+
+
+def test_export_from_the_menu_runs_in_the_background(window, qtbot, tmp_path, monkeypatch):
+    import openpyxl
+
+    out = tmp_path / "重大工程.xlsx"
+    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.export("projects")
+    qtbot.waitUntil(lambda: getattr(window, "export_finished", None) == str(out), timeout=30_000)
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert len(rows) == 30 and rows[0][0] == "序号"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -131,18 +132,52 @@ class MainWindow(QMainWindow):
             self._switch_to(path)
 
     def export(self, table: str) -> None:
+        """Export off the UI thread (a large table takes a while), with a cancellable progress dialog."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from ui.tasks import Task
+
         default = f"{TABLES[table].title}.xlsx"
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
         )
         if not path:
             return
-        try:
-            count = export_table(self.store, table, path)
-        except UserError as exc:
-            show_user_error(self, exc)
-            return
-        self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
+        db, operator = str(self.store.path), self.store.operator
+
+        def job(state):
+            from ycdesk.store import Store
+
+            def progress(done, total):
+                if state.cancelled:
+                    raise UserError(self.tr("已取消导出"))
+                state.progress(done / max(total, 1), "")
+
+            with Store(db, operator=operator) as store:
+                return export_table(store, table, path, progress)
+
+        dialog = QProgressDialog(self.tr("正在导出 {0}…").format(TABLES[table].title), self.tr("取消"), 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModal)
+        task = Task(job)
+        dialog.canceled.connect(task.cancel)
+        task.signals.progress.connect(lambda f, _t: dialog.setValue(int(f * 100)))
+
+        def done(count):
+            dialog.reset()
+            self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
+            self.export_finished = path
+
+        def failed(exc, tb):
+            dialog.reset()
+            if isinstance(exc, UserError):
+                show_user_error(self, exc)
+            else:
+                raise exc
+
+        task.signals.done.connect(done)
+        task.signals.failed.connect(failed)
+        self._export_task = task  # keep it alive until it reports
+        task.start()
 
     # -- import -------------------------------------------------------------------------
 

@@ -42,15 +42,31 @@ def rows(store, name: str) -> tuple[list[str], list[list]]:
     return headers, data
 
 
-def export_table(store, name: str, path: str | Path) -> int:
-    """Write table ``name`` to ``path`` (.xlsx or .csv). Returns the number of rows."""
+def export_table(store, name: str, path: str | Path, progress=None) -> int:
+    """Write table ``name`` to ``path`` (.xlsx, .csv or .pdf). Returns the number of rows.
+
+    ``progress(done, total)`` is called as rows are written; raising from it (a cancel)
+    stops the export and leaves no file behind."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
     headers, data = rows(store, name)
-    write_rows(path, headers, data, title=spec(name).title)
+    write_rows(path, headers, _reporting(data, progress), title=spec(name).title)
     return len(data)
+
+
+def _reporting(data: list[list], progress):
+    if progress is None:
+        return data
+
+    def rows_with_progress():
+        for i, row in enumerate(data):
+            if i % 1000 == 0:
+                progress(i, len(data))
+            yield row
+        progress(len(data), len(data))
+    return rows_with_progress()
 
 
 def write_rows(path: Path, headers: list[str], data: Iterable[list], *, title: str = "Sheet1") -> None:
