@@ -306,3 +306,19 @@ def test_old_xls_workbook_and_xlsm(plain, tmp_path):
     book.save(xlsm)
     assert import_file(plain, "enterprises", xlsm).new == 1
     assert {r["name"] for r in plain.query("SELECT name FROM enterprises")} == {"示例癸企业（演示）", "示例子企业（演示）"}
+
+
+def test_bulk_import_records_history_for_every_new_row(plain, tmp_path):
+    path = messy_findings(tmp_path / "a.xlsx")
+    result = import_file(plain, "findings", path)
+    assert result.new == 4
+    for table in ("findings", "audits", "enterprises"):
+        ids = {r["id"] for r in plain.query(f"SELECT id FROM {table}")}
+        logged = {h["row_id"] for h in plain.history(table) if h["action"] == "insert"}
+        assert ids and ids == logged, table
+    finding = plain.query("SELECT * FROM findings LIMIT 1")[0]
+    entry = next(h for h in plain.history("findings", finding["id"]))
+    assert json.loads(entry["new"]) == finding and entry["operator"] == "审核员"
+    # Outside a bulk insert the per-row trigger still records (the flag is off again).
+    plain.insert("townships", {"name": "测试镇", "kind": "镇", "position": 99})
+    assert plain.history("townships")[-1]["action"] == "insert"

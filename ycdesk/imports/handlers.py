@@ -48,9 +48,8 @@ class BulkInserts:
             for r in rows:
                 self.queued.pop(r["id"], None)
             columns = sorted({k for r in rows for k in r})
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             try:
-                self.store.conn.executemany(sql, ([r.get(c) for c in columns] for r in rows))
+                self.store.bulk_insert(table, columns, ([r.get(c) for c in columns] for r in rows))
             except sqlite3.IntegrityError as exc:
                 raise UserError(_("写入{0}时违反约束：{1}").format(table, exc)) from None
 
