@@ -49,7 +49,7 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
                 "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description, "
                 "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
         store.conn.execute("COMMIT")
-        install_triggers(store.conn, "findings", bulk_aware=True)
+        install_triggers(store.conn, "findings")
         store.conn.execute("ANALYZE")
     return time.perf_counter() - start
 

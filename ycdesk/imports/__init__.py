@@ -120,10 +120,6 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
     return best, columns, ignored
 
 
-def _is_total(row: list) -> bool:
-    texts = [str(c).strip() for c in row if c not in (None, "")]
-    return bool(texts) and any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in texts[:2])
-
 
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
@@ -156,33 +152,35 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
         store.backup(reason=f"before-import-{kind}")
     step = progress or (lambda done, total: None)
     body = rows[header_row + 1:]
-    memo: dict = {}
+    # Rows that carry data, with their spreadsheet row numbers (blank and total rows skipped).
+    kept = [(header_row + 2 + offset, row) for offset, row in enumerate(body) if _has_data(row)]
+    parsed_columns = _parse_columns(kept, columns)
+    keys = [f.key for f, _u in columns.values()]
+    labels = [canonical_header(f) if f.money_unit else f.header for f, _u in columns.values()]
+    required = [i for i, (f, _u) in enumerate(columns.values()) if f.required]
     store.conn.execute("BEGIN IMMEDIATE")
     try:
         handler = HANDLERS[kind](store, log)
-        for offset, row in enumerate(body):
-            number = header_row + 2 + offset
-            if offset % 500 == 0:
-                step(offset, len(body))
-            if all(c in (None, "") or (isinstance(c, str) and not c.strip()) for c in row):
-                continue
-            if _is_total(row):
-                continue
-            parsed, row_errors = _parse_row(row, columns, raw.name, number, memo)
+        for index, (number, row) in enumerate(kept):
+            if index % 500 == 0:
+                step(index, len(kept))
+            values = [column[index] for column in parsed_columns]
+            row_errors = [RowError(raw.name, number, labels[i], v.message)
+                          for i, v in enumerate(values) if type(v) is _Bad]
             if not row_errors:
-                missing = [f.header for c, (f, _u) in columns.items() if f.required and parsed.get(f.key) in (None, "")]
-                row_errors = [RowError(raw.name, number, h, _("不能为空")) for h in missing]
+                row_errors = [RowError(raw.name, number, labels[i], _("不能为空"))
+                              for i in required if values[i] in (None, "")]
             if row_errors:
                 result.errors += [_with_values(e, row) for e in row_errors]
                 continue
             try:
-                outcome = handler.apply(parsed)
+                outcome = handler.apply(dict(zip(keys, values)))
             except UserError as exc:
                 # Handlers validate before they queue any write, so a refused row left nothing.
                 result.errors.append(_with_values(RowError(raw.name, number, "", str(exc)), row))
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
-        step(len(body), len(body))
+        step(len(kept), len(kept))
         handler.bulk.flush()
         if dry_run or (result.errors and not valid_only):
             store.conn.execute("ROLLBACK")
@@ -204,27 +202,57 @@ def _with_values(error: RowError, row: list) -> RowError:
     return error
 
 
-_MISS = object()
+class _Bad:
+    """A cell that did not parse, carrying the reason (kept in the parsed column)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
-def _parse_row(row: list, columns, sheet: str, number: int, memo: dict) -> tuple[dict, list[RowError]]:
-    """Parse one row. ``memo`` caches each column's parsed values: sheets repeat the same
-    names, dates and statuses thousands of times, and a dict lookup beats re-parsing."""
-    parsed, errors = {}, []
+def _parse_columns(kept: list[tuple[int, list]], columns) -> list[list]:
+    """Each mapped column parsed top to bottom. Sheets repeat the same names, dates and
+    statuses thousands of times, so every distinct cell value is parsed once."""
+    out = []
     for col, (f, unit) in columns.items():
-        cell = row[col] if col < len(row) else None
-        cache = memo.setdefault(col, {})
-        value = cache.get(cell, _MISS) if cell.__hash__ is not None else _MISS
-        if value is _MISS:
+        parse = (lambda v, f=f, u=unit or f.money_unit: f.parse(v, u)) if f.money_unit else f.parse
+        cache: dict = {}
+        memoize = f.key not in ("description", "note", "id")  # unique per row: nothing to gain
+
+        def one(cell, parse=parse, cache=cache, memoize=memoize):
+            hashable = cell.__hash__ is not None
+            if hashable and cell in cache:
+                return cache[cell]
             try:
-                value = f.parse(cell, unit or f.money_unit) if f.money_unit else f.parse(cell)
+                value = parse(cell)
             except ValueError as exc:
-                errors.append(RowError(sheet, number, canonical_header(f) if f.money_unit else f.header, str(exc)))
-                continue
-            if cell.__hash__ is not None and f.key not in ("description", "note", "id"):
+                value = _Bad(str(exc))
+            if hashable and memoize:
                 cache[cell] = value
-        parsed[f.key] = value
-    return parsed, errors
+            return value
+
+        cells = (row[col] if col < len(row) else None for _n, row in kept)
+        out.append([cache[c] if c.__hash__ is not None and c in cache else one(c) for c in cells])
+    return out
+
+
+def _has_data(row: list) -> bool:
+    """False for a blank row and for a total row (合计/总计/小计 in its first two filled cells)."""
+    seen = 0
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if isinstance(cell, str):
+            text = cell.strip()
+            if not text:
+                continue
+            if text.replace(" ", "").startswith(TOTAL_WORDS):
+                return False
+        seen += 1
+        if seen == 2:
+            return True
+    return seen > 0
 
 
 def _record_batch(store, result: ImportResult, path: Path, changes: list[tuple]) -> str:

@@ -25,6 +25,7 @@ class BulkInserts:
     batch log) before it is written; one import shares one timestamp."""
 
     ORDER = ("enterprises", "audits", "findings", "observations", "investments", "projects", "project_units")
+    CHUNK = 20_000  # queued rows are written in chunks so a big file's rows do not all wait in memory
 
     def __init__(self, store) -> None:
         self.store = store
@@ -38,6 +39,8 @@ class BulkInserts:
         row = {"id": new_id(), **record, "created_at": self.now, "updated_at": self.now}
         self.pending.setdefault(table, []).append(row)
         self.queued[row["id"]] = row
+        if len(self.queued) >= self.CHUNK:
+            self.flush()
         return row["id"]
 
     def flush(self) -> None:

@@ -44,7 +44,6 @@ class Store:
         self.path = Path(path)
         self.operator = operator or default_operator()
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self._bulk = 0  # 1 while a bulk insert records its own history (see history.py)
         self.conn = self._connect(self.path)
         if migrate:
             self.migrate()
@@ -73,7 +72,6 @@ class Store:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)
         conn.create_function("ycdesk_now", 0, self.now)
-        conn.create_function("ycdesk_bulk", 0, lambda: self._bulk, deterministic=False)
         return conn
 
     def _managers(self) -> None:
@@ -137,17 +135,20 @@ class Store:
         self.conn.execute("COMMIT")
 
     def bulk_insert(self, table: str, columns: list[str], rows) -> None:
-        """executemany for many new rows, with their history written set-based afterwards."""
-        from ycdesk.store.history import record_inserted
+        """executemany for many new rows, their history written afterwards in one statement.
 
-        before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        self._bulk = 1
-        try:
+        The per-row insert trigger is dropped for the load and recreated after it, inside
+        the same transaction: if anything fails, the rollback brings the trigger back too,
+        and no other connection ever sees the table without it."""
+        from ycdesk.store.history import install_triggers, record_inserted
+
+        with self.transaction():
+            before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
+            self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             self.conn.executemany(sql, rows)
-        finally:
-            self._bulk = 0
-        record_inserted(self.conn, table, before)
+            record_inserted(self.conn, table, before)
+            install_triggers(self.conn, table)
 
     # -- generic record access ----------------------------------------------------------
 

@@ -34,21 +34,18 @@ def _json(prefix: str, columns: list[str]) -> str:
     return "json_object(" + ", ".join(f"'{c}', {prefix}.{c}" for c in columns) + ")"
 
 
-def install_triggers(conn: sqlite3.Connection, table: str, bulk_aware: bool = False) -> None:
+def install_triggers(conn: sqlite3.Connection, table: str) -> None:
     """(Re)create the three history triggers of ``table`` for its current columns.
 
     A migration that adds columns calls this again so new columns are recorded too.
-    ``bulk_aware`` insert triggers stand aside while ``ycdesk_bulk()`` is 1: a bulk insert
-    then records its history in one set-based statement (:func:`record_inserted`).
     """
     cols = _columns(conn, table)
-    insert_when = "WHEN ycdesk_bulk() = 0 " if bulk_aware else ""
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c != "updated_at")
     head = "INSERT INTO history (at, operator, table_name, row_id, action, old, new) VALUES (ycdesk_now(), ycdesk_operator(), "
     for action in ("insert", "update", "delete"):
         conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
     conn.execute(
-        f"CREATE TRIGGER history_{table}_insert AFTER INSERT ON {table} {insert_when}BEGIN "
+        f"CREATE TRIGGER history_{table}_insert AFTER INSERT ON {table} BEGIN "
         f"{head}'{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)}); END"
     )
     conn.execute(
@@ -64,16 +61,14 @@ def install_triggers(conn: sqlite3.Connection, table: str, bulk_aware: bool = Fa
     )
 
 
-def audited_tables(conn: sqlite3.Connection) -> list[str]:
-    return [r[0][len("history_"):-len("_insert")] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history\\_%\\_insert' ESCAPE '\\'")]
-
 
 def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
     """History rows for every row of ``table`` inserted after ``after_rowid``, in one
     statement: the same rows the per-row trigger writes, at a fraction of the cost."""
     cols = _columns(conn, table)
+    # One time and operator for the whole batch, asked once rather than per row.
+    at, operator = conn.execute("SELECT ycdesk_now(), ycdesk_operator()").fetchone()
     conn.execute(
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new) "
-        f"SELECT ycdesk_now(), ycdesk_operator(), '{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)} "
-        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid", (after_rowid,))
+        f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)} "
+        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid", (at, operator, after_rowid))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from ycdesk.store.history import AUDITED, audited_tables, install_triggers
+from ycdesk.store.history import AUDITED, install_triggers
 
 # Columns every audited record carries: a stable id, timestamps, soft delete, demo flag.
 COMMON = """
@@ -349,16 +349,9 @@ def migration_9(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS findings_category")
 
 
-def migration_10(conn: sqlite3.Connection) -> None:
-    """Insert triggers that stand aside during a bulk import, which writes the same history
-    rows set-based (about twice as fast for 100,000 rows)."""
-    for table in audited_tables(conn):
-        install_triggers(conn, table, bulk_aware=True)
-
-
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9, migration_10,
+    migration_8, migration_9,
 ]
 LATEST = len(MIGRATIONS)
 
