@@ -59,6 +59,20 @@ class Projects:
         rows = progress.project_rows(period or default_period(), rows)
         return {"projects": rows, **progress.rollup(rows)}
 
+    def rollups_by_domain(self, period=None, domains=DOMAINS, **filters) -> tuple[dict[str, dict], dict]:
+        """Per-domain rollups and their total from one pass over the projects (the tab and
+        the summary need all of them at once)."""
+        from ycdesk.progress import Progress, default_period
+
+        progress = Progress(self.store)
+        rows = [r for r in filter_projects(self.list(), **filters) if r["domain"] in domains]
+        rows = progress.project_rows(period or default_period(), rows)
+        per_domain = {}
+        for domain in domains:
+            part = [r for r in rows if r["domain"] == domain]
+            per_domain[domain] = {"projects": part, **progress.rollup(part)}
+        return per_domain, {"projects": rows, **progress.rollup(rows)}
+
     def update(self, project_id: str, changes: dict, units: list[str] | None = None) -> None:
         """Edit a project; every changed field lands in history."""
         current = self.store.get("projects", project_id)

@@ -14,10 +14,10 @@ def summary(store, as_of=None) -> dict:
     from datetime import date
 
     as_of = as_of or date.today()
-    overall = store.projects.rollup()
+    per_domain, overall = store.projects.rollups_by_domain()
     by_domain = {}
     for domain in DOMAINS:
-        r = store.projects.rollup(domain)
+        r = per_domain[domain]
         by_domain[domain] = {
             "count": r["count"],
             "total": format_yi(r["total_yuan"]),

@@ -11,8 +11,6 @@ from datetime import date
 from ycdesk.findings import FindingFilter
 from ycdesk.money import format_yi
 from ycdesk.periods import Period, parse_period
-from ycdesk.progress import Progress
-from ycdesk.projects import DOMAINS
 from ycdesk.status import evaluate
 from ycdesk.townships import DISTRICT
 
@@ -62,23 +60,14 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
 
 
 def projects(store, period: Period, township_id: str | None = None) -> dict:
-    progress = Progress(store)
-    rows = store.projects.list()
-    if township_id:
-        rows = [p for p in rows if p["township_id"] == township_id]
-    rows = progress.project_rows(period, rows)
-    domains = []
-    for domain in DOMAINS:
-        part = [r for r in rows if r["domain"] == domain]
-        if part:
-            domains.append({"domain": domain, **_money(progress.rollup(part))})
+    by_domain, total = store.projects.rollups_by_domain(period, township=township_id)
     return {
-        "domains": domains,
-        "total": _money(progress.rollup(rows)),
+        "domains": [{"domain": d, **_money(r)} for d, r in by_domain.items() if r["count"]],
+        "total": _money(total),
         "lagging": [{"seq": r["seq"], "name": r["name"], "domain": r["domain"],
                      "planned": format_yi(r["planned_to_date_yuan"]), "completed": format_yi(r["completed_yuan"]),
                      "rate": "" if r["rate"] is None else f"{r['rate']}%"}
-                    for r in rows if r["lagging"]],
+                    for r in total["projects"] if r["lagging"]],
     }
 
 

@@ -215,8 +215,8 @@ class ProjectsTab(QWidget):
         period = self.current_period()
         domain = self.domain.currentData()
         domains = [domain] if domain else list(DOMAINS)
-        per_domain = [self.store.projects.rollup(d, period, **self.filters()) for d in domains]
-        total = self.store.projects.rollup(domain, period, **self.filters())
+        by_domain, total = self.store.projects.rollups_by_domain(period, tuple(domains), **self.filters())
+        per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 380))
