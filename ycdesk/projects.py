@@ -52,12 +52,7 @@ class Projects:
 
     def rollup(self, domain: str | None = None, period=None, **filters) -> dict:
         """Projects with their figures for ``period`` and exact totals (integer 元)."""
-        from ycdesk.progress import Progress, default_period
-
-        progress = Progress(self.store)
-        rows = filter_projects(self.list(domain), **filters)
-        rows = progress.project_rows(period or default_period(), rows)
-        return {"projects": rows, **progress.rollup(rows)}
+        return self.rollups_by_domain(period, (domain,) if domain else DOMAINS, **filters)[1]
 
     def rollups_by_domain(self, period=None, domains=DOMAINS, **filters) -> tuple[dict[str, dict], dict]:
         """Per-domain rollups and their total from one pass over the projects (the tab and

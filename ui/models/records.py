@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
+
+from ui.models.base import RowsModel
 
 
 @dataclass(frozen=True)
@@ -21,32 +23,32 @@ class Col:
     align_right: bool = False
 
 
-class RecordsModel(QAbstractTableModel):
+class RecordsModel(RowsModel):
     def __init__(self, columns: list[Col], parent=None) -> None:
         super().__init__(parent)
         self.columns = columns
-        self.records: list[dict] = []
+
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    @property
+    def records(self) -> list[dict]:
+        return self.rows
 
     def set_records(self, records: list[dict]) -> None:
         self.beginResetModel()
-        self.records = list(records)
+        self.rows = list(records)
         self.endResetModel()
 
     def record(self, row: int) -> dict:
-        return self.records[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
+        return self.rows[row]
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
         col = self.columns[index.column()]
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            value = self.records[index.row()].get(col.key)
+            value = self.rows[index.row()].get(col.key)
             if col.fmt is not None:
                 return col.fmt(value)
             return "" if value is None else str(value)
@@ -54,9 +56,3 @@ class RecordsModel(QAbstractTableModel):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole:
-            return None
-        if orientation == Qt.Horizontal:
-            return self.columns[section].header
-        return str(section + 1)
