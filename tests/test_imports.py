@@ -319,6 +319,41 @@ def test_bulk_import_records_history_for_every_new_row(plain, tmp_path):
     finding = plain.query("SELECT * FROM findings LIMIT 1")[0]
     entry = next(h for h in plain.history("findings", finding["id"]))
     assert json.loads(entry["new"]) == finding and entry["operator"] == "审核员"
+    assert entry["batch_id"] == result.batch_id
+    # The import stores no snapshot (it is derived): after a hand edit and a delete, the
+    # insert entry still shows the row as it was imported and each edit its own old → new.
+    plain.update("findings", finding["id"], {"status": "整改中"})
+    plain.soft_delete("findings", finding["id"])
+    entries = plain.history("findings", finding["id"])
+    assert [h["action"] for h in entries] == ["insert", "update", "soft_delete"]
+    assert json.loads(entries[0]["new"]) == finding
+    assert json.loads(entries[1]["old"])["status"] == finding["status"]
+    assert json.loads(entries[1]["new"])["status"] == "整改中" and entries[1]["batch_id"] is None
+    exported = plain.query("SELECT new FROM history_full WHERE row_id = ? AND action = 'insert'", (finding["id"],))
+    assert json.loads(exported[0]["new"]) == finding
     # Outside a bulk insert the per-row trigger still records (the flag is off again).
     plain.insert("townships", {"name": "测试镇", "kind": "镇", "position": 99})
     assert plain.history("townships")[-1]["action"] == "insert"
+
+
+def test_big_import_builds_indexes_after_the_load_and_keeps_them(plain, tmp_path):
+    """≥ 10,000 rows into an emptier table: the plain indexes are dropped for the load and
+    rebuilt before commit; a dry run or a refused file leaves them as they were."""
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"])
+        for i in range(10_000):
+            out.writerow([f"企业{i % 301}", 2021 + i % 5, "区级", "识别标志", f"问题{i}", "待整改"])
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' ORDER BY name"
+    before = plain.query(indexes)
+    assert len(before) >= 3
+    assert import_file(plain, "findings", path, dry_run=True).new == 10_000
+    assert plain.query(indexes) == before and plain.scalar("SELECT COUNT(*) FROM findings") == 0
+    result = import_file(plain, "findings", path)
+    assert (result.new, plain.scalar("SELECT COUNT(*) FROM findings")) == (10_000, 10_000)
+    assert plain.query(indexes) == before
+    assert plain.scalar("PRAGMA integrity_check") == "ok"
+    assert plain.scalar("SELECT COUNT(*) FROM audits") == 301 * 5
+    undo_batch(plain, result.batch_id)
+    assert plain.scalar("SELECT COUNT(*) FROM findings") == 0 and plain.query(indexes) == before

@@ -15,6 +15,7 @@ def test_file_at_older_version_opens_and_migrates(tmp_path, version):
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
     conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
+    conn.create_function("ycdesk_batch", 0, lambda: None)
     migrate(conn, target=version)
     if version >= 1:
         conn.execute(
@@ -39,3 +40,21 @@ def test_newer_file_than_program_is_refused(tmp_path):
     conn.close()
     with pytest.raises(UserError, match="请升级"):
         Store(path)
+
+
+def test_check_constraints_still_refuse_bad_values_after_the_rewrite(store):
+    """Migration 11 respells CHECK (x IN (…)) as ORs; the rules must be unchanged."""
+    import sqlite3 as sq
+
+    tables = [r["sql"] for r in store.query("SELECT sql FROM sqlite_master WHERE type = 'table'")]
+    assert not [sql for sql in tables if " IN (" in sql and "CHECK" in sql.split(" IN (")[0].rsplit("\n", 1)[-1]]
+    firm = store.insert("enterprises", {"name": "甲企业"})
+    with pytest.raises(sq.IntegrityError):
+        store.conn.execute("INSERT INTO audits (id, created_at, updated_at, enterprise_id, year, level) "
+                           "VALUES ('a1', 'x', 'x', ?, 2021, '省级')", (firm,))
+    audit = store.insert("audits", {"enterprise_id": firm, "year": 2021, "level": "区级"})
+    finding = {"audit_id": audit, "category": "贮存设施", "description": "标识缺失", "status": "待整改"}
+    store.insert("findings", {**finding, "severity": None})  # NULL passes a CHECK, as with IN
+    for bad in ({"status": "搁置"}, {"severity": "轻微"}, {"is_demo": 2}):
+        with pytest.raises(UserError):
+            store.insert("findings", {**finding, **bad, "description": str(bad)})

@@ -183,7 +183,7 @@ _spec(
 )
 _spec(
     "history", "修改记录",
-    "SELECT * FROM history ORDER BY seq",
+    "SELECT * FROM history_full ORDER BY seq",
     C("序号", "seq", "int"), C("时间", "at", "code"), C("操作人", "operator"), C("表", "table_name"),
     C("记录ID", "row_id", "code"), C("操作", "action"), C("原值", "old"), C("新值", "new"),
 )

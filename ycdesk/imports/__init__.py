@@ -8,6 +8,7 @@ default any rejected row means nothing is written; ``valid_only`` keeps the good
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -143,11 +144,7 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
     result = ImportResult(kind, path.name, raw.name, header_row + 1,
                           {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
                           ignored, header=list(rows[header_row]))
-    changes: list[tuple] = []
-
-    def log(table, row_id, action, old):
-        changes.append((table, row_id, action, None if old is None else json.dumps(old, ensure_ascii=False, default=str)))
-
+    batch_id = new_id()
     if not dry_run:
         store.backup(reason=f"before-import-{kind}")
     step = progress or (lambda done, total: None)
@@ -157,49 +154,59 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
     parsed_columns = _parse_columns(kept, columns)
     keys = [f.key for f, _u in columns.values()]
     labels = [canonical_header(f) if f.money_unit else f.header for f, _u in columns.values()]
-    required = [i for i, (f, _u) in enumerate(columns.values()) if f.required]
+    errors = _cell_errors(parsed_columns, columns)
+    valid = [i for i in range(len(kept)) if i not in errors]
     store.conn.execute("BEGIN IMMEDIATE")
+    store.batch_id = batch_id  # every write from here on is recorded in history under this batch
     try:
-        handler = HANDLERS[kind](store, log)
-        for index, (number, row) in enumerate(kept):
-            if index % 500 == 0:
-                step(index, len(kept))
-            values = [column[index] for column in parsed_columns]
-            row_errors = [RowError(raw.name, number, labels[i], v.message)
-                          for i, v in enumerate(values) if type(v) is _Bad]
-            if not row_errors:
-                row_errors = [RowError(raw.name, number, labels[i], _("不能为空"))
-                              for i in required if values[i] in (None, "")]
-            if row_errors:
-                result.errors += [_with_values(e, row) for e in row_errors]
-                continue
-            try:
-                outcome = handler.apply(dict(zip(keys, values)))
-            except UserError as exc:
-                # Handlers validate before they queue any write, so a refused row left nothing.
-                result.errors.append(_with_values(RowError(raw.name, number, "", str(exc)), row))
-                continue
-            setattr(result, outcome, getattr(result, outcome) + 1)
+        handler = HANDLERS[kind](store)
+        if len(valid) >= 10_000:  # a big file: build the table's indexes once, after the load
+            deferred = store.indexes_deferred(handler.table, len(valid))
+        else:
+            deferred = contextlib.nullcontext()
+        with deferred:
+            counts, refused = handler.apply_rows(keys, parsed_columns, valid, step)
+            handler.bulk.flush()
         step(len(kept), len(kept))
-        handler.bulk.flush()
+        for i, reason in refused:
+            errors[i] = [(None, reason)]
+        for i in sorted(errors):
+            number, row = kept[i]
+            result.errors += [RowError(raw.name, number, "" if c is None else labels[c], reason, list(row))
+                              for c, reason in errors[i]]
+        result.new, result.updated, result.unchanged = counts["new"], counts["updated"], counts["unchanged"]
         if dry_run or (result.errors and not valid_only):
             store.conn.execute("ROLLBACK")
             return result
-        result.batch_id = _record_batch(store, result, path, changes)
+        _record_batch(store, result, path, batch_id)
         store.conn.execute("COMMIT")
+        result.batch_id = batch_id
     except BaseException:
         if store.conn.in_transaction:
             store.conn.execute("ROLLBACK")
         raise
+    finally:
+        store.batch_id = None
     result.written = True
     if mapping:
         store.set_meta(f"import_mapping:{kind}", json.dumps({**saved, **mapping}, ensure_ascii=False))
     return result
 
 
-def _with_values(error: RowError, row: list) -> RowError:
-    error.values = list(row)
-    return error
+def _cell_errors(parsed_columns: list[list], columns) -> dict[int, list[tuple[int, str]]]:
+    """Row index → (column, reason) for cells that did not parse, or else for required
+    cells left empty. Checked a column at a time: most columns of most rows are fine."""
+    errors: dict[int, list[tuple[int, str]]] = {}
+    for c, column in enumerate(parsed_columns):
+        for i in [i for i, value in enumerate(column) if type(value) is _Bad]:
+            errors.setdefault(i, []).append((c, column[i].message))
+    empty: dict[int, list[tuple[int, str]]] = {}
+    for c, (f, _u) in enumerate(columns.values()):
+        if f.required:
+            for i in [i for i, value in enumerate(parsed_columns[c]) if value is None or value == ""]:
+                if i not in errors:
+                    empty.setdefault(i, []).append((c, _("不能为空")))
+    return errors | empty
 
 
 class _Bad:
@@ -255,17 +262,12 @@ def _has_data(row: list) -> bool:
     return seen > 0
 
 
-def _record_batch(store, result: ImportResult, path: Path, changes: list[tuple]) -> str:
-    batch_id = new_id()
+def _record_batch(store, result: ImportResult, path: Path, batch_id: str) -> None:
     store.conn.execute(
         "INSERT INTO import_batches (id, kind, file_name, sheet, sha256, operator, created_at, new, updated, "
         "unchanged, rejected) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (batch_id, result.kind, path.name, result.sheet, file_hash(path), store.operator, store.now(),
          result.new, result.updated, result.unchanged, result.rejected))
-    store.conn.executemany(
-        "INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, old) VALUES (?,?,?,?,?,?)",
-        [(batch_id, i, *c) for i, c in enumerate(changes)])
-    return batch_id
 
 
 def batches(store) -> list[dict]:
@@ -273,30 +275,52 @@ def batches(store) -> list[dict]:
 
 
 def undo_batch(store, batch_id: str) -> int:
-    """Put back exactly what a batch changed: its new rows go, updated rows get old values."""
-    rows = store.query("SELECT * FROM import_batches WHERE id = ?", (batch_id,))
+    """Put back exactly what a batch changed: its new rows go, updated rows get the old
+    values of the fields the batch changed. The batch's changes are its history rows."""
+    rows = store.query("SELECT rowid, * FROM import_batches WHERE id = ?", (batch_id,))
     if not rows:
         raise UserError(_("导入批次不存在：{0}").format(batch_id))
     if rows[0]["undone_at"]:
         raise UserError(_("该批次已于{0}撤销").format(rows[0]["undone_at"]))
-    changes = store.query("SELECT * FROM import_changes WHERE batch_id = ? ORDER BY seq DESC", (batch_id,))
-    later = store.scalar(
-        "SELECT COUNT(*) FROM import_batches b JOIN import_changes c ON c.batch_id = b.id "
-        "WHERE b.undone_at IS NULL AND b.rowid > (SELECT rowid FROM import_batches WHERE id = ?) "
-        "AND c.row_id IN (SELECT row_id FROM import_changes WHERE batch_id = ?)", (batch_id, batch_id))
-    if later:
-        raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
+    changes = _batch_changes(store, batch_id)
+    later = store.query(
+        "SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?", (rows[0]["rowid"],))
+    touched = {(c["table_name"], c["row_id"]) for c in changes}
+    for other in later:
+        if any((c["table_name"], c["row_id"]) in touched for c in _batch_changes(store, other["id"])):
+            raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
     store.backup(reason="before-undo-import")
     with store.transaction():
         for c in changes:
             if c["action"] == "insert":
                 store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
-            else:
+            elif c["old"]:
                 old = json.loads(c["old"])
                 sets = ", ".join(f"{k} = ?" for k in old)
                 store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?", [*old.values(), c["row_id"]])
         store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), batch_id))
     return len(changes)
+
+
+def _batch_changes(store, batch_id: str) -> list[dict]:
+    """What a batch wrote, newest first: ``action`` insert (the row goes) or update with
+    ``old`` holding the previous values of just the fields it changed (and updated_at)."""
+    legacy = store.query(  # batches imported before schema 10 kept their own log
+        "SELECT table_name, row_id, action, old FROM import_changes WHERE batch_id = ? ORDER BY seq DESC",
+        (batch_id,))
+    if legacy:
+        return legacy
+    out = []
+    for h in store.query("SELECT table_name, row_id, action, old, new FROM history WHERE batch_id = ? "
+                         "ORDER BY seq DESC", (batch_id,)):
+        if h["action"] == "insert":
+            out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "insert", "old": None})
+            continue
+        old, new = json.loads(h["old"]), json.loads(h["new"] or "{}")
+        changed = {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}
+        out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "update",
+                    "old": json.dumps(changed, ensure_ascii=False)})
+    return out
 
 
 def write_rejected(result: ImportResult, path: str | Path) -> None:

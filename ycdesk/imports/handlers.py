@@ -2,7 +2,8 @@
 
 Each handler's ``apply(row)`` first resolves and validates with reads only (raising
 ``UserError`` for a row the user must fix), then writes. It returns ``"new"``,
-``"updated"`` or ``"unchanged"`` and reports each write to the batch log for undo.
+``"updated"`` or ``"unchanged"``. Every write lands in history tagged with the import
+batch (``store.batch_id``), which is what undoing the batch replays.
 Lookups are loaded once per import into dicts, so 100,000 rows do not mean 100,000 scans.
 """
 
@@ -13,56 +14,17 @@ import re
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.imports import values as v
+from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
 from ycdesk.townships import CITY, DISTRICT
 from ycdesk.uscc import validate
 
 
-class BulkInserts:
-    """New rows queued per table and written with executemany, parents before children.
-
-    Ids and timestamps are assigned here, so a row's id is known (for the caches and the
-    batch log) before it is written; one import shares one timestamp."""
-
-    ORDER = ("enterprises", "audits", "findings", "observations", "investments", "projects", "project_units")
-    CHUNK = 20_000  # queued rows are written in chunks so a big file's rows do not all wait in memory
+class Handler:
+    table = ""  # the table most of a file's rows land in
 
     def __init__(self, store) -> None:
         self.store = store
-        self.now = store.now()
-        self.pending: dict[str, list[dict]] = {}
-        self.queued: dict[str, dict] = {}  # id → the queued row, still changeable
-
-    def add(self, table: str, record: dict) -> str:
-        from ycdesk.store.ids import new_id
-
-        row = {"id": new_id(), **record, "created_at": self.now, "updated_at": self.now}
-        self.pending.setdefault(table, []).append(row)
-        self.queued[row["id"]] = row
-        if len(self.queued) >= self.CHUNK:
-            self.flush()
-        return row["id"]
-
-    def flush(self) -> None:
-        import sqlite3
-
-        for table in sorted(self.pending, key=self.ORDER.index):
-            rows = self.pending.pop(table)
-            for r in rows:
-                self.queued.pop(r["id"], None)
-            columns = sorted({k for r in rows for k in r})
-            try:
-                self.store.bulk_insert(table, columns, ([r.get(c) for c in columns] for r in rows))
-            except sqlite3.IntegrityError as exc:
-                raise UserError(_("写入{0}时违反约束：{1}").format(table, exc)) from None
-
-
-class Handler:
-    table = ""
-    fields: tuple[str, ...] = ()  # columns compared and written
-
-    def __init__(self, store, log) -> None:
-        self.store, self.log = store, log
         self.bulk = BulkInserts(store)
         self.townships = {t["name"]: t["id"] for t in store.townships.list()}
         self.townships.update({n.removesuffix("街道").removesuffix("镇"): i for n, i in list(self.townships.items())})
@@ -75,29 +37,43 @@ class Handler:
         return self.townships[name]
 
     def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
-        """Insert or update ``record``; logs what changed so the batch can be undone.
-        Returns the outcome and the row's id."""
+        """Insert or update ``record``. Returns the outcome and the row's id."""
         if existing is None:
-            row_id = self.bulk.add(table, record)
-            self.log(table, row_id, "insert", None)
-            return "new", row_id
+            return "new", self.bulk.add(table, record)
         changes = {k: val for k, val in record.items() if k != "id" and existing.get(k) != val}
         if not changes:
             return "unchanged", existing["id"]
-        if existing["id"] in self.bulk.queued:
-            # The same record twice in one file: the later row wins before anything is written.
-            self.bulk.queued[existing["id"]].update(changes)
-            existing.update(changes)
-            return "updated", existing["id"]
-        self.log(table, existing["id"], "update", {k: existing.get(k) for k in (*changes, "updated_at")})
-        self.store.update(table, existing["id"], changes)
+        if not self.bulk.update_queued(existing["id"], changes):
+            if existing["id"] in self.bulk.queued:
+                self.bulk.flush()  # still waiting to be written: write it, then update it
+            self.store.update(table, existing["id"], changes)
         existing.update(changes)
         return "updated", existing["id"]
 
+    def apply_rows(self, keys: list[str], columns: list[list], indices: list[int], step) -> tuple[dict, list]:
+        """Apply the rows ``indices`` of the parsed ``columns``. Returns the outcome counts
+        and ``(index, reason)`` for each refused row. Kinds with big files override this
+        with a loop that builds no dict per row."""
+        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        errors = []
+        for n, i in enumerate(indices):
+            if n % 500 == 0:
+                step(n, len(indices))
+            try:
+                outcome = self.apply({k: column[i] for k, column in zip(keys, columns)})
+            except UserError as exc:
+                # Handlers validate before they queue any write, so a refused row left nothing.
+                errors.append((i, str(exc)))
+                continue
+            counts[outcome] += 1
+        return counts, errors
+
 
 class Enterprises(Handler):
-    def __init__(self, store, log) -> None:
-        super().__init__(store, log)
+    table = "enterprises"
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
         rows = store.query("SELECT * FROM enterprises WHERE deleted_at IS NULL")
         self._checked: dict = {}
         self.by_id = {r["id"]: r for r in rows}
@@ -159,65 +135,132 @@ class Enterprises(Handler):
 
 
 class Findings(Handler):
+    table = "findings"
     FIELDS = ("category", "description", "severity", "requirement", "deadline", "responsible", "status",
               "rectified_date", "verifier", "verified_date", "note")
 
-    def __init__(self, store, log) -> None:
-        super().__init__(store, log)
-        self.enterprises = Enterprises(store, log)
+    def __init__(self, store) -> None:
+        super().__init__(store)
+        self.enterprises = Enterprises(store)
         self.enterprises.bulk = self.bulk  # one queue, so parents are written before children
         self.audits = {(r["enterprise_id"], r["year"], r["level"]): r for r in store.query(
             "SELECT * FROM audits WHERE deleted_at IS NULL")}
-        self.findings_by_id: dict[str, dict] = {}
-        self.findings_by_key: dict[tuple, dict] = {}
+        # Each finding under its id and under its natural key (enterprise, year, level,
+        # category, description): a record from the workspace as a dict, a new one from
+        # this file as its queued row (a list).
+        self.matches: dict = {}
         for r in store.query(
             "SELECT f.*, a.enterprise_id, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
             "WHERE f.deleted_at IS NULL"):
-            self.findings_by_id[r["id"]] = r
-            self.findings_by_key[(r["enterprise_id"], r["year"], r["level"], r["category"], r["description"])] = r
+            self.matches[r["id"]] = r
+            self.matches[(r["enterprise_id"], r["year"], r["level"], r["category"], r["description"])] = r
+        self.firms: dict[tuple, str | _Refused] = {}  # (name, code, 镇街) as typed → enterprise id
         self.categories = set(store.findings.categories())
 
-    def apply(self, row: dict) -> str:
-        # Validate everything before the first write.
-        if row["category"] not in self.categories:
-            raise UserError(_("问题类别“{0}”不在考核清单中").format(row["category"]))
-        status = row["status"]
-        if status == "已销号" and not (row.get("rectified_date") and row.get("verifier") and row.get("verified_date")):
-            raise UserError(_("销号需要整改完成日期、验收人和验收日期"))
-        if status in ("已整改",) and not row.get("rectified_date"):
-            raise UserError(_("已整改的问题需要整改完成日期"))
-        self.enterprises.checked_code(row.get("uscc"))
-        self.township_id(row.get("township"))
-        enterprise = self.enterprises.ensure(row["enterprise"], row.get("uscc"), row.get("township"))
-        key = (enterprise["id"], row["year"], row["level"])
-        audit = self.audits.get(key)
-        if audit is None:
-            audit_id = self.bulk.add("audits", {"enterprise_id": enterprise["id"], "year": row["year"],
-                                                "level": row["level"], "audit_date": row.get("audit_date")})
-            self.log("audits", audit_id, "insert", None)
-            audit = {"id": audit_id, "enterprise_id": enterprise["id"], "year": row["year"], "level": row["level"]}
-            self.audits[key] = audit
-        record = {k: row.get(k) for k in self.FIELDS}
-        record["audit_id"] = audit["id"]
-        # A row that carries an ID matches by it alone (two findings may read the same);
-        # a row without one matches on enterprise, year, level, category and description.
-        if row.get("id"):
-            existing = self.findings_by_id.get(row["id"])
-        else:
-            existing = self.findings_by_key.get((*key, row["category"], row["description"]))
-        if existing is None and row.get("id"):
-            record["id"] = row["id"]
-        outcome, new_id = self.write("findings", existing, record)
-        if existing is None:
-            new = {**record, "id": new_id, "enterprise_id": key[0], "year": key[1], "level": key[2]}
-            self.findings_by_id[new_id] = new
-            self.findings_by_key[(*key, row["category"], row["description"])] = new
-        return outcome
+    COLUMNS = ("id", "audit_id", *FIELDS, "created_at", "updated_at")  # a queued finding's layout
+
+    def refusal(self, category, status, rectified, verifier, verified) -> str | None:
+        """Why a finding row cannot be imported as it stands, or None."""
+        if category not in self.categories:
+            return _("问题类别“{0}”不在考核清单中").format(category)
+        if status == "已销号" and not (rectified and verifier and verified):
+            return _("销号需要整改完成日期、验收人和验收日期")
+        if status == "已整改" and not rectified:
+            return _("已整改的问题需要整改完成日期")
+        return None
+
+    def apply_rows(self, keys: list[str], columns: list[list], indices: list[int], step) -> tuple[dict, list]:
+        # Findings files are the big ones (100,000 rows), so rows are handled a column at a
+        # time in blocks: each distinct enterprise and audit is resolved once, new findings
+        # are queued as lists, and only a row matching an existing record takes the
+        # record-by-record path. Outcomes are exactly those of applying the rows in order.
+        blank = [None] * (len(columns[0]) if columns else 0)
+        column = dict(zip(keys, columns))
+        c = {k: column.get(k, blank) for k in (*self.FIELDS, "enterprise", "uscc", "township", "year", "level",
+                                                 "audit_date", "id")}
+        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        errors: list[tuple[int, str]] = []
+        for start in range(0, len(indices), self.BLOCK):
+            step(start, len(indices))
+            self._apply_block(c, indices[start:start + self.BLOCK], counts, errors)
+        return counts, errors
+
+    BLOCK = 10_000  # rows between progress reports (and chances to cancel)
+    _CHECKED = frozenset({"已销号", "已整改"})  # statuses refusal() has more to check for
+
+    def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
+        category, status = c["category"], c["status"]
+        refused = [(i, reason) for i in rows if (category[i] not in self.categories or status[i] in self._CHECKED)
+                   and (reason := self.refusal(category[i], status[i], c["rectified_date"][i], c["verifier"][i],
+                                               c["verified_date"][i]))]
+        if refused:
+            errors += refused
+            skip = {i for i, _r in refused}
+            rows = [i for i in rows if i not in skip]
+        firm_keys = [(c["enterprise"][i], c["uscc"][i], c["township"][i]) for i in rows]
+        for key in dict.fromkeys(firm_keys):  # first appearance first, as row order would
+            if key not in self.firms:
+                self.firms[key] = self._firm(*key)
+        firm_ids = [self.firms[key] for key in firm_keys]
+        if any(type(f) is _Refused for f in firm_ids):
+            keep = [n for n, f in enumerate(firm_ids) if type(f) is not _Refused]
+            errors += [(i, f.reason) for i, f in zip(rows, firm_ids) if type(f) is _Refused]
+            rows, firm_ids = [rows[n] for n in keep], [firm_ids[n] for n in keep]
+        year, level, audit_date = c["year"], c["level"], c["audit_date"]
+        audit_keys = [(f, year[i], level[i]) for f, i in zip(firm_ids, rows)]
+        audits, bulk = self.audits, self.bulk
+        for key, i in zip(audit_keys, rows):
+            if key not in audits:
+                audits[key] = {"id": bulk.add("audits", {
+                    "enterprise_id": key[0], "year": key[1], "level": key[2], "audit_date": audit_date[i]})}
+        values = list(zip(*[[c[k][i] for i in rows] for k in self.FIELDS])) if rows else []
+        description, ids, matches, now = c["description"], c["id"], self.matches, bulk.now
+        new_rows = []
+        fresh = iter(bulk.ids(len(rows)))
+        for i, key, vals in zip(rows, audit_keys, values):
+            # A row that carries an ID matches by it alone (two findings may read the same);
+            # a row without one matches on enterprise, year, level, category and description.
+            row_id, finding_key = ids[i], (*key, category[i], description[i])
+            existing = matches.get(row_id or finding_key)
+            audit_id = audits[key]["id"]
+            if existing is None:
+                row = [row_id or next(fresh), audit_id, *vals, now, now]
+                new_rows.append(row)
+                matches[finding_key] = row
+                if row_id:
+                    matches[row_id] = row
+                counts["new"] += 1
+            elif type(existing) is list:  # queued earlier in this file and not written yet: the later row wins
+                changed = existing[1:-2] != [audit_id, *vals]
+                existing[1:-2] = [audit_id, *vals]
+                counts["updated" if changed else "unchanged"] += 1
+            else:
+                outcome, _id = self.write("findings", existing, {"audit_id": audit_id, **dict(zip(self.FIELDS, vals))})
+                counts[outcome] += 1
+        bulk.add_rows("findings", self.COLUMNS, new_rows)
+
+    def _firm(self, name, uscc, township):
+        """The enterprise id for a row's name, code and 镇街 (created if new), or why not."""
+        try:  # validate code and 镇街 before ensure() may create the enterprise
+            self.enterprises.checked_code(uscc)
+            self.township_id(township)
+            return self.enterprises.ensure(name, uscc, township)["id"]
+        except UserError as exc:
+            return _Refused(str(exc))
+
+
+class _Refused:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
 
 
 class Observations(Handler):
-    def __init__(self, store, log) -> None:
-        super().__init__(store, log)
+    table = "observations"
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
         self.indicators = {r["code"]: r for r in store.indicators.list()}
         self.by_name = {r["name"]: r for r in self.indicators.values()}
         self.existing = {(r["indicator_id"], r["period"], r["scope"]): r for r in store.query(
@@ -260,8 +303,10 @@ class Observations(Handler):
 
 
 class Investments(Handler):
-    def __init__(self, store, log) -> None:
-        super().__init__(store, log)
+    table = "investments"
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
         self.projects = store.projects.list()
         self.by_seq = {p["seq"]: p for p in self.projects}
         self.by_name = {p["name"]: p for p in self.projects}
@@ -301,8 +346,10 @@ class Investments(Handler):
 
 
 class Projects(Handler):
-    def __init__(self, store, log) -> None:
-        super().__init__(store, log)
+    table = "projects"
+
+    def __init__(self, store) -> None:
+        super().__init__(store)
         self.projects = store.projects.list()
         self.by_id = {p["id"]: p for p in self.projects}
         self.by_seq = {p["seq"]: p for p in self.projects}
@@ -320,25 +367,19 @@ class Projects(Handler):
         if existing is None:
             if row.get("id"):
                 record["id"] = row["id"]
-            project_id = self.store.projects.add(record, units)
-            self.log("projects", project_id, "insert", None)
-            for u in self.store.query("SELECT id FROM project_units WHERE project_id = ?", (project_id,)):
-                self.log("project_units", u["id"], "insert", None)
+            self.store.projects.add(record, units)
             return "new"
         fields = {k: val for k, val in record.items() if existing.get(k) != val}
         if not fields and units == existing["units"]:
             return "unchanged"
         if fields:
-            self.log("projects", existing["id"], "update", {k: existing.get(k) for k in (*fields, "updated_at")})
             self.store.update("projects", existing["id"], fields)
         if units != existing["units"]:
             for u in self.store.query(
                     "SELECT * FROM project_units WHERE project_id = ? AND deleted_at IS NULL", (existing["id"],)):
-                self.log("project_units", u["id"], "update", {"deleted_at": None, "updated_at": u["updated_at"]})
                 self.store.soft_delete("project_units", u["id"])
             for position, unit in enumerate(units, 1):
-                uid = self.store.insert("project_units", {"project_id": existing["id"], "unit": unit, "position": position})
-                self.log("project_units", uid, "insert", None)
+                self.store.insert("project_units", {"project_id": existing["id"], "unit": unit, "position": position})
         return "updated"
 
 

@@ -35,5 +35,34 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"  # uuid.UUID() is slow in bulk
 
 
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` UUIDv7s at once, as :func:`new_id` would make them one by one, for bulk
+    imports (per-id locking and randomness cost a third of a second per 100,000 rows)."""
+    with _lock:
+        ms = max(time.time_ns() // 1_000_000, _last[0])
+        counter = _last[1] + 1 if ms == _last[0] else 0
+        slots = []
+        for _i in range(count):
+            if counter > 0xFFF:
+                ms, counter = ms + 1, 0
+            slots.append((ms, counter))
+            counter += 1
+        if slots:
+            _last[:] = list(slots[-1])
+    rand = os.urandom(8 * count).hex()
+    out = []
+    prefix_ms, prefix = None, ""
+    for i, (ms, counter) in enumerate(slots):
+        if ms != prefix_ms:
+            h = f"{ms:012x}"
+            prefix_ms, prefix = ms, f"{h[:8]}-{h[8:]}-7"
+        j = 16 * i
+        out.append(f"{prefix}{counter:03x}-{_VARIANT[rand[j]]}{rand[j + 1:j + 4]}-{rand[j + 4:j + 16]}")
+    return out
+
+
 def stable_id(kind: str, *key: object) -> str:
     return str(uuid.uuid5(NAMESPACE, kind + ":" + "|".join(str(k) for k in key)))

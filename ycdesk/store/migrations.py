@@ -7,10 +7,11 @@ at every older version and opens it with the current code.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
-from ycdesk.store.history import AUDITED, install_triggers
+from ycdesk.store.history import AUDITED, audited_tables, install_triggers
 
 # Columns every audited record carries: a stable id, timestamps, soft delete, demo flag.
 COMMON = """
@@ -349,9 +350,53 @@ def migration_9(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS findings_category")
 
 
+def migration_10(conn: sqlite3.Connection) -> None:
+    """History rows name the import batch that wrote them, so the history itself is the
+    batch's undo log: a 100,000-row import no longer writes a second 100,000-row log.
+    ``import_changes`` stays for batches imported before this version."""
+    conn.execute("ALTER TABLE history ADD COLUMN batch_id TEXT")
+    conn.execute("CREATE INDEX history_batch ON history (batch_id) WHERE batch_id IS NOT NULL")
+    for table in audited_tables(conn):
+        install_triggers(conn, table)  # also creates the history_full view
+
+
+_IN_CHECK = re.compile(r"CHECK \((\w+) IN \(([^()]*)\)\)")
+
+
+def _or_check(match: re.Match) -> str:
+    column, items = match.group(1), [item.strip() for item in match.group(2).split(",")]
+    return "CHECK (" + " OR ".join(f"{column} = {item}" for item in items) + ")"
+
+
+def migration_11(conn: sqlite3.Connection) -> None:
+    """Every ``CHECK (x IN (a, b))`` becomes the same rule spelled ``CHECK (x = a OR x = b)``.
+
+    SQLite builds an ephemeral table for an IN list each time a statement runs, and an
+    executemany runs the INSERT once per row: the three such checks on ``findings`` made
+    a 100,000-row import spend 0.37 s of 0.77 s checking them (measured with SQLite 3.40).
+    Only the constraint text changes, not how rows are stored, so this uses the in-place
+    procedure SQLite documents for changing CHECK constraints (writable_schema plus a
+    schema_version bump, https://www.sqlite.org/lang_altertable.html#otheralter) rather
+    than copying every table."""
+    tables = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'").fetchall()
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        for name, sql in tables:
+            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                         (_IN_CHECK.sub(_or_check, sql), name))
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise sqlite3.DatabaseError("; ".join(problems))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9,
+    migration_8, migration_9, migration_10, migration_11,
 ]
 LATEST = len(MIGRATIONS)
 
