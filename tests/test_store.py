@@ -96,3 +96,18 @@ def test_scheduled_backup_once_a_day(tmp_path):
         now[0] += timedelta(hours=20)
         assert s.backup_if_due() is not None
     assert len(list((tmp_path / "backups").glob("*scheduled*.db"))) == 2
+
+
+def test_ids_are_uuid7_in_time_order_one_by_one_or_in_bulk():
+    """Bulk ids (imports) and single ids interleave in creation order and never repeat,
+    also past 4,096 ids in one millisecond; each is a valid RFC 9562 version 7 UUID."""
+    import uuid
+
+    from ycdesk.store.ids import new_id, new_ids
+
+    made = [new_id(), *new_ids(3), new_id(), *new_ids(10_000), new_id()]
+    assert made == sorted(made) and len(set(made)) == len(made)
+    for text in made[:20] + made[-20:]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
+    assert new_ids(0) == []

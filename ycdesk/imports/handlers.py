@@ -143,8 +143,8 @@ class Findings(Handler):
         super().__init__(store)
         self.enterprises = Enterprises(store)
         self.enterprises.bulk = self.bulk  # one queue, so parents are written before children
-        self.audits = {(r["enterprise_id"], r["year"], r["level"]): r for r in store.query(
-            "SELECT * FROM audits WHERE deleted_at IS NULL")}
+        self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in store.query(
+            "SELECT id, enterprise_id, year, level FROM audits WHERE deleted_at IS NULL")}
         # Each finding under its id and under its natural key (enterprise, year, level,
         # category, description): a record from the workspace as a dict, a new one from
         # this file as its queued row (a list).
@@ -158,6 +158,7 @@ class Findings(Handler):
         self.categories = set(store.findings.categories())
 
     COLUMNS = ("id", "audit_id", *FIELDS, "created_at", "updated_at")  # a queued finding's layout
+    AUDIT_COLUMNS = ("id", "enterprise_id", "year", "level", "audit_date", "created_at", "updated_at")
 
     def refusal(self, category, status, rectified, verifier, verified) -> str | None:
         """Why a finding row cannot be imported as it stands, or None."""
@@ -189,15 +190,17 @@ class Findings(Handler):
     _CHECKED = frozenset({"已销号", "已整改"})  # statuses refusal() has more to check for
 
     def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
-        category, status = c["category"], c["status"]
-        refused = [(i, reason) for i in rows if (category[i] not in self.categories or status[i] in self._CHECKED)
-                   and (reason := self.refusal(category[i], status[i], c["rectified_date"][i], c["verifier"][i],
-                                               c["verified_date"][i]))]
+        category, status, rectified, verifier, verified = (
+            c[k] for k in ("category", "status", "rectified_date", "verifier", "verified_date"))
+        cats = self.categories
+        refused = [(i, self.refusal(category[i], status[i], rectified[i], verifier[i], verified[i])) for i in rows
+                   if category[i] not in cats or (status[i] == "已整改" and not rectified[i])
+                   or (status[i] == "已销号" and not (rectified[i] and verifier[i] and verified[i]))]
         if refused:
             errors += refused
             skip = {i for i, _r in refused}
             rows = [i for i in rows if i not in skip]
-        firm_keys = [(c["enterprise"][i], c["uscc"][i], c["township"][i]) for i in rows]
+        firm_keys = list(zip(_pick(c["enterprise"], rows), _pick(c["uscc"], rows), _pick(c["township"], rows)))
         for key in dict.fromkeys(firm_keys):  # first appearance first, as row order would
             if key not in self.firms:
                 self.firms[key] = self._firm(*key)
@@ -206,25 +209,37 @@ class Findings(Handler):
             keep = [n for n, f in enumerate(firm_ids) if type(f) is not _Refused]
             errors += [(i, f.reason) for i, f in zip(rows, firm_ids) if type(f) is _Refused]
             rows, firm_ids = [rows[n] for n in keep], [firm_ids[n] for n in keep]
-        year, level, audit_date = c["year"], c["level"], c["audit_date"]
-        audit_keys = [(f, year[i], level[i]) for f, i in zip(firm_ids, rows)]
-        audits, bulk = self.audits, self.bulk
-        for key, i in zip(audit_keys, rows):
-            if key not in audits:
-                audits[key] = {"id": bulk.add("audits", {
-                    "enterprise_id": key[0], "year": key[1], "level": key[2], "audit_date": audit_date[i]})}
-        values = list(zip(*[[c[k][i] for i in rows] for k in self.FIELDS])) if rows else []
-        description, ids, matches, now = c["description"], c["id"], self.matches, bulk.now
+        if not rows:
+            return
+        bulk, now = self.bulk, self.bulk.now
+        audit_keys = list(zip(firm_ids, _pick(c["year"], rows), _pick(c["level"], rows)))
+        # A new audit takes its date from the first row that names it.
+        first = dict(zip(reversed(audit_keys), reversed(rows)))
+        new_audits = [[bulk.next_id(), *key, c["audit_date"][i], now, now]
+                      for key, i in first.items() if key not in self.audits]
+        if new_audits:
+            bulk.add_rows("audits", self.AUDIT_COLUMNS, new_audits)
+            self.audits.update((tuple(a[1:4]), a[0]) for a in new_audits)
+        audit_ids = list(map(self.audits.__getitem__, audit_keys))
+        values = list(zip(*[_pick(c[k], rows) for k in self.FIELDS]))
+        # A row that carries an ID matches by it alone (two findings may read the same);
+        # a row without one matches on enterprise, year, level, category and description.
+        finding_keys = [(*key, cat, desc) for key, cat, desc in
+                        zip(audit_keys, _pick(category, rows), _pick(c["description"], rows))]
+        ids = _pick(c["id"], rows)
+        matches = self.matches
+        if not any(ids) and len(set(finding_keys)) == len(finding_keys) and not any(map(matches.get, finding_keys)):
+            # The usual big file: every row a new finding, no two alike.
+            new_rows = [[fid, aid, *vals, now, now] for fid, aid, vals in zip(bulk.ids(len(rows)), audit_ids, values)]
+            matches.update(zip(finding_keys, new_rows))
+            counts["new"] += len(new_rows)
+            bulk.add_rows("findings", self.COLUMNS, new_rows)
+            return
         new_rows = []
-        fresh = iter(bulk.ids(len(rows)))
-        for i, key, vals in zip(rows, audit_keys, values):
-            # A row that carries an ID matches by it alone (two findings may read the same);
-            # a row without one matches on enterprise, year, level, category and description.
-            row_id, finding_key = ids[i], (*key, category[i], description[i])
+        for row_id, finding_key, audit_id, vals in zip(ids, finding_keys, audit_ids, values):
             existing = matches.get(row_id or finding_key)
-            audit_id = audits[key]["id"]
             if existing is None:
-                row = [row_id or next(fresh), audit_id, *vals, now, now]
+                row = [row_id or bulk.next_id(), audit_id, *vals, now, now]
                 new_rows.append(row)
                 matches[finding_key] = row
                 if row_id:
@@ -247,6 +262,13 @@ class Findings(Handler):
             return self.enterprises.ensure(name, uscc, township)["id"]
         except UserError as exc:
             return _Refused(str(exc))
+
+
+def _pick(column: list, rows: list[int]) -> list:
+    """``column``'s cells at ``rows``; a plain slice when the rows are consecutive (usual)."""
+    if rows and rows[-1] - rows[0] + 1 == len(rows):
+        return column[rows[0]:rows[-1] + 1]
+    return [column[i] for i in rows]
 
 
 class _Refused:
