@@ -15,7 +15,6 @@ def test_file_at_older_version_opens_and_migrates(tmp_path, version):
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
     conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
-    conn.create_function("ycdesk_batch", 0, lambda: None)
     migrate(conn, target=version)
     if version >= 1:
         conn.execute(

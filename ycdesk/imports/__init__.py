@@ -172,7 +172,8 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     errors = _cell_errors(parsed_columns, suspect, columns)
     valid = [i for i in range(len(kept)) if i not in errors]
     store.conn.execute("BEGIN IMMEDIATE")
-    store.batch_id = batch_id  # every write from here on is recorded in history under this batch
+    # The batch holds the write lock from here: every history row after this one is its own.
+    first_seq = store.scalar("SELECT COALESCE(MAX(seq), 0) FROM history")
     try:
         handler = HANDLERS[kind](store)
         if len(valid) >= 10_000:  # a big file: build the table's indexes once, after the load
@@ -193,15 +194,13 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
         if dry_run or (result.errors and not valid_only):
             store.conn.execute("ROLLBACK")
             return result
-        _record_batch(store, result, path, batch_id)
+        _record_batch(store, result, path, batch_id, first_seq)
         store.conn.execute("COMMIT")
         result.batch_id = batch_id
     except BaseException:
         if store.conn.in_transaction:
             store.conn.execute("ROLLBACK")
         raise
-    finally:
-        store.batch_id = None
     result.written = True
     if mapping:
         store.set_meta(f"import_mapping:{kind}", json.dumps({**saved, **mapping}, ensure_ascii=False))
@@ -300,12 +299,13 @@ def _has_data(row: list) -> bool:
     return seen > 0
 
 
-def _record_batch(store, result: ImportResult, path: Path, batch_id: str) -> None:
+def _record_batch(store, result: ImportResult, path: Path, batch_id: str, first_seq: int) -> None:
     store.conn.execute(
         "INSERT INTO import_batches (id, kind, file_name, sheet, sha256, operator, created_at, new, updated, "
-        "unchanged, rejected) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "unchanged, rejected, first_seq, last_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, "
+        "(SELECT COALESCE(MAX(seq), 0) FROM history))",
         (batch_id, result.kind, path.name, result.sheet, file_hash(path), store.operator, store.now(),
-         result.new, result.updated, result.unchanged, result.rejected))
+         result.new, result.updated, result.unchanged, result.rejected, first_seq))
 
 
 def batches(store) -> list[dict]:
@@ -349,8 +349,9 @@ def _batch_changes(store, batch_id: str) -> list[dict]:
     if legacy:
         return legacy
     out = []
-    for h in store.query("SELECT table_name, row_id, action, old, new FROM history WHERE batch_id = ? "
-                         "ORDER BY seq DESC", (batch_id,)):
+    for h in store.query("SELECT h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
+                         "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? "
+                         "ORDER BY h.seq DESC", (batch_id,)):
         if h["action"] == "insert":
             out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "insert", "old": None})
             continue

@@ -43,7 +43,6 @@ class Store:
     ) -> None:
         self.path = Path(path)
         self.operator = operator or default_operator()
-        self.batch_id: str | None = None  # the import batch writing now, named in history
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.conn = self._connect(self.path)
         if migrate:
@@ -73,7 +72,6 @@ class Store:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)
         conn.create_function("ycdesk_now", 0, self.now)
-        conn.create_function("ycdesk_batch", 0, lambda: self.batch_id)
         return conn
 
     def _managers(self) -> None:

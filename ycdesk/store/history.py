@@ -42,12 +42,8 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
     """
     cols = _columns(conn, table)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c != "updated_at")
-    # Since migration 10 each change also names the import batch that made it (if any),
-    # so the history is the batch's undo log; older migrations install the shorter form.
-    batched = "batch_id" in _columns(conn, "history")
-    head = ("INSERT INTO history (at, operator, table_name, row_id, action, old, new"
-            + (", batch_id" if batched else "") + ") VALUES (ycdesk_now(), ycdesk_operator(), ")
-    tail = ", ycdesk_batch())" if batched else ")"
+    head = "INSERT INTO history (at, operator, table_name, row_id, action, old, new) VALUES (ycdesk_now(), ycdesk_operator(), "
+    tail = ")"
     body = {
         "insert": f"AFTER INSERT ON {table} BEGIN {head}'{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)}{tail}; END",
         "update": f"AFTER UPDATE ON {table} WHEN {changed} BEGIN {head}'{table}', NEW.id, "
@@ -59,7 +55,7 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
     for action in actions:
         conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
         conn.execute(f"CREATE TRIGGER history_{table}_{action} {body[action]}")
-    if batched and len(actions) == 3:
+    if len(actions) == 3:
         install_history_view(conn)
 
 
@@ -83,7 +79,7 @@ def install_history_view(conn: sqlite3.Connection) -> None:
         "CREATE VIEW history_full AS SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old, "
         "CASE WHEN h.new IS NOT NULL OR h.action != 'insert' THEN h.new ELSE COALESCE("
         "(SELECT n.old FROM history AS n WHERE n.table_name = h.table_name AND n.row_id = h.row_id "
-        f"AND n.seq > h.seq ORDER BY n.seq LIMIT 1), CASE h.table_name {cases} END) END AS new, h.batch_id "
+        f"AND n.seq > h.seq ORDER BY n.seq LIMIT 1), CASE h.table_name {cases} END) END AS new "
         "FROM history AS h")
 
 
@@ -93,8 +89,8 @@ def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int) -> N
     row is not, because it can be derived exactly (``history_full``): storing it made a
     100,000-finding import write 60 MB of JSON and took a quarter of the import's time."""
     # One time and operator for the whole batch, asked once rather than per row.
-    at, operator, batch = conn.execute("SELECT ycdesk_now(), ycdesk_operator(), ycdesk_batch()").fetchone()
+    at, operator = conn.execute("SELECT ycdesk_now(), ycdesk_operator()").fetchone()
     conn.execute(
-        "INSERT INTO history (at, operator, table_name, row_id, action, old, new, batch_id) "
-        f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL, ? "
-        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid", (at, operator, batch, after_rowid))
+        "INSERT INTO history (at, operator, table_name, row_id, action, old, new) "
+        f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL "
+        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid", (at, operator, after_rowid))

@@ -11,7 +11,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from ycdesk.store.history import AUDITED, audited_tables, install_triggers
+from ycdesk.store.history import AUDITED, install_history_view, install_triggers
 
 # Columns every audited record carries: a stable id, timestamps, soft delete, demo flag.
 COMMON = """
@@ -351,13 +351,14 @@ def migration_9(conn: sqlite3.Connection) -> None:
 
 
 def migration_10(conn: sqlite3.Connection) -> None:
-    """History rows name the import batch that wrote them, so the history itself is the
-    batch's undo log: a 100,000-row import no longer writes a second 100,000-row log.
-    ``import_changes`` stays for batches imported before this version."""
-    conn.execute("ALTER TABLE history ADD COLUMN batch_id TEXT")
-    conn.execute("CREATE INDEX history_batch ON history (batch_id) WHERE batch_id IS NOT NULL")
-    for table in audited_tables(conn):
-        install_triggers(conn, table)  # also creates the history_full view
+    """An import batch records the span of history it wrote (``first_seq`` < seq ≤
+    ``last_seq``; it holds the write lock, so nothing else writes in between), and that
+    history is its undo log: a 100,000-row import no longer writes a second 100,000-row
+    log. ``import_changes`` stays for batches imported before this version. Also the
+    ``history_full`` view (see :func:`ycdesk.store.history.install_history_view`)."""
+    conn.execute("ALTER TABLE import_batches ADD COLUMN first_seq INTEGER")
+    conn.execute("ALTER TABLE import_batches ADD COLUMN last_seq INTEGER")
+    install_history_view(conn)
 
 
 _IN_CHECK = re.compile(r"CHECK \((\w+) IN \(([^()]*)\)\)")
