@@ -358,3 +358,11 @@ def test_big_import_builds_indexes_after_the_load_and_keeps_them(plain, tmp_path
     assert plain.scalar("SELECT COUNT(*) FROM audits") == 301 * 5
     undo_batch(plain, result.batch_id)
     assert plain.scalar("SELECT COUNT(*) FROM findings") == 0 and plain.query(indexes) == before
+
+
+def test_progress_only_moves_forward_and_ends_full(plain, tmp_path):
+    seen = []
+    import_file(plain, "findings", messy_findings(tmp_path / "a.xlsx"), progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][0] == seen[-1][1] == 4
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+    assert all(t == 4 for _d, t in seen)

@@ -21,6 +21,7 @@ from ycdesk.imports import values as v
 from ycdesk.imports.fields import KINDS, Field, canonical_header, field_for
 from ycdesk.imports.handlers import HANDLERS
 from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
+from ycdesk.store import DeferredIndexes
 from ycdesk.store.ids import new_id
 
 HEADER_SCAN_ROWS = 30
@@ -174,16 +175,23 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     store.conn.execute("BEGIN IMMEDIATE")
     # The batch holds the write lock from here: every history row after this one is its own.
     first_seq = store.scalar("SELECT COALESCE(MAX(seq), 0) FROM history")
+    total = len(kept)
+
+    def checking(done, of):  # checking and matching: the first 80 % of the bar, writing the rest
+        step(done * total * 4 // (5 * max(of, 1)), total)
+
     try:
         handler = HANDLERS[kind](store)
         if len(valid) >= 10_000:  # a big file: build the table's indexes once, after the load
             deferred = store.indexes_deferred(handler.table, len(valid))
         else:
-            deferred = contextlib.nullcontext()
-        with deferred:
-            counts, refused = handler.apply_rows(keys, parsed_columns, valid, step)
+            deferred = contextlib.nullcontext(DeferredIndexes())
+        with deferred as indexes:
+            counts, refused = handler.apply_rows(keys, parsed_columns, valid, checking)
+            step(total * 4 // 5, total)
             handler.bulk.flush()
-        step(len(kept), len(kept))
+            indexes.rolling_back = dry_run or bool((errors or refused) and not valid_only)
+        step(total * 19 // 20, total)
         for i, reason in refused:
             errors[i] = [(None, reason)]
         for i in sorted(errors):
@@ -193,9 +201,11 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
         result.new, result.updated, result.unchanged = counts["new"], counts["updated"], counts["unchanged"]
         if dry_run or (result.errors and not valid_only):
             store.conn.execute("ROLLBACK")
+            step(total, total)
             return result
         _record_batch(store, result, path, batch_id, first_seq)
         store.conn.execute("COMMIT")
+        step(total, total)
         result.batch_id = batch_id
     except BaseException:
         if store.conn.in_transaction:

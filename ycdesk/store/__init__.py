@@ -151,25 +151,27 @@ class Store:
             install_triggers(self.conn, table, ("insert",))
 
     @contextmanager
-    def indexes_deferred(self, table: str, incoming: int) -> Iterator[None]:
+    def indexes_deferred(self, table: str, incoming: int) -> Iterator[DeferredIndexes]:
         """Build ``table``'s plain (non-unique) indexes after a load instead of row by row,
         when the load is at least as big as the table: sorting once is cheaper than
         100,000 index insertions (as SQLite's own guidance for bulk loads says). Must run
-        inside a transaction, so readers never see the table without its indexes."""
+        inside a transaction, so readers never see the table without its indexes. A caller
+        that will roll back sets ``rolling_back``: the rollback restores them for free."""
         if not self.conn.in_transaction:
             raise RuntimeError("indexes_deferred needs a transaction")
         existing = self.scalar(f"SELECT COUNT(*) FROM {table}")
-        indexes = []
+        state = DeferredIndexes()
         if incoming >= max(existing, 10_000):
             # Unique indexes stay: they are what refuses a duplicate row.
-            indexes = self.conn.execute(
+            state.dropped = self.conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
                 "AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).fetchall()
-            for name, _sql in indexes:
+            for name, _sql in state.dropped:
                 self.conn.execute(f"DROP INDEX {name}")
-        yield
-        for _name, sql in indexes:
-            self.conn.execute(sql)
+        yield state
+        if not state.rolling_back:
+            for _name, sql in state.dropped:
+                self.conn.execute(sql)
 
     # -- generic record access ----------------------------------------------------------
 
@@ -288,6 +290,12 @@ class Store:
         old = sorted(folder.glob(f"{self.path.stem}-*.db"))
         for path in old[: max(0, len(old) - (BACKUPS_KEPT - 1))]:
             path.unlink(missing_ok=True)
+
+
+class DeferredIndexes:
+    def __init__(self) -> None:
+        self.dropped: list = []
+        self.rolling_back = False
 
 
 def _integrity_message(table: str, exc: sqlite3.IntegrityError) -> str:
