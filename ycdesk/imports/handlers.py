@@ -228,10 +228,15 @@ class Findings(Handler):
                         zip(audit_keys, _pick(category, rows), _pick(c["description"], rows))]
         ids = _pick(c["id"], rows)
         matches = self.matches
-        if not any(ids) and len(set(finding_keys)) == len(finding_keys) and not any(map(matches.get, finding_keys)):
+        with_ids = all(ids)  # an exported sheet carries every row's ID; a received one none
+        lookups = ids if with_ids else finding_keys
+        if (with_ids or not any(ids)) and len(set(lookups)) == len(lookups) and not any(map(matches.get, lookups)):
             # The usual big file: every row a new finding, no two alike.
-            new_rows = [[fid, aid, *vals, now, now] for fid, aid, vals in zip(bulk.ids(len(rows)), audit_ids, values)]
+            fresh = ids if with_ids else bulk.ids(len(rows))
+            new_rows = [[fid, aid, *vals, now, now] for fid, aid, vals in zip(fresh, audit_ids, values)]
             matches.update(zip(finding_keys, new_rows))
+            if with_ids:
+                matches.update(zip(ids, new_rows))
             counts["new"] += len(new_rows)
             bulk.add_rows("findings", self.COLUMNS, new_rows)
             return
