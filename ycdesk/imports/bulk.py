@@ -29,6 +29,7 @@ class BulkInserts:
         self.pending: dict[str, tuple[tuple[str, ...], list[list], dict[str, int]]] = {}
         self.queued: dict[str, tuple[dict[str, int], list]] = {}  # id → (positions, row), still changeable
         self._ids: list[str] = []
+        self.flushed = False  # rows queued with add_rows may be changed in place until then
 
     def next_id(self) -> str:
         if not self._ids:
@@ -77,6 +78,8 @@ class BulkInserts:
         return True
 
     def flush(self) -> None:
+        if self.pending:
+            self.flushed = True
         pending, self.pending = self.pending, {}
         self.queued.clear()
         for table in sorted(pending, key=self.ORDER.index):

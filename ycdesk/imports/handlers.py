@@ -187,7 +187,6 @@ class Findings(Handler):
         return counts, errors
 
     BLOCK = 10_000  # rows between progress reports (and chances to cancel)
-    _CHECKED = frozenset({"已销号", "已整改"})  # statuses refusal() has more to check for
 
     def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
         category, status, rectified, verifier, verified = (
@@ -250,11 +249,14 @@ class Findings(Handler):
                 if row_id:
                     matches[row_id] = row
                 counts["new"] += 1
-            elif type(existing) is list:  # queued earlier in this file and not written yet: the later row wins
+            elif type(existing) is list and not bulk.flushed:
+                # Queued earlier in this file and not written yet: the later row wins.
                 changed = existing[1:-2] != [audit_id, *vals]
                 existing[1:-2] = [audit_id, *vals]
                 counts["updated" if changed else "unchanged"] += 1
             else:
+                if type(existing) is list:  # queued earlier and written since: now a record like any other
+                    existing = matches[row_id or finding_key] = dict(zip(self.COLUMNS, existing))
                 outcome, _id = self.write("findings", existing, {"audit_id": audit_id, **dict(zip(self.FIELDS, vals))})
                 counts[outcome] += 1
         bulk.add_rows("findings", self.COLUMNS, new_rows)
