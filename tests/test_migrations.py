@@ -57,3 +57,25 @@ def test_check_constraints_still_refuse_bad_values_after_the_rewrite(store):
     for bad in ({"status": "搁置"}, {"severity": "轻微"}, {"is_demo": 2}):
         with pytest.raises(UserError):
             store.insert("findings", {**finding, **bad, "description": str(bad)})
+
+
+def test_batch_imported_before_schema_10_still_undoes(tmp_path):
+    """Old batches kept their own change log (import_changes); undo still reads it."""
+    from ycdesk.imports import undo_batch
+
+    path = tmp_path / "v9.ycdesk"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
+    conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
+    migrate(conn, target=9)
+    conn.execute("INSERT INTO enterprises (id, created_at, updated_at, name) VALUES ('e1', 'x', 'x', '旧企业')")
+    conn.execute("INSERT INTO enterprises (id, created_at, updated_at, name) VALUES ('e2', 'x', 'x', '改名后')")
+    conn.execute("INSERT INTO import_batches (id, kind, file_name, sha256, operator, created_at, new, updated, "
+                 "unchanged, rejected) VALUES ('b1', 'enterprises', 'a.xlsx', 'h', '旧版本', 'x', 1, 1, 0, 0)")
+    conn.executemany("INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, old) VALUES (?,?,?,?,?,?)",
+                     [("b1", 0, "enterprises", "e1", "insert", None),
+                      ("b1", 1, "enterprises", "e2", "update", '{"name": "改名前", "updated_at": "x"}')])
+    conn.close()
+    with Store(path, operator="新版本") as store:
+        assert undo_batch(store, "b1") == 2
+        assert [r["name"] for r in store.query("SELECT name FROM enterprises")] == ["改名前"]

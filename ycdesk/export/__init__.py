@@ -141,9 +141,3 @@ def _write_xlsx(path: Path, headers: list[str], data: Iterable[list], title: str
                     write_string(r, c, str(value), text)
     finally:
         wb.close()
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

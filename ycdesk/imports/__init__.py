@@ -8,7 +8,6 @@ default any rejected row means nothing is written; ``valid_only`` keeps the good
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -21,7 +20,6 @@ from ycdesk.imports import values as v
 from ycdesk.imports.fields import KINDS, Field, canonical_header, field_for
 from ycdesk.imports.handlers import HANDLERS
 from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
-from ycdesk.store import DeferredIndexes
 from ycdesk.store.ids import new_id
 
 HEADER_SCAN_ROWS = 30
@@ -182,11 +180,8 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
 
     try:
         handler = HANDLERS[kind](store)
-        if len(valid) >= 10_000:  # a big file: build the table's indexes once, after the load
-            deferred = store.indexes_deferred(handler.table, len(valid))
-        else:
-            deferred = contextlib.nullcontext(DeferredIndexes())
-        with deferred as indexes:
+        # A big file builds the table's indexes once, after the load.
+        with store.indexes_deferred(handler.table, len(valid)) as indexes:
             counts, refused = handler.apply_rows(keys, parsed_columns, valid, checking)
             step(total * 4 // 5, total)
             handler.bulk.flush()
@@ -252,7 +247,7 @@ def _parse_columns(kept: list[tuple[int, list]], columns) -> tuple[list[list], l
     out, suspect = [], []
     width = min((len(row) for _n, row in kept), default=0)
     for col, (f, unit) in columns.items():
-        parse = (lambda v, f=f, u=unit or f.money_unit: f.parse(v, u)) if f.money_unit else f.parse
+        parse = (lambda cell, f=f, u=unit or f.money_unit: f.parse(cell, u)) if f.money_unit else f.parse
 
         def one(cell, parse=parse):
             try:
@@ -331,11 +326,10 @@ def undo_batch(store, batch_id: str) -> int:
     if rows[0]["undone_at"]:
         raise UserError(_("该批次已于{0}撤销").format(rows[0]["undone_at"]))
     changes = _batch_changes(store, batch_id)
-    later = store.query(
-        "SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?", (rows[0]["rowid"],))
     touched = {(c["table_name"], c["row_id"]) for c in changes}
-    for other in later:
-        if any((c["table_name"], c["row_id"]) in touched for c in _batch_changes(store, other["id"])):
+    for other in store.query("SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?",
+                             (rows[0]["rowid"],)):
+        if not touched.isdisjoint(_touched(store, other["id"])):
             raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
     store.backup(reason="before-undo-import")
     with store.transaction():
@@ -343,32 +337,40 @@ def undo_batch(store, batch_id: str) -> int:
             if c["action"] == "insert":
                 store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
             elif c["old"]:
-                old = json.loads(c["old"])
-                sets = ", ".join(f"{k} = ?" for k in old)
-                store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?", [*old.values(), c["row_id"]])
+                sets = ", ".join(f"{k} = ?" for k in c["old"])
+                store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?",
+                                   [*c["old"].values(), c["row_id"]])
         store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), batch_id))
     return len(changes)
+
+
+# Batches imported before schema 10 kept their own log in import_changes; later ones
+# are the span of history they wrote.
+_LEGACY = "SELECT table_name, row_id, action, old FROM import_changes WHERE batch_id = ? ORDER BY seq DESC"
+_SPAN = ("SELECT h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
+         "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? ORDER BY h.seq DESC")
+
+
+def _touched(store, batch_id: str) -> set[tuple[str, str]]:
+    """(table, row id) of every record a batch wrote."""
+    rows = store.conn.execute(_LEGACY, (batch_id,)).fetchall() or store.conn.execute(_SPAN, (batch_id,)).fetchall()
+    return {(r[0], r[1]) for r in rows}
 
 
 def _batch_changes(store, batch_id: str) -> list[dict]:
     """What a batch wrote, newest first: ``action`` insert (the row goes) or update with
     ``old`` holding the previous values of just the fields it changed (and updated_at)."""
-    legacy = store.query(  # batches imported before schema 10 kept their own log
-        "SELECT table_name, row_id, action, old FROM import_changes WHERE batch_id = ? ORDER BY seq DESC",
-        (batch_id,))
+    legacy = store.query(_LEGACY, (batch_id,))
     if legacy:
-        return legacy
+        return [{**c, "old": json.loads(c["old"]) if c["old"] else None} for c in legacy]
     out = []
-    for h in store.query("SELECT h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
-                         "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? "
-                         "ORDER BY h.seq DESC", (batch_id,)):
+    for h in store.query(_SPAN, (batch_id,)):
         if h["action"] == "insert":
             out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "insert", "old": None})
             continue
         old, new = json.loads(h["old"]), json.loads(h["new"] or "{}")
-        changed = {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}
         out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "update",
-                    "old": json.dumps(changed, ensure_ascii=False)})
+                    "old": {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}})
     return out
 
 

@@ -36,9 +36,6 @@ class BulkInserts:
             self._ids = new_ids(self.ID_BLOCK)[::-1]  # popped from the end, so in time order
         return self._ids.pop()
 
-    def ids(self, count: int) -> list[str]:
-        return new_ids(count)
-
     def add(self, table: str, record: dict) -> str:
         """Queue ``record`` (a dict; an ``id`` in it is kept) and return its id."""
         row_id = record.get("id") or self.next_id()

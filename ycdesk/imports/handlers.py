@@ -2,8 +2,8 @@
 
 Each handler's ``apply(row)`` first resolves and validates with reads only (raising
 ``UserError`` for a row the user must fix), then writes. It returns ``"new"``,
-``"updated"`` or ``"unchanged"``. Every write lands in history tagged with the import
-batch (``store.batch_id``), which is what undoing the batch replays.
+``"updated"`` or ``"unchanged"``. Every write lands in history; the span of history an
+import wrote is what undoing its batch replays.
 Lookups are loaded once per import into dicts, so 100,000 rows do not mean 100,000 scans.
 """
 
@@ -16,6 +16,7 @@ from ycdesk.i18n import _
 from ycdesk.imports import values as v
 from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
+from ycdesk.store.ids import new_ids
 from ycdesk.townships import CITY, DISTRICT
 from ycdesk.uscc import validate
 
@@ -160,16 +161,6 @@ class Findings(Handler):
     COLUMNS = ("id", "audit_id", *FIELDS, "created_at", "updated_at")  # a queued finding's layout
     AUDIT_COLUMNS = ("id", "enterprise_id", "year", "level", "audit_date", "created_at", "updated_at")
 
-    def refusal(self, category, status, rectified, verifier, verified) -> str | None:
-        """Why a finding row cannot be imported as it stands, or None."""
-        if category not in self.categories:
-            return _("问题类别“{0}”不在考核清单中").format(category)
-        if status == "已销号" and not (rectified and verifier and verified):
-            return _("销号需要整改完成日期、验收人和验收日期")
-        if status == "已整改" and not rectified:
-            return _("已整改的问题需要整改完成日期")
-        return None
-
     def apply_rows(self, keys: list[str], columns: list[list], indices: list[int], step) -> tuple[dict, list]:
         # Findings files are the big ones (100,000 rows), so rows are handled a column at a
         # time in blocks: each distinct enterprise and audit is resolved once, new findings
@@ -192,9 +183,17 @@ class Findings(Handler):
         category, status, rectified, verifier, verified = (
             c[k] for k in ("category", "status", "rectified_date", "verifier", "verified_date"))
         cats = self.categories
-        refused = [(i, self.refusal(category[i], status[i], rectified[i], verifier[i], verified[i])) for i in rows
-                   if category[i] not in cats or (status[i] == "已整改" and not rectified[i])
-                   or (status[i] == "已销号" and not (rectified[i] and verifier[i] and verified[i]))]
+        refused = []  # rows that cannot be imported as they stand, with the reason
+        for i in rows:
+            if category[i] not in cats:
+                reason = _("问题类别“{0}”不在考核清单中").format(category[i])
+            elif status[i] == "已销号" and not (rectified[i] and verifier[i] and verified[i]):
+                reason = _("销号需要整改完成日期、验收人和验收日期")
+            elif status[i] == "已整改" and not rectified[i]:
+                reason = _("已整改的问题需要整改完成日期")
+            else:
+                continue
+            refused.append((i, reason))
         if refused:
             errors += refused
             skip = {i for i, _r in refused}
@@ -231,7 +230,7 @@ class Findings(Handler):
         lookups = ids if with_ids else finding_keys
         if (with_ids or not any(ids)) and len(set(lookups)) == len(lookups) and not any(map(matches.get, lookups)):
             # The usual big file: every row a new finding, no two alike.
-            fresh = ids if with_ids else bulk.ids(len(rows))
+            fresh = ids if with_ids else new_ids(len(rows))
             new_rows = [[fid, aid, *vals, now, now] for fid, aid, vals in zip(fresh, audit_ids, values)]
             matches.update(zip(finding_keys, new_rows))
             if with_ids:

@@ -159,9 +159,8 @@ class Store:
         that will roll back sets ``rolling_back``: the rollback restores them for free."""
         if not self.conn.in_transaction:
             raise RuntimeError("indexes_deferred needs a transaction")
-        existing = self.scalar(f"SELECT COUNT(*) FROM {table}")
         state = DeferredIndexes()
-        if incoming >= max(existing, 10_000):
+        if incoming >= 10_000 and incoming >= self.scalar(f"SELECT COUNT(*) FROM {table}"):
             # Unique indexes stay: they are what refuses a duplicate row.
             state.dropped = self.conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "

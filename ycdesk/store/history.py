@@ -43,14 +43,13 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
     cols = _columns(conn, table)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c != "updated_at")
     head = "INSERT INTO history (at, operator, table_name, row_id, action, old, new) VALUES (ycdesk_now(), ycdesk_operator(), "
-    tail = ")"
     body = {
-        "insert": f"AFTER INSERT ON {table} BEGIN {head}'{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)}{tail}; END",
+        "insert": f"AFTER INSERT ON {table} BEGIN {head}'{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)}); END",
         "update": f"AFTER UPDATE ON {table} WHEN {changed} BEGIN {head}'{table}', NEW.id, "
                   "CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'soft_delete' "
                   "WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL THEN 'restore' ELSE 'update' END, "
-                  f"{_json('OLD', cols)}, {_json('NEW', cols)}{tail}; END",
-        "delete": f"AFTER DELETE ON {table} BEGIN {head}'{table}', OLD.id, 'delete', {_json('OLD', cols)}, NULL{tail}; END",
+                  f"{_json('OLD', cols)}, {_json('NEW', cols)}); END",
+        "delete": f"AFTER DELETE ON {table} BEGIN {head}'{table}', OLD.id, 'delete', {_json('OLD', cols)}, NULL); END",
     }
     for action in actions:
         conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
