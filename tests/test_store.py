@@ -111,3 +111,24 @@ def test_ids_are_uuid7_in_time_order_one_by_one_or_in_bulk():
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
     assert new_ids(0) == []
+
+
+def test_bulk_insert_stores_empty_and_partly_empty_columns_exactly(store):
+    from ycdesk.store.ids import new_ids
+
+    now = store.now()
+    ids = new_ids(3)
+    rows = [[ids[1], "乙", None, None, None, now, now],  # empty in the first row, filled later
+            [ids[0], "甲", None, "化工", None, now, now],
+            [ids[2], "丙", None, "", None, now, now]]
+    with store.transaction():
+        store.bulk_insert("enterprises", ["id", "name", "uscc", "industry", "contact", "created_at", "updated_at"], rows)
+    got = store.query("SELECT name, uscc, industry, contact, role FROM enterprises WHERE id IN (?, ?, ?) ORDER BY name",
+                      tuple(ids))
+    assert [tuple(r.values()) for r in got] == [("丙", None, "", None, None), ("乙", None, None, None, None),
+                                                ("甲", None, "化工", None, None)]
+    # Each row's insert is in its history, as the values it was written with.
+    history = store.history("enterprises", ids[0])
+    assert [h["action"] for h in history] == ["insert"]
+    assert json.loads(history[0]["new"])["industry"] == "化工"
+    assert json.loads(history[0]["new"])["contact"] is None

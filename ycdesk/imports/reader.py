@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ycdesk.errors import UnreadableFileError
 from ycdesk.i18n import _
+from ycdesk.imports.split_read import read_split
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
@@ -104,11 +105,12 @@ def read_sheet(path: str | Path, sheet: str | int | None = None) -> RawSheet:
         if isinstance(sheet, int):
             if not 0 <= sheet < len(names):
                 raise _fail(path, _("没有第{0}个工作表（共{1}个）").format(sheet + 1, len(names)))
-            ws = wb.get_sheet_by_index(sheet)
-        else:
-            if sheet not in names:
-                raise _fail(path, _("没有名为“{0}”的工作表，现有：{1}").format(sheet, "、".join(names)))
-            ws = wb.get_sheet_by_name(sheet)
+        elif sheet not in names:
+            raise _fail(path, _("没有名为“{0}”的工作表，现有：{1}").format(sheet, "、".join(names)))
+        name = names[sheet] if isinstance(sheet, int) else sheet
+        if path.suffix.lower() != ".xls" and (split := read_split(path, name)) is not None:
+            return RawSheet(name, *split)
+        ws = wb.get_sheet_by_index(sheet) if isinstance(sheet, int) else wb.get_sheet_by_name(sheet)
         rows = ws.to_python(skip_empty_area=False)
         merged = list(ws.merged_cell_ranges or [])
     except UnreadableFileError:

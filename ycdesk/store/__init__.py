@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -142,11 +143,16 @@ class Store:
         and no other connection ever sees the table without it."""
         from ycdesk.store.history import install_triggers, record_inserted
 
+        rows = rows if isinstance(rows, list) else list(rows)
+        null = _null_columns(rows, len(columns))
+        if null:  # written as NULL in the statement, not bound: see _null_columns
+            keep = [j for j in range(len(columns)) if j not in null]
+            rows = list(map(itemgetter(*keep), rows)) if len(keep) > 1 else [(row[keep[0]],) for row in rows]
+        values = ", ".join("NULL" if j in null else "?" for j in range(len(columns)))
         with self.transaction():
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            self.conn.executemany(sql, rows)
+            self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
             record_inserted(self.conn, table, before)
             install_triggers(self.conn, table, ("insert",))
 
@@ -308,3 +314,22 @@ def _integrity_message(table: str, exc: sqlite3.IntegrityError) -> str:
     if "NOT NULL" in text:
         return _("缺少必填项（{0}）").format(text.split(":")[-1].strip())
     return _("保存失败：{0}").format(text)
+
+
+def _null_columns(rows: list, width: int) -> set[int]:
+    """Positions that are None in every row. Python's sqlite3 (3.11) looks every bound None
+    up in its adapter registry, about 0.3 µs each: for a 100,000-row import with five empty
+    columns that was 0.14 s of a 0.36 s executemany. A literal NULL in the statement stores
+    exactly the same (unlike leaving the column out, which would take its default)."""
+    if not rows:
+        return set()
+    out = set()
+    for j, value in enumerate(rows[0]):
+        if value is None:
+            try:
+                if set(map(itemgetter(j), rows)) == {None}:
+                    out.add(j)
+            except TypeError:  # an unhashable value: certainly not None
+                pass
+    return out if len(out) < width else set()
+
