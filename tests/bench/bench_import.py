@@ -7,12 +7,15 @@ Measures in one run, each in its own process so peak memory is its own:
            record, exporting those findings back to xlsx).
 Prints both times, the ratio and peak memory (target: within 1.5× of the floor, < 400 MB).
 
-Usage: python tests/bench/bench_import.py [ROWS]
+Each is run in ROUNDS alternating rounds (default 3) and the medians are compared.
+
+Usage: python tests/bench/bench_import.py [ROWS] [ROUNDS]
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -104,10 +107,12 @@ start = time.perf_counter()
 result = import_file(store, "findings", sys.argv[1])
 elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-from ycdesk.export import export_table
-start = time.perf_counter()
-export_table(store, "findings", sys.argv[2] + ".export.xlsx")
-exported = time.perf_counter() - start
+exported = None
+if sys.argv[4:] == ["export"]:
+    from ycdesk.export import export_table
+    start = time.perf_counter()
+    export_table(store, "findings", sys.argv[2] + ".export.xlsx")
+    exported = time.perf_counter() - start
 print(json.dumps({"seconds": elapsed, "new": result.new, "rejected": result.rejected, "peak_mb": peak,
                   "export_seconds": exported}))
 """
@@ -120,22 +125,42 @@ def run(code: str, *args: str) -> dict:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    folder = Path(tempfile.mkdtemp())
-    book = folder / "findings.xlsx"
-    start = time.perf_counter()
-    make_workbook(book, rows)
-    print(f"generated {rows:,} × {len(HEADERS)} workbook in {time.perf_counter() - start:.1f} s "
-          f"({book.stat().st_size / 2**20:.1f} MB)")
-    floor = run(FLOOR, str(book), str(folder / "floor.db"))
-    schema = run(SCHEMA_FLOOR, str(book), str(folder / "schema.ycdesk"), str(ROOT))
-    ours = run(YCDESK, str(book), str(folder / "ws.ycdesk"), str(ROOT))
-    print(f"  floor  (calamine + executemany): {floor['seconds']:6.2f} s   peak {floor['peak_mb']:5.0f} MB")
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        book = folder / "findings.xlsx"
+        start = time.perf_counter()
+        make_workbook(book, rows)
+        print(f"generated {rows:,} × {len(HEADERS)} workbook in {time.perf_counter() - start:.1f} s "
+              f"({book.stat().st_size / 2**20:.1f} MB); {os.cpu_count()} cores; {rounds} rounds, medians shown")
+        # Rounds alternate the three so that a noisy moment (a shared disk, another
+        # process) falls on all of them alike; each starts with the previous files gone.
+        times: dict[str, list[dict]] = {"floor": [], "schema": [], "ycdesk": []}
+        for n in range(rounds):
+            for name, code, extra in (("floor", FLOOR, ()), ("schema", SCHEMA_FLOOR, (str(ROOT),)),
+                                      ("ycdesk", YCDESK, (str(ROOT), "export" if n == rounds - 1 else ""))):
+                for old in folder.glob("db*"):
+                    old.unlink()
+                times[name].append(run(code, str(book), str(folder / "db"), *extra))
+    floor, schema, ours = (median(times[k]) for k in ("floor", "schema", "ycdesk"))
+    spread = [o["seconds"] / f["seconds"] for f, o in zip(times["floor"], times["ycdesk"])]
+    print(f"  floor  (calamine + executemany): {floor['seconds']:6.2f} s   peak {floor['peak_mb']:5.0f} MB"
+          f"   {_each(times['floor'])}")
     print(f"  same into ycdesk's findings table: {schema['seconds']:4.2f} s   peak {schema['peak_mb']:5.0f} MB"
           f"   ({schema['seconds'] / floor['seconds']:.2f}× the floor: keys, rules, indexes, history)")
     print(f"  ycdesk import findings:          {ours['seconds']:6.2f} s   peak {ours['peak_mb']:5.0f} MB"
-          f"   ({ours['new']:,} new, {ours['rejected']} rejected)")
-    print(f"  ratio: {ours['seconds'] / floor['seconds']:.2f}× the floor")
-    print(f"  then ycdesk export findings → xlsx of those rows: {ours['export_seconds']:.2f} s")
+          f"   ({ours['new']:,} new, {ours['rejected']} rejected)   {_each(times['ycdesk'])}")
+    print(f"  ratio: {ours['seconds'] / floor['seconds']:.2f}× the floor (round by round {min(spread):.2f}–{max(spread):.2f}×)")
+    print(f"  then ycdesk export findings → xlsx of those rows: {times['ycdesk'][-1]['export_seconds']:.2f} s")
+
+
+def median(runs: list[dict]) -> dict:
+    """The run with the median time (its own peak memory alongside)."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
+def _each(runs: list[dict]) -> str:
+    return "(" + ", ".join(f"{r['seconds']:.2f}" for r in runs) + ")"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,7 +165,9 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     step = progress or (lambda done, total: None)
     body = rows[header_row + 1:]
     # Rows that carry data, with their spreadsheet row numbers (blank and total rows skipped).
-    kept = [(header_row + 2 + offset, row) for offset, row in enumerate(body) if _has_data(row)]
+    flags = list(map(_has_data, body))
+    kept = list(compress(body, flags))
+    numbers = list(compress(range(header_row + 2, header_row + 2 + len(body)), flags))
     parsed_columns, suspect = _parse_columns(kept, columns)
     keys = [f.key for f, _u in columns.values()]
     labels = [canonical_header(f) if f.money_unit else f.header for f, _u in columns.values()]
@@ -190,8 +193,7 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
         for i, reason in refused:
             errors[i] = [(None, reason)]
         for i in sorted(errors):
-            number, row = kept[i]
-            result.errors += [RowError(raw.name, number, "" if c is None else labels[c], reason, list(row))
+            result.errors += [RowError(raw.name, numbers[i], "" if c is None else labels[c], reason, list(kept[i]))
                               for c, reason in errors[i]]
         result.new, result.updated, result.unchanged = counts["new"], counts["updated"], counts["unchanged"]
         if dry_run or (result.errors and not valid_only):
@@ -239,13 +241,13 @@ class _Bad:
         self.message = message
 
 
-def _parse_columns(kept: list[tuple[int, list]], columns) -> tuple[list[list], list[bool]]:
+def _parse_columns(kept: list[list], columns) -> tuple[list[list], list[bool]]:
     """Each mapped column parsed top to bottom, and for each whether it may hold a cell
     that failed or is empty (only those columns are scanned for row errors). Sheets
     repeat the same names, dates and statuses thousands of times, so each distinct cell
     value is parsed once and the column is filled by lookup."""
     out, suspect = [], []
-    width = min((len(row) for _n, row in kept), default=0)
+    width = min(map(len, kept), default=0)
     for col, (f, unit) in columns.items():
         parse = (lambda cell, f=f, u=unit or f.money_unit: f.parse(cell, u)) if f.money_unit else f.parse
 
@@ -256,9 +258,9 @@ def _parse_columns(kept: list[tuple[int, list]], columns) -> tuple[list[list], l
                 return _Bad(str(exc))
 
         if col < width:
-            cells = [row[col] for _n, row in kept]
+            cells = [row[col] for row in kept]
         else:  # a ragged csv: short rows have no cell here
-            cells = [row[col] if col < len(row) else None for _n, row in kept]
+            cells = [row[col] if col < len(row) else None for row in kept]
         if f.parse is v.text and len(set(cells)) > len(cells) // 2:  # descriptions, notes: mostly unique
             parsed = v.text_column(cells)
             suspect.append(not all(parsed))
