@@ -129,6 +129,17 @@ def test_cli_exit_codes_and_nothing_written(plain, tmp_path, capsys):
     assert main(["import", "findings", str(path), "--db", str(plain.path), "--dry-run"]) == 1
 
 
+def test_cli_shows_progress_as_a_percentage_on_stderr(plain, tmp_path, capsys):
+    path = tmp_path / "many.csv"
+    write_csv(path, [["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"]]
+              + [["示例己企业（演示）", "2023", "区级", "识别标志", f"问题{i}", "未整改"] for i in range(2500)], "utf-8")
+    assert main(["import", "findings", str(path), "--db", str(plain.path)]) == 0
+    captured = capsys.readouterr()
+    shown = [part for part in captured.err.split("\r") if part.startswith("导入中")]
+    assert shown[0].startswith("导入中 0%") and shown[-1].strip() == "导入中 100%（2500 行）"
+    assert "新增 2500 行" in captured.out
+
+
 def test_reimport_is_idempotent_and_changes_are_history(plain, tmp_path):
     path = messy_findings(tmp_path / "a.xlsx")
     import_file(plain, "findings", path)

@@ -211,9 +211,9 @@ def cmd_import(args) -> int:
         source, target = item.split("=", 1)
         mapping[source.strip()] = target.strip()
 
-    def progress(done, total):
+    def progress(done, total):  # the engine reports checking as 0–80 %, writing the rest
         if total >= 2000:
-            print(f"\r{_('导入中')} {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\r{_('导入中')} {done * 100 // total}%（{total} {_('行')}）", end="", file=sys.stderr, flush=True)
 
     with open_store(args, create=False) as store:
         result = import_file(store, args.kind, args.file, sheet=args.sheet, mapping=mapping,
