@@ -11,8 +11,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from itertools import compress
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from ycdesk.errors import UserError
