@@ -164,15 +164,17 @@ class _Parts:
             self.book.writestr(name, data)
         self.stream = self.book.open(self.entry, "w")
 
-    def _close(self) -> str:
+    def _finish(self) -> None:
         self.stream.close()
         self.book.close()
+
+    def _close(self) -> str:
+        self._finish()
         self.count += 1
         return self.book.filename
 
     def _abandon(self) -> bool:
-        self.stream.close()
-        self.book.close()
+        self._finish()
         return False
 
 
@@ -205,7 +207,8 @@ def _locate(source: zipfile.ZipFile, sheet: str) -> tuple[str, set[str]] | None:
     relationships; None if the package is laid out in a way this does not follow."""
     try:
         names = set(source.namelist())
-        workbook = _target("", _relations(source, "_rels/.rels"), OFFICE_DOCUMENT)
+        workbook = next((_resolve("", target) for target, kind in _relations(source, "_rels/.rels").values()
+                         if kind.endswith(OFFICE_DOCUMENT)), None)
         if workbook not in names:
             return None
         base = posixpath.dirname(workbook)
@@ -226,10 +229,6 @@ def _relations(source: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]
     root = ElementTree.fromstring(source.read(name))
     return {el.get("Id"): (el.get("Target", ""), el.get("Type", "")) for el in root.iter()
             if _local(el.tag) == "Relationship"}
-
-
-def _target(base: str, rels: dict[str, tuple[str, str]], kind: str) -> str | None:
-    return next((_resolve(base, target) for target, type_ in rels.values() if type_.endswith(kind)), None)
 
 
 def _resolve(base: str, target: str) -> str:
