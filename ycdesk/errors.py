@@ -19,3 +19,7 @@ class UnreadableFileError(UserError):
 
 class NeedsConfirmation(UserError):
     """Allowed, but unusual enough that the user must confirm (e.g. an outlier value)."""
+
+
+class NeedsReason(UserError):
+    """Allowed only with a stated reason (e.g. a value for a period still to come)."""

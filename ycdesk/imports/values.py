@@ -112,7 +112,7 @@ def parse_int(value, label: str = "") -> int | None:
         number = Decimal(s)
     except InvalidOperation:
         raise ValueError(_("“{0}”不是整数").format(value)) from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise ValueError(_("“{0}”不是整数").format(value))
     return int(number)
 

@@ -1,25 +1,21 @@
 """The figures a report shows, gathered as plain data first (and hashed), then laid out.
 
-Everything is "as of" the end of the reporting period: an observation counts if its
-period ends on or before that day; progress uses the planned path up to that day.
+Everything is as of the end of the reporting period and comes from :mod:`ycdesk.stats`,
+so the data — and with it the fingerprint and the PDF — of a closed period does not
+change when later data arrives.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from ycdesk.findings import FindingFilter
+from ycdesk import stats
 from ycdesk.money import format_yi
 from ycdesk.periods import Period, parse_period
 from ycdesk.status import evaluate
 from ycdesk.townships import DISTRICT
 
 KEY_SERIES = ("FYP14-02", "FYP14-03")  # PM2.5 and 优良天数比率: the plan's headline air targets
-
-
-def _observations_to(store, indicator_id: str, end: date, scope: str) -> list[dict]:
-    return [o for o in store.indicators.observations(indicator_id, scope)
-            if parse_period(o["period"]).end <= end]
 
 
 def _display(o: dict | None) -> str:
@@ -32,7 +28,7 @@ def indicators(store, end: date, year_end: bool = False, scope: str = DISTRICT) 
     """十四五 indicators with their latest value up to ``end`` and status."""
     out = []
     for ind in store.indicators.list("十四五"):
-        obs = _observations_to(store, ind["id"], end, scope)
+        obs = stats.observations_to(store, ind["id"], end, scope)
         if year_end:
             obs = [o for o in obs if "Q" not in o["period"]] or obs
         latest = obs[-1] if obs else None
@@ -52,7 +48,7 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
     for code in KEY_SERIES:
         ind = store.indicators.by_code(code)
         points = [(parse_period(o["period"]).year + ((parse_period(o["period"]).quarter or 4) - 4) / 4, o["value"])
-                  for o in _observations_to(store, ind["id"], end, scope) if o["value"] is not None]
+                  for o in stats.observations_to(store, ind["id"], end, scope) if o["value"] is not None]
         target = ind["target_value"]
         out.append({"code": code, "name": ind["name"], "target": None if target is None else float(target),
                     "target_text": ind["target_text"], "points": points})
@@ -60,7 +56,7 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
 
 
 def projects(store, period: Period, township_id: str | None = None) -> dict:
-    by_domain, total = store.projects.rollups_by_domain(period, township=township_id)
+    by_domain, total = stats.investment(store, period, township_id)
     return {
         "domains": [{"domain": d, **_money(r)} for d, r in by_domain.items() if r["count"]],
         "total": _money(total),
@@ -83,43 +79,21 @@ def _money(rollup: dict) -> dict:
 
 
 def audits(store, start: date, end: date, township_id: str | None = None, overdue_rows: int = 40) -> dict:
-    """This period's and to-date audit figures, overdue by township, the oldest overdue items."""
-    f = store.findings
-
-    def counts(flt: FindingFilter) -> dict:
-        per = f.per_audit(flt)
-        found = sum(c["found"] for c in per.values())
-        rectified = sum(c["rectified"] or 0 for c in per.values())
-        units = {a["enterprise_id"] for a in store.query(
-            "SELECT id, enterprise_id FROM audits WHERE deleted_at IS NULL") if a["id"] in per}
-        return {"audits": len(per), "units": len(units), "found": found, "rectified": rectified,
-                "rate": f"{100 * rectified / found:.1f}%" if found else "—"}
-
-    this = counts(FindingFilter(audit_from=start.isoformat(), audit_to=end.isoformat(),
-                                township_id=township_id, as_of=end))
-    to_date = counts(FindingFilter(audit_to=end.isoformat(), township_id=township_id, as_of=end))
-    towns = f.by_township_open(end)
-    overdue = _oldest_overdue(store, end, township_id, overdue_rows)
-    by_year = []
-    for year, levels in store.audits.by_year_level().items():
-        if year <= end.year:
-            for level, c in levels.items():
-                by_year.append({"year": year, "level": level, **c})
-    return {"this_period": this, "to_date": to_date, "by_township": towns, "overdue": overdue,
-            "overdue_total": f.count(FindingFilter(due="overdue", as_of=end, township_id=township_id)),
-            "by_year_level": by_year}
+    """This period's and to-date audit figures, open findings by township, the oldest
+    overdue items and the per-year table — every one as of ``end``, for the scope."""
+    cut = stats.Cut(as_of=end, township_id=township_id)
+    return {
+        "this_period": _counts(stats.audit_figures(store, stats.Cut(as_of=end, township_id=township_id,
+                                                                      dated_from=start))),
+        "to_date": _counts(stats.audit_figures(store, cut)),
+        "by_township": stats.open_by_township(store, cut),
+        "overdue": stats.oldest_overdue(store, cut, overdue_rows),
+        "overdue_total": stats.due(store, cut, 0)["overdue"],
+        "by_year_level": stats.audit_figures_by_year_level(store, cut),
+    }
 
 
-def _oldest_overdue(store, end: date, township_id: str | None, limit: int) -> list[dict]:
-    flt = FindingFilter(due="overdue", as_of=end, township_id=township_id)
-    where, params = flt.where()
-    rows = store.query(
-        f"""SELECT f.id FROM findings f WHERE {where} ORDER BY f.deadline, f.rowid LIMIT ?""",
-        [*params, limit])
-    out = []
-    for r in rows:
-        item = store.findings.get(r["id"])
-        out.append({"enterprise": item["enterprise"], "township": item["township"] or "",
-                    "category": item["category"], "deadline": item["deadline"],
-                    "days": (end - date.fromisoformat(item["deadline"])).days, "status": item["status"]})
-    return out
+def _counts(figures: dict) -> dict:
+    rate = figures["rectification_rate"]
+    return {k: figures[k] for k in ("audits", "units", "found", "rectified")} | {
+        "rate": "—" if rate is None else f"{rate}%"}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
+from ycdesk import stats
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.periods import Period
@@ -21,8 +22,8 @@ def gather(store, year: int) -> dict:
     if year not in KINDS:
         raise UserError(_("规划要求在2023年进行中期评估、2025年进行终期考核，不支持{0}年").format(year))
     end = date(year, 12, 31)
-    rates = store.findings.rates(end, year=None)
-    yearly = store.findings.rates(end, year=year)
+    rates = stats.audit_figures(store, stats.Cut(as_of=end))
+    yearly = stats.audit_figures(store, stats.Cut(as_of=end, year=year))
     return {
         "year": year, "kind": KINDS[year], "as_of": end.isoformat(),
         "indicators": data.indicators(store, end, year_end=True),

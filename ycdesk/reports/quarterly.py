@@ -14,6 +14,7 @@ from ycdesk.periods import Period, parse_period
 from ycdesk.reports import data
 from ycdesk.reports.base import FONT, STATUS_FILL, build_pdf, data_hash, para, table
 from ycdesk.reports.charts import bar_chart, series_chart
+from ycdesk.rules.dates import check_report_period
 from ycdesk.townships import DISTRICT
 
 TITLE = "越城区生态环境保护“十四五”规划实施情况季度报告"
@@ -27,13 +28,14 @@ def gather(store, period: str, township: str | None = None, notes: str = "") -> 
     p = parse_period(period)
     if p.quarter is None:
         raise UserError(_("季度报告需要季度，如 2024Q3，收到“{0}”").format(period))
+    check_report_period(p)
     township_id = store.townships.id_for(township) if township else None
     scope = township or DISTRICT
     end = p.end
     return {
         "period": str(p), "label": p.label, "scope": scope, "as_of": end.isoformat(),
         "indicators": data.indicators(store, end, scope=scope),
-        "series": data.key_series(store, end),
+        "series": data.key_series(store, end, scope),
         "projects": data.projects(store, p, township_id),
         "audits": data.audits(store, quarter_start(p), end, township_id),
         "notes": notes.strip(),
@@ -101,7 +103,7 @@ def audit_section(a: dict, heading: str, scope: str) -> list:
     story.append(Spacer(1, 3 * mm))
     by_year = a["by_year_level"]
     if by_year:
-        story.append(bar_chart("各年度、级别发现与整改问题数", [f"{r['year']}{r['level']}" for r in by_year],
+        story.append(bar_chart(f"各年度、级别发现与整改问题数（{scope}）", [f"{r['year']}{r['level']}" for r in by_year],
                                {"发现问题": [r["found"] for r in by_year], "已整改": [r["rectified"] for r in by_year]}))
     towns = [t for t in a["by_township"] if scope == DISTRICT or t["township"] == scope]
     story.append(para(f"逾期未整改问题（共 {a['overdue_total']} 处），按镇街", "h2"))

@@ -142,9 +142,7 @@ class ReportsTab(QWidget):
         self.scope.addItems(store.townships.names())
         self.period.setCurrentIndex(max(self.period.findData(str(_last_full_quarter())), 0))
         self.audit.clear()
-        for a in store.query(
-            """SELECT a.id, a.year, a.level, e.name FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
-               WHERE a.deleted_at IS NULL ORDER BY a.year DESC, e.name"""):
+        for a in store.audits.with_enterprise():
             self.audit.addItem(f"{a['year']}年{a['level']} {a['name']}", a["id"])
 
     def _set_busy(self, busy: bool) -> None:
