@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", choices=list(TABLES), metavar="表", help="表名：" + "、".join(TABLES))
     _db_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.xlsx 或 .csv）")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of,
+                   help="数据截至日期（计算列：逾期、最新值、累计完成；问题只含此日前检查的），默认今天")
 
     p = sub.add_parser("demo", help="演示数据：统计或一键删除", description="统计或删除全部演示数据")
     p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
@@ -169,7 +171,7 @@ def cmd_export(args) -> int:
     from ycdesk.export import export_table
 
     with open_store(args, create=False) as store:
-        count = export_table(store, args.table, args.output)
+        count = export_table(store, args.table, args.output, as_of=args.as_of)
     print(_("已导出 {0} 行到 {1}").format(count, args.output), file=sys.stderr)
     return 0
 

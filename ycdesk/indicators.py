@@ -224,8 +224,9 @@ def _quantile(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
 
 
-def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT) -> list[dict]:
-    """Indicators with latest value, latest period, status, on-track and trend for ``scope``."""
+def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT, as_of=None) -> list[dict]:
+    """Indicators with latest value, latest period, status, on-track and trend for ``scope``,
+    from the observations of periods ending by ``as_of`` (None: all of them)."""
     from ycdesk.status import evaluate, trend
 
     series: dict[str, list[dict]] = {}
@@ -236,6 +237,8 @@ def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT) -> lis
     rows = store.indicators.list(plan)
     for row in rows:
         obs = sorted(series.get(row["id"], []), key=lambda o: parse_period(o["period"]).end)
+        if as_of is not None:
+            obs = [o for o in obs if parse_period(o["period"]).end <= as_of]
         latest = obs[-1] if obs else None
         result = evaluate(row, latest)
         row["latest"] = latest

@@ -66,17 +66,32 @@ def age_bucket(days_overdue: int) -> str:
 # -- the state of a finding as of a day ------------------------------------------------------
 
 
+def _withdrawn_events(field_name: str, day: str) -> str:
+    """Send-backs that withdrew a rectification (or verification) made on or before ``day``
+    only after ``day``: on ``day`` those findings were still rectified (or closed)."""
+    return (f"SELECT finding_id FROM finding_events WHERE deleted_at IS NULL AND to_status = '整改中' "
+            f"AND {field_name} <= '{day}' AND effective_date > '{day}'")
+
+
 def _withdrawn(store, day: str, field_name: str) -> str | None:
-    """SQL for "rectified (or verified) on or before ``day`` and sent back only after it":
-    the few findings whose current dates no longer show what held on ``day``. None when
-    there are none, so the usual query carries no subquery at all."""
-    found = store.scalar(
-        f"""SELECT 1 FROM finding_events WHERE deleted_at IS NULL AND to_status = '整改中'
-              AND {field_name} <= ? AND effective_date > ? LIMIT 1""", (day, day))
-    if not found:
+    """SQL for the findings of :func:`_withdrawn_events`, or None when there are none, so
+    the usual query carries no subquery at all."""
+    if not store.scalar(f"SELECT EXISTS ({_withdrawn_events(field_name, day)})"):
         return None
-    return (f"f.id IN (SELECT finding_id FROM finding_events WHERE deleted_at IS NULL "
-            f"AND to_status = '整改中' AND {field_name} <= '{day}' AND effective_date > '{day}')")
+    return f"f.id IN ({_withdrawn_events(field_name, day)})"
+
+
+def rectified_on(store, day: date):
+    """A test ``finding → bool``: rectified as of ``day`` (the rule of :func:`state_sql`,
+    for findings already in hand, such as the rows of an export)."""
+    text = day.isoformat()
+    withdrawn = {r["finding_id"] for r in store.query(_withdrawn_events("rectified_date", text))}
+    return lambda f: bool(f["rectified_date"] and f["rectified_date"] <= text) or f["id"] in withdrawn
+
+
+def audit_dated(audit: dict) -> str:
+    """The day an audit counts from: its date, or the end of its year without one."""
+    return audit["audit_date"] or f"{audit['year']}-12-31"
 
 
 def state_sql(store, day: str) -> tuple[str, str]:

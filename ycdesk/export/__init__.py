@@ -32,17 +32,18 @@ def spec(name: str) -> TableSpec:
         ) from None
 
 
-def rows(store, name: str) -> tuple[list[str], list[list]]:
+def rows(store, name: str, as_of=None) -> tuple[list[str], list[list]]:
+    """Headers and cells of table ``name``; computed columns as of ``as_of`` (default today)."""
     table = spec(name)
     records = store.query(table.sql)
     if table.enrich is not None:
-        records = table.enrich(store, records)
+        records = table.enrich(store, records, as_of or store.today())
     headers = [c.header for c in table.columns]
     data = [[cell_value(c, r.get(c.key)) for c in table.columns] for r in records]
     return headers, data
 
 
-def export_table(store, name: str, path: str | Path, progress=None) -> int:
+def export_table(store, name: str, path: str | Path, progress=None, as_of=None) -> int:
     """Write table ``name`` to ``path`` (.xlsx, .csv or .pdf). Returns the number of rows.
 
     ``progress(done, total)`` is called as rows are written; raising from it (a cancel)
@@ -51,7 +52,7 @@ def export_table(store, name: str, path: str | Path, progress=None) -> int:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
-    headers, data = rows(store, name)
+    headers, data = rows(store, name, as_of)
     write_rows(path, headers, _reporting(data, progress), title=spec(name).title)
     return len(data)
 

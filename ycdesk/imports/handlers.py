@@ -18,7 +18,7 @@ from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
 from ycdesk.rules import investments as investment_rules
 from ycdesk.rules.audits import audit_reason, enterprise_code, enterprise_reason
-from ycdesk.rules.findings import finding_reason
+from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
 from ycdesk.rules.observations import observation_period, observation_value
 from ycdesk.store.ids import new_ids
 from ycdesk.townships import CITY, DISTRICT
@@ -259,6 +259,26 @@ class Findings(Handler):
                 outcome, _id = self.write("findings", existing, {"audit_id": audit_id, **dict(zip(self.FIELDS, vals))})
                 counts[outcome] += 1
         bulk.add_rows("findings", self.COLUMNS, new_rows)
+
+    def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
+        """A finding already in the workspace whose status the sheet changes gets the same
+        lifecycle event as a move made in the app (dated by its completion or verification
+        date, or today), so figures as of an earlier day keep what held then."""
+        before = dict(existing) if existing is not None and table == "findings" else None
+        in_workspace = before is not None and before["id"] not in self.bulk.queued
+        outcome, row_id = super().write(table, existing, record)
+        if in_workspace and outcome == "updated" and record.get("status") != before["status"]:
+            to = record["status"]
+            withdrawn = {}
+            if before["status"] in RECTIFIED and to in OPEN:
+                withdrawn = {"rectified_date": before.get("rectified_date"),
+                             "verified_date": before.get("verified_date")}
+            effective = {"已整改": record.get("rectified_date"), "已销号": record.get("verified_date")}.get(to)
+            self.store.insert("finding_events", {
+                "finding_id": row_id, "from_status": before["status"], "to_status": to,
+                "reason": _("导入"), "operator": self.store.operator,
+                "effective_date": effective or self.today.isoformat(), **withdrawn})
+        return outcome, row_id
 
     def _row_reason(self, c: dict, i: int) -> str | None:
         """Why row ``i`` cannot be imported as it stands (the audit and finding validators,
