@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     for r in (q, e, n):
         _db_arg(r)
         r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
+        r.add_argument("--issue", action="store_true",
+                       help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印")
+
+    p = sub.add_parser("reports", help="签发登记：列出、核对、重印", description=(
+        "列出已签发的报告；截至日前的数据后来有改动的标为“数据已变更”并列出改动"))
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--reprint", metavar="ID", help="把这份已签发报告原样写出（ID 可只写前几位）")
+    p.add_argument("-o", "--output", metavar="文件", help="重印的输出 PDF 文件（与 --reprint 同用）")
 
     import_kinds = ["findings", "enterprises", "observations", "investments", "projects"]
     p = sub.add_parser("import", help="从 Excel/CSV 导入", description="导入 xlsx/xls/csv；默认全部成功才写入")
@@ -190,16 +199,46 @@ def cmd_demo(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from ycdesk.reports import evaluation, notice, quarterly
+    from ycdesk.reports import kinds, register
+
+    params = {"quarterly": lambda: {"period": args.period, "township": args.township, "notes": args.notes},
+              "evaluation": lambda: {"year": args.year},
+              "notice": lambda: {"audit": args.audit}}[args.kind]()
+    with open_store(args, create=False) as store:
+        if args.issue:
+            row = register.issue(store, args.kind, params)
+            register.reprint(store, row["id"], args.output)
+            print(_("已签发 {0}（登记号 {1}，数据指纹 {2}）").format(
+                args.output, row["id"][:8], row["fingerprint"][:12]), file=sys.stderr)
+            return 0
+        result = kinds.build(store, args.kind, params, args.output)
+    print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
+    return 0
+
+
+def cmd_reports(args) -> int:
+    from ycdesk.reports import register
 
     with open_store(args, create=False) as store:
-        if args.kind == "quarterly":
-            result = quarterly.build(store, args.period, args.output, township=args.township, notes=args.notes)
-        elif args.kind == "evaluation":
-            result = evaluation.build(store, args.year, args.output)
-        else:
-            result = notice.build(store, args.audit, args.output)
-    print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
+        if args.reprint:
+            if not args.output:
+                raise UserError(_("重印需要用 -o 指定输出文件"))
+            register.reprint(store, args.reprint, args.output)
+            print(_("已重印到 {0}").format(args.output), file=sys.stderr)
+            return 0
+        rows = register.issued(store)
+    keys = ("id", "kind", "title", "period", "scope", "as_of", "fingerprint", "operator", "issued_at",
+            "state", "changes")
+    if args.json:
+        print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(_("还没有签发过报告（生成报告时加 --issue 即签发）"))
+    for r in rows:
+        print(f"{r['id'][:8]}  {r['issued_at'][:16].replace('T', ' ')}  {r['title']}  {r['period']}  "
+              f"{r['scope']}  {_('数据截至')} {r['as_of']}  {r['operator']}  {r['state']}")
+        for change in r["changes"]:
+            print(f"    {change}")
     return 0
 
 
@@ -287,6 +326,7 @@ COMMANDS = {
     "init": cmd_init,
     "summary": cmd_summary,
     "export": cmd_export,
+    "reports": cmd_reports,
     "demo": cmd_demo,
     "backup": cmd_backup,
     "report": cmd_report,

@@ -83,10 +83,15 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def canonical_json(data) -> str:
+    """The data a report shows as one canonical text (what the fingerprint hashes and the
+    register of issued reports keeps)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=_plain)
+
+
 def data_hash(data) -> str:
     """SHA-256 of the data a report shows: the same data gives the same hash and content."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
 def _plain(value):
