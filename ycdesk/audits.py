@@ -23,6 +23,9 @@ class Audits:
         if reason or code_reason:
             raise UserError(reason or code_reason)
         if record.get("uscc"):
+            holder = self.store.query("SELECT name FROM enterprises WHERE uscc = ? AND deleted_at IS NULL", (code,))
+            if holder:
+                raise UserError(_("统一社会信用代码{0}已登记为“{1}”，请直接选用该企业").format(code, holder[0]["name"]))
             row.update(uscc=code, uscc_warning=warning)
         if row_id:
             row["id"] = row_id

@@ -228,7 +228,7 @@ def _cell_errors(parsed_columns: list[list], suspect: list[bool], columns) -> di
         if f.required and suspect[c]:
             for i in [i for i, value in enumerate(parsed_columns[c]) if value is None or value == ""]:
                 if i not in errors:
-                    empty.setdefault(i, []).append((c, _("不能为空")))
+                    empty.setdefault(i, []).append((c, _("{0}不能为空").format(f.header)))
     return errors | empty
 
 

@@ -10,3 +10,10 @@ cost one call each and no exception.
 "Today" is always passed in (the store's clock), never read here: tests and reports
 decide what today is.
 """
+
+
+def not_one_of(label: str, value, choices) -> str:
+    """The one wording for a value outside a fixed list, typed or imported."""
+    from ycdesk.i18n import _
+
+    return _("{0}“{1}”无法识别，可用：{2}").format(label, value, "、".join(sorted(set(choices))))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ycdesk.i18n import _
+from ycdesk.rules import not_one_of
 from ycdesk.rules.dates import REPORT_YEARS
 from ycdesk.uscc import validate
 
@@ -16,17 +17,22 @@ ROLES = ("产生", "经营", "产生和经营")
 def audit_reason(record: dict, today: date) -> str | None:
     """Why ``record`` (year, level, audit_date, result, score) cannot be an audit, or None."""
     if record.get("level") not in LEVELS:
-        return _("考核级别应为市级或区级")
+        return not_one_of(_("考核级别"), record.get("level"), LEVELS)
     year = record.get("year")
     if not isinstance(year, int) or year not in REPORT_YEARS:
         return _("考核年度“{0}”应在{1}–{2}年之间").format(year, REPORT_YEARS[0], REPORT_YEARS[-1])
     if year > today.year:
         return _("考核年度{0}年尚未到来").format(year)
     if record.get("result") not in (None, "", *RESULTS):
-        return _("考核结果应为{0}之一").format("、".join(RESULTS))
+        return not_one_of(_("考核结果"), record["result"], RESULTS)
     score = record.get("score")
-    if score not in (None, "") and not 0 <= float(score) <= 100:
-        return _("考核得分应在0到100之间，收到{0}").format(score)
+    if score not in (None, ""):
+        try:
+            in_range = 0 <= float(score) <= 100
+        except (TypeError, ValueError):
+            in_range = False
+        if not in_range:
+            return _("考核得分应在0到100之间，收到{0}").format(score)
     day = record.get("audit_date")
     if day:
         try:
@@ -46,7 +52,7 @@ def enterprise_reason(record: dict) -> str | None:
     if not (record.get("name") or "").strip():
         return _("企业名称不能为空")
     if record.get("role") not in (None, "", *ROLES):
-        return _("企业类型应为{0}之一").format("、".join(ROLES))
+        return not_one_of(_("企业类型"), record["role"], ROLES)
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ycdesk.i18n import _
+from ycdesk.rules import not_one_of
 
 STATUSES = ("待整改", "整改中", "已整改", "已销号")
 OPEN = ("待整改", "整改中")
@@ -35,9 +36,9 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
         return _("问题类别“{0}”不在考核清单中").format(record.get("category"))
     status = record.get("status") or "待整改"
     if status not in STATUSES:
-        return _("整改状态“{0}”无法识别，应为{1}之一").format(status, "、".join(STATUSES))
+        return not_one_of(_("整改状态"), status, STATUSES)
     if record.get("severity") not in (None, "", *SEVERITIES):
-        return _("严重程度应为{0}之一").format("、".join(SEVERITIES))
+        return not_one_of(_("严重程度"), record["severity"], SEVERITIES)
     days = {}
     for key, label in (("deadline", _("整改期限")), ("rectified_date", _("整改完成日期")),
                        ("verified_date", _("验收日期"))):
