@@ -61,3 +61,31 @@ def test_print_paints_every_page(tab, qtbot, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(str(out)).pages) == len(PdfReader(blocker.args[0]).pages)
+
+
+def test_issue_from_the_tab_then_reprint_the_same_bytes(tab, qtbot, tmp_path, monkeypatch, qtmodeltester):
+    monkeypatch.setattr(tab_module.QMessageBox, "question", lambda *a: tab_module.QMessageBox.Yes)
+    tab.period.setCurrentIndex(tab.period.findData("2024Q3"))
+    with qtbot.waitSignal(tab.generated, timeout=60_000):
+        tab.generate_button.click()
+    assert tab.issue_button.isEnabled()
+    with qtbot.waitSignal(tab.register.loaded, timeout=60_000):
+        tab.issue_button.click()
+    model = tab.register.model
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 1
+    row = model.record(0)
+    assert (row["kind"], row["period"], row["state"]) == ("quarterly", "2024Q3", "有效")
+    assert "已签发" in tab.status.text()
+    tab.register.view.selectRow(0)
+    assert "与签发时一致" in tab.register.changes.text()
+    target = tmp_path / "重印.pdf"
+    monkeypatch.setattr("ui.tabs.reports.register.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(tab.register.reprinted, timeout=10_000):
+        tab.register.reprint_button.click()
+    from ycdesk.reports import register
+
+    stored = tab.store.conn.execute("SELECT pdf FROM issued_report_files").fetchone()[0]
+    assert target.read_bytes() == stored
+    assert register.issued(tab.store)[0]["pdf_sha256"] == row["pdf_sha256"]
+    assert tab.right.currentWidget() is tab.preview and not tab.issue_button.isEnabled()

@@ -21,6 +21,10 @@ class ReportKind:
     build: Callable[..., dict]  # (store, params, path, progress) → {"hash", "path", "content"}
     period: Callable[[dict], str]  # params → the period it reports on
     scope: Callable[[dict], str]  # params → 全区, a township, or an enterprise
+    title: Callable[[dict], str] | None = None  # params → the document's name, if not the label
+
+    def title_for(self, params: dict) -> str:
+        return self.title(params) if self.title else self.label
 
 
 def _quarterly() -> ReportKind:
@@ -41,7 +45,8 @@ def _evaluation() -> ReportKind:
         "evaluation", _("中期评估 / 终期考核"),
         gather=lambda store, p: evaluation.gather(store, int(p["year"])),
         build=lambda store, p, path, progress=None: evaluation.build(store, int(p["year"]), path, progress=progress),
-        period=lambda p: str(p["year"]), scope=lambda p: DISTRICT)
+        period=lambda p: str(p["year"]), scope=lambda p: DISTRICT,
+        title=lambda p: evaluation.KINDS.get(int(p["year"]), _("评估")))
 
 
 def _notice() -> ReportKind:

@@ -47,7 +47,7 @@ def issue(store, key: str, params: dict, progress=None) -> dict:
     with store.transaction():
         store.conn.execute("INSERT OR IGNORE INTO issued_report_files (sha256, pdf) VALUES (?, ?)", (sha, pdf))
         row_id = store.insert("issued_reports", {
-            "kind": key, "title": report.label, "period": report.period(params), "scope": report.scope(params),
+            "kind": key, "title": report.title_for(params), "period": report.period(params), "scope": report.scope(params),
             "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
             "as_of": content.get("as_of") or store.today().isoformat(), "fingerprint": result["hash"],
             "content": canonical_json(content),

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.tabs.reports.preview import PdfPreview
+from ui.tabs.reports.register import RegisterPanel, issue_report
 from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.periods import Period
@@ -99,6 +101,12 @@ class ReportsTab(QWidget):
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.preview_button = QPushButton(self.tr("打印预览…"))
         self.save_button = QPushButton(self.tr("另存为 PDF(&S)…"))
+        self.issue_button = QPushButton(self.tr("签发(&I)…"))
+        self.issue_button.setToolTip(self.tr("把这份报告连同数据和指纹存入工作区，以后可原样重印"))
+        self.issue_button.clicked.connect(self.issue)
+        self.register = RegisterPanel()
+        self.register.reprinted.connect(self._show_reprint)
+        self._issued_params: tuple | None = None  # the parameters of the report on show
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel)
         self.print_button.clicked.connect(lambda: self.preview.print_dialog(self))
@@ -125,12 +133,15 @@ class ReportsTab(QWidget):
         ll.addLayout(row)
         ll.addWidget(self.progress)
         ll.addWidget(self.status)
-        for b in (self.print_button, self.preview_button, self.save_button):
+        for b in (self.print_button, self.preview_button, self.save_button, self.issue_button):
             ll.addWidget(b)
         ll.addStretch(1)
+        self.right = QTabWidget()
+        self.right.addTab(self.preview, self.tr("预览"))
+        self.right.addTab(self.register, self.tr("签发登记"))
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
-        split.addWidget(self.preview)
+        split.addWidget(self.right)
         split.setSizes([320, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
@@ -144,6 +155,7 @@ class ReportsTab(QWidget):
         self.audit.clear()
         for a in store.audits.with_enterprise():
             self.audit.addItem(f"{a['year']}年{a['level']} {a['name']}", a["id"])
+        self.register.set_store(store)
 
     def _set_busy(self, busy: bool) -> None:
         self.generate_button.setEnabled(not busy)
@@ -151,6 +163,7 @@ class ReportsTab(QWidget):
         ready = not busy and self.output is not None
         for b in (self.print_button, self.preview_button, self.save_button):
             b.setEnabled(ready)
+        self.issue_button.setEnabled(ready and self._issued_params is not None)
 
     def current_params(self) -> tuple[str, dict]:
         kind = self.kind.currentData()
@@ -161,6 +174,7 @@ class ReportsTab(QWidget):
             "notes": self.notes.toPlainText(),
             "year": self.year.currentData(),
             "audit": self.audit.currentData(),
+            "enterprise": self.audit.currentText(),
         }
 
     def generate(self) -> None:
@@ -173,6 +187,7 @@ class ReportsTab(QWidget):
         if self.task is not None:
             self.task.cancel()
         out = self._tmp / f"{kind}-{len(list(self._tmp.iterdir()))}.pdf"
+        self._issued_params = (kind, _relevant(kind, params))
         self.task = Task(make_report(str(self.store.path), self.store.operator, kind, params, str(out)))
         self.task.signals.progress.connect(self._on_progress)
         self.task.signals.done.connect(lambda result, task=self.task: self._on_done(task, result))
@@ -221,6 +236,43 @@ class ReportsTab(QWidget):
             self.status.setText(self.tr("生成失败：{0}（详情见日志）").format(exc))
             QMessageBox.critical(self, self.tr("生成失败"), self.tr("报告生成时出现程序错误，详情已写入日志。\n{0}").format(exc))
 
+    def issue(self) -> None:
+        """签发 the report on show: it is built again from the same parameters by the
+        register, kept in the workspace with its data and fingerprint."""
+        if self.store is None or self._issued_params is None or self.task is not None:
+            return
+        kind, params = self._issued_params
+        answer = QMessageBox.question(self, self.tr("签发"), self.tr(
+            "签发后，这份报告（PDF、所用数据和数据指纹）将存入工作区，以后可原样重印；"
+            "截至日前的数据如有改动，签发登记会标出。\n\n签发人：{0}。确定签发？").format(self.store.operator))
+        if answer != QMessageBox.Yes:
+            return
+        self.task = Task(issue_report(str(self.store.path), self.store.operator, kind, params))
+        self.task.signals.progress.connect(self._on_progress)
+        self.task.signals.done.connect(lambda row, task=self.task: self._issued(task, row))
+        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self._set_busy(True)
+        self.task.start()
+
+    def _issued(self, task: Task, row: dict) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_busy(False)
+        self.progress.setValue(100)
+        self.status.setText(self.tr("已签发：{0} {1}（数据指纹 {2}）").format(
+            row["title"], row["period"], row["fingerprint"][:12]))
+        self.right.setCurrentWidget(self.register)
+        self.register.refresh()
+
+    def _show_reprint(self, path: str) -> None:
+        self.output = Path(path)
+        self._issued_params = None  # a stored document: 签发 applies to a freshly generated one
+        self.preview.show_pdf(self.output)
+        self.right.setCurrentWidget(self.preview)
+        self.status.setText(self.tr("已重印到 {0}").format(path))
+        self._set_busy(False)
+
     def save_as(self) -> None:
         if self.output is None:
             return
@@ -228,6 +280,13 @@ class ReportsTab(QWidget):
         if path:
             shutil.copyfile(self.output, path)
             self.status.setText(self.tr("已保存到 {0}").format(path))
+
+
+def _relevant(kind: str, params: dict) -> dict:
+    """The parameters a report kind takes (what the register keeps)."""
+    keys = {"quarterly": ("period", "township", "notes"), "evaluation": ("year",),
+            "notice": ("audit", "enterprise")}[kind]
+    return {k: params[k] for k in keys}
 
 
 def _last_full_quarter() -> Period:
