@@ -114,6 +114,10 @@ def test_a_later_period_is_saved_with_a_reason_given(seeded):
         seeded.indicators.add_observation(ind["id"], "2030", "95")
     oid = seeded.indicators.add_observation(ind["id"], "2030", "95", future_reason="十五五规划目标值")
     assert "十五五规划目标值" in seeded.get("observations", oid)["note"]
+    from ycdesk.indicators import indicator_rows
+
+    row = next(r for r in indicator_rows(seeded) if r["code"] == "FYP14-03")
+    assert row["latest_period"] != "2030"  # a value for a later year is not today's latest
 
 
 # -- investments: form, import, core ---------------------------------------------------------

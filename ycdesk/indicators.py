@@ -226,7 +226,12 @@ def _quantile(values: list[float], q: float) -> float:
 
 def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT, as_of=None) -> list[dict]:
     """Indicators with latest value, latest period, status, on-track and trend for ``scope``,
-    from the observations of periods ending by ``as_of`` (None: all of them)."""
+    from the observations of periods ending by ``as_of`` (default: the end of the current
+    quarter, the latest period that can hold data — a plan value entered for a later year
+    is not a latest value)."""
+    from ycdesk.rules.dates import current_quarter
+
+    as_of = as_of or current_quarter(store.today()).end
     from ycdesk.status import evaluate, trend
 
     series: dict[str, list[dict]] = {}
@@ -237,8 +242,7 @@ def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT, as_of=
     rows = store.indicators.list(plan)
     for row in rows:
         obs = sorted(series.get(row["id"], []), key=lambda o: parse_period(o["period"]).end)
-        if as_of is not None:
-            obs = [o for o in obs if parse_period(o["period"]).end <= as_of]
+        obs = [o for o in obs if parse_period(o["period"]).end <= as_of]
         latest = obs[-1] if obs else None
         result = evaluate(row, latest)
         row["latest"] = latest
