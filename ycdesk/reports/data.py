@@ -8,6 +8,7 @@ change when later data arrives.
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from ycdesk import stats
 from ycdesk.money import format_yi
@@ -24,21 +25,49 @@ def _display(o: dict | None) -> str:
     return o["value_text"] or ("" if o["value"] is None else f"{o['value']:g}")
 
 
+def year_before(period: str) -> str:
+    p = parse_period(period)
+    return str(Period(p.year - 1, p.quarter))
+
+
+def _change(now: dict | None, then: dict | None) -> str:
+    """now − then, exactly as the values were written (no binary-float artefacts)."""
+    if not now or not then or now["value"] is None or then["value"] is None:
+        return ""
+    diff = Decimal(repr(now["value"])) - Decimal(repr(then["value"]))
+    text = format(diff, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if diff == 0 else f"+{text}" if diff > 0 else text
+
+
 def indicators(store, end: date, year_end: bool = False, scope: str = DISTRICT) -> list[dict]:
-    """十四五 indicators with their latest value up to ``end`` and status."""
+    """十四五 indicators with their latest value up to ``end``, status, verdict and 同比 (the
+    same period a year earlier)."""
     out = []
     for ind in store.indicators.list("十四五"):
         obs = stats.observations_to(store, ind["id"], end, scope)
+        by_period = {o["period"]: o for o in obs}
         if year_end:
             obs = [o for o in obs if "Q" not in o["period"]] or obs
         latest = obs[-1] if obs else None
+        before = by_period.get(year_before(latest["period"])) if latest else None
         result = evaluate(ind, latest)
+        target = ind["assigned_target_text"] or ind["target_text"] or ""
+        status = result.status or "—"
+        verdict = status
+        if status == "待下达":
+            verdict = f"待下达（目标为“{ind['target_text']}”，尚未录入下达值）"
+        elif status == "无数据":
+            verdict = f"无数据（截至{end.isoformat()}没有观测值）"
         out.append({
-            "seq": ind["seq"], "name": ind["name"], "nature": ind["nature"],
-            "target": ind["assigned_target_text"] or ind["target_text"] or "",
+            "seq": ind["seq"], "code": ind["code"], "name": ind["name"], "nature": ind["nature"],
+            "category": ind["category"] or "", "target": target,
             "baseline": ind["baseline_text"] or "", "value": _display(latest),
-            "period": latest["period"] if latest else "", "status": result.status or "—",
+            "period": latest["period"] if latest else "", "status": status, "verdict": verdict,
             "on_track": {True: "符合进度", False: "落后于进度", None: ""}[result.on_track],
+            "yoy_period": before["period"] if before else "", "yoy_value": _display(before),
+            "yoy_change": _change(latest, before),
         })
     return out
 
@@ -55,9 +84,16 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
     return out
 
 
+def _quarter_before(p: Period) -> Period:
+    return Period(p.year, p.quarter - 1) if p.quarter and p.quarter > 1 else Period(p.year - 1, 4)
+
+
 def projects(store, period: Period, township_id: str | None = None) -> dict:
+    """Investment to the end of ``period`` by domain; for a quarter also the quarter's own
+    investment (cumulative now minus cumulative at the previous quarter's end) and the same
+    quarter a year earlier (同比)."""
     by_domain, total = stats.investment(store, period, township_id)
-    return {
+    out = {
         "domains": [{"domain": d, **_money(r)} for d, r in by_domain.items() if r["count"]],
         "total": _money(total),
         "lagging": [{"seq": r["seq"], "name": r["name"], "domain": r["domain"],
@@ -65,6 +101,48 @@ def projects(store, period: Period, township_id: str | None = None) -> dict:
                      "rate": "" if r["rate"] is None else f"{r['rate']}%"}
                     for r in total["projects"] if r["lagging"]],
     }
+    if period.quarter:
+        last_year = Period(period.year - 1, period.quarter)
+        done = {str(p): stats.investment(store, p, township_id) for p in
+                (_quarter_before(period), last_year, _quarter_before(last_year))}
+
+        def quarter(now: dict, before: dict) -> int:
+            return now["completed_yuan"] - before["completed_yuan"]
+
+        q_now = quarter(total, done[str(_quarter_before(period))][1])
+        q_then = quarter(done[str(last_year)][1], done[str(_quarter_before(last_year))][1])
+        out["quarter"] = {"amount": format_yi(q_now), "last_year": format_yi(q_then),
+                          "change": _pct_change(q_now, q_then),
+                          "completed_last_year": format_yi(done[str(last_year)][1]["completed_yuan"]),
+                          "completed_change": _pct_change(total["completed_yuan"],
+                                                          done[str(last_year)][1]["completed_yuan"])}
+        for d in out["domains"]:
+            d["quarter"] = format_yi(quarter(by_domain[d["domain"]],
+                                             done[str(_quarter_before(period))][0][d["domain"]]))
+    sums = {key: sum((Decimal(d[key]) for d in out["domains"]), Decimal(0))
+            for key in ("total", "fyp", "planned", "completed")}
+    out["rounding_note"] = any(str(sums[k].quantize(Decimal("0.01"))) != out["total"][k] for k in sums)
+    return out
+
+
+def _pct_change(now: int, then: int) -> str:
+    """同比 as a signed percentage with one decimal, or — without a base."""
+    if not then:
+        return "—"
+    change = (Decimal(now - then) * 100 / Decimal(then)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{change:+}%"
+
+
+def initiatives(store, end: date) -> list[dict]:
+    """附表1–3: each reform, policy and platform with its latest progress note by ``end``."""
+    out = []
+    for item in store.projects.initiatives():
+        notes = [n for n in store.projects.initiative_progress(item["id"]) if parse_period(n["period"]).end <= end]
+        latest = notes[-1] if notes else None
+        out.append({"kind": item["kind"], "seq": item["seq"], "name": item["name"],
+                    "lead": item["lead_units"] or "", "status": (latest or {}).get("status") or item["status"] or "",
+                    "progress": f"{latest['period']}：{latest['note']}" if latest else "本期未报送进展"})
+    return out
 
 
 def _money(rollup: dict) -> dict:

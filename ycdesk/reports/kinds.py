@@ -32,9 +32,11 @@ def _quarterly() -> ReportKind:
 
     return ReportKind(
         "quarterly", _("季度报告"),
-        gather=lambda store, p: quarterly.gather(store, p["period"], p.get("township"), p.get("notes", "")),
+        gather=lambda store, p: quarterly.gather(store, p["period"], p.get("township"), p.get("notes", ""),
+                                                 problems=p.get("problems"), next_steps=p.get("next_steps")),
         build=lambda store, p, path, progress=None: quarterly.build(
-            store, p["period"], path, township=p.get("township"), notes=p.get("notes", ""), progress=progress),
+            store, p["period"], path, township=p.get("township"), notes=p.get("notes", ""),
+            problems=p.get("problems"), next_steps=p.get("next_steps"), progress=progress),
         period=lambda p: str(p["period"]), scope=lambda p: p.get("township") or DISTRICT)
 
 
@@ -43,8 +45,11 @@ def _evaluation() -> ReportKind:
 
     return ReportKind(
         "evaluation", _("中期评估 / 终期考核"),
-        gather=lambda store, p: evaluation.gather(store, int(p["year"])),
-        build=lambda store, p, path, progress=None: evaluation.build(store, int(p["year"]), path, progress=progress),
+        gather=lambda store, p: evaluation.gather(store, int(p["year"]), conclusion=p.get("conclusion"),
+                                                  recommendations=p.get("recommendations")),
+        build=lambda store, p, path, progress=None: evaluation.build(
+            store, int(p["year"]), path, progress=progress, conclusion=p.get("conclusion"),
+            recommendations=p.get("recommendations")),
         period=lambda p: str(p["year"]), scope=lambda p: DISTRICT,
         title=lambda p: evaluation.KINDS.get(int(p["year"]), _("评估")))
 
