@@ -154,3 +154,16 @@ def test_demo_watermark_operator_and_creation_date(seeded, tmp_path):
     remove_demo(seeded)
     quarterly.build(seeded, "2024Q3", tmp_path / "clean.pdf")
     assert not any("演示数据" in p for p in pages_of(tmp_path / "clean.pdf"))
+
+
+def test_document_settings_reach_the_notice(seeded, tmp_path, capsys):
+    from ycdesk.cli import main
+
+    db = str(seeded.path)
+    assert main(["settings", "--db", db, "contact=固体废物科 王某 0575-88000000", "notice_prefix=越环固"]) == 0
+    assert "0575-88000000" in capsys.readouterr().out
+    assert main(["settings", "--db", db, "issuer="]) == 1  # the issuer cannot be blank
+    assert main(["settings", "--db", db, "nope=1"]) == 1
+    audit = _audit_with(seeded, 1)
+    text = flat(tmp_path / "n.pdf") if notice.build(seeded, audit, tmp_path / "n.pdf") else ""
+    assert "固体废物科王某0575-88000000" in text and "越环固〔2025〕" in text

@@ -63,6 +63,32 @@ def test_print_paints_every_page(tab, qtbot, tmp_path):
     assert len(PdfReader(str(out)).pages) == len(PdfReader(blocker.args[0]).pages)
 
 
+def test_printing_runs_off_the_ui_thread_page_by_page_and_can_be_cancelled(tab, qtbot, tmp_path):
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    tab.period.setCurrentIndex(tab.period.findData("2024Q2"))
+    with qtbot.waitSignal(tab.generated, timeout=60_000) as blocker:
+        tab.generate_button.click()
+    pages = len(PdfReader(blocker.args[0]).pages)
+    printer = QPrinter(QPrinter.HighResolution)  # 1200 dpi: drawn at 300
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "all.pdf"))
+    with qtbot.waitSignal(tab.preview.printed, timeout=60_000):
+        tab.preview.print_to(printer)
+    assert len(PdfReader(str(tmp_path / "all.pdf")).pages) == pages
+
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "part.pdf"))
+    task = tab.preview.print_to(printer)
+    task.signals.progress.connect(lambda *_: task.cancel())  # cancel once the first page is out
+    with qtbot.waitSignal(task.signals.done, timeout=60_000) as done:
+        pass
+    assert 1 <= done.args[0] < pages
+    assert len(PdfReader(str(tmp_path / "part.pdf")).pages) == done.args[0]
+
+
 def test_issue_from_the_tab_then_reprint_the_same_bytes(tab, qtbot, tmp_path, monkeypatch, qtmodeltester):
     monkeypatch.setattr(tab_module.QMessageBox, "question", lambda *a: tab_module.QMessageBox.Yes)
     tab.period.setCurrentIndex(tab.period.findData("2024Q3"))

@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--issue", action="store_true",
                        help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印")
 
+    p = sub.add_parser("settings", help="公文设置：发文机关、文号前缀、法律依据、联系人", description=(
+        "查看或修改写入报告和整改通知书的单位信息（存于工作区）"))
+    _db_arg(p)
+    p.add_argument("assignments", nargs="*", metavar="键=值",
+                   help="要修改的设置，如 issuer=绍兴市生态环境局越城分局；省略时列出全部")
+
     p = sub.add_parser("reports", help="签发登记：列出、核对、重印", description=(
         "列出已签发的报告；截至日前的数据后来有改动的标为“数据已变更”并列出改动"))
     _db_arg(p)
@@ -222,6 +228,20 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_settings(args) -> int:
+    from ycdesk.reports import profile
+
+    with open_store(args, create=False) as store:
+        for item in args.assignments:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise UserError(_("设置“{0}”应写作 键=值").format(item))
+            profile.set_value(store, key.strip(), value)
+        for key, value in profile.all_settings(store).items():
+            print(f"{key}\t{profile.FIELDS[key][0]}：{value or _('（未填写）')}")
+    return 0
+
+
 def cmd_reports(args) -> int:
     from ycdesk.reports import register
 
@@ -333,6 +353,7 @@ COMMANDS = {
     "summary": cmd_summary,
     "export": cmd_export,
     "reports": cmd_reports,
+    "settings": cmd_settings,
     "demo": cmd_demo,
     "backup": cmd_backup,
     "report": cmd_report,

@@ -117,6 +117,8 @@ class ReportsTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.preview = PdfPreview()
+        self.preview.printed.connect(lambda: self.status.setText(self.tr("已送打印机")))
+        self.preview.print_failed.connect(lambda text: QMessageBox.warning(self, self.tr("打印失败"), text))
         self._layout()
         self._set_busy(False)
 
