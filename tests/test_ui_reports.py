@@ -115,3 +115,18 @@ def test_issue_from_the_tab_then_reprint_the_same_bytes(tab, qtbot, tmp_path, mo
     assert target.read_bytes() == stored
     assert register.issued(tab.store)[0]["pdf_sha256"] == row["pdf_sha256"]
     assert tab.right.currentWidget() is tab.preview and not tab.issue_button.isEnabled()
+
+
+def test_drafted_sections_can_be_prefilled_edited_and_printed(tab, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    tab.period.setCurrentIndex(tab.period.findData("2024Q3"))
+    tab.prefill_buttons[0].click()
+    qtbot.waitUntil(lambda: bool(tab.texts["problems"].toPlainText()), timeout=60_000)
+    assert "逾期未整改" in tab.texts["problems"].toPlainText()
+    tab.texts["next_steps"].setPlainText("1. 十月底前完成全部逾期问题的督办。")
+    with qtbot.waitSignal(tab.generated, timeout=60_000) as blocker:
+        tab.generate_button.click()
+    text = "".join(p.extract_text() for p in PdfReader(blocker.args[0]).pages).replace("\n", "")
+    assert "十月底前完成全部逾期问题的督办" in text
+    assert tab.texts["problems"].toPlainText().splitlines()[0][3:12] in text

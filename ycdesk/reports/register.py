@@ -35,6 +35,10 @@ LABELS = {
 }
 
 
+# Text written from the figures: when it moves, the figures it was written from are listed.
+PROSE = ("summary", "overall", "conclusion", "recommendations", "problems", "next_steps")
+
+
 def issue(store, key: str, params: dict, progress=None) -> dict:
     """Build the report now and keep it. Returns its register row."""
     report = kind(key)
@@ -107,7 +111,7 @@ def _flatten(value, path: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ("as_of", "label", "scope", "kind"):
+            if key in ("as_of", "label", "scope", "kind") or key in PROSE:
                 continue
             out.update(_flatten(item, f"{path}·{LABELS.get(key, key)}" if path else LABELS.get(key, key)))
     elif isinstance(value, list):

@@ -41,7 +41,7 @@ class Cancelled(Exception):
 
 def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
     """Runs on a worker thread: its own Store on the same workspace file."""
-    from ycdesk.reports import evaluation, notice, quarterly
+    from ycdesk.reports import kinds
     from ycdesk.store import Store
 
     def job(state):
@@ -52,12 +52,18 @@ def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
 
         step(0.05, "打开工作区…")
         with Store(db_path, operator=operator) as store:
-            if kind == "quarterly":
-                return quarterly.build(store, params["period"], out, township=params["township"],
-                                       notes=params["notes"], progress=step)
-            if kind == "evaluation":
-                return evaluation.build(store, params["year"], out, progress=step)
-            return notice.build(store, params["audit"], out, progress=step)
+            return kinds.build(store, kind, _relevant(kind, params), out, progress=step)
+    return job
+
+
+def draft_sections(db_path: str, operator: str, kind: str, params: dict):
+    """Runs on a worker thread: the report's data, drafts included, without laying it out."""
+    from ycdesk.reports.kinds import kind as report_kind
+    from ycdesk.store import Store
+
+    def job(state):
+        with Store(db_path, operator=operator) as store:
+            return report_kind(kind).gather(store, params)
     return job
 
 
@@ -84,16 +90,30 @@ class ReportsTab(QWidget):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("写入季度报告“备注”一节的文字（可选）"))
         self.notes.setMaximumHeight(90)
+        # The sections a user may rewrite before issue; empty means "drafted from the data".
+        self.texts = {key: QPlainTextEdit() for key in ("problems", "next_steps", "conclusion", "recommendations")}
+        for edit in self.texts.values():
+            edit.setPlaceholderText(self.tr("留空则按数据自动撰写；点“按数据预填”可先看草稿再修改"))
+            edit.setMaximumHeight(90)
+        self.prefill_buttons = []
         self.params = QStackedWidget()
         for form_rows in (
-            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope), (self.tr("备注(&N)："), self.notes)],
-            [(self.tr("年度(&Y)："), self.year)],
+            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope),
+             (self.tr("存在问题："), self.texts["problems"]), (self.tr("下一步工作："), self.texts["next_steps"]),
+             (self.tr("备注(&N)："), self.notes)],
+            [(self.tr("年度(&Y)："), self.year), (self.tr("评价结论："), self.texts["conclusion"]),
+             (self.tr("意见建议："), self.texts["recommendations"])],
             [(self.tr("考核(&A)："), self.audit)],
         ):
             page = QWidget()
             form = QFormLayout(page)
             for label, widget in form_rows:
                 form.addRow(label, widget)
+            if any(widget in self.texts.values() for _label, widget in form_rows):
+                button = QPushButton(self.tr("按数据预填(&D)"))
+                button.clicked.connect(self.prefill)
+                form.addRow("", button)
+                self.prefill_buttons.append(button)
             self.params.addWidget(page)
         self.kind.currentIndexChanged.connect(self.params.setCurrentIndex)
         self.generate_button = QPushButton(self.tr("生成(&G)"))
@@ -177,7 +197,31 @@ class ReportsTab(QWidget):
             "year": self.year.currentData(),
             "audit": self.audit.currentData(),
             "enterprise": self.audit.currentText(),
+            **{key: edit.toPlainText().strip() or None for key, edit in self.texts.items()},
         }
+
+    def prefill(self) -> None:
+        """Fill the editable sections with the drafts the report would write from the data."""
+        if self.store is None or self.task is not None:
+            return
+        kind, params = self.current_params()
+        editable = [key for key in self.texts if key in _relevant(kind, params)]
+        params = {**params, **dict.fromkeys(editable)}
+        self.task = Task(draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)))
+        self.task.signals.done.connect(lambda content, task=self.task: self._prefilled(task, content, editable))
+        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.status.setText(self.tr("正在按数据撰写草稿…"))
+        self._set_busy(True)
+        self.task.start()
+
+    def _prefilled(self, task: Task, content: dict, editable: list[str]) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_busy(False)
+        for key in editable:
+            self.texts[key].setPlainText(content[key])
+        self.status.setText(self.tr("已按截至{0}的数据预填，可修改后生成").format(content["as_of"]))
 
     def generate(self) -> None:
         if self.store is None:
@@ -286,7 +330,8 @@ class ReportsTab(QWidget):
 
 def _relevant(kind: str, params: dict) -> dict:
     """The parameters a report kind takes (what the register keeps)."""
-    keys = {"quarterly": ("period", "township", "notes"), "evaluation": ("year",),
+    keys = {"quarterly": ("period", "township", "notes", "problems", "next_steps"),
+            "evaluation": ("year", "conclusion", "recommendations"),
             "notice": ("audit", "enterprise")}[kind]
     return {k: params[k] for k in keys}
 
