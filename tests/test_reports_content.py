@@ -167,3 +167,17 @@ def test_document_settings_reach_the_notice(seeded, tmp_path, capsys):
     audit = _audit_with(seeded, 1)
     text = flat(tmp_path / "n.pdf") if notice.build(seeded, audit, tmp_path / "n.pdf") else ""
     assert "固体废物科王某0575-88000000" in text and "越环固〔2025〕" in text
+
+
+def test_reports_never_name_the_computer_login(seeded, tmp_path, monkeypatch):
+    from ycdesk.store import Store, default_operator
+
+    with Store(seeded.path) as anonymous:  # nobody set an operator: the login name is the default
+        assert anonymous.operator == default_operator()
+        quarterly.build(anonymous, "2024Q3", tmp_path / "a.pdf")
+        assert f"编制：{default_operator()}" not in flat(tmp_path / "a.pdf")
+        from ycdesk.reports import profile
+
+        profile.set_value(anonymous, "preparer", "综合科 李某")
+        quarterly.build(anonymous, "2024Q3", tmp_path / "b.pdf")
+        assert "编制：综合科李某" in flat(tmp_path / "b.pdf")

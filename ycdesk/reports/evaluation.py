@@ -178,8 +178,9 @@ def build(store, year: int, path: str | Path, progress=None, *, conclusion: str 
     digest = data_hash(content)
     title = f"越城区生态环境保护“十四五”规划{content['kind']}报告"
     as_of = date.fromisoformat(content["as_of"])
+    who = profile.preparer(store)
     story = cover(title, [f"{year}年", f"数据截至：{content['as_of']}", f"编制单位：{content['issuer']}",
-                          f"编制：{store.operator}"], digest)
+                          *([f"编制：{who}"] if who else [])], digest)
     story += verdict_section(content, "一、“十四五”指标评价")
     story += project_section(content["projects"], "二、重大工程投资完成情况（对照十四五计划投资）")
     story += audit_section(content, "三、危险废物规范化管理考核（对照达标率目标）")
@@ -187,7 +188,7 @@ def build(store, year: int, path: str | Path, progress=None, *, conclusion: str 
     story += text_section("五、意见建议", content["recommendations"])
     story += signature(content["issuer"], as_of)
     build_pdf(path, story, title=title, header=f"{title}　{year}年",
-              footer=f"数据截至 {content['as_of']}　编制：{store.operator}　指纹 {digest[:12]}",
-              author=store.operator, watermark=DEMO_MARK if content["demo"] else "", created=as_of)
+              footer=f"数据截至 {content['as_of']}　" + (f"编制：{who}　" if who else "") + f"指纹 {digest[:12]}",
+              author=who or content["issuer"], watermark=DEMO_MARK if content["demo"] else "", created=as_of)
     step(1.0, "完成")
     return {"hash": digest, "path": str(path), "content": content}

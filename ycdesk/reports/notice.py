@@ -104,6 +104,6 @@ def build(store, audit_id: str, path: str | Path, progress=None) -> dict:
     story = _body(content) + _receipt(content)
     build_pdf(path, story, title=f"{TITLE}（{content['enterprise']}）", header=f"{TITLE}　{content['number']}",
               footer=f"{content['enterprise']}　{content['year']}年{content['level']}考核　指纹 {digest[:12]}",
-              author=store.operator, created=date.fromisoformat(content["date"]))
+              author=content["issuer"], created=date.fromisoformat(content["date"]))
     return {"hash": digest, "path": str(path), "content": content}
 

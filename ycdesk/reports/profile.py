@@ -15,7 +15,19 @@ FIELDS = {
                     "《中华人民共和国固体废物污染环境防治法》第七十七条至第八十一条、第一百一十二条"
                     "及《危险废物规范化环境管理评估工作方案》"),
     "contact": (_("联系人及电话"), ""),
+    "preparer": (_("报告编制人（未设置时用操作人姓名）"), ""),
 }
+
+
+def preparer(store) -> str:
+    """Who a report names as 编制: the operator when one was given (the app's 操作人, the
+    CLI's --operator), else the workspace's preparer setting — never the computer's login
+    name, which is what an operator nobody set defaults to. Empty when nobody is known."""
+    from ycdesk.store import default_operator
+
+    if store.operator and store.operator != default_operator():
+        return store.operator
+    return get(store, "preparer")
 
 
 def get(store, key: str) -> str:

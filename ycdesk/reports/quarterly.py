@@ -269,8 +269,9 @@ def build(store, period: str, path: str | Path, *, township: str | None = None, 
     step(0.6, "排版…")
     scope = content["scope"]
     as_of = date.fromisoformat(content["as_of"])
+    who = profile.preparer(store)
     story = cover(TITLE, [content["label"], f"范围：{scope}", f"数据截至：{content['as_of']}",
-                          f"编制单位：{content['issuer']}", f"编制：{store.operator}"], digest)
+                          f"编制单位：{content['issuer']}", *([f"编制：{who}"] if who else [])], digest)
     story += text_section("一、总体情况", content["summary"])
     story += indicator_section(content["indicators"], content["series"] if scope == DISTRICT else [],
                                "二、指标完成情况")
@@ -288,7 +289,7 @@ def build(store, period: str, path: str | Path, *, township: str | None = None, 
     story += signature(content["issuer"], as_of)
     build_pdf(path, story, title=f"{TITLE}（{content['label']}）",
               header=f"{TITLE}　{content['label']}　{scope}",
-              footer=f"数据截至 {content['as_of']}　编制：{store.operator}　指纹 {digest[:12]}",
-              author=store.operator, watermark=DEMO_MARK if content["demo"] else "", created=as_of)
+              footer=f"数据截至 {content['as_of']}　" + (f"编制：{who}　" if who else "") + f"指纹 {digest[:12]}",
+              author=who or content["issuer"], watermark=DEMO_MARK if content["demo"] else "", created=as_of)
     step(1.0, "完成")
     return {"hash": digest, "path": str(path), "content": content}
