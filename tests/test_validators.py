@@ -137,14 +137,14 @@ INVESTMENTS = [
 
 @pytest.mark.parametrize("period, amount", INVESTMENTS)
 def test_investment_parity(copies, tmp_path, qtbot, monkeypatch, period, amount):
-    from ui.dialogs import progress_dialog
-    from ui.dialogs.progress_dialog import ProgressDialog
+    from ui.dialogs import investment_dialog
+    from ui.dialogs.investment_dialog import InvestmentDialog
 
     form, imp, core = copies
     project = next(p for p in form.projects.list() if p["seq"] == 16)  # 2021–2025, 0.25 亿元
     shown: list[str] = []
-    monkeypatch.setattr(progress_dialog.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    dialog = ProgressDialog(form, project)
+    monkeypatch.setattr(investment_dialog.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    dialog = InvestmentDialog(form, project)
     qtbot.addWidget(dialog)
     dialog.period.setText(period)
     dialog.amount.setText(amount)

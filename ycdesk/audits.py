@@ -5,9 +5,9 @@ from __future__ import annotations
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.rules.audits import LEVELS, RESULTS, ROLES, audit_reason, enterprise_code, enterprise_reason
-from ycdesk.rules.findings import STATUSES, finding_reason
+from ycdesk.rules.findings import FINDING_STATUSES, finding_reason
 
-__all__ = ["LEVELS", "RESULTS", "ROLES", "STATUSES", "Audits"]
+__all__ = ["FINDING_STATUSES", "LEVELS", "RESULTS", "ROLES", "Audits"]
 
 
 class Audits:

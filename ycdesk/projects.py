@@ -9,7 +9,7 @@ from ycdesk.periods import parse_period
 
 from ycdesk.rules import investments as rules
 from ycdesk.rules.investments import DOMAINS
-from ycdesk.rules.investments import PROJECT_STATUSES as STATUSES
+from ycdesk.rules.investments import PROJECT_STATUSES
 
 
 class Projects:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.tasks import Task
 from ycdesk.errors import UserError
-from ycdesk.imports import detect, import_file, list_sheets, undo_batch
+from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.fields import KINDS
 from ycdesk.imports.reader import fill_merged, read_sheet
 
@@ -305,6 +305,4 @@ class ImportWizard(QWizard):
         return self.file_page.sheet.currentText()
 
     def saved_mapping(self, kind: str) -> dict:
-        import json
-
-        return json.loads(self.store.meta(f"import_mapping:{kind}", "{}"))
+        return saved_mapping(self.store, kind)

@@ -26,7 +26,8 @@ from ycdesk.store.ids import new_id
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 
-__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect"]
+__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect",
+           "saved_mapping"]
 
 
 @dataclass
@@ -154,7 +155,7 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     path = Path(path)
     raw = read_sheet(path, sheet)
     rows = fill_merged(raw)
-    saved = json.loads(store.meta(f"import_mapping:{kind}", "{}"))
+    saved = saved_mapping(store, kind)
     header_row, columns, ignored = detect(kind, rows, {**saved, **(mapping or {})})
     result = ImportResult(kind, path.name, raw.name, header_row + 1,
                           {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
@@ -212,6 +213,11 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     if mapping:
         store.set_meta(f"import_mapping:{kind}", json.dumps({**saved, **mapping}, ensure_ascii=False))
     return result
+
+
+def saved_mapping(store, kind: str) -> dict[str, str]:
+    """The column mapping the user last confirmed for ``kind`` (source header → field)."""
+    return json.loads(store.meta(f"import_mapping:{kind}", "{}"))
 
 
 def _cell_errors(parsed_columns: list[list], suspect: list[bool], columns) -> dict[int, list[tuple[int, str]]]:

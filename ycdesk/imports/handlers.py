@@ -73,7 +73,7 @@ class Handler:
         return counts, errors
 
 
-class Enterprises(Handler):
+class EnterpriseRows(Handler):
     table = "enterprises"
 
     def __init__(self, store) -> None:
@@ -144,14 +144,14 @@ class Enterprises(Handler):
         return outcome
 
 
-class Findings(Handler):
+class FindingRows(Handler):
     table = "findings"
     FIELDS = ("category", "description", "severity", "requirement", "deadline", "responsible", "status",
               "rectified_date", "verifier", "verified_date", "note")
 
     def __init__(self, store) -> None:
         super().__init__(store)
-        self.enterprises = Enterprises(store)
+        self.enterprises = EnterpriseRows(store)
         self.enterprises.bulk = self.bulk  # one queue, so parents are written before children
         audits = store.query("SELECT id, enterprise_id, year, level, audit_date FROM audits WHERE deleted_at IS NULL")
         self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in audits}
@@ -325,7 +325,7 @@ class _Refused:
         self.reason = reason
 
 
-class Observations(Handler):
+class ObservationRows(Handler):
     table = "observations"
 
     def __init__(self, store) -> None:
@@ -367,7 +367,7 @@ class Observations(Handler):
         return outcome
 
 
-class Investments(Handler):
+class InvestmentRows(Handler):
     table = "investments"
 
     def __init__(self, store) -> None:
@@ -405,7 +405,7 @@ class Investments(Handler):
         return outcome
 
 
-class Projects(Handler):
+class ProjectRows(Handler):
     table = "projects"
 
     def __init__(self, store) -> None:
@@ -441,5 +441,5 @@ class Projects(Handler):
         return "updated"
 
 
-HANDLERS = {"findings": Findings, "enterprises": Enterprises, "observations": Observations,
-            "investments": Investments, "projects": Projects}
+HANDLERS = {"findings": FindingRows, "enterprises": EnterpriseRows, "observations": ObservationRows,
+            "investments": InvestmentRows, "projects": ProjectRows}

@@ -7,7 +7,7 @@ from datetime import date
 from ycdesk.i18n import _
 from ycdesk.rules import not_one_of
 
-STATUSES = ("待整改", "整改中", "已整改", "已销号")
+FINDING_STATUSES = ("待整改", "整改中", "已整改", "已销号")
 OPEN = ("待整改", "整改中")
 RECTIFIED = ("已整改", "已销号")
 SEVERITIES = ("一般", "较重", "严重")
@@ -35,8 +35,8 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
     if record.get("category") not in categories:
         return _("问题类别“{0}”不在考核清单中").format(record.get("category"))
     status = record.get("status") or "待整改"
-    if status not in STATUSES:
-        return not_one_of(_("整改状态"), status, STATUSES)
+    if status not in FINDING_STATUSES:
+        return not_one_of(_("整改状态"), status, FINDING_STATUSES)
     if record.get("severity") not in (None, "", *SEVERITIES):
         return not_one_of(_("严重程度"), record["severity"], SEVERITIES)
     days = {}

@@ -23,7 +23,7 @@ from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
 from ui.tabs.common import make_table
-from ycdesk.audits import LEVELS, STATUSES
+from ycdesk.audits import FINDING_STATUSES, LEVELS
 from ycdesk import stats
 from ycdesk.findings import FindingFilter
 from ycdesk.stats import AGE_BUCKETS
@@ -102,7 +102,7 @@ class AuditsTab(QWidget):
         self.category = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
-        for s in STATUSES:
+        for s in FINDING_STATUSES:
             self.status.addItem(s, s)
         self.due = QComboBox()
         for text, data in ((self.tr("全部期限"), None), (self.tr("逾期"), "overdue"), (self.tr("7天内到期"), "due_soon")):

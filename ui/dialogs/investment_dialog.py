@@ -15,7 +15,7 @@ from ycdesk.errors import UserError
 from ycdesk.money import format_wan, read_amount
 
 
-class ProgressDialog(QDialog):
+class InvestmentDialog(QDialog):
     def __init__(self, store, project: dict, record: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self.store = store
