@@ -77,7 +77,7 @@ def test_refused_progress_shows_a_message_and_writes_nothing(tab, qtbot, monkeyp
     select_project(tab, 26)  # 0.03 亿元 in total
     messages = []
     monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2024Q4", "500"))
-    monkeypatch.setattr("ui.dialogs.progress_dialog.QMessageBox.warning",
+    monkeypatch.setattr("ui.dialogs.investment_dialog.QMessageBox.warning",
                         lambda parent, title, text: messages.append(text))
     count = tab.store.scalar("SELECT COUNT(*) FROM investments")
     tab.add_progress()
