@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--issue", action="store_true",
                        help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印")
 
+    p = sub.add_parser("analysis", help="导出统计交叉表（Excel，每表一页）", description=(
+        "按截至日期导出危废考核问题的交叉表：镇街×年度、类别×年度、镇街×类别（未整改）、镇街×账龄（逾期）"))
+    _db_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of, help="数据截至日期，默认今天")
+    p.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
+
     p = sub.add_parser("settings", help="公文设置：发文机关、文号前缀、法律依据、联系人", description=(
         "查看或修改写入报告和整改通知书的单位信息（存于工作区）"))
     _db_arg(p)
@@ -228,6 +235,19 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_analysis(args) -> int:
+    from ycdesk import stats
+
+    if not args.output.lower().endswith(".xlsx"):
+        raise UserError(_("交叉表导出为 .xlsx 文件，收到“{0}”").format(args.output))
+    with open_store(args, create=False) as store:
+        cut = stats.Cut(as_of=args.as_of or store.today(),
+                        township_id=store.townships.id_for(args.township) if args.township else None)
+        sheets = stats.export_crosstabs(store, cut, args.output)
+    print(_("已导出 {0}（{1}）").format(args.output, "、".join(sheets)), file=sys.stderr)
+    return 0
+
+
 def cmd_settings(args) -> int:
     from ycdesk.reports import profile
 
@@ -354,6 +374,7 @@ COMMANDS = {
     "export": cmd_export,
     "reports": cmd_reports,
     "settings": cmd_settings,
+    "analysis": cmd_analysis,
     "demo": cmd_demo,
     "backup": cmd_backup,
     "report": cmd_report,
