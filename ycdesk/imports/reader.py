@@ -232,6 +232,7 @@ def _read_csv(path: Path, limits: ReadLimits) -> list[list]:
     del raw
     if "\x00" in text:
         raise _fail(path, _("不是文本文件"))
+    guarded = "'" in text  # the export's formula guard, removed below (see export.unguard)
     rows = []
     reader = csv.reader(io.StringIO(text))
     previous = csv.field_size_limit(limits.max_cell_chars)
@@ -250,6 +251,10 @@ def _read_csv(path: Path, limits: ReadLimits) -> list[list]:
         raise _fail(path, _("CSV 格式错误：{0}").format(exc)) from None
     finally:
         csv.field_size_limit(previous)
+    if guarded:
+        from ycdesk.export import unguard
+
+        rows = [[unguard(cell) if cell[:1] == "'" else cell for cell in row] for row in rows]
     return rows
 
 

@@ -85,6 +85,11 @@ def code(value) -> str | None:
 def parse_date(value) -> str | None:
     if value in (None, ""):
         return None
+    if isinstance(value, date) and value.year < 1900:
+        # calamine gives a date-formatted cell holding 0, NaN or Inf as the serial epoch
+        # (1899-12-30): no real date, and not something to store as one.
+        raise ValueError(_("日期单元格的值为 0 或不是数字（显示为 {0}），请填写实际日期").format(
+            value.strftime("%Y-%m-%d")))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
