@@ -18,7 +18,7 @@ import hostile_corpus  # noqa: E402
 
 from ycdesk.cli import main  # noqa: E402
 from ycdesk.errors import UnreadableFileError  # noqa: E402
-from ycdesk.imports import split_read  # noqa: E402
+from ycdesk.imports import import_file, split_read  # noqa: E402
 from ycdesk.imports.limits import ReadLimits  # noqa: E402
 from ycdesk.imports.reader import read_sheet  # noqa: E402
 
@@ -153,15 +153,28 @@ class _Watch:
         return self.manager.__exit__(*exc)
 
 
-def test_text_hidden_from_the_scan_is_still_refused_after_reading(tmp_path):
+def test_text_hidden_from_the_scan_is_still_refused_where_it_is_parsed(plain_store, tmp_path):
     """calamine joins <t> runs inside <is> even across elements it ignores; a text cut
-    into pieces that way passes the scan's windows but not the check after reading."""
+    into pieces that way passes the scan's windows, but not the text field's own limit."""
     piece = b"<t>" + "长".encode() * 20_000 + b"</t>"
     cell = b'<c r="E2" t="inlineStr"><is><r><t>x</t></r>' + b'<c r="B9"/>'.join([piece] * 3) + b"</is></c>"
     row = hostile_corpus._data_row(2).replace(b'<c r="E2" t="inlineStr"><is><t>\xe9\x97\xae\xe9\xa2\x982</t></is></c>', cell)
     book = hostile_corpus.write_xlsx(tmp_path / "hidden.xlsx", [hostile_corpus._header_row(), row])
-    with pytest.raises(UnreadableFileError, match="单元格 E2 的文字有 60001 字"):
-        read_sheet(book)
+    assert len(read_sheet(book).rows[1][4]) == 60_001  # the scan let it through …
+    result = import_file(plain_store, "findings", book)  # … the row is rejected, naming the cell
+    assert not result.written and [(e.row, e.column) for e in result.errors] == [(2, "问题描述")]
+    assert "文字有 60001 字，超过 32767 字" in result.errors[0].reason
+
+
+@pytest.fixture
+def plain_store(tmp_path):
+    from ycdesk.seed import load_plan
+    from ycdesk.store import Store
+
+    s = Store(tmp_path / "plain.ycdesk", operator="审核员")
+    load_plan(s)
+    yield s
+    s.close()
 
 
 def test_limits_apply_to_csv_rows_and_columns(tmp_path):

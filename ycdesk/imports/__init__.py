@@ -262,8 +262,10 @@ def _parse_columns(kept: list[list], columns) -> tuple[list[list], list[bool]]:
             cells = [row[col] for row in kept]
         else:  # a ragged csv: short rows have no cell here
             cells = [row[col] if col < len(row) else None for row in kept]
+        parsed = None
         if f.parse is v.text and len(set(cells)) > len(cells) // 2:  # descriptions, notes: mostly unique
-            parsed = v.text_column(cells)
+            parsed = v.text_column(cells)  # None if a text is over the cell limit: parsed below
+        if parsed is not None:
             suspect.append(not all(parsed))
         else:
             memo = _Memo(one)

@@ -40,7 +40,7 @@ CHUNK = 2 * 2**20
 SLACK = 10  # bytes per character at most: "&#x10FFFF;"
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?(worksheet|sst)[\s>]")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
-_R_ATTR = re.compile(rb"""\sr\s*=\s*(["'])(.*?)\1""", re.S)
+_R_ATTR = re.compile(rb"""(?<=[\s"'])r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
 _ENTITY = re.compile(rb"&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _TAG = re.compile(rb"<[^>]*>")
@@ -120,7 +120,7 @@ class _Scan:
         if cut <= 0:
             self._hold(data)
             return
-        self._segment(data[:cut])
+        self._segment(data, cut)  # up to the last tag start; the rest waits for more
         self.carry = data[cut:]
         self._bound_carry()
 
@@ -128,7 +128,7 @@ class _Scan:
         if self.head and self.carry.find(b"<!DOCTYPE") >= 0:
             raise self._hostile()
         if self.carry:
-            self._segment(self.carry)
+            self._segment(self.carry, len(self.carry))
             self.carry = b""
 
     # --- the part before the data -------------------------------------------------------
@@ -162,35 +162,35 @@ class _Scan:
 
     # --- text length ----------------------------------------------------------------------
 
-    def _texts(self, data: bytes) -> None:
+    def _texts(self, data: bytes, end: int) -> None:
         """Every window of max_cell_chars bytes holds a unit start, or the unit is measured.
         ``self.unit_head`` holds the start of the unit still open from earlier chunks."""
         if self.texts_done:
             return
-        end = data.find(self.end_marker)
-        if end >= 0:  # past the data, nothing is a cell's text any more
-            data, self.texts_done = data[:end], True
+        stop = data.find(self.end_marker, 0, end)
+        if stop >= 0:  # past the data, nothing is a cell's text any more
+            end, self.texts_done = stop, True
         limit = self.limits.max_cell_chars
-        first = data.find(self.anchor)
+        first = data.find(self.anchor, 0, end)
         if first < 0:
-            self.unit_head += data
+            self.unit_head += data[:end]
             if len(self.unit_head) > SLACK * limit:
                 self._refuse_text()
             return
         if len(self.unit_head) + first > limit:
             self._measure(self.unit_head + data[:first])
         start = first
-        while len(data) - start > limit:
+        while end - start > limit:
             nearest = data.rfind(self.anchor, start + 1, start + limit + 1)
             if nearest > 0:
                 start = nearest
                 continue
-            following = data.find(self.anchor, start + 1)
+            following = data.find(self.anchor, start + 1, end)
             if following < 0:
                 break
             self._measure(data[start:following])
             start = following
-        self.unit_head = data[data.rfind(self.anchor, start):]
+        self.unit_head = data[data.rfind(self.anchor, start, end):end]
         if len(self.unit_head) > SLACK * limit:
             self._refuse_text()
 
@@ -203,8 +203,8 @@ class _Scan:
         raise _fail(self.file, _("{0}有单元格文字超过 {1} 字（Excel 单元格的上限）{2}").format(
             self.where, self.limits.max_cell_chars, _("，位置 {0}").format(self.last_ref) if self.last_ref else ""))
 
-    def _segment(self, data: bytes) -> None:
-        self._texts(data)
+    def _segment(self, data: bytes, end: int) -> None:
+        self._texts(data, end)
 
     def _hold(self, data: bytes) -> None:
         self.carry = data
@@ -225,11 +225,13 @@ class SheetScan(_Scan):
 
     def _compile(self) -> None:
         prefix = re.escape(self.prefix)
-        good = (rb' r="' + _columns_at_most(self.limits.max_columns) + _at_most(self.limits.max_rows)
-                + rb'"(?:\s+(?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>')
-        # Any cell start tag not in the everyday form within the limits …
+        # Any cell start tag that is not exactly the everyday form — <c r="A1" s="3" t="s">
+        # with the reference inside the limits and nothing else in the tag (so no second r
+        # attribute, which calamine would use instead) — one pass, nearly nothing matches …
+        good = (b' r="' + _columns_at_most(self.limits.max_columns) + _at_most(self.limits.max_rows)
+                + rb'"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?/?>')
         self.unusual = re.compile(b"<" + prefix + rb"c(?=[\s/>])(?!" + good + b")")
-        # … and any cell start tag with another (or no) prefix.
+        # … and a cell start tag with another (or no) prefix.
         if self.prefix:
             own = re.escape(self.prefix[:-1])
             self.foreign = re.compile(rb"(?:<|(?<!<" + own + rb")(?<!/" + own + rb"):)c(?=[\s/>])")
@@ -246,19 +248,25 @@ class SheetScan(_Scan):
                 self._check(ref.decode("ascii", "replace"), *parsed.groups(), _("（表格声明的范围 {0}）").format(
                     dimension.group(1).decode("ascii", "replace")))
 
-    def _segment(self, data: bytes) -> None:
-        for match in self.unusual.finditer(data):
+    def _segment(self, data: bytes, end: int) -> None:
+        for match in self.unusual.finditer(data, 0, end):
             self._exact(data, match.start())
-        if data.find(b":c") >= 0 or self.prefix:
-            for match in self.foreign.finditer(data):
-                tag_start = data.rfind(b"<", 0, match.start() + 1)
-                if tag_start >= 0 and re.fullmatch(rb"<[\w.-]*:?", data[tag_start:match.start() + 1]):
-                    self._exact(data, tag_start)
-        last = data.rfind(self.anchor)
+        if self.prefix or data.find(b":", 0, end) >= 0 and data.find(b":c", 0, end) >= 0:
+            for match in self.foreign.finditer(data, 0, end):
+                self._inspect(data, match.start() + 1)
+        last = data.rfind(self.anchor, 0, end)
         if last >= 0:
             ref = _R_ATTR.search(data, last, data.find(b">", last) + 1 or len(data))
             self.last_ref = ref.group(2).decode("ascii", "replace") if ref else self.last_ref
-        super()._segment(data)
+        super()._segment(data, end)
+
+    def _inspect(self, data: bytes, at: int) -> None:
+        """``at`` is inside some tag, or in text: if that tag is a cell's start tag, read it."""
+        start = data.rfind(b"<", 0, at + 1)
+        if start < 0 or data.find(b">", start, at) >= 0:
+            return  # in text, not in a tag
+        if re.match(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]", data[start:start + 64]):
+            self._exact(data, start)
 
     def _exact(self, data: bytes, at: int) -> None:
         """One cell start tag read as calamine reads it."""
