@@ -176,6 +176,15 @@ def run(file: Path, db: Path) -> dict:
                 "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
 
 
+def _reason(result: dict) -> str:
+    """The refusal in short: the error line without its "cannot read FILE" preamble, or
+    for rejected rows the first row error."""
+    lines = [*result["stderr"].strip().splitlines(), *result["stdout"].strip().splitlines()]
+    line = next((x for x in lines if x.startswith("错误：")), None) or next(
+        (x.strip() for x in lines if "第" in x and "行" in x and "：" in x and "工作表（" not in x), "")
+    return line.split("”：", 1)[-1] if line.startswith("错误：无法读取") else line.removeprefix("错误：")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -189,7 +198,7 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for name, path in files.items():
             result = run(path, db)
-            message = (result["stderr"].strip().splitlines() or [""])[-1][:70]
+            message = _reason(result)
             print(f"| {name} | {result['code']} | {result['seconds']:.2f} | {result['peak_mb']:.0f} | {message} |")
 
 
