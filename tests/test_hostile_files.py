@@ -41,6 +41,8 @@ EXPECTED = {  # name → (exit code, words the message must contain)
     "fifo": (2, "不是普通文件"),
     "empty": (2, "文件是空的"),
     "csv_long_cell": (2, "超过 32767 字"),
+    "xls_column_65000": (2, "CRDA3 超出列数上限"),
+    "xls_dimensions_4G_rows": (2, "工作表声明的范围（4294967280 行 × 65520 列）超出读取上限"),
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import resource
+import struct
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,28 @@ def _many_rows(count: int):
     yield b"".join(batch)
 
 
+def write_hostile_xls(path: Path, what: str) -> Path:
+    """An .xls (xlwt) with one number patched to column 65,000 (what="cell"), or its sheet's
+    declared range patched to 4 billion rows (what="dimensions"): calamine aborts on both."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    for c, h in enumerate(HEADER):
+        sheet.write(0, c, h)
+    sheet.write(2, 200, 1234.5)
+    book.save(str(path))
+    data = bytearray(path.read_bytes())
+    if what == "cell":
+        at = data.find(struct.pack("<HHHH", 0x027E, 10, 2, 200))  # the RK record of that number
+        struct.pack_into("<H", data, at + 6, 65_000)
+    else:
+        at = data.find(struct.pack("<HH", 0x0200, 14))  # DIMENSIONS
+        struct.pack_into("<IIHH", data, at + 4, 0, 0xFFFFFFF0, 0, 0xFFF0)
+    path.write_bytes(data)
+    return path
+
+
 def make_corpus(folder: Path, *, big: bool = True) -> dict[str, Path]:
     """name → path of each hostile input (``big=False`` leaves out the 200 MB cell and the
     million rows)."""
@@ -130,6 +153,8 @@ def make_corpus(folder: Path, *, big: bool = True) -> dict[str, Path]:
     if big:
         xlsx("cell_200MB", _big_cell(200 * 2**20), level=1)
         xlsx("rows_1048575", _many_rows(1_048_575), level=1)
+    files["xls_column_65000"] = write_hostile_xls(folder / "column65000.xls", "cell")
+    files["xls_dimensions_4G_rows"] = write_hostile_xls(folder / "dimensions.xls", "dimensions")
     bomb = folder / "zip_bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:

@@ -27,6 +27,7 @@ from ycdesk.imports.limits import DEFAULT_LIMITS, ReadLimits
 from ycdesk.imports.sheet_scan import (SharedStringsScan, SheetScan, column_name, scan_entry,
                                        shared_strings_entry)
 from ycdesk.imports.split_read import locate_sheet, read_split
+from ycdesk.imports.xls_scan import check_xls
 
 MAX_ENTRIES = 10_000
 MAX_RATIO = 200  # uncompressed / compressed, for entries over 1 MB
@@ -144,7 +145,9 @@ def _workbook(path: Path, limits: ReadLimits):
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         _check_zip(path, limits)
         _check_shared_strings(path, limits)
-    elif path.suffix.lower() != ".xls":
+    elif path.suffix.lower() == ".xls":
+        check_xls(path, limits)  # calamine reads every sheet of an .xls when it opens it
+    else:
         raise _fail(path, _("不支持的文件类型“{0}”，请使用 xlsx、xls 或 csv").format(path.suffix))
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
