@@ -206,7 +206,7 @@ def _reason(result: dict) -> str:
     for rejected rows the first row error."""
     lines = [*result["stderr"].strip().splitlines(), *result["stdout"].strip().splitlines()]
     line = next((x for x in lines if x.startswith("错误：")), None) or next(
-        (x.strip() for x in lines if "第" in x and "行" in x and "：" in x and "工作表（" not in x), "")
+        (x.strip() for x in lines if "第" in x and "行" in x and "：" in x and "表头在第" not in x), "")
     return line.split("”：", 1)[-1] if line.startswith("错误：无法读取") else line.removeprefix("错误：")
 
 
