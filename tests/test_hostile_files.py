@@ -7,6 +7,7 @@ The files are made by the tests (``tests/bench/hostile_corpus.py``, which also p
 README's table of times and peak memory)."""
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -186,3 +187,15 @@ def test_limits_apply_to_csv_rows_and_columns(tmp_path):
         read_sheet(path, limits=ReadLimits(max_rows=10))
     with pytest.raises(UnreadableFileError, match="第1行有 5 列，超出列数上限（4 列）"):
         read_sheet(path, limits=ReadLimits(max_columns=4))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_refused_with_exit_2(tmp_path, workspace, capsys):
+    path = tmp_path / "locked.csv"
+    path.write_text("企业名称,考核年度\n", encoding="utf-8")
+    path.chmod(0)
+    try:
+        assert main(["import", "findings", str(path), "--db", str(workspace), "--dry-run"]) == 2
+    finally:
+        path.chmod(0o600)
+    assert "没有读取权限" in capsys.readouterr().err
