@@ -230,7 +230,8 @@ class SheetScan(_Scan):
         # attribute, which calamine would use instead) — one pass, nearly nothing matches …
         good = (b' r="' + _columns_at_most(self.limits.max_columns) + _at_most(self.limits.max_rows)
                 + rb'"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?/?>')
-        self.unusual = re.compile(b"<" + prefix + rb"c(?=[\s/>])(?!" + good + b")")
+        # (The everyday form is tried first: a third faster than checking the tag name ends.)
+        self.unusual = re.compile(b"<" + prefix + rb"c(?!" + good + rb")(?=[\s/>])")
         # … and a cell start tag with another (or no) prefix.
         if self.prefix:
             own = re.escape(self.prefix[:-1])
