@@ -30,6 +30,7 @@ EXPECTED = {  # name → (exit code, words the message must contain)
     "dimension_A1_XFD1048576": (2, "表格声明的范围"),
     "prefixed_x_c_XFD": (2, "XFD2 超出列数上限"),
     "duplicate_r_attribute": (2, "XFD1048576"),
+    "r_after_quoted_gt": (2, "XFD1048576"),
     "cell_without_r": (2, "缺少位置"),
     "xxe_entity": (2, "DTD"),
     "nan_date": (1, "日期单元格的值为 0 或不是数字"),

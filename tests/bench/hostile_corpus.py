@@ -145,6 +145,7 @@ def make_corpus(folder: Path, *, big: bool = True) -> dict[str, Path]:
     xlsx("prefixed_x_c_XFD", [_header_row().replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>"),
                               b'<row r="2"><x:c r="XFD2"><x:v>1</x:v></x:c></row>'])
     xlsx("duplicate_r_attribute", [_header_row(), b'<row r="2"><c r="A2" r="XFD1048576"><v>1</v></c></row>'])
+    xlsx("r_after_quoted_gt", [_header_row(), b'<row r="2"><c r="A2" x=">" r="XFD1048576"><v>1</v></c></row>'])
     xlsx("cell_without_r", [_header_row(), b'<row r="2">' + b"<c><v>1</v></c>" * 3 + b"</row>"])
     xlsx("xxe_entity", [_header_row(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>'],
          root=b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'

@@ -44,6 +44,7 @@ _R_ATTR = re.compile(rb"""(?<=[\s"'])r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
 _ENTITY = re.compile(rb"&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _TAG = re.compile(rb"<[^>]*>")
+_START_TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 
 
 def column_name(number: int) -> str:
@@ -271,10 +272,8 @@ class SheetScan(_Scan):
 
     def _exact(self, data: bytes, at: int) -> None:
         """One cell start tag read as calamine reads it."""
-        end = data.find(b">", at)
-        if end < 0:
-            end = len(data)
-        tag = data[at:end + 1]
+        whole = _START_TAG.match(data, at)  # quotes respected: a ">" may sit in a value
+        tag = whole.group() if whole else data[at:]
         if tag.endswith(b"/>"):
             return  # no value: calamine skips the cell
         refs = _R_ATTR.findall(tag)
