@@ -8,8 +8,6 @@ a folder …) shows the reader's Chinese reason on the page, and the wizard stay
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
