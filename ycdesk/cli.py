@@ -45,6 +45,37 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", metavar="姓名", help="操作人（记入修改记录），默认为登录名")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”应为正整数")
+    return value
+
+
+def _limit_args(parser: argparse.ArgumentParser) -> None:
+    from ycdesk.imports.limits import DEFAULT_LIMITS as d
+
+    parser.add_argument("--max-rows", type=_positive, default=d.max_rows, metavar="N",
+                        help=f"最多读取的行数，超出则拒绝整个文件（默认 {d.max_rows}）")
+    parser.add_argument("--max-columns", type=_positive, default=d.max_columns, metavar="N",
+                        help=f"最多读取的列数（默认 {d.max_columns}）")
+    parser.add_argument("--max-cell-chars", type=_positive, default=d.max_cell_chars, metavar="N",
+                        help=f"单元格文字的最大字数（默认 {d.max_cell_chars}，即 Excel 的上限）")
+    parser.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes // 2**20, metavar="MB",
+                        help=f"文件大小上限，单位 MB（默认 {d.max_file_bytes // 2**20}）")
+
+
+def _limits(args):
+    from ycdesk.imports.limits import DEFAULT_LIMITS, ReadLimits
+
+    return ReadLimits(max_rows=args.max_rows, max_columns=args.max_columns, max_cell_chars=args.max_cell_chars,
+                      max_file_bytes=args.max_file_mb * 2**20,
+                      max_unzipped_bytes=max(DEFAULT_LIMITS.max_unzipped_bytes, args.max_file_mb * 2**20 * 6))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
@@ -130,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rejected", metavar="文件", help="把被拒绝的行写入此 xlsx（含“原因”列）")
     p.add_argument("--map", action="append", default=[], metavar="源列=目标列",
                    help="把表中的列对应到标准列，可重复；目标列留空表示忽略该列")
+    _limit_args(p)
 
     p = sub.add_parser("template", help="生成空白导入模板", description="生成带批注和下拉列表的导入模板")
     p.add_argument("kind", choices=import_kinds, metavar="类型", help="、".join(import_kinds))
@@ -304,7 +336,8 @@ def cmd_import(args) -> int:
 
     with open_store(args, create=False) as store:
         result = import_file(store, args.kind, args.file, sheet=args.sheet, mapping=mapping,
-                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress)
+                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress,
+                             limits=_limits(args))
     print(file=sys.stderr)
     print(_("工作表“{0}”（表头在第{1}行）：{2}").format(result.sheet, result.header_row, result.summary()))
     if result.ignored:
@@ -400,6 +433,9 @@ def main(argv: list[str] | None = None) -> int:
         return selftest.run(self_test_window)
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    from ycdesk.tempdir import remove_stale
+
+    remove_stale()  # temporary folders of earlier runs that were killed
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:

@@ -61,19 +61,31 @@ def _half(text: str) -> str:
     return text.translate(FULL_WIDTH)
 
 
+MAX_TEXT = 32_767  # Excel's limit for one cell: a longer text could not be exported back to xlsx
+
+
 def text(value) -> str | None:
-    return clean_text(value) or None
+    out = clean_text(value)
+    if len(out) > MAX_TEXT:
+        raise ValueError(_("文字有 {0} 字，超过 {1} 字（Excel 单元格的上限）").format(len(out), MAX_TEXT))
+    return out or None
 
 
 _NEEDS_CLEANING = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\r\n]")
 
 
 def text_column(cells: list) -> list:
-    """:func:`text` of every cell of a column. One scan of the joined column tells whether any cell has full-width letters, digits
+    """:func:`text` of every cell of a column, or None if a cell is too long. One scan of the joined column tells whether any cell has full-width letters, digits
     or line breaks; usually none does and each cell needs only ``strip``."""
-    if all(type(c) is str for c in cells) and not _NEEDS_CLEANING.search("\x00".join(cells)):
-        return [c.strip() or None for c in cells]
-    return [text(c) for c in cells]
+    if all(type(c) is str for c in cells):
+        if max(map(len, cells), default=0) > MAX_TEXT:
+            return None  # the caller parses cell by cell and names the over-long ones
+        if not _NEEDS_CLEANING.search("\x00".join(cells)):
+            return [c.strip() or None for c in cells]
+    try:
+        return [text(c) for c in cells]
+    except ValueError:
+        return None
 
 
 def code(value) -> str | None:
@@ -87,6 +99,11 @@ def code(value) -> str | None:
 def parse_date(value) -> str | None:
     if value in (None, ""):
         return None
+    if isinstance(value, date) and value.year < 1900:
+        # calamine gives a date-formatted cell holding 0, NaN or Inf as the serial epoch
+        # (1899-12-30): no real date, and not something to store as one.
+        raise ValueError(_("日期单元格的值为 0 或不是数字（显示为 {0}），请填写实际日期").format(
+            value.strftime("%Y-%m-%d")))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
