@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.open_action = QAction(self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open,
                                    triggered=self.open_workspace)
         self.backup_action = QAction(self.tr("备份工作区(&B)"), self, triggered=self.backup)
+        self.restore_action = QAction(self.tr("从备份恢复(&R)…"), self, triggered=self.restore_from_backup)
         self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
                                    triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -108,9 +110,9 @@ class MainWindow(QMainWindow):
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
-    def _switch_to(self, path: str) -> None:
+    def _switch_to(self, path: str, operator: str | None = None) -> None:
         try:
-            store = open_workspace(path, self.store.operator if self.store else None)
+            store = open_workspace(path, operator or (self.store.operator if self.store else None))
         except UserError as exc:
             show_user_error(self, exc)
             return
@@ -124,7 +126,12 @@ class MainWindow(QMainWindow):
         if Path(path).exists():
             show_user_error(self, UserError(self.tr("文件已存在，请换一个文件名：{0}").format(path)))
             return
-        self._switch_to(path)
+        from ui.dialogs.recovery import run_in_background
+        from ycdesk.workspace import create_workspace
+
+        operator = self.store.operator if self.store else None
+        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
+                          lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
@@ -230,8 +237,40 @@ class MainWindow(QMainWindow):
             self.operator_label.setText(self.tr("操作人：{0}").format(name))
 
     def backup(self) -> None:
-        dest = self.store.backup(reason="manual")
+        try:
+            dest = self.store.backup(reason="manual")
+        except UserError as exc:  # a damaged workspace is refused, not copied over good backups
+            show_user_error(self, exc)
+            return
         self.statusBar().showMessage(self.tr("已备份到 {0}").format(dest), 8000)
+
+    def restore_from_backup(self) -> None:
+        """Pick a backup, close the workspace, restore off the UI thread, reopen."""
+        from ui.dialogs.recovery import RestoreDialog, restore_job, run_in_background
+
+        dialog = RestoreDialog(self.store.path, self.store.workspace_id, self)
+        dialog.exec()
+        if dialog.chosen is None:  # set only when the user confirmed a backup
+            return
+        path, operator = self.store.path, self.store.operator
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(10_000)  # no worker still has the file open
+        self.store.close()
+
+        def reopen(result) -> None:
+            self._switch_to(str(path), operator)
+            if result is not None:
+                self.statusBar().showMessage(self.tr("已从备份恢复；原工作区已另存为 {0}").format(result.kept), 10_000)
+            self.restore_finished = result
+
+        def failed(exc) -> None:
+            reopen(None)
+            if not isinstance(exc, UserError):
+                raise exc
+            show_user_error(self, exc)
+
+        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(dialog.chosen.path, path), reopen, failed)
 
     def about(self) -> None:
         QMessageBox.about(
