@@ -58,8 +58,9 @@ def test_backups_made_before_id_folders_are_listed_by_exact_name(pair):
     (root / "w-2024-20240301-090000-000000-manual.db").write_bytes(b"")
     (root / "w-20240302-090000-000000-manual.db").write_bytes(b"")
     with Store(w) as store:
+        new = store.backup(reason="manual")
         listed = [b.path.name for b in store.backups()]
-    assert listed == ["w-20240302-090000-000000-manual.db"]
+    assert listed == [new.name, "w-20240302-090000-000000-manual.db"]  # newest first, old ones last
 
 
 def test_restore_with_a_stale_wal_gives_exactly_the_backup(seeded, tmp_path):
@@ -223,3 +224,18 @@ def test_scheduled_and_operation_backups_are_thinned_like_ankis(tmp_path):
     last = max(days)
     assert all(last - timedelta(days=i) in days for i in range(7))
     assert len({(d.year, d.month) for d in days}) == 12
+
+
+def test_the_backup_being_restored_is_not_rotated_out_by_the_restore(tmp_path):
+    path = tmp_path / "w.ycdesk"
+    create_workspace(path, demo=False)
+    with Store(path) as store:
+        made = []
+        for i in range(10):  # the rotation keeps ten: the oldest is next to go
+            store.set_meta("marker", str(i))
+            made.append(store.backup(reason="manual"))
+    restore(made[0], path, datetime.now().astimezone())
+    with Store(path) as store:
+        assert store.meta("marker") == "0"
+        listed = [b.path for b in store.backups()]
+    assert made[0] in listed and len(listed) == 11

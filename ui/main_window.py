@@ -106,7 +106,10 @@ class MainWindow(QMainWindow):
         for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
             tab.set_store(store)
         self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
-        store.backup_if_due()  # daily copy; rotation keeps the newest few
+        try:
+            store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
+        except UserError as exc:  # e.g. a read-only folder: the workspace still opens
+            self.statusBar().showMessage(str(exc), 10_000)
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 

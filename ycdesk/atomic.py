@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -109,7 +108,3 @@ def environment_problem(exc: OSError, what: str) -> EnvironmentProblem:
     else:
         reason = exc.strerror or str(exc)
     return EnvironmentProblem(_("{0}失败：{1}（{2}）").format(what, reason, exc.filename or ""))
-
-
-def copy_file(source: Path, dest: Path) -> None:
-    shutil.copyfile(source, dest)

@@ -29,7 +29,7 @@ from ycdesk.atomic import STALE_SECONDS, copy_verified, environment_problem, fil
 from ycdesk.backups.retention import to_keep
 from ycdesk.errors import UnreadableFileError
 from ycdesk.i18n import _
-from ycdesk.store.probe import quick_check
+from ycdesk.store.probe import quick_check, read_only
 
 STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})-([A-Za-z0-9_-]+)\.db$")
@@ -106,7 +106,7 @@ def evidence_path(folder: Path, sha: str) -> Path:
 
 # -- writing ------------------------------------------------------------------------------
 
-def write(source: Path, workspace_id: str, reason: str, now: datetime) -> Backup:
+def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protect: Path | None = None) -> Backup:
     """Back up the committed state of the workspace file ``source`` into its id folder,
     with its evidence, then apply retention. Raises :class:`DamagedWorkspaceError` (and
     writes nothing) if the copy fails ``quick_check``."""
@@ -131,7 +131,7 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime) -> Backup
         finally:
             temp.unlink(missing_ok=True)
         _write_record(backup)
-        rotate(folder, now)
+        rotate(folder, now, protect)
     except OSError as exc:
         raise environment_problem(exc, _("备份")) from None
     return backup
@@ -156,7 +156,7 @@ def write_to(source: Path, dest: Path, workspace_id: str | None) -> Path:
 def _copy_database(source: Path, dest: Path, workspace_id: str | None) -> None:
     # Read through a connection of its own: it sees the last committed state, even when
     # the caller is inside a transaction it has not committed yet (an import about to commit).
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    src = read_only(source)
     out = sqlite3.connect(dest, isolation_level=None)
     try:
         src.backup(out)
@@ -176,7 +176,7 @@ def _copy_database(source: Path, dest: Path, workspace_id: str | None) -> None:
 
 def _needed_files(database: Path) -> list[str]:
     """Evidence a copy refers to, soft-deleted attachments included (a restore may bring them back)."""
-    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(database)
     try:
         if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachments'").fetchone():
             return []
@@ -260,15 +260,16 @@ def _legacy(root: Path, workspace: Path) -> list[Backup]:
     for path in root.glob("*.db") if root.is_dir() else ():
         match = pattern.match(path.name)
         if match:
-            out.append(Backup(path, datetime.strptime(match[1], STAMP), match[2], path.stat().st_size,
+            out.append(Backup(path, datetime.strptime(match[1], STAMP).astimezone(), match[2], path.stat().st_size,
                               _("未检查"), workspace_name=workspace.name, legacy=True))
     return out
 
 
-def rotate(folder: Path, now: datetime) -> list[Path]:
-    """Delete the backups retention does not keep, then evidence no kept backup needs."""
+def rotate(folder: Path, now: datetime, protect: Path | None = None) -> list[Path]:
+    """Delete the backups retention does not keep (never ``protect``), then evidence no
+    kept backup needs."""
     backups = read_folder(folder)
-    keep = to_keep([(b.path, b.created_at) for b in backups], now)
+    keep = to_keep([(b.path, b.created_at) for b in backups], now) | {protect}
     removed = []
     for b in backups:
         if b.path not in keep:

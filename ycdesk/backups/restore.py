@@ -11,8 +11,9 @@ Order matters, and every step can be killed without leaving a mixture:
    left beside a replaced file is replayed onto it by SQLite, bringing the new data back
    or corrupting the copy ("database disk image is malformed");
 5. the copy is renamed into place (the one atomic step: before it the old workspace is
-   there, after it the restored one);
-6. the evidence files the restored workspace refers to are put back.
+   there, after it the restored one).
+
+The evidence files the restored workspace refers to are put back before step 3.
 
 The caller must have closed its own connections to the workspace first.
 """
@@ -74,22 +75,24 @@ def restore(backup: str | Path, workspace: str | Path, now: datetime) -> Restore
         workspace.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(workspace.parent, f".{workspace.name}.restore-*.tmp*")
         temp = temp_beside(workspace, "restore")
+        result = Restored(workspace, backup, None)
         try:
             _copy_database(backup, temp, None)
-            kept = _keep_replaced(workspace, now)
+            # Evidence first: files are immutable and named by their hash, so extra ones do
+            # no harm, and once the new file takes the name, all it refers to is there.
+            _restore_evidence(backup, temp, workspace, result)
+            result.kept = _keep_replaced(workspace, now, backup)
             for companion in sqlite_companions(workspace):
                 companion.unlink(missing_ok=True)
             publish(temp, workspace)
         finally:
             temp.unlink(missing_ok=True)
-        result = Restored(workspace, backup, kept)
-        _restore_evidence(backup, workspace, result)
     except OSError as exc:
         raise environment_problem(exc, _("恢复")) from None
     return result
 
 
-def _keep_replaced(workspace: Path, now: datetime) -> Path | None:
+def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | None:
     found = probe(workspace)
     if found.kind in ("missing", "empty"):
         return None
@@ -102,7 +105,9 @@ def _keep_replaced(workspace: Path, now: datetime) -> Path | None:
         if busy:
             raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭再恢复")
                                      .format(workspace))
-        return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now).path
+        # The backup being restored stays, whatever the rotation would say.
+        return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now,
+                     protect=restoring).path
     # Damaged or not ours: keep its bytes (and a WAL that may hold its last changes) as they are.
     aside = workspace.with_name(f"{workspace.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S-%f')}")
     for source, target in zip([workspace, *sqlite_companions(workspace)], [aside, *sqlite_companions(aside)]):
@@ -111,10 +116,10 @@ def _keep_replaced(workspace: Path, now: datetime) -> Path | None:
     return aside
 
 
-def _restore_evidence(backup: Path, workspace: Path, result: Restored) -> None:
+def _restore_evidence(backup: Path, copy: Path, workspace: Path, result: Restored) -> None:
     sources = [backup.parent / "files", evidence_dir(backup)]
     target_dir = evidence_dir(workspace)
-    for sha in _needed_files(workspace):
+    for sha in _needed_files(copy):
         target = evidence_path(target_dir, sha)
         if target.is_file() and file_sha256(target) == sha:
             continue

@@ -72,7 +72,7 @@ def _short_of_header(path: Path, head: bytes, size: int) -> str:
     return f"{expected}/{size}" if size < expected else ""
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def read_only(path: Path) -> sqlite3.Connection:
     """A connection that writes nothing, not even the -wal/-shm a plain read-only one
     creates beside a WAL-mode file. Without a -wal no connection has the file open in WAL
     mode, so reading it as immutable is safe; with one, SQLite must read it."""
@@ -82,7 +82,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def _inspect(path: Path, check: bool) -> Probe:
-    conn = _read_only(path)
+    conn = read_only(path)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -104,7 +104,7 @@ def _inspect(path: Path, check: bool) -> Probe:
 def quick_check(path: Path) -> str:
     """``ok`` or what ``PRAGMA quick_check`` (or opening) found wrong with a database file."""
     try:
-        conn = _read_only(path)
+        conn = read_only(path)
         try:
             result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
         finally:
