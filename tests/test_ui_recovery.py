@@ -161,3 +161,16 @@ def test_the_very_first_start_opens_the_embedded_default(tmp_path, settings):
         assert store.path == default_workspace() and store.scalar("SELECT COUNT(*) FROM projects") == 29
     finally:
         store.close()
+
+
+def test_opening_a_damaged_workspace_from_the_menu_offers_its_backup(main_window, qtbot, tmp_path,
+                                                                     _seeded_template, monkeypatch):
+    (tmp_path / "other").mkdir()
+    path, names = _damaged_with_backup(tmp_path / "other", _seeded_template)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text: asked.append(text) or QMessageBox.Yes)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    main_window.open_workspace()
+    qtbot.waitUntil(lambda: getattr(main_window, "restore_finished", None) is not None, timeout=30_000)
+    assert "不完整" in asked[0] and "最近的完好备份" in asked[0]
+    assert main_window.store.path == path and main_window.store.townships.names() == names

@@ -18,7 +18,7 @@ from ycdesk import __version__
 from ycdesk.errors import UserError
 from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
-from ycdesk.workspace import open_workspace
+from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 
@@ -114,8 +114,16 @@ class MainWindow(QMainWindow):
         self.settings.set("workspace/last", str(store.path))
 
     def _switch_to(self, path: str, operator: str | None = None) -> None:
+        operator = operator or (self.store.operator if self.store else None)
         try:
-            store = open_workspace(path, operator or (self.store.operator if self.store else None))
+            store = open_workspace(path, operator)
+        except WorkspaceProblem as exc:  # damaged, empty or foreign: offer its newest good backup
+            if exc.backup is not None and QMessageBox.question(
+                    self, self.tr("无法打开工作区"), self.tr("{0}\n\n现在从这个备份恢复吗？").format(exc)) == QMessageBox.Yes:
+                self._restore(exc.backup.path, Path(path), operator)
+            else:
+                show_user_error(self, exc)
+            return
         except UserError as exc:
             show_user_error(self, exc)
             return
@@ -249,17 +257,21 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """Pick a backup, close the workspace, restore off the UI thread, reopen."""
-        from ui.dialogs.recovery import RestoreDialog, restore_job, run_in_background
+        from ui.dialogs.recovery import RestoreDialog
 
         dialog = RestoreDialog(self.store.path, self.store.workspace_id, self)
         dialog.exec()
         if dialog.chosen is None:  # set only when the user confirmed a backup
             return
-        path, operator = self.store.path, self.store.operator
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(10_000)  # no worker still has the file open
         self.store.close()
+        self._restore(dialog.chosen.path, self.store.path, self.store.operator)
+
+    def _restore(self, backup: Path, path: Path, operator: str) -> None:
+        """Restore ``backup`` over ``path`` off the UI thread, then open ``path``."""
+        from ui.dialogs.recovery import restore_job, run_in_background
 
         def reopen(result) -> None:
             self._switch_to(str(path), operator)
@@ -273,7 +285,7 @@ class MainWindow(QMainWindow):
                 raise exc
             show_user_error(self, exc)
 
-        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(dialog.chosen.path, path), reopen, failed)
+        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
 
     def about(self) -> None:
         QMessageBox.about(
