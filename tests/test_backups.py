@@ -239,3 +239,20 @@ def test_the_backup_being_restored_is_not_rotated_out_by_the_restore(tmp_path):
         assert store.meta("marker") == "0"
         listed = [b.path for b in store.backups()]
     assert made[0] in listed and len(listed) == 11
+
+
+def test_a_full_disk_during_backup_is_exit_3_and_leaves_nothing(seeded, monkeypatch, capsys):
+    import errno
+
+    import ycdesk.backups
+
+    good = seeded.backup(reason="manual")
+
+    def full(temp, final):
+        raise OSError(errno.ENOSPC, "No space left on device", str(final))
+
+    monkeypatch.setattr(ycdesk.backups, "publish", full)
+    assert main(["backup", "--db", str(seeded.path)]) == 3
+    assert "磁盘空间不足" in capsys.readouterr().err
+    assert [b.path for b in seeded.backups()] == [good]
+    assert sorted(p.name for p in good.parent.iterdir()) == sorted([good.name, good.with_suffix(".json").name])

@@ -51,7 +51,8 @@ def describe(path: Path, found: Probe) -> str:
     if kind == "foreign":
         return _("“{0}”是其他程序的 SQLite 数据库（表：{1}），不是 ycdesk 工作区；不会把它改成工作区").format(
             path, detail)
-    return _("工作区“{0}”已损坏（{1}）").format(path, detail)
+    first = detail.replace("*** in database main ***", "").strip().splitlines()[:2]
+    return _("工作区“{0}”已损坏（{1}）").format(path, "；".join(first)[:200])
 
 
 def refusal(path: Path, found: Probe) -> WorkspaceProblem:
