@@ -215,7 +215,7 @@ def test_scheduled_and_operation_backups_are_thinned_like_ankis(tmp_path):
     now = [datetime(2024, 1, 1, 8, 0, tzinfo=timezone.utc)]
     with Store(tmp_path / "w.ycdesk", clock=lambda: now[0]) as s:
         while now[0] < datetime(2025, 3, 15, 8, 0, tzinfo=timezone.utc):
-            s.backup(reason="scheduled")
+            s.backup(reason="manual")
             now[0] += timedelta(days=1)
         kept = s.backups()
     days = {b.created_at.date() for b in kept}

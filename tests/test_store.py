@@ -96,7 +96,10 @@ def test_scheduled_backup_once_a_day(tmp_path):
         now[0] += timedelta(hours=5)
         assert s.backup_if_due() is None
         now[0] += timedelta(hours=20)
+        s.insert("townships", {"name": "戊镇", "kind": "镇", "position": 1})
         assert s.backup_if_due() is not None
+        now[0] += timedelta(hours=25)  # due, but nothing changed: the same bytes are not copied again
+        assert s.backup_if_due() == s.backups()[0].path
     assert len(list((tmp_path / "backups").glob("*/*scheduled*.db"))) == 2
 
 

@@ -127,6 +127,11 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
             copied, missing = _store_evidence(evidence_dir(source), folder / "files", needed)
             backup = Backup(final, now, reason, temp.stat().st_size, "ok", workspace_id, source.name,
                             file_sha256(temp), copied, missing)
+            newest = next(iter(read_folder(folder)), None) if reason == "scheduled" else None
+            if newest and (newest.sha256, newest.missing_files) == (backup.sha256, []):
+                # Nothing changed since the newest backup: a daily copy of the same bytes
+                # would only push older restore points out of the rotation.
+                return newest
             publish(temp, final)
         finally:
             temp.unlink(missing_ok=True)
