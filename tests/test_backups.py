@@ -210,13 +210,14 @@ def test_restore_onto_a_damaged_workspace_keeps_its_bytes(seeded):
     assert townships(path) == townships(backup)
 
 
-def test_scheduled_and_operation_backups_are_thinned_like_ankis(tmp_path):
-    """A year and more of daily use: what is left is what retention promises."""
+def test_a_year_of_backups_is_thinned_like_ankis(tmp_path):
+    """A year of weekly use, then a month of daily use: what is left is what retention promises."""
     now = [datetime(2024, 1, 1, 8, 0, tzinfo=timezone.utc)]
+    daily_from = datetime(2025, 2, 13, 8, 0, tzinfo=timezone.utc)
     with Store(tmp_path / "w.ycdesk", clock=lambda: now[0]) as s:
         while now[0] < datetime(2025, 3, 15, 8, 0, tzinfo=timezone.utc):
             s.backup(reason="manual")
-            now[0] += timedelta(days=1)
+            now[0] += timedelta(days=1 if now[0] >= daily_from else 7)
         kept = s.backups()
     days = {b.created_at.date() for b in kept}
     assert len(kept) < 40
