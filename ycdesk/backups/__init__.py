@@ -164,6 +164,8 @@ def _copy_database(source: Path, dest: Path, workspace_id: str | None) -> None:
     src = read_only(source)
     out = sqlite3.connect(dest, isolation_level=None)
     try:
+        # No syncs while writing: the file is unseen until publish() syncs and renames it.
+        out.execute("PRAGMA synchronous = OFF")
         src.backup(out)
         # A self-contained file: no -wal needed beside it, whoever opens it later.
         out.execute("PRAGMA journal_mode = DELETE")
