@@ -174,3 +174,15 @@ def test_opening_a_damaged_workspace_from_the_menu_offers_its_backup(main_window
     qtbot.waitUntil(lambda: getattr(main_window, "restore_finished", None) is not None, timeout=30_000)
     assert "不完整" in asked[0] and "最近的完好备份" in asked[0]
     assert main_window.store.path == path and main_window.store.townships.names() == names
+
+
+def test_backup_and_new_workspace_from_the_menu_run_in_the_background(main_window, qtbot, tmp_path, monkeypatch):
+    window = main_window
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "backup_finished", None) is not None, timeout=30_000)
+    assert window.backup_finished.ok and window.backup_finished.path in [b.path for b in window.store.backups()]
+    target = tmp_path / "新建.ycdesk"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.new_action.trigger()
+    qtbot.waitUntil(lambda: window.store.path == target, timeout=60_000)
+    assert window.store.workspace_id and window.store.scalar("SELECT COUNT(*) FROM projects") == 29

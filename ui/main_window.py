@@ -248,12 +248,21 @@ class MainWindow(QMainWindow):
             self.operator_label.setText(self.tr("操作人：{0}").format(name))
 
     def backup(self) -> None:
-        try:
-            dest = self.store.backup(reason="manual")
-        except UserError as exc:  # a damaged workspace is refused, not copied over good backups
-            show_user_error(self, exc)
-            return
-        self.statusBar().showMessage(self.tr("已备份到 {0}").format(dest), 8000)
+        """Off the UI thread (a large workspace takes seconds); the copy uses its own
+        connections, so only the id is read here. A damaged workspace is refused."""
+        from datetime import datetime
+
+        from ui.dialogs.recovery import run_in_background
+        from ycdesk.backups import write
+
+        path, workspace_id = self.store.path, self.store.ensure_workspace_id()
+
+        def done(backup) -> None:
+            self.statusBar().showMessage(self.tr("已备份到 {0}").format(backup.path), 8000)
+            self.backup_finished = backup
+
+        run_in_background(self, self.tr("正在备份…"),
+                          lambda: write(path, workspace_id, "manual", datetime.now().astimezone()), done)
 
     def restore_from_backup(self) -> None:
         """Pick a backup, close the workspace, restore off the UI thread, reopen."""
