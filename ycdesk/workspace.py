@@ -8,12 +8,11 @@ which the old code would have migrated or filled with sample data in place.
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime
 from pathlib import Path
 
-from ycdesk.atomic import environment_problem, remove_stale, sqlite_companions, temp_beside
+from ycdesk.atomic import environment_problem, publish, remove_stale, sqlite_companions, temp_beside
 from ycdesk.errors import UnreadableFileError, UserError
 from ycdesk.i18n import _
 from ycdesk.paths import default_workspace
@@ -115,7 +114,7 @@ def create_workspace(path: str | Path | None = None, operator: str | None = None
                 _set_aside(target, found, now)
             for companion in sqlite_companions(target):
                 companion.unlink(missing_ok=True)
-            os.replace(temp, target)
+            publish(temp, target)
         finally:
             for leftover in [temp, *sqlite_companions(temp)]:
                 leftover.unlink(missing_ok=True)

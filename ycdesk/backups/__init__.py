@@ -116,6 +116,7 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale(folder, ".*.tmp*")
+        remove_stale(folder / "files", "*/.*.tmp")  # evidence copies cut short
         final = folder / f"{now.strftime(STAMP)}-{reason}.db"
         while final.exists() or final.with_suffix(".json").exists():  # same microsecond (a fake clock)
             now += timedelta(microseconds=1)
