@@ -97,14 +97,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def environment_problem(exc: OSError, what: str) -> EnvironmentProblem:
-    """An OSError while writing, as the Chinese message a user can act on."""
-    if exc.errno == errno.ENOSPC:
+def environment_problem(exc: Exception, what: str) -> EnvironmentProblem:
+    """An OSError (or SQLite's "locked", "unable to open") while writing, as the Chinese
+    message a user can act on."""
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "full" in str(exc):
         reason = _("磁盘空间不足")
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in str(exc):
         reason = _("没有写入权限（文件或文件夹只读，或正被其他程序使用）")
-    elif exc.errno == errno.ENOENT:
+    elif code == errno.ENOENT:
         reason = _("文件夹不存在")
+    elif "locked" in str(exc) or "busy" in str(exc):
+        reason = _("工作区正被其他程序使用")
     else:
-        reason = exc.strerror or str(exc)
-    return EnvironmentProblem(_("{0}失败：{1}（{2}）").format(what, reason, exc.filename or ""))
+        reason = getattr(exc, "strerror", None) or str(exc)
+    return EnvironmentProblem(_("{0}失败：{1}（{2}）").format(what, reason, getattr(exc, "filename", None) or ""))

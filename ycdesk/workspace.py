@@ -8,6 +8,7 @@ which the old code would have migrated or filled with sample data in place.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -118,7 +119,7 @@ def create_workspace(path: str | Path | None = None, operator: str | None = None
         finally:
             for leftover in [temp, *sqlite_companions(temp)]:
                 leftover.unlink(missing_ok=True)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:
         raise environment_problem(exc, _("新建工作区")) from None
     return target
 

@@ -138,7 +138,7 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
             temp.unlink(missing_ok=True)
         _write_record(backup)
         rotate(folder, now, protect)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:
         raise environment_problem(exc, _("备份")) from None
     return backup
 
@@ -152,7 +152,7 @@ def write_to(source: Path, dest: Path, workspace_id: str | None) -> Path:
         _copy_database(source, temp, workspace_id)
         _store_evidence(evidence_dir(source), evidence_dir(dest), _needed_files(temp))
         publish(temp, dest)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:
         raise environment_problem(exc, _("备份")) from None
     finally:
         temp.unlink(missing_ok=True)

@@ -87,7 +87,7 @@ def restore(backup: str | Path, workspace: str | Path, now: datetime) -> Restore
             publish(temp, workspace)
         finally:
             temp.unlink(missing_ok=True)
-    except OSError as exc:
+    except (OSError, sqlite3.OperationalError) as exc:
         raise environment_problem(exc, _("恢复")) from None
     return result
 

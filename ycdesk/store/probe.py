@@ -15,6 +15,7 @@ from pathlib import Path
 MAGIC = b"SQLite format 3\x00"
 # Tables every ycdesk workspace has had since schema 1: the marker that it is ours.
 MARKER_TABLES = {"meta", "history", "townships"}
+ENVIRONMENT = ("locked", "unable to open", "readonly", "busy")
 
 
 @dataclass
@@ -49,6 +50,12 @@ def probe(path: str | Path, *, check: bool = True) -> Probe:
         return Probe("truncated", short)
     try:
         return _inspect(path, check)
+    except sqlite3.OperationalError as exc:
+        if any(word in str(exc) for word in ENVIRONMENT):
+            # Locked, or a folder it cannot write its -shm into: the computer is in the
+            # way, not the file. Opening it properly reports that (with a wait for a lock).
+            return Probe("ok", str(exc))
+        return Probe("damaged", str(exc))
     except sqlite3.DatabaseError as exc:
         return Probe("damaged", str(exc))
 
