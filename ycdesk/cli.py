@@ -314,13 +314,9 @@ def cmd_backups(args) -> int:
     if not items:
         print(_("“{0}”还没有备份").format(path), file=sys.stderr)
     for b in items:
-        print(f"{b.created_at:%Y-%m-%d %H:%M:%S}  {b.describe_reason()}  {_size(b.size)}  "
+        print(f"{b.created_at:%Y-%m-%d %H:%M:%S}  {b.describe_reason()}  {b.size_text()}  "
               f"{_('检查通过') if b.ok else b.check}  {b.path}")
     return 0
-
-
-def _size(size: int) -> str:
-    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
 
 
 def cmd_restore(args) -> int:

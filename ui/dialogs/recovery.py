@@ -68,10 +68,6 @@ def restore_job(backup: Path, workspace: Path):
     return lambda: restore(backup, workspace, datetime.now().astimezone())
 
 
-def _size(size: int) -> str:
-    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
-
-
 class RestoreDialog(QDialog):
     """The workspace's backups, newest first; ``chosen`` is the one to restore once accepted."""
 
@@ -87,7 +83,7 @@ class RestoreDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         for row, b in enumerate(self.backups):
             check = self.tr("通过") if b.ok else b.check
-            for col, text in enumerate((f"{b.created_at:%Y-%m-%d %H:%M:%S}", b.describe_reason(), _size(b.size), check)):
+            for col, text in enumerate((f"{b.created_at:%Y-%m-%d %H:%M:%S}", b.describe_reason(), b.size_text(), check)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(b.path))
                 self.table.setItem(row, col, item)

@@ -72,6 +72,9 @@ class Backup:
     def files_dir(self) -> Path:
         return self.path.parent / "files"
 
+    def size_text(self) -> str:
+        return f"{self.size / 1048576:.1f} MB" if self.size >= 1048576 else f"{self.size / 1024:.0f} KB"
+
     def describe_reason(self) -> str:
         if self.reason.startswith("before-import-"):
             return _("导入前（{0}）").format(self.reason.removeprefix("before-import-"))
