@@ -3,8 +3,8 @@
     python tests/bench/crash_trials.py [--trials 50] [--seed 14] [--ops import,undo,backup,restore,init]
 
 Each trial runs the real ``ycdesk`` command in a child process on a small workspace
-(plan data, no demo records) and sends SIGKILL after a random delay between 0 and 1.1×
-the command's measured duration. Then it checks what a user would rely on:
+(plan data, no demo records) and sends SIGKILL after a random delay between the
+interpreter's start-up time and 1.1× the command's measured duration. Then it checks what a user would rely on:
 
 - the workspace passes ``PRAGMA integrity_check``;
 - the data is all-or-nothing: an import left either the whole batch or none of it, an
