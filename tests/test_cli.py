@@ -124,8 +124,14 @@ def test_demo_remove_via_cli(seeded, capsys):
     assert capsys.readouterr().out.strip() == "0"
 
 
-def test_default_workspace_is_created_from_sample_data_on_first_use(tmp_path, capsys):
+def test_default_workspace_is_created_by_init_not_by_a_read(tmp_path, capsys):
     # YCDESK_HOME points into tmp_path (conftest), standing in for the user's data folder.
+    # Issue #14: `summary` used to fill a missing default workspace with plan and demo data.
+    assert main(["summary", "--json"]) == 2
+    assert "ycdesk init" in capsys.readouterr().err
+    assert not (tmp_path / "home" / "workspace.ycdesk").exists()
+    assert main(["init"]) == 0
+    capsys.readouterr()
     assert main(["summary", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["projects"]["total_investment"] == "443.55"

@@ -28,7 +28,7 @@ def test_file_at_older_version_opens_and_migrates(tmp_path, version):
         if version >= 1:
             assert store.townships.names() == ["北海街道"]
             # Migrated from an older version: a backup was taken first.
-            assert list((tmp_path / "backups").glob("*.db"))
+            assert list((tmp_path / "backups" / store.workspace_id).glob("*.db"))
         assert store.scalar("SELECT COUNT(*) FROM period_locks") == 0
 
 

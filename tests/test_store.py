@@ -79,7 +79,9 @@ def test_backup_is_a_consistent_copy_and_rotates(store, tmp_path):
     store.insert("townships", {"name": "丁镇", "kind": "镇", "position": 1})
     made = [store.backup(reason=f"r{i}") for i in range(12)]
     folder = made[0].parent
-    assert len(list(folder.glob("*.db"))) == 10
+    assert folder.name == store.workspace_id  # one folder per workspace id
+    # All made today: the ten newest are kept (today's daily one is among them).
+    assert sorted(folder.glob("*.db")) == sorted(made[2:])
     copy = sqlite3.connect(made[-1])
     assert copy.execute("SELECT name FROM townships").fetchall() == [("丁镇",)]
     copy.close()
@@ -94,8 +96,11 @@ def test_scheduled_backup_once_a_day(tmp_path):
         now[0] += timedelta(hours=5)
         assert s.backup_if_due() is None
         now[0] += timedelta(hours=20)
+        s.insert("townships", {"name": "戊镇", "kind": "镇", "position": 1})
         assert s.backup_if_due() is not None
-    assert len(list((tmp_path / "backups").glob("*scheduled*.db"))) == 2
+        now[0] += timedelta(hours=25)  # due, but nothing changed: the same bytes are not copied again
+        assert s.backup_if_due() == s.backups()[0].path
+    assert len(list((tmp_path / "backups").glob("*/*scheduled*.db"))) == 2
 
 
 def test_ids_are_uuid7_in_time_order_one_by_one_or_in_bulk():

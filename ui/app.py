@@ -12,7 +12,8 @@ from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ycdesk.errors import UserError
-from ycdesk.workspace import open_workspace
+from ycdesk.paths import default_workspace
+from ycdesk.workspace import WorkspaceProblem, create_workspace, open_workspace
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -36,19 +37,37 @@ def _install_qt_translations(app: QApplication) -> None:
         app._qt_translator = translator  # keep it alive as long as the app
 
 
+def open_at_start(db: str | None, settings: Settings, operator: str | None = None):
+    """The workspace to start on, or None if the user chose to quit. Without --db, the one
+    used last (if it is still there); the very first start builds the default one from the
+    embedded sample data. A file that cannot be opened never ends the app: the user is shown
+    why and offered a restore, another workspace or a new one."""
+    from ui.dialogs.recovery import StartupProblemDialog
+
+    operator = operator or settings.get("operator") or None
+    last = settings.get("workspace/last")
+    if last and not Path(last).exists():
+        last = None
+    target = db or last or None
+    try:
+        if target is None and not default_workspace().exists():
+            create_workspace(None, operator)  # before any window: nothing to keep responsive yet
+        return open_workspace(target, operator)
+    except WorkspaceProblem as exc:
+        dialog = StartupProblemDialog(exc, operator)
+        dialog.exec()
+        return dialog.store  # None when the user chose to quit
+    except UserError as exc:
+        QMessageBox.critical(None, "ycdesk", str(exc))
+        return None
+
+
 def run(db: str | None = None, operator: str | None = None) -> int:
     app = create_app()
     errors.install()
     settings = Settings()
-    try:
-        # Without --db, reopen the workspace used last (if it is still there); the first
-        # start builds the default one from the embedded sample data.
-        last = settings.get("workspace/last")
-        if last and not Path(last).exists():
-            last = None
-        store = open_workspace(db or last or None, operator or settings.get("operator") or None)
-    except UserError as exc:
-        QMessageBox.critical(None, "ycdesk", str(exc))
+    store = open_at_start(db, settings, operator)
+    if store is None:
         return 2
     window = MainWindow(store, settings)
     window.show()

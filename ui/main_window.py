@@ -18,7 +18,7 @@ from ycdesk import __version__
 from ycdesk.errors import UserError
 from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
-from ycdesk.workspace import open_workspace
+from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.open_action = QAction(self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open,
                                    triggered=self.open_workspace)
         self.backup_action = QAction(self.tr("备份工作区(&B)"), self, triggered=self.backup)
+        self.restore_action = QAction(self.tr("从备份恢复(&R)…"), self, triggered=self.restore_from_backup)
         self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
                                    triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -104,13 +106,24 @@ class MainWindow(QMainWindow):
         for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
             tab.set_store(store)
         self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
-        store.backup_if_due()  # daily copy; rotation keeps the newest few
+        try:
+            store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
+        except UserError as exc:  # e.g. a read-only folder: the workspace still opens
+            self.statusBar().showMessage(str(exc), 10_000)
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
-    def _switch_to(self, path: str) -> None:
+    def _switch_to(self, path: str, operator: str | None = None) -> None:
+        operator = operator or (self.store.operator if self.store else None)
         try:
-            store = open_workspace(path, self.store.operator if self.store else None)
+            store = open_workspace(path, operator)
+        except WorkspaceProblem as exc:  # damaged, empty or foreign: offer its newest good backup
+            if exc.backup is not None and QMessageBox.question(
+                    self, self.tr("无法打开工作区"), self.tr("{0}\n\n现在从这个备份恢复吗？").format(exc)) == QMessageBox.Yes:
+                self._restore(exc.backup.path, Path(path), operator)
+            else:
+                show_user_error(self, exc)
+            return
         except UserError as exc:
             show_user_error(self, exc)
             return
@@ -124,7 +137,12 @@ class MainWindow(QMainWindow):
         if Path(path).exists():
             show_user_error(self, UserError(self.tr("文件已存在，请换一个文件名：{0}").format(path)))
             return
-        self._switch_to(path)
+        from ui.dialogs.recovery import run_in_background
+        from ycdesk.workspace import create_workspace
+
+        operator = self.store.operator if self.store else None
+        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
+                          lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
@@ -230,8 +248,53 @@ class MainWindow(QMainWindow):
             self.operator_label.setText(self.tr("操作人：{0}").format(name))
 
     def backup(self) -> None:
-        dest = self.store.backup(reason="manual")
-        self.statusBar().showMessage(self.tr("已备份到 {0}").format(dest), 8000)
+        """Off the UI thread (a large workspace takes seconds); the copy uses its own
+        connections, so only the id is read here. A damaged workspace is refused."""
+        from datetime import datetime
+
+        from ui.dialogs.recovery import run_in_background
+        from ycdesk.backups import write
+
+        path, workspace_id = self.store.path, self.store.ensure_workspace_id()
+
+        def done(backup) -> None:
+            self.statusBar().showMessage(self.tr("已备份到 {0}").format(backup.path), 8000)
+            self.backup_finished = backup
+
+        run_in_background(self, self.tr("正在备份…"),
+                          lambda: write(path, workspace_id, "manual", datetime.now().astimezone()), done)
+
+    def restore_from_backup(self) -> None:
+        """Pick a backup, close the workspace, restore off the UI thread, reopen."""
+        from ui.dialogs.recovery import RestoreDialog
+
+        dialog = RestoreDialog(self.store.path, self.store.workspace_id, self)
+        dialog.exec()
+        if dialog.chosen is None:  # set only when the user confirmed a backup
+            return
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(10_000)  # no worker still has the file open
+        self.store.close()
+        self._restore(dialog.chosen.path, self.store.path, self.store.operator)
+
+    def _restore(self, backup: Path, path: Path, operator: str) -> None:
+        """Restore ``backup`` over ``path`` off the UI thread, then open ``path``."""
+        from ui.dialogs.recovery import restore_job, run_in_background
+
+        def reopen(result) -> None:
+            self._switch_to(str(path), operator)
+            if result is not None:
+                self.statusBar().showMessage(self.tr("已从备份恢复；原工作区已另存为 {0}").format(result.kept), 10_000)
+            self.restore_finished = result
+
+        def failed(exc) -> None:
+            reopen(None)
+            if not isinstance(exc, UserError):
+                raise exc
+            show_user_error(self, exc)
+
+        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="从内置样例数据新建工作区", description="从 sample_data 新建工作区（规划数据，默认含演示数据）")
     _db_arg(p)
     p.add_argument("--no-demo", action="store_true", help="只载入规划数据，不载入演示数据")
+    p.add_argument("--force", action="store_true", help="文件已存在时仍重建（原文件先备份）")
 
     p = sub.add_parser("summary", help="输出工作区汇总", description="输出项目、指标和考核的汇总")
     _db_arg(p)
@@ -174,27 +175,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch", metavar="批次ID", help="ycdesk batches 列出的批次 ID")
     _db_arg(p)
 
-    p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区")
+    p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区，检查后再存入")
     _db_arg(p)
-    p.add_argument("-o", "--output", metavar="文件", help="备份文件；省略时放在工作区旁的 backups 目录")
+    p.add_argument("-o", "--output", metavar="文件", help="备份文件（证据文件存入“文件名.files”）；省略时放在工作区旁的 backups 目录")
+    p.add_argument("--force", action="store_true", help="允许覆盖已存在的文件（工作区本身除外）")
+
+    p = sub.add_parser("backups", help="列出工作区的备份", description="列出备份：路径、时间、原因、大小、检查结果（最新在前）")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--verify", action="store_true", help="重新检查每个备份（quick_check、校验值、证据文件）")
+
+    p = sub.add_parser("restore", help="从备份恢复工作区", description="检查备份后替换工作区；被替换的工作区先备份，证据文件一并恢复")
+    p.add_argument("backup", metavar="备份", help="备份文件（见 ycdesk backups）")
+    _db_arg(p)
     return parser
 
 
-def open_store(args, *, create: bool = True):
-    """The workspace named by --db (which must exist), or the default one."""
+def open_store(args, *, create: bool = False):
+    """The workspace named by --db, or the default one; it must exist and be a healthy
+    workspace (only ``init`` creates one). ``create`` is accepted for older callers and ignored."""
     from ycdesk.workspace import open_workspace
 
-    return open_workspace(args.db, args.operator, must_exist=bool(args.db) and not create)
+    return open_workspace(args.db, args.operator)
 
 
 def cmd_init(args) -> int:
-    from ycdesk.paths import default_workspace
-    from ycdesk.seed import init_workspace
-    from ycdesk.store import Store
+    from ycdesk.workspace import create_workspace
 
-    path = Path(args.db) if args.db else default_workspace()
-    with Store(path, operator=args.operator) as store:
-        init_workspace(store, demo=not args.no_demo)
+    path = create_workspace(args.db, args.operator, demo=not args.no_demo, force=args.force)
     print(_("已创建工作区：{0}").format(path), file=sys.stderr)
     return 0
 
@@ -389,9 +397,63 @@ def cmd_undo_import(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    with open_store(args, create=False) as store:
+    with open_store(args) as store:
+        if args.output:
+            _check_backup_output(Path(args.output), store.path, args.force)
         dest = store.backup(args.output)
     print(_("已备份到 {0}").format(dest), file=sys.stderr)
+    return 0
+
+
+def _check_backup_output(out: Path, workspace: Path, force: bool) -> None:
+    from ycdesk.store.probe import probe
+
+    if out.exists() and out.resolve() == workspace.resolve():
+        raise UserError(_("备份文件不能是工作区本身：{0}").format(out))
+    if out.is_dir():
+        raise UserError(_("“{0}”是一个文件夹，请给出备份文件名").format(out))
+    if out.exists() and not force:
+        what = _("另一个工作区") if probe(out, check=False).ok else _("已存在的文件")
+        raise UserError(_("“{0}”是{1}，不会覆盖；确需覆盖请加 --force").format(out, what))
+
+
+def cmd_backups(args) -> int:
+    from ycdesk.backups import list_backups, verify
+    from ycdesk.paths import default_workspace
+    from ycdesk.store.probe import probe
+
+    path = Path(args.db) if args.db else default_workspace()
+    found = probe(path, check=False)  # a damaged workspace still has backups to list
+    items = list_backups(path, found.workspace_id)
+    if args.verify:
+        for b in items:
+            b.check = verify(b)
+    if args.json:
+        print(json.dumps([b.as_json() for b in items], ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print(_("“{0}”还没有备份").format(path), file=sys.stderr)
+    for b in items:
+        print(f"{b.created_at:%Y-%m-%d %H:%M:%S}  {b.describe_reason()}  {b.size_text()}  "
+              f"{_('检查通过') if b.ok else b.check}  {b.path}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from datetime import datetime
+
+    from ycdesk.backups.restore import restore
+    from ycdesk.paths import default_workspace
+
+    path = Path(args.db) if args.db else default_workspace()
+    result = restore(args.backup, path, datetime.now().astimezone())
+    print(_("已从 {0} 恢复工作区 {1}").format(result.backup, result.workspace), file=sys.stderr)
+    if result.kept:
+        print(_("被替换的工作区已保存为 {0}").format(result.kept), file=sys.stderr)
+    if result.evidence:
+        print(_("恢复证据文件 {0} 个").format(result.evidence), file=sys.stderr)
+    if result.missing:
+        print(_("注意：{0} 个证据文件在备份和工作区中都找不到").format(len(result.missing)), file=sys.stderr)
     return 0
 
 
@@ -410,6 +472,8 @@ COMMANDS = {
     "analysis": cmd_analysis,
     "demo": cmd_demo,
     "backup": cmd_backup,
+    "backups": cmd_backups,
+    "restore": cmd_restore,
     "report": cmd_report,
     "import": cmd_import,
     "template": cmd_template,

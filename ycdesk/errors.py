@@ -23,3 +23,9 @@ class NeedsConfirmation(UserError):
 
 class NeedsReason(UserError):
     """Allowed only with a stated reason (e.g. a value for a period still to come)."""
+
+
+class EnvironmentProblem(UserError):
+    """The computer, not the input, is in the way (locked, disk full, read-only, missing folder)."""
+
+    exit_code = 3

@@ -47,12 +47,12 @@ def run(window_check=None) -> int:
 def _run(window_check) -> int:
     from ycdesk.reports import quarterly
     from ycdesk.summary import summary
-    from ycdesk.workspace import open_workspace
+    from ycdesk.workspace import create_workspace, open_workspace
 
     folder = Path(tempfile.mkdtemp(prefix="ycdesk-selftest-"))
     os.environ.setdefault("YCDESK_HOME", str(folder / "home"))
     try:
-        store = open_workspace(folder / "selftest.ycdesk", operator="自检")
+        store = open_workspace(create_workspace(folder / "selftest.ycdesk", "自检"), operator="自检")
         data = summary(store)["projects"]
         if (data["count"], data["total_investment"], data["fyp_investment"]) != (29, "443.55", "239.29"):
             print(f"self-test: wrong plan totals {data['count']} {data['total_investment']} {data['fyp_investment']}")

@@ -162,8 +162,6 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
                           {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
                           ignored, header=list(rows[header_row]))
     batch_id = new_id()
-    if not dry_run:
-        store.backup(reason=f"before-import-{kind}")
     step = progress or (lambda done, total: None)
     body = rows[header_row + 1:]
     # Rows that carry data, with their spreadsheet row numbers (blank and total rows skipped).
@@ -202,6 +200,10 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
             store.conn.execute("ROLLBACK")
             step(total, total)
             return result
+        # The backup only now, when the batch is about to be written: a rejected import
+        # writes nothing, so it must not push a good restore point out of the rotation.
+        # It copies the committed state, so the batch's own changes are not in it.
+        store.backup(reason=f"before-import-{kind}")
         _record_batch(store, result, path, batch_id, first_seq)
         store.conn.execute("COMMIT")
         step(total, total)

@@ -23,8 +23,6 @@ from ycdesk.i18n import _
 from ycdesk.store import migrations
 from ycdesk.store.ids import new_id
 
-BACKUPS_KEPT = 10
-
 
 def default_operator() -> str:
     try:
@@ -66,6 +64,11 @@ class Store:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
+            if not migrations.version(conn) and conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+                # Tables but no schema version: another program's database. Migrating it
+                # would turn it into a workspace (see ycdesk.workspace for the full checks).
+                conn.close()
+                raise UnreadableFileError(_("“{0}”是其他程序的 SQLite 数据库，不是 ycdesk 工作区").format(path))
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports touch many index pages
@@ -92,6 +95,7 @@ class Store:
         current = migrations.version(self.conn)
         if current and current < target:
             # Never migrate a user's data without a copy to go back to.
+            self.ensure_workspace_id()
             self.backup(reason=f"before-migration-{current}")
         return migrations.migrate(self.conn, target)
 
@@ -267,38 +271,47 @@ class Store:
             (key, value),
         )
 
+    @property
+    def workspace_id(self) -> str | None:
+        """The workspace's stable id (set by ``init``): it names its backup folder."""
+        return self.meta("workspace_id")
+
+    def ensure_workspace_id(self) -> str:
+        """A workspace made before ids (or by hand) gets one the first time it needs it."""
+        import uuid
+
+        found = self.workspace_id
+        if found is None:
+            try:
+                found = str(uuid.uuid4())
+                self.set_meta("workspace_id", found)
+            except sqlite3.OperationalError:  # a read-only file: an id its path always gives
+                found = str(uuid.uuid5(uuid.NAMESPACE_URL, self.path.resolve().as_uri()))
+        return found
+
     def backup(self, dest: str | Path | None = None, *, reason: str = "manual") -> Path:
-        """Copy the live workspace with SQLite's online backup API; keep the newest few."""
-        if dest is None:
-            folder = self.path.parent / "backups"
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = self._clock().strftime("%Y%m%d-%H%M%S-%f")
-            dest = folder / f"{self.path.stem}-{stamp}-{reason}.db"
-            self._rotate(folder)
-        dest = Path(dest)
-        target = sqlite3.connect(dest)
-        try:
-            self.conn.backup(target)
-        finally:
-            target.close()
-        return dest
+        """A verified copy of the committed state (see :mod:`ycdesk.backups`): into the
+        workspace's own backup folder with retention, or to ``dest`` (checked by the caller)."""
+        from ycdesk import backups
+
+        if dest is not None:
+            return backups.write_to(self.path, Path(dest), self.workspace_id)
+        return backups.write(self.path, self.ensure_workspace_id(), reason, self._clock()).path
+
+    def backups(self) -> list:
+        from ycdesk import backups
+
+        return backups.list_backups(self.path, self.workspace_id)
 
     def backup_if_due(self, hours: float = 24) -> Path | None:
         """The scheduled backup: one a day (checked when the app opens a workspace)."""
         from datetime import timedelta
 
-        last = self.meta("last_scheduled_backup")
         now = self._clock()
-        if last and datetime.fromisoformat(last) > now - timedelta(hours=hours):
+        last = next((b for b in self.backups() if b.reason == "scheduled"), None)
+        if last is not None and last.created_at > now - timedelta(hours=hours):
             return None
-        path = self.backup(reason="scheduled")
-        self.set_meta("last_scheduled_backup", now.isoformat(timespec="seconds"))
-        return path
-
-    def _rotate(self, folder: Path) -> None:
-        old = sorted(folder.glob(f"{self.path.stem}-*.db"))
-        for path in old[: max(0, len(old) - (BACKUPS_KEPT - 1))]:
-            path.unlink(missing_ok=True)
+        return self.backup(reason="scheduled")
 
 
 class DeferredIndexes:
