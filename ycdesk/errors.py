@@ -19,3 +19,9 @@ class UnreadableFileError(UserError):
 
 class NeedsConfirmation(UserError):
     """Allowed, but unusual enough that the user must confirm (e.g. an outlier value)."""
+
+
+class EnvironmentProblem(UserError):
+    """The computer, not the input: locked, disk full, read-only, missing folder (exit 3)."""
+
+    exit_code = 3

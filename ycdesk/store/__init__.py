@@ -10,6 +10,7 @@ manner of Anki's ``Collection``. Writes go through :meth:`insert`, :meth:`update
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ycdesk.errors import NotFoundError, UnreadableFileError, UserError
+from ycdesk.errors import EnvironmentProblem, NotFoundError, UnreadableFileError, UserError
 from ycdesk.i18n import _
-from ycdesk.store import migrations
+from ycdesk.store import chain, migrations
 from ycdesk.store.ids import new_id
 
 BACKUPS_KEPT = 10
@@ -41,10 +42,17 @@ class Store:
         *,
         migrate: bool = True,
         clock=None,
+        readonly: bool | None = None,
     ) -> None:
         self.path = Path(path)
         self.operator = operator or default_operator()
         self._clock = clock or (lambda: datetime.now().astimezone())
+        # None: read-only exactly when the file or its folder cannot be written (a copy on
+        # a CD or a share, a file marked read-only): view, export and report still work.
+        if readonly is None:
+            self.readonly_reason = readonly_reason(self.path)
+        else:
+            self.readonly_reason = _("以只读方式打开") if readonly else None
         self.conn = self._connect(self.path)
         if migrate:
             self.migrate()
@@ -58,22 +66,56 @@ class Store:
                 head = fh.read(16)
             if head and head != b"SQLite format 3\x00":
                 raise UnreadableFileError(_("“{0}”不是 ycdesk 工作区文件").format(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.readonly:
+            conn = self._connect_readonly(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so an import can
-            # be one transaction however many statements it runs.
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+            if not self.readonly:
+                # isolation_level=None: we issue BEGIN/COMMIT ourselves, so an import can
+                # be one transaction however many statements it runs.
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if not self.readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports touch many index pages
+        except sqlite3.OperationalError as exc:
+            from ycdesk.environment import environment_problem
+
+            raise environment_problem(exc, path) or UnreadableFileError(
+                _("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         except sqlite3.DatabaseError as exc:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)
         conn.create_function("ycdesk_now", 0, self.now)
         return conn
+
+    @staticmethod
+    def _connect_readonly(path: Path) -> sqlite3.Connection:
+        uri = path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=True)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL workspace in a folder nobody may write: SQLite cannot make the -shm
+            # file it reads through. Nothing can be writing it either, so read it as is.
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                                   check_same_thread=True)
+        return conn
+
+    @property
+    def readonly(self) -> bool:
+        return self.readonly_reason is not None
+
+    def check_writable(self) -> None:
+        """Raise the Chinese reason a read-only workspace cannot be changed."""
+        if self.readonly:
+            raise EnvironmentProblem(_("工作区“{0}”只读（{1}），不能修改；可查看、导出和生成报告").format(
+                self.path, self.readonly_reason))
 
     def _managers(self) -> None:
         from ycdesk.audits import Audits
@@ -90,6 +132,9 @@ class Store:
 
     def migrate(self, target: int = migrations.LATEST) -> list[int]:
         current = migrations.version(self.conn)
+        if self.readonly and current < target:
+            raise EnvironmentProblem(_("工作区“{0}”需要升级到本程序的版本，但它只读（{1}）：请在可写的位置打开一次").format(
+                self.path, self.readonly_reason))
         if current and current < target:
             # Never migrate a user's data without a copy to go back to.
             self.backup(reason=f"before-migration-{current}")
@@ -127,13 +172,32 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
+        self.check_writable()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            start = chain.mark(self.conn)
             yield
+            self.seal_history(start)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def seal_history(self, after: int) -> None:
+        """Hash the history rows this transaction wrote (after seq ``after``) into the chain;
+        called just before COMMIT by every writer that runs its own transaction."""
+        if self._chained is None:
+            self._chained = chain.has_chain(self.conn)
+        if self._chained:
+            chain.seal(self.conn, after)
+
+    _chained: bool | None = None
+
+    def _writing(self):
+        """A transaction for one write made outside any: its history is sealed with it."""
+        from contextlib import nullcontext
+
+        return nullcontext() if self.conn.in_transaction else self.transaction()
 
     def bulk_insert(self, table: str, columns: list[str], rows) -> None:
         """executemany for many new rows, their history written afterwards in one statement.
@@ -202,7 +266,8 @@ class Store:
         cols = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         try:
-            self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(record.values()))
+            with self._writing():
+                self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(record.values()))
         except sqlite3.IntegrityError as exc:
             raise UserError(_integrity_message(table, exc)) from None
         return record["id"]
@@ -214,7 +279,8 @@ class Store:
         changes = {**changes, "updated_at": self.now()}
         sets = ", ".join(f"{c} = ?" for c in changes)
         try:
-            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), row_id])
+            with self._writing():
+                self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), row_id])
         except sqlite3.IntegrityError as exc:
             raise UserError(_integrity_message(table, exc)) from None
 
@@ -226,9 +292,10 @@ class Store:
         if row["deleted_at"] is None:
             return
         now = self.now()
-        self.conn.execute(
-            f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id)
-        )
+        with self._writing():
+            self.conn.execute(
+                f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id)
+            )
 
     def history(self, table: str | None = None, row_id: str | None = None) -> list[dict]:
         where, params = [], []
@@ -257,11 +324,31 @@ class Store:
         return default if value is None else value
 
     def set_meta(self, key: str, value: str) -> None:
+        self.check_writable()
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    @contextmanager
+    def scratch_copy(self) -> Iterator[Store]:
+        """A writable copy of this workspace in a temporary folder, removed afterwards: for
+        work that must write and roll back (a dry-run import) on a read-only workspace."""
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="ycdesk-scratch-"))
+        try:
+            target = sqlite3.connect(folder / self.path.name)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            with Store(folder / self.path.name, self.operator, clock=self._clock, readonly=False) as copy:
+                yield copy
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def backup(self, dest: str | Path | None = None, *, reason: str = "manual") -> Path:
         """Copy the live workspace with SQLite's online backup API; keep the newest few."""
@@ -295,6 +382,18 @@ class Store:
         old = sorted(folder.glob(f"{self.path.stem}-*.db"))
         for path in old[: max(0, len(old) - (BACKUPS_KEPT - 1))]:
             path.unlink(missing_ok=True)
+
+
+def readonly_reason(path: Path) -> str | None:
+    """Why ``path`` must be opened read-only, or None. (``os.access`` asks the system, so a
+    root user, who may write anything, never gets a reason.)"""
+    if not path.is_file():
+        return None
+    if not os.access(path, os.W_OK):
+        return _("文件只读")
+    if not os.access(path.parent, os.W_OK):
+        return _("所在文件夹不可写")
+    return None
 
 
 class DeferredIndexes:

@@ -40,6 +40,17 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
     A migration that adds columns calls this again so new columns are recorded too (and
     the ``history_full`` view sees them).
     """
+    sql = trigger_sql(conn, table)
+    for action in actions:
+        conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
+        conn.execute(sql[f"history_{table}_{action}"])
+    if len(actions) == 3:
+        install_history_view(conn)
+
+
+def trigger_sql(conn: sqlite3.Connection, table: str) -> dict[str, str]:
+    """Trigger name → the CREATE TRIGGER statement :func:`install_triggers` runs for
+    ``table`` as it is now (``ycdesk check`` compares the stored ones with these)."""
     cols = _columns(conn, table)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c != "updated_at")
     head = "INSERT INTO history (at, operator, table_name, row_id, action, old, new) VALUES (ycdesk_now(), ycdesk_operator(), "
@@ -51,11 +62,8 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
                   f"{_json('OLD', cols)}, {_json('NEW', cols)}); END",
         "delete": f"AFTER DELETE ON {table} BEGIN {head}'{table}', OLD.id, 'delete', {_json('OLD', cols)}, NULL); END",
     }
-    for action in actions:
-        conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
-        conn.execute(f"CREATE TRIGGER history_{table}_{action} {body[action]}")
-    if len(actions) == 3:
-        install_history_view(conn)
+    return {f"history_{table}_{action}": f"CREATE TRIGGER history_{table}_{action} {sql}"
+            for action, sql in body.items()}
 
 
 def audited_tables(conn: sqlite3.Connection) -> list[str]:
