@@ -36,6 +36,11 @@ def environment_problem(exc: BaseException, path=None, *, inputs=()) -> UserErro
     read; an OS error on one of them is an unreadable input (exit 2)."""
     if isinstance(exc, UserError):
         return exc
+    if not isinstance(exc, (sqlite3.Error, OSError)):
+        # Libraries wrap the OS error (XlsxWriter's FileCreateError, for one): look inside.
+        inner = next((e for e in (exc.__cause__, *exc.args[:1])
+                      if isinstance(e, (sqlite3.Error, OSError))), None)
+        return None if inner is None else environment_problem(inner, path, inputs=inputs)
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc).lower()
         if any(d in text for d in _DAMAGED):
