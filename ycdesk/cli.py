@@ -200,6 +200,7 @@ def cmd_demo(args) -> int:
         if args.action == "count":
             print(demo_count(store))
         else:
+            store.check_writable()
             store.backup(reason="before-demo-removal")
             removed = remove_demo(store)
             print(_("已删除演示数据 {0} 条").format(removed), file=sys.stderr)

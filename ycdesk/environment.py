@@ -20,7 +20,7 @@ _SQLITE = (
     (("database or disk is full",), "磁盘空间已满，未能写入：请清理磁盘后重试（未完成的写入已整体撤回）"),
     (("attempt to write a readonly database", "readonly database"),
      "工作区不可写（文件只读、所在文件夹不可写或在只读介质上）：可查看、导出和生成报告，不能修改"),
-    (("unable to open database file",), "无法打开工作区文件：所在文件夹不存在或没有访问权限"),
+    (("unable to open database file",), "无法打开或新建数据库文件：所在文件夹不存在或没有访问权限"),
     (("disk i/o error",), "读写磁盘出错（磁盘已满、已拔出或损坏）：请检查磁盘后重试"),
 )
 _DAMAGED = ("database disk image is malformed", "file is not a database", "file is encrypted")
@@ -49,7 +49,8 @@ def environment_problem(exc: BaseException, path=None, *, inputs=()) -> UserErro
         if isinstance(exc, sqlite3.OperationalError):
             for needles, message in _SQLITE:
                 if any(n in text for n in needles):
-                    return EnvironmentProblem(_(message) + _where(path))
+                    # "unable to open" may be about another file (a backup's target): no name.
+                    return EnvironmentProblem(_(message) + ("" if "unable to open" in text else _where(path)))
         return None
     if isinstance(exc, OSError):
         name = exc.filename

@@ -25,6 +25,7 @@ from ycdesk.store import chain, migrations
 from ycdesk.store.ids import new_id
 
 BACKUPS_KEPT = 10
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer before "locked"
 
 
 def default_operator() -> str:
@@ -77,7 +78,7 @@ class Store:
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not self.readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
