@@ -11,7 +11,7 @@ from ui import errors
 from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
-from ycdesk.errors import UserError
+from ycdesk.environment import environment_problem
 from ycdesk.workspace import open_workspace
 
 
@@ -47,9 +47,13 @@ def run(db: str | None = None, operator: str | None = None) -> int:
         if last and not Path(last).exists():
             last = None
         store = open_workspace(db or last or None, operator or settings.get("operator") or None)
-    except UserError as exc:
-        QMessageBox.critical(None, "ycdesk", str(exc))
-        return 2
+    except Exception as exc:
+        # Locked, read-only folder it cannot even read, damaged: a message, not a crash.
+        problem = environment_problem(exc)
+        if problem is None:
+            raise
+        QMessageBox.critical(None, "ycdesk", str(problem))
+        return problem.exit_code
     window = MainWindow(store, settings)
     window.show()
     return app.exec()

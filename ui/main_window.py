@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
                                    triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
+        self.check_action = QAction(self.tr("检查工作区(&C)…"), self, triggered=self.check_workspace)
         self.import_action = QAction(self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"),
                                      triggered=lambda: self.import_file())
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
 
     def create_status_bar(self) -> None:
@@ -103,8 +105,16 @@ class MainWindow(QMainWindow):
         self.store = store
         for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
             tab.set_store(store)
-        self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
-        store.backup_if_due()  # daily copy; rotation keeps the newest few
+        title = self.tr("越城区生态环境“十四五”规划工作台")
+        if store.readonly:
+            # Opened read-only (the file or its folder cannot be written): say so and why.
+            self.workspace_label.setText(self.tr("工作区：{0}（只读：{1}）").format(store.path, store.readonly_reason))
+            self.setWindowTitle(self.tr("{0} — 只读").format(title))
+        else:
+            self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
+            self.setWindowTitle(title)
+            store.backup_if_due()  # daily copy; rotation keeps the newest few
+        self.import_action.setEnabled(not store.readonly)
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
@@ -232,6 +242,13 @@ class MainWindow(QMainWindow):
     def backup(self) -> None:
         dest = self.store.backup(reason="manual")
         self.statusBar().showMessage(self.tr("已备份到 {0}").format(dest), 8000)
+
+    def check_workspace(self) -> None:
+        """帮助 → 检查工作区: the same checks as ``ycdesk check``, in the background."""
+        from ui.dialogs.check_dialog import CheckDialog
+
+        self.check_dialog = CheckDialog(self.store.path, self)
+        self.check_dialog.open()
 
     def about(self) -> None:
         QMessageBox.about(
