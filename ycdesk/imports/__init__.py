@@ -183,9 +183,8 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     labels = [canonical_header(f) if f.money_unit else f.header for f, _u in columns.values()]
     errors = _cell_errors(parsed_columns, suspect, columns)
     valid = [i for i in range(len(kept)) if i not in errors]
-    store.conn.execute("BEGIN IMMEDIATE")
     # The batch holds the write lock from here: every history row after this one is its own.
-    first_seq = store.scalar("SELECT COALESCE(MAX(seq), 0) FROM history")
+    first_seq = store.begin()
     total = len(kept)
 
     def checking(done, of):  # checking and matching: the first 80 % of the bar, writing the rest

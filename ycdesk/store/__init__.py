@@ -139,7 +139,9 @@ class Store:
         if current and current < target:
             # Never migrate a user's data without a copy to go back to.
             self.backup(reason=f"before-migration-{current}")
-        return migrations.migrate(self.conn, target)
+        applied = migrations.migrate(self.conn, target)
+        self._chained = None  # a migration may have added the chain
+        return applied
 
     @property
     def schema_version(self) -> int:
@@ -173,26 +175,40 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
-        self.check_writable()
-        self.conn.execute("BEGIN IMMEDIATE")
+        start = self.begin()
         try:
-            start = chain.mark(self.conn)
             yield
             self.seal_history(start)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._history_start = None
         self.conn.execute("COMMIT")
 
+    def begin(self) -> int:
+        """BEGIN IMMEDIATE for a writer that runs its own transaction (the import); returns
+        the last history seq before it. Such a writer calls :meth:`seal_history` with it
+        just before COMMIT."""
+        self.check_writable()
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._history_start = chain.mark(self.conn)
+        return self._history_start
+
     def seal_history(self, after: int) -> None:
-        """Hash the history rows this transaction wrote (after seq ``after``) into the chain;
-        called just before COMMIT by every writer that runs its own transaction."""
-        if self._chained is None:
-            self._chained = chain.has_chain(self.conn)
-        if self._chained:
+        """Hash the history rows this transaction wrote (after seq ``after``) into the chain."""
+        if self.chained:
             chain.seal(self.conn, after)
 
+    @property
+    def chained(self) -> bool:
+        """Whether history has its hash chain (schema 13 on)."""
+        if self._chained is None:
+            self._chained = chain.has_chain(self.conn)
+        return self._chained
+
     _chained: bool | None = None
+    _history_start: int | None = None
 
     def _writing(self):
         """A transaction for one write made outside any: its history is sealed with it."""
@@ -209,6 +225,8 @@ class Store:
         from ycdesk.store.history import install_triggers, record_inserted
 
         rows = rows if isinstance(rows, list) else list(rows)
+        # In insertion (= rowid) order: the history chain needs them, and reading them back costs more.
+        ids = list(map(itemgetter(columns.index("id")), rows)) if "id" in columns and self.chained else None
         null = _null_columns(rows, len(columns))
         if null:  # written as NULL in the statement, not bound: see _null_columns
             keep = [j for j in range(len(columns)) if j not in null]
@@ -218,7 +236,7 @@ class Store:
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
-            record_inserted(self.conn, table, before)
+            record_inserted(self.conn, table, before, self._history_start if self.chained else None, ids)
             install_triggers(self.conn, table, ("insert",))
 
     @contextmanager

@@ -90,13 +90,21 @@ def install_history_view(conn: sqlite3.Connection) -> None:
         "FROM history AS h")
 
 
-def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
+def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int, chain_after: int | None = None,
+                    ids: list[str] | None = None) -> None:
     """History rows for every row of ``table`` inserted after ``after_rowid``, in one
     statement. Who, when, which batch and which row are recorded; the snapshot of the new
     row is not, because it can be derived exactly (``history_full``): storing it made a
-    100,000-finding import write 60 MB of JSON and took a quarter of the import's time."""
+    100,000-finding import write 60 MB of JSON and took a quarter of the import's time.
+    ``chain_after``: the start of the writing transaction, when history has its hash chain;
+    ``ids``: the new rows' ids in insertion order, if known."""
     # One time and operator for the whole batch, asked once rather than per row.
     at, operator = conn.execute("SELECT ycdesk_now(), ycdesk_operator()").fetchone()
+    if chain_after is not None:  # hashed into the chain as they are written
+        from ycdesk.store.chain import insert_chained
+
+        insert_chained(conn, table, after_rowid, at, operator, chain_after, ids)
+        return
     conn.execute(
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new) "
         f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL "
