@@ -163,3 +163,49 @@ def test_bulk_import_history_is_sealed_in_one_pass(tmp_path):
         assert import_file(store, "findings", path).new == 3000
         assert store.scalar("SELECT COUNT(*) FROM history WHERE hash IS NULL") == 0
         assert chain.verify(store.conn) is None
+
+
+@pytest.fixture
+def bulk(tmp_path):
+    """A workspace whose history holds a bulk import's block (3,000 findings)."""
+    import csv
+
+    from ycdesk.imports import import_file
+    from ycdesk.seed import load_plan
+
+    path = tmp_path / "f.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"])
+        for i in range(3000):
+            out.writerow([f"企业{i % 37}", 2021 + i % 3, "区级", "识别标志", f"问题{i}", "待整改"])
+    db = tmp_path / "bulk.ycdesk"
+    with Store(db, operator="审核员") as store:
+        load_plan(store)
+        import_file(store, "findings", path)
+        store.update("findings", store.scalar("SELECT id FROM findings LIMIT 1"), {"note": "之后的修改"})
+        seqs = [r[0] for r in store.conn.execute(
+            "SELECT seq FROM history WHERE table_name = 'findings' AND action = 'insert' ORDER BY seq")]
+    assert len(seqs) == 3000 and check_workspace(db).ok
+    return db, seqs
+
+
+@pytest.mark.parametrize("edit, named", [
+    ("UPDATE history SET operator = '别人' WHERE seq = {mid}", "mid"),
+    ("UPDATE history SET at = '2020-01-01T00:00:00+08:00' WHERE seq = {mid}", "mid"),
+    ("UPDATE history SET row_id = 'x' WHERE seq = {mid}", "first"),
+    ("DELETE FROM history WHERE seq = {mid}", "first"),
+    # The block's head made a plain row of the block before it: that block breaks.
+    ("UPDATE history SET hash = 'b' WHERE seq = {first}", "before"),
+])
+def test_tampering_inside_a_bulk_block_is_found(bulk, edit, named):
+    db, seqs = bulk
+    where = {"first": seqs[0], "mid": seqs[1500]}
+    with raw(db) as conn:
+        conn.execute(edit.format(**where))
+    problems = check_workspace(db).problems
+    assert [p.kind for p in problems] == ["history"]
+    if named == "before":
+        assert problems[0].detail["seq"] < seqs[0]
+    else:
+        assert problems[0].detail["seq"] == where[named]
