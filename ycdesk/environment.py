@@ -54,8 +54,8 @@ def environment_problem(exc: BaseException, path=None, *, inputs=()) -> UserErro
         return None
     if isinstance(exc, OSError):
         name = exc.filename
-        given = {str(Path(p)) for p in inputs if p}
-        if name is not None and str(Path(name)) in given:
+        given = {Path(p).resolve() for p in inputs if p}
+        if name is not None and Path(name).resolve() in given:
             if isinstance(exc, IsADirectoryError):
                 return UnreadableFileError(_("“{0}”是文件夹，不是文件").format(name))
             if isinstance(exc, FileNotFoundError):

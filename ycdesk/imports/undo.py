@@ -20,6 +20,7 @@ loses nothing.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ycdesk.errors import UserError
@@ -169,12 +170,27 @@ def _later_history(store, batch: dict, keys: set[tuple[str, str]]) -> dict[tuple
     else:  # before schema 10 a batch recorded no span: its time is the bound
         where, param = "h.at > ?", batch["created_at"]
     out: dict[tuple[str, str], list[dict]] = {}
-    for h in store.query(f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old "
-                         f"FROM history h WHERE {where} ORDER BY h.seq", (param,)):
-        key = (h["table_name"], h["row_id"])
-        if key in keys:
-            out.setdefault(key, []).append(h)
+    with _keys_table(store, "undo_touched", keys):
+        # Only the batch's records' history is read, not everything written since.
+        for h in store.query(
+                f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old FROM temp.undo_touched k "
+                f"JOIN history h ON h.table_name = k.table_name AND h.row_id = k.id WHERE {where} ORDER BY h.seq",
+                (param,)):
+            out.setdefault((h["table_name"], h["row_id"]), []).append(h)
     return out
+
+
+@contextmanager
+def _keys_table(store, name: str, keys):
+    """A temporary table of (table_name, id) for joins; dropped afterwards."""
+    conn = store.conn
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    conn.execute(f"CREATE TEMP TABLE {name} (table_name TEXT, id TEXT, PRIMARY KEY (table_name, id)) WITHOUT ROWID")
+    try:
+        conn.executemany(f"INSERT INTO temp.{name} VALUES (?, ?)", keys)
+        yield
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _changed_since(store, batch: dict, changes: list[dict]) -> list[Kept]:
@@ -216,11 +232,7 @@ def _referenced_later(store, inserted: set[tuple[str, str]]) -> list[Kept]:
     if not inserted:
         return []
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS undo_inserted (table_name TEXT, id TEXT, "
-                 "PRIMARY KEY (table_name, id)) WITHOUT ROWID")
-    try:
-        conn.execute("DELETE FROM temp.undo_inserted")
-        conn.executemany("INSERT INTO temp.undo_inserted VALUES (?, ?)", inserted)
+    with _keys_table(store, "undo_inserted", inserted):
         parents = {t for t, _id in inserted}
         counts: dict[tuple[str, str], dict[str, int]] = {}
         for child, column, parent in _foreign_keys(store):
@@ -232,8 +244,6 @@ def _referenced_later(store, inserted: set[tuple[str, str]]) -> list[Kept]:
                     f"WHERE x.table_name = ? AND x.id = c.id)", (parent, child)):
                 by = counts.setdefault((parent, parent_id), {})
                 by[child] = by.get(child, 0) + 1
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.undo_inserted")
     out = []
     for (table, row_id), by in counts.items():
         what = "、".join(_("{0} 条{1}").format(n, TABLE_LABELS.get(t, t)) for t, n in sorted(by.items()))
