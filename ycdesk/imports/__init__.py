@@ -138,9 +138,6 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
                 mapping: dict | None = None, dry_run: bool = False, valid_only: bool = False,
                 progress=None) -> ImportResult:
     """Import ``path`` as records of ``kind``. See the module docstring for the semantics."""
-    # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
-    # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
-    # import) for nothing. Reference counting still frees everything as usual.
     if store.readonly:
         if not dry_run:
             store.check_writable()
@@ -149,6 +146,9 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
         with store.scratch_copy() as scratch:
             return import_file(scratch, kind, path, sheet=sheet, mapping=mapping, dry_run=True,
                                valid_only=valid_only, progress=progress)
+    # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
+    # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
+    # import) for nothing. Reference counting still frees everything as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:

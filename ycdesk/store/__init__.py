@@ -67,12 +67,12 @@ class Store:
                 head = fh.read(16)
             if head and head != b"SQLite format 3\x00":
                 raise UnreadableFileError(_("“{0}”不是 ycdesk 工作区文件").format(path))
-        if self.readonly:
-            conn = self._connect_readonly(path)
-        else:
+        if not self.readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            if not self.readonly:
+            if self.readonly:
+                conn = self._connect_readonly(path)
+            else:
                 # isolation_level=None: we issue BEGIN/COMMIT ourselves, so an import can
                 # be one transaction however many statements it runs.
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
