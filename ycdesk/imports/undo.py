@@ -20,7 +20,6 @@ loses nothing.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ycdesk.errors import UserError
@@ -97,7 +96,7 @@ def plan_undo(store, batch_id: str) -> UndoPlan:
     for k in _changed_since(store, batch, changes):
         kept.setdefault((k.table_name, k.row_id), k)
     inserted = {(c["table_name"], c["row_id"]) for c in changes if c["action"] == "insert"}
-    for k in _referenced_later(store, inserted):
+    for k in _referenced_later(store, batch, inserted):
         kept.setdefault((k.table_name, k.row_id), k)
     _keep_parents(store, inserted, kept)
     for (table, row_id), k in kept.items():
@@ -163,41 +162,40 @@ def batch_changes(store, batch_id: str) -> list[dict]:
     return out
 
 
-def _later_history(store, batch: dict, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[dict]]:
-    """History written after the batch on its records, oldest first, per record."""
+def _written_by(batch: dict, action: str | None = None) -> tuple[str, list]:
+    """SQL for (table_name, row_id) of the records the batch wrote (with ``action``)."""
+    if batch.get("last_seq") is not None:
+        sql = "SELECT table_name, row_id FROM history WHERE seq > ? AND seq <= ?"
+        params = [batch["first_seq"], batch["last_seq"]]
+    else:  # before schema 10 a batch kept its own log
+        sql, params = "SELECT table_name, row_id FROM import_changes WHERE batch_id = ?", [batch["id"]]
+    if action:
+        sql += " AND action = ?"
+        params.append(action)
+    return sql, params
+
+
+def _later_history(store, batch: dict) -> dict[tuple[str, str], list[dict]]:
+    """History written after the batch on its records, oldest first, per record. Only
+    what was written since is read, each row looked up among the batch's own records."""
     if batch.get("last_seq") is not None:
         where, param = "h.seq > ?", batch["last_seq"]
     else:  # before schema 10 a batch recorded no span: its time is the bound
         where, param = "h.at > ?", batch["created_at"]
+    written, params = _written_by(batch)
     out: dict[tuple[str, str], list[dict]] = {}
-    with _keys_table(store, "undo_touched", keys):
-        # Only the batch's records' history is read, not everything written since.
-        for h in store.query(
-                f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old FROM temp.undo_touched k "
-                f"JOIN history h ON h.table_name = k.table_name AND h.row_id = k.id WHERE {where} ORDER BY h.seq",
-                (param,)):
-            out.setdefault((h["table_name"], h["row_id"]), []).append(h)
+    for h in store.query(
+            f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old FROM history h "
+            f"WHERE {where} AND (h.table_name, h.row_id) IN ({written}) ORDER BY h.seq", [param, *params]):
+        out.setdefault((h["table_name"], h["row_id"]), []).append(h)
     return out
-
-
-@contextmanager
-def _keys_table(store, name: str, keys):
-    """A temporary table of (table_name, id) for joins; dropped afterwards."""
-    conn = store.conn
-    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    conn.execute(f"CREATE TEMP TABLE {name} (table_name TEXT, id TEXT, PRIMARY KEY (table_name, id)) WITHOUT ROWID")
-    try:
-        conn.executemany(f"INSERT INTO temp.{name} VALUES (?, ?)", keys)
-        yield
-    finally:
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _changed_since(store, batch: dict, changes: list[dict]) -> list[Kept]:
     last_entry: dict[tuple[str, str], dict] = {}
     for c in changes:  # newest first: the first seen is what the batch left
         last_entry.setdefault((c["table_name"], c["row_id"]), c)
-    later = _later_history(store, batch, set(last_entry))
+    later = _later_history(store, batch)
     out = []
     for key, rows in later.items():
         table, row_id = key
@@ -227,23 +225,24 @@ def _foreign_keys(store) -> list[tuple[str, str, str]]:
     return out
 
 
-def _referenced_later(store, inserted: set[tuple[str, str]]) -> list[Kept]:
+def _referenced_later(store, batch: dict, inserted: set[tuple[str, str]]) -> list[Kept]:
     """New records of the batch that records outside the batch refer to."""
-    if not inserted:
+    parents = {t for t, _id in inserted}
+    if not parents:
         return []
-    conn = store.conn
-    with _keys_table(store, "undo_inserted", inserted):
-        parents = {t for t, _id in inserted}
-        counts: dict[tuple[str, str], dict[str, int]] = {}
-        for child, column, parent in _foreign_keys(store):
-            if parent not in parents:
-                continue
-            for (parent_id,) in conn.execute(
-                    f"SELECT c.{column} FROM temp.undo_inserted u JOIN {child} c ON c.{column} = u.id "
-                    f"WHERE u.table_name = ? AND NOT EXISTS (SELECT 1 FROM temp.undo_inserted x "
-                    f"WHERE x.table_name = ? AND x.id = c.id)", (parent, child)):
-                by = counts.setdefault((parent, parent_id), {})
-                by[child] = by.get(child, 0) + 1
+    written, params = _written_by(batch, "insert")
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for child, column, parent in _foreign_keys(store):
+        if parent not in parents:
+            continue
+        # Children of the batch's new records that the batch did not write itself.
+        for (parent_id,) in store.conn.execute(
+                f"SELECT c.{column} FROM {child} c WHERE c.{column} IN "
+                f"(SELECT row_id FROM ({written}) WHERE table_name = ?) "
+                f"AND c.id NOT IN (SELECT row_id FROM ({written}) WHERE table_name = ?)",
+                [*params, parent, *params, child]):
+            by = counts.setdefault((parent, parent_id), {})
+            by[child] = by.get(child, 0) + 1
     out = []
     for (table, row_id), by in counts.items():
         what = "、".join(_("{0} 条{1}").format(n, TABLE_LABELS.get(t, t)) for t, n in sorted(by.items()))
