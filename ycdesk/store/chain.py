@@ -110,10 +110,14 @@ def _line(at, operator, table_name, row_id, action, old, new) -> str:
                       _NULL if old is None else old, _NULL if new is None else new))
 
 
-def block_digest(prev: str, first_seq: int, count: int, joined: str) -> str:
-    """The hash of a block of ``count`` rows numbered from ``first_seq``; ``joined`` is
-    their :func:`_line` texts joined by ``_GS``. Stored on the block's first row, marked."""
-    return BLOCK + hashlib.sha256(f"{prev}{_SEP}{first_seq}{_SEP}{count}{_GS}{joined}".encode()).hexdigest()
+def block_digest(prev: str, first_seq: int, count: int, *parts: bytes) -> str:
+    """The hash of a block of ``count`` rows numbered from ``first_seq``; ``parts`` are,
+    in UTF-8 and in order, their :func:`_line` texts joined by ``_GS``. Stored on the
+    block's first row, marked."""
+    digest_ = hashlib.sha256(f"{prev}{_SEP}{first_seq}{_SEP}{count}{_GS}".encode())
+    for part in parts:
+        digest_.update(part)
+    return BLOCK + digest_.hexdigest()
 
 
 def insert_chained(conn: sqlite3.Connection, table: str, after_rowid: int, at: str, operator: str,
@@ -140,9 +144,13 @@ def insert_chained(conn: sqlite3.Connection, table: str, after_rowid: int, at: s
         ids = [r[0] for r in cursor.execute(f"SELECT id FROM {table} WHERE rowid > ? ORDER BY rowid", (after_rowid,))]
     if not ids:
         return
-    head, tail = _SEP.join((at, operator, table)) + _SEP, _SEP + _SEP.join(("insert", _NULL, _NULL))
-    joined = head + (tail + _GS + head).join(ids) + tail  # every _line(), joined, without a loop
-    value = block_digest(_hash_before(conn, top + 1), top + 1, len(ids), joined)
+    head = (_SEP.join((at, operator, table)) + _SEP).encode()
+    tail = (_SEP + _SEP.join(("insert", _NULL, _NULL))).encode()
+    # Every _line(), joined, without a Python loop, and in bytes: a str with the operator's
+    # Chinese name would take two bytes a character, copied three times (+30 MB at peak).
+    joined = (tail + _GS.encode() + head).join(map(str.encode, ids))
+    value = block_digest(_hash_before(conn, top + 1), top + 1, len(ids), head, joined, tail)
+    del joined
     # Rows are inserted in ORDER BY order, and AUTOINCREMENT numbers them top+1, top+2, …
     count = conn.execute(
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new, hash) "
@@ -187,7 +195,7 @@ def verify(conn: sqlite3.Connection) -> Break | None:
         while row is not None and row[-1] == MORE and row[0] == block[-1][0] + 1:
             block.append(row)
             row = next(rows, None)
-        joined = _GS.join(_line(*r[1:-1]) for r in block)
+        joined = _GS.join(_line(*r[1:-1]) for r in block).encode()
         if block_digest(prev, block[0][0], len(block), joined) != stored:
             return _block_break(block)
         prev, last = stored, block[-1][0]
