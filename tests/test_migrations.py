@@ -79,3 +79,22 @@ def test_batch_imported_before_schema_10_still_undoes(tmp_path):
     with Store(path, operator="新版本") as store:
         assert undo_batch(store, "b1") == 2
         assert [r["name"] for r in store.query("SELECT name FROM enterprises")] == ["改名前"]
+
+
+def test_migration_13_hashes_the_history_already_written(tmp_path):
+    """Workspaces from before the chain get it once, over everything they recorded."""
+    from ycdesk.store import chain
+
+    path = tmp_path / "v11.ycdesk"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
+    conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
+    migrate(conn, target=11)
+    for i in range(5):
+        conn.execute("INSERT INTO townships (id, created_at, updated_at, name, kind, position) "
+                     "VALUES (?, 'x', 'x', ?, '街道', ?)", (f"t{i}", f"街道{i}", i))
+    conn.close()
+    with Store(path, operator="新版本") as store:
+        assert store.scalar("SELECT COUNT(*) FROM history WHERE hash IS NULL") == 0
+        assert store.scalar("SELECT COUNT(*) FROM history") >= 5
+        assert chain.verify(store.conn) is None

@@ -11,6 +11,7 @@ from ui import errors
 from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
+from ycdesk.environment import environment_problem
 from ycdesk.errors import UserError
 from ycdesk.paths import default_workspace
 from ycdesk.workspace import WorkspaceProblem, create_workspace, open_workspace
@@ -59,6 +60,13 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
         return dialog.store  # None when the user chose to quit
     except UserError as exc:
         QMessageBox.critical(None, "ycdesk", str(exc))
+        return None
+    except Exception as exc:
+        # Locked, a read-only folder it cannot even read: a message, not a crash.
+        problem = environment_problem(exc)
+        if problem is None:
+            raise
+        QMessageBox.critical(None, "ycdesk", str(problem))
         return None
 
 

@@ -28,9 +28,13 @@ def show_user_error(parent, exc: UserError) -> None:
 
 
 def excepthook(exc_type, exc, tb) -> None:
-    if issubclass(exc_type, UserError):
-        # A user-caused error that escaped a handler still deserves a plain message.
-        show_user_error(QApplication.activeWindow(), exc)
+    from ycdesk.environment import environment_problem
+
+    # A user-caused error, or the computer's (locked, disk full, read-only), that escaped
+    # a handler still deserves a plain message rather than the crash dialog.
+    problem = environment_problem(exc) if isinstance(exc, Exception) else None
+    if problem is not None:
+        show_user_error(QApplication.activeWindow(), problem)
         return
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("未处理的异常\n%s", text)
@@ -38,9 +42,11 @@ def excepthook(exc_type, exc, tb) -> None:
     box.setIcon(QMessageBox.Critical)
     box.setWindowTitle(QApplication.translate("errors", "程序错误"))
     box.setText(
-        QApplication.translate("errors", "程序出现了意外错误，数据未受影响。详细信息已记录到：\n{0}").format(
-            log_path()
-        )
+        # Not "数据未受影响": that is not known here. What is known: each write to the
+        # workspace is one transaction, so nothing is left half-written.
+        QApplication.translate(
+            "errors", "程序出现了意外错误。工作区的每次写入都是完整的一步：出错的那一步要么已完成、要么完全没有写入，"
+            "不会只写一半；可用 帮助 → 检查工作区 确认。详细信息已记录到：\n{0}").format(log_path())
     )
     box.setDetailedText(text)
     box.open()  # non-blocking: a hook must not spin a nested event loop

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
                                    triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
+        self.check_action = QAction(self.tr("检查工作区(&C)…"), self, triggered=self.check_workspace)
         self.import_action = QAction(self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"),
                                      triggered=lambda: self.import_file())
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
 
     def create_status_bar(self) -> None:
@@ -105,11 +107,19 @@ class MainWindow(QMainWindow):
         self.store = store
         for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
             tab.set_store(store)
-        self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
-        try:
-            store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
-        except UserError as exc:  # e.g. a read-only folder: the workspace still opens
-            self.statusBar().showMessage(str(exc), 10_000)
+        title = self.tr("越城区生态环境“十四五”规划工作台")
+        if store.readonly:
+            # Opened read-only (the file or its folder cannot be written): say so and why.
+            self.workspace_label.setText(self.tr("工作区：{0}（只读：{1}）").format(store.path, store.readonly_reason))
+            self.setWindowTitle(self.tr("{0} — 只读").format(title))
+        else:
+            self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
+            self.setWindowTitle(title)
+            try:
+                store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
+            except UserError as exc:  # e.g. a full disk: the workspace still opens
+                self.statusBar().showMessage(str(exc), 10_000)
+        self.import_action.setEnabled(not store.readonly)
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
@@ -295,6 +305,13 @@ class MainWindow(QMainWindow):
             show_user_error(self, exc)
 
         run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
+
+    def check_workspace(self) -> None:
+        """帮助 → 检查工作区: the same checks as ``ycdesk check``, in the background."""
+        from ui.dialogs.check_dialog import CheckDialog
+
+        self.check_dialog = CheckDialog(self.store.path, self)
+        self.check_dialog.open()
 
     def about(self) -> None:
         QMessageBox.about(

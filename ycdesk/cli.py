@@ -1,6 +1,7 @@
 """The ``ycdesk`` command: a thin layer over the core library.
 
-Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage error or unreadable file.
+Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage error or unreadable file,
+3 a problem of the computer (workspace locked, disk full, read-only, folder missing).
 Messages are Chinese; argparse's own wording is translated below.
 """
 
@@ -171,9 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batches", help="列出导入批次", description="列出导入批次（可撤销）")
     _db_arg(p)
-    p = sub.add_parser("undo-import", help="撤销一个导入批次", description="把一个导入批次改动的记录恢复原样")
+    p = sub.add_parser("undo-import", help="撤销一个导入批次",
+                       description="把一个导入批次改动的记录恢复原样；导入后又被改动或引用的记录默认拒绝撤销并列出")
     p.add_argument("batch", metavar="批次ID", help="ycdesk batches 列出的批次 ID")
     _db_arg(p)
+    p.add_argument("--keep-changed", action="store_true",
+                   help="撤销其余改动，保留导入后又被改动或被后来记录引用的那些记录（逐条列出）")
+
+    p = sub.add_parser("check", help="检查工作区",
+                       description="检查数据库完整性、外键、修改记录触发器、证据文件和修改记录校验链；"
+                                   "退出码 0 无问题，1 发现问题，2 无法读取")
+    p.add_argument("--db", metavar="文件", help="工作区文件；省略时使用用户数据目录中的默认工作区")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区，检查后再存入")
     _db_arg(p)
@@ -233,9 +243,18 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _output(args, path, inputs=()):
+    """Refuse an output path that is the workspace, an input or another workspace."""
+    from ycdesk.outputs import check_output_path
+    from ycdesk.paths import default_workspace
+
+    return check_output_path(path, workspace=args.db or default_workspace(), inputs=inputs)
+
+
 def cmd_export(args) -> int:
     from ycdesk.export import export_table
 
+    _output(args, args.output)
     with open_store(args, create=False) as store:
         count = export_table(store, args.table, args.output, as_of=args.as_of)
     print(_("已导出 {0} 行到 {1}").format(count, args.output), file=sys.stderr)
@@ -249,6 +268,7 @@ def cmd_demo(args) -> int:
         if args.action == "count":
             print(demo_count(store))
         else:
+            store.check_writable()
             store.backup(reason="before-demo-removal")
             removed = remove_demo(store)
             print(_("已删除演示数据 {0} 条").format(removed), file=sys.stderr)
@@ -263,6 +283,7 @@ def cmd_report(args) -> int:
               "evaluation": lambda: {"year": args.year, "conclusion": args.conclusion,
                                      "recommendations": args.recommendations},
               "notice": lambda: {"audit": args.audit}}[args.kind]()
+    _output(args, args.output)
     with open_store(args, create=False) as store:
         if args.issue:
             row = register.issue(store, args.kind, params)
@@ -280,6 +301,7 @@ def cmd_analysis(args) -> int:
 
     if not args.output.lower().endswith(".xlsx"):
         raise UserError(_("交叉表导出为 .xlsx 文件，收到“{0}”").format(args.output))
+    _output(args, args.output)
     with open_store(args, create=False) as store:
         cut = stats.Cut(as_of=args.as_of or store.today(),
                         township_id=store.townships.id_for(args.township) if args.township else None)
@@ -309,6 +331,7 @@ def cmd_reports(args) -> int:
         if args.reprint:
             if not args.output:
                 raise UserError(_("重印需要用 -o 指定输出文件"))
+            _output(args, args.output)
             register.reprint(store, args.reprint, args.output)
             print(_("已重印到 {0}").format(args.output), file=sys.stderr)
             return 0
@@ -337,6 +360,8 @@ def cmd_import(args) -> int:
             raise UserError(_("映射“{0}”应写作 源列=目标列").format(item))
         source, target = item.split("=", 1)
         mapping[source.strip()] = target.strip()
+    if args.rejected:
+        _output(args, args.rejected, inputs=[args.file])
 
     def progress(done, total):  # the engine reports checking as 0–80 %, writing the rest
         if total >= 2000:
@@ -370,6 +395,7 @@ def cmd_import(args) -> int:
 def cmd_template(args) -> int:
     from ycdesk.imports.template import write_template
 
+    _output(args, args.output)
     with open_store(args, create=False) as store:
         write_template(store, args.kind, args.output)
     print(_("已生成模板 {0}").format(args.output), file=sys.stderr)
@@ -388,12 +414,39 @@ def cmd_batches(args) -> int:
 
 
 def cmd_undo_import(args) -> int:
-    from ycdesk.imports import undo_batch
+    from ycdesk.imports import apply_undo, plan_undo
 
     with open_store(args, create=False) as store:
-        count = undo_batch(store, args.batch)
+        plan = plan_undo(store, args.batch)
+        count = apply_undo(store, plan, keep_changed=args.keep_changed)
     print(_("已撤销批次，恢复 {0} 处改动").format(count), file=sys.stderr)
+    if plan.kept:
+        print(_("以下 {0} 条记录在导入后又被改动或被引用，已保留原样：").format(len(plan.kept)), file=sys.stderr)
+        for kept in plan.kept:
+            print(f"  {kept}", file=sys.stderr)
     return 0
+
+
+def cmd_check(args) -> int:
+    from ycdesk.check import check_workspace
+    from ycdesk.paths import default_workspace
+
+    report = check_workspace(Path(args.db) if args.db else default_workspace())
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return report.exit_code
+    for note in report.notes:
+        print(_("提示：{0}").format(note))
+    if report.ok:
+        print(_("工作区检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整").format(
+            report.evidence_files, report.history_rows))
+        if report.history_head:
+            print(_("修改记录链尾校验值：{0}").format(report.history_head))
+        return 0
+    print(_("发现 {0} 个问题：").format(len(report.problems)))
+    for problem in report.problems:
+        print(f"  {problem.message}")
+    return report.exit_code
 
 
 def cmd_backup(args) -> int:
@@ -479,6 +532,7 @@ COMMANDS = {
     "template": cmd_template,
     "batches": cmd_batches,
     "undo-import": cmd_undo_import,
+    "check": cmd_check,
     "gui": cmd_gui,
 }
 
@@ -514,3 +568,13 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        # A locked or read-only workspace, a full disk, a missing folder: the computer's
+        # problem, said in Chinese with exit 3 (an unreadable input: 2). Anything else is a bug.
+        from ycdesk.environment import environment_problem
+
+        problem = environment_problem(exc, getattr(args, "db", None), inputs=[getattr(args, "file", None)])
+        if problem is None:
+            raise
+        print(_("错误：{0}").format(problem), file=sys.stderr)
+        return problem.exit_code

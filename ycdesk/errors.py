@@ -26,6 +26,6 @@ class NeedsReason(UserError):
 
 
 class EnvironmentProblem(UserError):
-    """The computer, not the input, is in the way (locked, disk full, read-only, missing folder)."""
+    """The computer, not the input: locked, disk full, read-only, missing folder (exit 3)."""
 
     exit_code = 3

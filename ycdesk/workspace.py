@@ -52,7 +52,7 @@ def describe(path: Path, found: Probe) -> str:
         return _("“{0}”是其他程序的 SQLite 数据库（表：{1}），不是 ycdesk 工作区；不会把它改成工作区").format(
             path, detail)
     first = detail.replace("*** in database main ***", "").strip().splitlines()[:2]
-    return _("工作区“{0}”已损坏（{1}）").format(path, "；".join(first)[:200])
+    return _("工作区文件已损坏：“{0}”（{1}）。可运行 ycdesk check 查看详情").format(path, "；".join(first)[:200])
 
 
 def refusal(path: Path, found: Probe) -> WorkspaceProblem:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ycdesk.errors import UserError
-from ycdesk.imports import batches, undo_batch
+from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
 
 
 class BatchesDialog(QDialog):
@@ -50,10 +50,24 @@ class BatchesDialog(QDialog):
             return
         batch = self.model.record(index.row())
         try:
-            count = undo_batch(self.store, batch["id"])
+            plan = plan_undo(self.store, batch["id"])
+            keep = False
+            if plan.kept:
+                # Later work on some of the batch's records: say which, and undo only the rest if asked.
+                answer = QMessageBox.question(
+                    self, self.tr("部分记录导入后又被改动"),
+                    str(UndoBlocked(plan.kept)) + "\n\n" + self.tr("撤销其余改动并保留这些记录吗？"),
+                    QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+                if answer != QMessageBox.Yes:
+                    return
+                keep = True
+            count = apply_undo(self.store, plan, keep_changed=keep)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
             return
         self.changed = True
-        QMessageBox.information(self, self.tr("已撤销"), self.tr("已恢复 {0} 处改动").format(count))
+        text = self.tr("已恢复 {0} 处改动").format(count)
+        if plan.kept:
+            text += self.tr("；保留了 {0} 条导入后又被改动或引用的记录").format(len(plan.kept))
+        QMessageBox.information(self, self.tr("已撤销"), text)
         self.refresh()

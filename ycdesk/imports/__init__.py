@@ -21,13 +21,14 @@ from ycdesk.imports import values as v
 from ycdesk.imports.fields import KINDS, Field, canonical_header, field_for
 from ycdesk.imports.handlers import HANDLERS
 from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
+from ycdesk.imports.undo import UndoBlocked, apply_undo, plan_undo, undo_batch
 from ycdesk.store.ids import new_id
 
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 
-__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect",
-           "saved_mapping"]
+__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "plan_undo", "apply_undo",
+           "UndoBlocked", "batches", "detect", "saved_mapping"]
 
 
 @dataclass
@@ -138,6 +139,14 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
                 progress=None, limits=None) -> ImportResult:
     """Import ``path`` as records of ``kind``. See the module docstring for the semantics.
     ``limits`` (a ``ReadLimits``) bounds what is read; the defaults apply when omitted."""
+    if store.readonly:
+        if not dry_run:
+            store.check_writable()
+        # A dry run writes and rolls back, which a read-only file cannot do: it runs on a
+        # scratch copy instead, with exactly the same outcome.
+        with store.scratch_copy() as scratch:
+            return import_file(scratch, kind, path, sheet=sheet, mapping=mapping, dry_run=True,
+                               valid_only=valid_only, progress=progress, limits=limits)
     # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
     # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
     # import) for nothing. Reference counting still frees everything as usual.
@@ -173,9 +182,8 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
     labels = [canonical_header(f) if f.money_unit else f.header for f, _u in columns.values()]
     errors = _cell_errors(parsed_columns, suspect, columns)
     valid = [i for i in range(len(kept)) if i not in errors]
-    store.conn.execute("BEGIN IMMEDIATE")
     # The batch holds the write lock from here: every history row after this one is its own.
-    first_seq = store.scalar("SELECT COALESCE(MAX(seq), 0) FROM history")
+    first_seq = store.begin()
     total = len(kept)
 
     def checking(done, of):  # checking and matching: the first 80 % of the bar, writing the rest
@@ -205,6 +213,7 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         # It copies the committed state, so the batch's own changes are not in it.
         store.backup(reason=f"before-import-{kind}")
         _record_batch(store, result, path, batch_id, first_seq)
+        store.seal_history(first_seq)
         store.conn.execute("COMMIT")
         step(total, total)
         result.batch_id = batch_id
@@ -328,63 +337,6 @@ def _record_batch(store, result: ImportResult, path: Path, batch_id: str, first_
 
 def batches(store) -> list[dict]:
     return store.query("SELECT * FROM import_batches ORDER BY created_at DESC, rowid DESC")
-
-
-def undo_batch(store, batch_id: str) -> int:
-    """Put back exactly what a batch changed: its new rows go, updated rows get the old
-    values of the fields the batch changed. The batch's changes are its history rows."""
-    rows = store.query("SELECT rowid, * FROM import_batches WHERE id = ?", (batch_id,))
-    if not rows:
-        raise UserError(_("导入批次不存在：{0}").format(batch_id))
-    if rows[0]["undone_at"]:
-        raise UserError(_("该批次已于{0}撤销").format(rows[0]["undone_at"]))
-    changes = _batch_changes(store, batch_id)
-    touched = {(c["table_name"], c["row_id"]) for c in changes}
-    for other in store.query("SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?",
-                             (rows[0]["rowid"],)):
-        if not touched.isdisjoint(_touched(store, other["id"])):
-            raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
-    store.backup(reason="before-undo-import")
-    with store.transaction():
-        for c in changes:
-            if c["action"] == "insert":
-                store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
-            elif c["old"]:
-                sets = ", ".join(f"{k} = ?" for k in c["old"])
-                store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?",
-                                   [*c["old"].values(), c["row_id"]])
-        store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), batch_id))
-    return len(changes)
-
-
-# Batches imported before schema 10 kept their own log in import_changes; later ones
-# are the span of history they wrote.
-_LEGACY = "SELECT table_name, row_id, action, old FROM import_changes WHERE batch_id = ? ORDER BY seq DESC"
-_SPAN = ("SELECT h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
-         "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? ORDER BY h.seq DESC")
-
-
-def _touched(store, batch_id: str) -> set[tuple[str, str]]:
-    """(table, row id) of every record a batch wrote."""
-    rows = store.conn.execute(_LEGACY, (batch_id,)).fetchall() or store.conn.execute(_SPAN, (batch_id,)).fetchall()
-    return {(r[0], r[1]) for r in rows}
-
-
-def _batch_changes(store, batch_id: str) -> list[dict]:
-    """What a batch wrote, newest first: ``action`` insert (the row goes) or update with
-    ``old`` holding the previous values of just the fields it changed (and updated_at)."""
-    legacy = store.query(_LEGACY, (batch_id,))
-    if legacy:
-        return [{**c, "old": json.loads(c["old"]) if c["old"] else None} for c in legacy]
-    out = []
-    for h in store.query(_SPAN, (batch_id,)):
-        if h["action"] == "insert":
-            out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "insert", "old": None})
-            continue
-        old, new = json.loads(h["old"]), json.loads(h["new"] or "{}")
-        out.append({"table_name": h["table_name"], "row_id": h["row_id"], "action": "update",
-                    "old": {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}})
-    return out
 
 
 def write_rejected(result: ImportResult, path: str | Path) -> None:

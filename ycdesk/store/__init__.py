@@ -10,6 +10,7 @@ manner of Anki's ``Collection``. Writes go through :meth:`insert`, :meth:`update
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ycdesk.errors import NotFoundError, UnreadableFileError, UserError
+from ycdesk.errors import EnvironmentProblem, NotFoundError, UnreadableFileError, UserError
 from ycdesk.i18n import _
-from ycdesk.store import migrations
+from ycdesk.store import chain, migrations
 from ycdesk.store.ids import new_id
+
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer before "locked"
 
 
 def default_operator() -> str:
@@ -39,10 +42,17 @@ class Store:
         *,
         migrate: bool = True,
         clock=None,
+        readonly: bool | None = None,
     ) -> None:
         self.path = Path(path)
         self.operator = operator or default_operator()
         self._clock = clock or (lambda: datetime.now().astimezone())
+        # None: read-only exactly when the file or its folder cannot be written (a copy on
+        # a CD or a share, a file marked read-only): view, export and report still work.
+        if readonly is None:
+            self.readonly_reason = readonly_reason(self.path)
+        else:
+            self.readonly_reason = _("以只读方式打开") if readonly else None
         self.conn = self._connect(self.path)
         if migrate:
             self.migrate()
@@ -56,27 +66,61 @@ class Store:
                 head = fh.read(16)
             if head and head != b"SQLite format 3\x00":
                 raise UnreadableFileError(_("“{0}”不是 ycdesk 工作区文件").format(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so an import can
-            # be one transaction however many statements it runs.
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+            if self.readonly:
+                conn = self._connect_readonly(path)
+            else:
+                # isolation_level=None: we issue BEGIN/COMMIT ourselves, so an import can
+                # be one transaction however many statements it runs.
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not migrations.version(conn) and conn.execute("SELECT 1 FROM sqlite_master").fetchone():
                 # Tables but no schema version: another program's database. Migrating it
                 # would turn it into a workspace (see ycdesk.workspace for the full checks).
                 conn.close()
                 raise UnreadableFileError(_("“{0}”是其他程序的 SQLite 数据库，不是 ycdesk 工作区").format(path))
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if not self.readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports touch many index pages
+        except sqlite3.OperationalError as exc:
+            from ycdesk.environment import environment_problem
+
+            raise environment_problem(exc, path) or UnreadableFileError(
+                _("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         except sqlite3.DatabaseError as exc:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)
         conn.create_function("ycdesk_now", 0, self.now)
         return conn
+
+    @staticmethod
+    def _connect_readonly(path: Path) -> sqlite3.Connection:
+        uri = path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=True)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL workspace in a folder nobody may write: SQLite cannot make the -shm
+            # file it reads through. Nothing can be writing it either, so read it as is.
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                                   check_same_thread=True)
+        return conn
+
+    @property
+    def readonly(self) -> bool:
+        return self.readonly_reason is not None
+
+    def check_writable(self) -> None:
+        """Raise the Chinese reason a read-only workspace cannot be changed."""
+        if self.readonly:
+            raise EnvironmentProblem(_("工作区“{0}”只读（{1}），不能修改；可查看、导出和生成报告").format(
+                self.path, self.readonly_reason))
 
     def _managers(self) -> None:
         from ycdesk.audits import Audits
@@ -93,11 +137,16 @@ class Store:
 
     def migrate(self, target: int = migrations.LATEST) -> list[int]:
         current = migrations.version(self.conn)
+        if self.readonly and current < target:
+            raise EnvironmentProblem(_("工作区“{0}”需要升级到本程序的版本，但它只读（{1}）：请在可写的位置打开一次").format(
+                self.path, self.readonly_reason))
         if current and current < target:
             # Never migrate a user's data without a copy to go back to.
             self.ensure_workspace_id()
             self.backup(reason=f"before-migration-{current}")
-        return migrations.migrate(self.conn, target)
+        applied = migrations.migrate(self.conn, target)
+        self._chained = None  # a migration may have added the chain
+        return applied
 
     @property
     def schema_version(self) -> int:
@@ -135,13 +184,46 @@ class Store:
                 raise
             self.conn.execute(f"RELEASE {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        start = self.begin()
         try:
             yield
+            self.seal_history(start)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._history_start = None
         self.conn.execute("COMMIT")
+
+    def begin(self) -> int:
+        """BEGIN IMMEDIATE for a writer that runs its own transaction (the import); returns
+        the last history seq before it. Such a writer calls :meth:`seal_history` with it
+        just before COMMIT."""
+        self.check_writable()
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._history_start = chain.mark(self.conn)
+        return self._history_start
+
+    def seal_history(self, after: int) -> None:
+        """Hash the history rows this transaction wrote (after seq ``after``) into the chain."""
+        if self.chained:
+            chain.seal(self.conn, after)
+
+    @property
+    def chained(self) -> bool:
+        """Whether history has its hash chain (schema 13 on)."""
+        if self._chained is None:
+            self._chained = chain.has_chain(self.conn)
+        return self._chained
+
+    _chained: bool | None = None
+    _history_start: int | None = None
+
+    def _writing(self):
+        """A transaction for one write made outside any: its history is sealed with it."""
+        from contextlib import nullcontext
+
+        return nullcontext() if self.conn.in_transaction else self.transaction()
 
     def bulk_insert(self, table: str, columns: list[str], rows) -> None:
         """executemany for many new rows, their history written afterwards in one statement.
@@ -152,6 +234,8 @@ class Store:
         from ycdesk.store.history import install_triggers, record_inserted
 
         rows = rows if isinstance(rows, list) else list(rows)
+        # In insertion (= rowid) order: the history chain needs them, and reading them back costs more.
+        ids = list(map(itemgetter(columns.index("id")), rows)) if "id" in columns and self.chained else None
         null = _null_columns(rows, len(columns))
         if null:  # written as NULL in the statement, not bound: see _null_columns
             keep = [j for j in range(len(columns)) if j not in null]
@@ -161,7 +245,7 @@ class Store:
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
-            record_inserted(self.conn, table, before)
+            record_inserted(self.conn, table, before, self._history_start if self.chained else None, ids)
             install_triggers(self.conn, table, ("insert",))
 
     @contextmanager
@@ -210,7 +294,8 @@ class Store:
         cols = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         try:
-            self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(record.values()))
+            with self._writing():
+                self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(record.values()))
         except sqlite3.IntegrityError as exc:
             raise UserError(_integrity_message(table, exc)) from None
         return record["id"]
@@ -222,7 +307,8 @@ class Store:
         changes = {**changes, "updated_at": self.now()}
         sets = ", ".join(f"{c} = ?" for c in changes)
         try:
-            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), row_id])
+            with self._writing():
+                self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), row_id])
         except sqlite3.IntegrityError as exc:
             raise UserError(_integrity_message(table, exc)) from None
 
@@ -234,9 +320,10 @@ class Store:
         if row["deleted_at"] is None:
             return
         now = self.now()
-        self.conn.execute(
-            f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id)
-        )
+        with self._writing():
+            self.conn.execute(
+                f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id)
+            )
 
     def history(self, table: str | None = None, row_id: str | None = None) -> list[dict]:
         where, params = [], []
@@ -265,6 +352,7 @@ class Store:
         return default if value is None else value
 
     def set_meta(self, key: str, value: str) -> None:
+        self.check_writable()
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -285,9 +373,28 @@ class Store:
             try:
                 found = str(uuid.uuid4())
                 self.set_meta("workspace_id", found)
-            except sqlite3.OperationalError:  # a read-only file: an id its path always gives
+            except (sqlite3.OperationalError, EnvironmentProblem):  # read-only: an id its path always gives
                 found = str(uuid.uuid5(uuid.NAMESPACE_URL, self.path.resolve().as_uri()))
         return found
+
+    @contextmanager
+    def scratch_copy(self) -> Iterator[Store]:
+        """A writable copy of this workspace in a temporary folder, removed afterwards: for
+        work that must write and roll back (a dry-run import) on a read-only workspace."""
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="ycdesk-scratch-"))
+        try:
+            target = sqlite3.connect(folder / self.path.name)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+            with Store(folder / self.path.name, self.operator, clock=self._clock, readonly=False) as copy:
+                yield copy
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def backup(self, dest: str | Path | None = None, *, reason: str = "manual") -> Path:
         """A verified copy of the committed state (see :mod:`ycdesk.backups`): into the
@@ -312,6 +419,18 @@ class Store:
         if last is not None and last.created_at > now - timedelta(hours=hours):
             return None
         return self.backup(reason="scheduled")
+
+
+def readonly_reason(path: Path) -> str | None:
+    """Why ``path`` must be opened read-only, or None. (``os.access`` asks the system, so a
+    root user, who may write anything, never gets a reason.)"""
+    if not path.is_file():
+        return None
+    if not os.access(path, os.W_OK):
+        return _("文件只读")
+    if not os.access(path.parent, os.W_OK):
+        return _("所在文件夹不可写")
+    return None
 
 
 class DeferredIndexes:

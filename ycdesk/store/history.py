@@ -40,6 +40,17 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
     A migration that adds columns calls this again so new columns are recorded too (and
     the ``history_full`` view sees them).
     """
+    sql = trigger_sql(conn, table)
+    for action in actions:
+        conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
+        conn.execute(sql[f"history_{table}_{action}"])
+    if len(actions) == 3:
+        install_history_view(conn)
+
+
+def trigger_sql(conn: sqlite3.Connection, table: str) -> dict[str, str]:
+    """Trigger name → the CREATE TRIGGER statement :func:`install_triggers` runs for
+    ``table`` as it is now (``ycdesk check`` compares the stored ones with these)."""
     cols = _columns(conn, table)
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c != "updated_at")
     head = "INSERT INTO history (at, operator, table_name, row_id, action, old, new) VALUES (ycdesk_now(), ycdesk_operator(), "
@@ -51,11 +62,8 @@ def install_triggers(conn: sqlite3.Connection, table: str, actions=("insert", "u
                   f"{_json('OLD', cols)}, {_json('NEW', cols)}); END",
         "delete": f"AFTER DELETE ON {table} BEGIN {head}'{table}', OLD.id, 'delete', {_json('OLD', cols)}, NULL); END",
     }
-    for action in actions:
-        conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_{action}")
-        conn.execute(f"CREATE TRIGGER history_{table}_{action} {body[action]}")
-    if len(actions) == 3:
-        install_history_view(conn)
+    return {f"history_{table}_{action}": f"CREATE TRIGGER history_{table}_{action} {sql}"
+            for action, sql in body.items()}
 
 
 def audited_tables(conn: sqlite3.Connection) -> list[str]:
@@ -82,13 +90,21 @@ def install_history_view(conn: sqlite3.Connection) -> None:
         "FROM history AS h")
 
 
-def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int) -> None:
+def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int, chain_after: int | None = None,
+                    ids: list[str] | None = None) -> None:
     """History rows for every row of ``table`` inserted after ``after_rowid``, in one
     statement. Who, when, which batch and which row are recorded; the snapshot of the new
     row is not, because it can be derived exactly (``history_full``): storing it made a
-    100,000-finding import write 60 MB of JSON and took a quarter of the import's time."""
+    100,000-finding import write 60 MB of JSON and took a quarter of the import's time.
+    ``chain_after``: the start of the writing transaction, when history has its hash chain;
+    ``ids``: the new rows' ids in insertion order, if known."""
     # One time and operator for the whole batch, asked once rather than per row.
     at, operator = conn.execute("SELECT ycdesk_now(), ycdesk_operator()").fetchone()
+    if chain_after is not None:  # hashed into the chain as they are written
+        from ycdesk.store.chain import insert_chained
+
+        insert_chained(conn, table, after_rowid, at, operator, chain_after, ids)
+        return
     conn.execute(
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new) "
         f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL "

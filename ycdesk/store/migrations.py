@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
+from ycdesk.store import chain
 from ycdesk.store.history import AUDITED, install_history_view, install_triggers
 
 # Columns every audited record carries: a stable id, timestamps, soft delete, demo flag.
@@ -445,10 +446,17 @@ def migration_12(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE issued_report_files (sha256 TEXT PRIMARY KEY, pdf BLOB NOT NULL)")
     install_triggers(conn, "issued_reports")
 
+def migration_13(conn: sqlite3.Connection) -> None:
+    """The hash chain over history (see :mod:`ycdesk.store.chain`): a ``hash`` column, and
+    the history written so far hashed once, in order. From here on every Store transaction
+    seals the rows it wrote before it commits."""
+    conn.execute("ALTER TABLE history ADD COLUMN hash TEXT")
+    chain.seal(conn, 0)
+
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12,
+    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -477,7 +485,10 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
     for number in range(current + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            start = chain.mark(conn) if number > 13 else 0
             MIGRATIONS[number - 1](conn)
+            if number > 13:  # history a later migration writes is sealed like any other
+                chain.seal(conn, start)
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
