@@ -49,7 +49,9 @@ def _run(window_check) -> int:
     from ycdesk.summary import summary
     from ycdesk.workspace import create_workspace, open_workspace
 
-    folder = Path(tempfile.mkdtemp(prefix="ycdesk-selftest-"))
+    from ycdesk.tempdir import process_dir
+
+    folder = Path(tempfile.mkdtemp(prefix="selftest-", dir=process_dir()))
     os.environ.setdefault("YCDESK_HOME", str(folder / "home"))
     try:
         store = open_workspace(create_workspace(folder / "selftest.ycdesk", "自检"), operator="自检")

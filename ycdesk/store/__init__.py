@@ -384,7 +384,9 @@ class Store:
         import shutil
         import tempfile
 
-        folder = Path(tempfile.mkdtemp(prefix="ycdesk-scratch-"))
+        from ycdesk.tempdir import process_dir
+
+        folder = Path(tempfile.mkdtemp(prefix="scratch-", dir=process_dir()))
         try:
             target = sqlite3.connect(folder / self.path.name)
             try:

@@ -30,6 +30,7 @@ from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.periods import Period
 from ycdesk.progress import default_period, quarters
+from ycdesk.tempdir import process_dir
 from ycdesk.townships import DISTRICT
 
 KINDS = [("quarterly", "季度报告"), ("evaluation", "中期评估 / 终期考核"), ("notice", "整改通知书")]
@@ -75,7 +76,9 @@ class ReportsTab(QWidget):
         self.store = None
         self.task: Task | None = None
         self.output: Path | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="ycdesk-report-"))
+        # Inside this process's temporary folder: removed at exit, and by the next start if
+        # the app was killed (ycdesk.tempdir).
+        self._tmp = Path(tempfile.mkdtemp(prefix="report-", dir=process_dir()))
         self.kind = QComboBox()
         for key, label in KINDS:
             self.kind.addItem(self.tr(label), key)
