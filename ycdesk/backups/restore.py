@@ -97,7 +97,7 @@ def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | No
     if found.kind in ("missing", "empty"):
         return None
     if found.ok:
-        _checkpoint_alone(workspace)
+        checkpoint_alone(workspace)
         # The backup being restored stays, whatever the rotation would say.
         return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now,
                      protect=restoring).path
@@ -109,7 +109,7 @@ def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | No
     return aside
 
 
-def _checkpoint_alone(workspace: Path) -> None:
+def checkpoint_alone(workspace: Path) -> None:
     """Fold the -wal into the file, and make sure no other connection has the workspace
     open: replacing it under an open ycdesk window would leave that window writing into
     the replaced file. Even an idle connection blocks an exclusive lock."""
@@ -125,7 +125,7 @@ def _checkpoint_alone(workspace: Path) -> None:
     finally:
         conn.close()
     if busy:
-        raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭再恢复")
+        raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭它")
                                  .format(workspace))
 
 
