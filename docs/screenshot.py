@@ -64,9 +64,4 @@ app.processEvents()
 window.grab().save(str(HERE / "screenshot-reports.png"))
 window.close()
 
-# Page images of the quarterly report (what the README links to).
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-
-if shutil.which("pdftoppm"):
-    subprocess.run(["pdftoppm", "-r", "70", "-png", done[0], str(HERE / "report-quarterly")], check=True)
+# Page images of every report kind: docs/report_pages.py.

@@ -195,16 +195,20 @@ def test_units_in_cells_and_headers_are_exact(plain, tmp_path):
     assert amounts == {(10, "2022"): 123_456_700, (10, "2023Q1"): 35_000_000, (12, "2022"): 15_000_000}
 
 
-def test_percentages_as_fraction_or_percent(plain, tmp_path):
+def test_percentages_as_written_and_a_bare_fraction_refused(plain, tmp_path):
+    """92.1 and 92.1% are 92.1 for a % indicator; 0.915 may be 91.5 % or 0.915 % and is
+    refused with a way to write it (the same rule as the form: tests/test_validators.py)."""
     path = tmp_path / "obs.csv"
     write_csv(path, [["指标编码", "期间", "值", "范围"],
                      ["FYP14-03", "2022", "0.915", "全区"],
                      ["FYP14-03", "2023", "93.2%", ""],
+                     ["FYP14-03", "2024Q1", "0.9%", ""],
                      ["FYP14-02", "2023Q2", "27", "北海"]], "utf-8-sig")
-    result = import_file(plain, "observations", path)
+    result = import_file(plain, "observations", path, valid_only=True)
     assert result.new == 3, [str(e) for e in result.errors]
+    assert [e.row for e in result.errors] == [2] and "无法判断是小数还是百分数" in str(result.errors[0])
     values = {(r["period"], r["scope"]): r["value"] for r in plain.query("SELECT * FROM observations WHERE source IS NULL")}
-    assert values[("2022", "全区")] == pytest.approx(91.5) and values[("2023", "全区")] == 93.2
+    assert values[("2023", "全区")] == 93.2 and values[("2024Q1", "全区")] == 0.9
     assert values[("2023Q2", "北海街道")] == 27
 
 

@@ -98,7 +98,7 @@ def test_notice_lists_the_audits_findings(seeded, tmp_path):
     text = "\n".join(text_of(path))
     for f in seeded.query("SELECT description, deadline FROM findings WHERE audit_id = ?", (audit_id,)):
         assert f["description"] in text and f["deadline"] in text
-    assert "考核单位（盖章）" in text and "企业签收" in text
+    assert "绍兴市生态环境局越城分局（盖章）" in text and "送达回证" in text and "受送达人签名或盖章" in text
     assert fonts_embedded(path)
 
 

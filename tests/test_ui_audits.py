@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from ycdesk import stats
+
 import pytest
 from PySide6.QtCore import QDate
 
@@ -16,7 +18,7 @@ def tab(main_window):
 
 
 def test_panel_counts_overdue_with_ageing(tab):
-    overdue = tab.store.findings.due_counts(date.today())["overdue"]
+    overdue = stats.due(tab.store, stats.Cut(date.today()), 7)["overdue"]
     assert f"逾期未整改 <b>{overdue}</b> 处" in tab.panel.text()
     assert ">90天" in tab.panel.text()
 
@@ -33,7 +35,7 @@ def test_table_loads_in_pages_and_filters(tab, qtbot):
     tab.level.setCurrentIndex(0)
     tab.show_overdue.click()
     qtbot.waitUntil(lambda: all(tab.model.data(tab.model.index(r, 8)) == "逾期" for r in range(tab.model.rowCount())))
-    assert tab.model.rowCount() == tab.store.findings.due_counts(date.today())["overdue"]
+    assert tab.model.rowCount() == stats.due(tab.store, stats.Cut(date.today()), 7)["overdue"]
     tab.due.setCurrentIndex(0)
     tab.search.setText("渗滤液")
     tab.search.returnPressed.emit()

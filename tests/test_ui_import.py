@@ -28,9 +28,12 @@ def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet)
     wizard = ImportWizard(seeded, "findings", str(sheet))
     qtbot.addWidget(wizard)
     wizard.show()
+    # The sheets are listed and the sheet is read in the background (never on the UI thread).
+    qtbot.waitUntil(lambda: wizard.file_page.isComplete(), timeout=30_000)
     assert wizard.file_page.sheet.currentText() == "Sheet"
     wizard.next()
     page = wizard.mapping_page
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=30_000)
     assert "表头在第 2 行" in page.info.text()
     mapping = page.user_mapping()
     assert mapping["单位名称"] == "企业名称" and mapping["奇怪的列"] == ""
@@ -51,6 +54,43 @@ def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet)
     run.undo.click()
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before
     assert "已撤销" in run.summary.text()
+
+
+def test_wizard_refuses_a_hostile_file_in_the_background_and_stays_usable(qtbot, seeded, sheet, tmp_path):
+    """Regression (issue #14): the wizard read the sheet on the UI thread, so a 2 KB file
+    with cells at A1 and XFD1048576 took the whole app down. Now the read runs as a task,
+    the page says it is busy, shows the reader's reason — and another file can be chosen."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "bench"))
+    import hostile_corpus
+
+    hostile = hostile_corpus.write_xlsx(tmp_path / "sparse.xlsx", [
+        hostile_corpus._header_row(), b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'])
+    wizard = ImportWizard(seeded, "findings", str(hostile))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.file_page
+    # Listing the sheets reads only the workbook's index: this file passes that step …
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=30_000)
+    wizard.next()
+    mapping = wizard.mapping_page
+    assert not mapping.isComplete()  # busy until the background read answers
+    qtbot.waitUntil(lambda: "超出列数上限" in mapping.info.text(), timeout=30_000)
+    assert "XFD1048576" in mapping.info.text() and mapping.busy.isHidden()
+    assert not mapping.isComplete() and mapping.mapping.rowCount() == 0
+    wizard.back()  # still usable: choose a good file and carry on
+    folder = tmp_path / "a-folder.xlsx"
+    folder.mkdir()
+    page.path.setText(str(folder))
+    qtbot.waitUntil(lambda: "文件夹" in page.message.text(), timeout=30_000)
+    assert not page.isComplete()
+    page.path.setText(str(sheet))
+    qtbot.waitUntil(lambda: page.isComplete(), timeout=30_000)
+    wizard.next()
+    qtbot.waitUntil(lambda: mapping.isComplete(), timeout=30_000)
+    assert "表头在第 2 行" in mapping.info.text()
 
 
 def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):

@@ -61,7 +61,7 @@ def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypa
     project = select_project(tab, 16)  # 滨海新区污水收集管网建设项目, 0.25 亿元
     before_rows = tab.progress_model.rowCount()
     before_done = tab.curve.completed.yData[-1]
-    monkeypatch.setattr(tab_module.ProgressDialog, "exec", fill_and_save("2025Q4", "10"))
+    monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "10"))
     tab.add_progress()
     qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
     assert tab.curve.completed.yData[-1] == pytest.approx(before_done + 0.001)
@@ -76,8 +76,8 @@ def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypa
 def test_refused_progress_shows_a_message_and_writes_nothing(tab, qtbot, monkeypatch):
     select_project(tab, 26)  # 0.03 亿元 in total
     messages = []
-    monkeypatch.setattr(tab_module.ProgressDialog, "exec", fill_and_save("2024Q4", "500"))
-    monkeypatch.setattr("ui.dialogs.progress_dialog.QMessageBox.warning",
+    monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2024Q4", "500"))
+    monkeypatch.setattr("ui.dialogs.investment_dialog.QMessageBox.warning",
                         lambda parent, title, text: messages.append(text))
     count = tab.store.scalar("SELECT COUNT(*) FROM investments")
     tab.add_progress()

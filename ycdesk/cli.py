@@ -45,6 +45,37 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", metavar="姓名", help="操作人（记入修改记录），默认为登录名")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”应为正整数")
+    return value
+
+
+def _limit_args(parser: argparse.ArgumentParser) -> None:
+    from ycdesk.imports.limits import DEFAULT_LIMITS as d
+
+    parser.add_argument("--max-rows", type=_positive, default=d.max_rows, metavar="N",
+                        help=f"最多读取的行数，超出则拒绝整个文件（默认 {d.max_rows}）")
+    parser.add_argument("--max-columns", type=_positive, default=d.max_columns, metavar="N",
+                        help=f"最多读取的列数（默认 {d.max_columns}）")
+    parser.add_argument("--max-cell-chars", type=_positive, default=d.max_cell_chars, metavar="N",
+                        help=f"单元格文字的最大字数（默认 {d.max_cell_chars}，即 Excel 的上限）")
+    parser.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes // 2**20, metavar="MB",
+                        help=f"文件大小上限，单位 MB（默认 {d.max_file_bytes // 2**20}）")
+
+
+def _limits(args):
+    from ycdesk.imports.limits import DEFAULT_LIMITS, ReadLimits
+
+    return ReadLimits(max_rows=args.max_rows, max_columns=args.max_columns, max_cell_chars=args.max_cell_chars,
+                      max_file_bytes=args.max_file_mb * 2**20,
+                      max_unzipped_bytes=max(DEFAULT_LIMITS.max_unzipped_bytes, args.max_file_mb * 2**20 * 6))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
@@ -73,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", choices=list(TABLES), metavar="表", help="表名：" + "、".join(TABLES))
     _db_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.xlsx 或 .csv）")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of,
+                   help="数据截至日期（计算列：逾期、最新值、累计完成；问题只含此日前检查的），默认今天")
 
     p = sub.add_parser("demo", help="演示数据：统计或一键删除", description="统计或删除全部演示数据")
     p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
@@ -84,13 +117,39 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--period", required=True, metavar="季度", help="季度，如 2024Q3")
     q.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
     q.add_argument("--notes", default="", metavar="文字", help="写入报告“备注”一节的文字")
+    q.add_argument("--problems", metavar="文字", help="“存在问题”一节的文字；省略时按数据预填")
+    q.add_argument("--next-steps", metavar="文字", help="“下一步工作”一节的文字；省略时按数据预填")
     e = kinds.add_parser("evaluation", help="中期评估（2023）或终期考核（2025）", description="中期评估或终期考核报告")
     e.add_argument("--year", required=True, type=int, metavar="年份", help="2023（中期评估）或 2025（终期考核）")
+    e.add_argument("--conclusion", metavar="文字", help="“评价结论”一节的文字；省略时按数据预填")
+    e.add_argument("--recommendations", metavar="文字", help="“意见建议”一节的文字；省略时按数据预填")
     n = kinds.add_parser("notice", help="整改通知书", description="一次考核的整改通知书")
     n.add_argument("--audit", required=True, metavar="ID", help="考核记录 ID（见 ycdesk export audits 的 ID 列）")
     for r in (q, e, n):
         _db_arg(r)
         r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
+        r.add_argument("--issue", action="store_true",
+                       help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印")
+
+    p = sub.add_parser("analysis", help="导出统计交叉表（Excel，每表一页）", description=(
+        "按截至日期导出危废考核问题的交叉表：镇街×年度、类别×年度、镇街×类别（未整改）、镇街×账龄（逾期）"))
+    _db_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of, help="数据截至日期，默认今天")
+    p.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
+
+    p = sub.add_parser("settings", help="公文设置：发文机关、文号前缀、法律依据、联系人", description=(
+        "查看或修改写入报告和整改通知书的单位信息（存于工作区）"))
+    _db_arg(p)
+    p.add_argument("assignments", nargs="*", metavar="键=值",
+                   help="要修改的设置，如 issuer=绍兴市生态环境局越城分局；省略时列出全部")
+
+    p = sub.add_parser("reports", help="签发登记：列出、核对、重印", description=(
+        "列出已签发的报告；截至日前的数据后来有改动的标为“数据已变更”并列出改动"))
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--reprint", metavar="ID", help="把这份已签发报告原样写出（ID 可只写前几位）")
+    p.add_argument("-o", "--output", metavar="文件", help="重印的输出 PDF 文件（与 --reprint 同用）")
 
     import_kinds = ["findings", "enterprises", "observations", "investments", "projects"]
     p = sub.add_parser("import", help="从 Excel/CSV 导入", description="导入 xlsx/xls/csv；默认全部成功才写入")
@@ -103,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rejected", metavar="文件", help="把被拒绝的行写入此 xlsx（含“原因”列）")
     p.add_argument("--map", action="append", default=[], metavar="源列=目标列",
                    help="把表中的列对应到标准列，可重复；目标列留空表示忽略该列")
+    _limit_args(p)
 
     p = sub.add_parser("template", help="生成空白导入模板", description="生成带批注和下拉列表的导入模板")
     p.add_argument("kind", choices=import_kinds, metavar="类型", help="、".join(import_kinds))
@@ -177,7 +237,7 @@ def cmd_export(args) -> int:
     from ycdesk.export import export_table
 
     with open_store(args, create=False) as store:
-        count = export_table(store, args.table, args.output)
+        count = export_table(store, args.table, args.output, as_of=args.as_of)
     print(_("已导出 {0} 行到 {1}").format(count, args.output), file=sys.stderr)
     return 0
 
@@ -196,16 +256,75 @@ def cmd_demo(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from ycdesk.reports import evaluation, notice, quarterly
+    from ycdesk.reports import kinds, register
+
+    params = {"quarterly": lambda: {"period": args.period, "township": args.township, "notes": args.notes,
+                                    "problems": args.problems, "next_steps": args.next_steps},
+              "evaluation": lambda: {"year": args.year, "conclusion": args.conclusion,
+                                     "recommendations": args.recommendations},
+              "notice": lambda: {"audit": args.audit}}[args.kind]()
+    with open_store(args, create=False) as store:
+        if args.issue:
+            row = register.issue(store, args.kind, params)
+            register.reprint(store, row["id"], args.output)
+            print(_("已签发 {0}（登记号 {1}，数据指纹 {2}）").format(
+                args.output, row["id"][:8], row["fingerprint"][:12]), file=sys.stderr)
+            return 0
+        result = kinds.build(store, args.kind, params, args.output)
+    print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
+    return 0
+
+
+def cmd_analysis(args) -> int:
+    from ycdesk import stats
+
+    if not args.output.lower().endswith(".xlsx"):
+        raise UserError(_("交叉表导出为 .xlsx 文件，收到“{0}”").format(args.output))
+    with open_store(args, create=False) as store:
+        cut = stats.Cut(as_of=args.as_of or store.today(),
+                        township_id=store.townships.id_for(args.township) if args.township else None)
+        sheets = stats.export_crosstabs(store, cut, args.output)
+    print(_("已导出 {0}（{1}）").format(args.output, "、".join(sheets)), file=sys.stderr)
+    return 0
+
+
+def cmd_settings(args) -> int:
+    from ycdesk.reports import profile
 
     with open_store(args, create=False) as store:
-        if args.kind == "quarterly":
-            result = quarterly.build(store, args.period, args.output, township=args.township, notes=args.notes)
-        elif args.kind == "evaluation":
-            result = evaluation.build(store, args.year, args.output)
-        else:
-            result = notice.build(store, args.audit, args.output)
-    print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
+        for item in args.assignments:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise UserError(_("设置“{0}”应写作 键=值").format(item))
+            profile.set_value(store, key.strip(), value)
+        for key, value in profile.all_settings(store).items():
+            print(f"{key}\t{profile.FIELDS[key][0]}：{value or _('（未填写）')}")
+    return 0
+
+
+def cmd_reports(args) -> int:
+    from ycdesk.reports import register
+
+    with open_store(args, create=False) as store:
+        if args.reprint:
+            if not args.output:
+                raise UserError(_("重印需要用 -o 指定输出文件"))
+            register.reprint(store, args.reprint, args.output)
+            print(_("已重印到 {0}").format(args.output), file=sys.stderr)
+            return 0
+        rows = register.issued(store)
+    keys = ("id", "kind", "title", "period", "scope", "as_of", "fingerprint", "operator", "issued_at",
+            "state", "changes")
+    if args.json:
+        print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(_("还没有签发过报告（生成报告时加 --issue 即签发）"))
+    for r in rows:
+        print(f"{r['id'][:8]}  {r['issued_at'][:16].replace('T', ' ')}  {r['title']}  {r['period']}  "
+              f"{r['scope']}  {_('数据截至')} {r['as_of']}  {r['operator']}  {r['state']}")
+        for change in r["changes"]:
+            print(f"    {change}")
     return 0
 
 
@@ -225,7 +344,8 @@ def cmd_import(args) -> int:
 
     with open_store(args, create=False) as store:
         result = import_file(store, args.kind, args.file, sheet=args.sheet, mapping=mapping,
-                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress)
+                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress,
+                             limits=_limits(args))
     print(file=sys.stderr)
     print(_("工作表“{0}”（表头在第{1}行）：{2}").format(result.sheet, result.header_row, result.summary()))
     if result.ignored:
@@ -347,6 +467,9 @@ COMMANDS = {
     "init": cmd_init,
     "summary": cmd_summary,
     "export": cmd_export,
+    "reports": cmd_reports,
+    "settings": cmd_settings,
+    "analysis": cmd_analysis,
     "demo": cmd_demo,
     "backup": cmd_backup,
     "backups": cmd_backups,
@@ -374,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         return selftest.run(self_test_window)
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    from ycdesk.tempdir import remove_stale
+
+    remove_stale()  # temporary folders of earlier runs that were killed
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:

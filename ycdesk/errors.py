@@ -21,6 +21,10 @@ class NeedsConfirmation(UserError):
     """Allowed, but unusual enough that the user must confirm (e.g. an outlier value)."""
 
 
+class NeedsReason(UserError):
+    """Allowed only with a stated reason (e.g. a value for a period still to come)."""
+
+
 class EnvironmentProblem(UserError):
     """The computer, not the input, is in the way (locked, disk full, read-only, missing folder)."""
 

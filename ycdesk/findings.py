@@ -18,9 +18,8 @@ from pathlib import Path
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
+from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
 
-OPEN = ("待整改", "整改中")
-RECTIFIED = ("已整改", "已销号")
 TRANSITIONS = {
     "待整改": ("整改中", "已整改"),
     "整改中": ("已整改",),
@@ -29,8 +28,6 @@ TRANSITIONS = {
 }
 NEEDS_REASON = {("已整改", "整改中"), ("已销号", "整改中")}
 DUE_SOON_DAYS = 7
-AGE_BUCKETS = ("≤30天", "31–90天", ">90天")
-RATE_TARGETS = {"产生": 96, "经营": 100}  # 规范化管理达标率 targets in the plan's text
 
 
 def due_state(finding: dict, as_of: date, soon_days: int = DUE_SOON_DAYS) -> str | None:
@@ -43,10 +40,6 @@ def due_state(finding: dict, as_of: date, soon_days: int = DUE_SOON_DAYS) -> str
     if deadline <= as_of + timedelta(days=soon_days):
         return "due_soon"
     return None
-
-
-def age_bucket(days_overdue: int) -> str:
-    return AGE_BUCKETS[0] if days_overdue <= 30 else AGE_BUCKETS[1] if days_overdue <= 90 else AGE_BUCKETS[2]
 
 
 def _date(text: str | None, label: str) -> date | None:
@@ -181,20 +174,6 @@ class Findings:
             raise UserError(_("到期提醒天数应在0到365之间"))
         self.store.set_meta("due_soon_days", str(int(days)))
 
-    def per_audit(self, flt: FindingFilter | None = None) -> dict[str, dict]:
-        """Counts per audit from the covering index: found, rectified, closed, open, overdue."""
-        flt = flt or FindingFilter()
-        where, params = flt.where()
-        rows = self.store.query(
-            f"""SELECT f.audit_id, COUNT(*) AS found,
-                   SUM(f.status IN ('已整改','已销号')) AS rectified,
-                   SUM(f.status = '已销号') AS closed,
-                   SUM(f.status IN ('待整改','整改中')) AS open,
-                   SUM(f.status IN ('待整改','整改中') AND f.deadline < ?) AS overdue
-                FROM findings f WHERE {where} GROUP BY f.audit_id""",
-            [flt.as_of.isoformat(), *params])
-        return {r["audit_id"]: r for r in rows}
-
     def years(self) -> list[int]:
         return [r["year"] for r in self.store.query(
             "SELECT DISTINCT year FROM audits WHERE deleted_at IS NULL ORDER BY year")]
@@ -207,40 +186,45 @@ class Findings:
     def transition(self, finding_id: str, to: str, *, rectified_date: str | None = None,
                    verifier: str | None = None, verified_date: str | None = None,
                    reason: str | None = None, today: date | None = None) -> None:
+        """Move a finding along its lifecycle. The new state is judged by the same finding
+        validator as a typed or imported record, and the move is kept as an event with the
+        day it took effect, so figures as of an earlier day still see the earlier state."""
         finding = self.store.get("findings", finding_id)
+        audit = self.store.get("audits", finding["audit_id"])
         current = finding["status"]
         if to not in self.allowed(finding):
             raise UserError(_("问题当前为“{0}”，不能直接改为“{1}”").format(current, to))
-        today = today or date.today()
-        changes: dict = {"status": to}
+        today = today or self.store.today()
         reason = (reason or "").strip() or None
         if (current, to) in NEEDS_REASON and not reason:
             raise UserError(_("将“{0}”的问题退回“整改中”需要填写原因").format(current))
+        changes: dict = {"status": to}
         if to == "已整改":
             done = _date(rectified_date or finding["rectified_date"], _("整改完成日期"))
             if done is None:
                 raise UserError(_("标记为已整改需要填写整改完成日期"))
-            if done > today:
-                raise UserError(_("整改完成日期{0}晚于今天").format(done))
             changes["rectified_date"] = done.isoformat()
         if to == "已销号":
             checked = _date(verified_date, _("验收日期"))
-            who = (verifier or "").strip()
-            if not (finding["rectified_date"] and who and checked):
-                raise UserError(_("销号需要整改完成日期、验收人和验收日期"))
-            if checked < date.fromisoformat(finding["rectified_date"]):
-                raise UserError(_("验收日期{0}早于整改完成日期{1}").format(checked, finding["rectified_date"]))
-            if checked > today:
-                raise UserError(_("验收日期{0}晚于今天").format(checked))
-            changes.update(verifier=who, verified_date=checked.isoformat())
+            changes.update(verifier=(verifier or "").strip() or None,
+                           verified_date=checked.isoformat() if checked else None)
+        withdrawn = {}
         if to == "整改中" and current in RECTIFIED:
-            # Sent back: the earlier rectification and verification no longer stand.
+            # Sent back: the earlier rectification and verification no longer stand, but
+            # they did stand until today, and the event keeps them for figures as of then.
+            withdrawn = {"rectified_date": finding["rectified_date"], "verified_date": finding["verified_date"]}
             changes.update(rectified_date=None, verifier=None, verified_date=None)
+        failure = finding_reason({**finding, **changes}, audit_year=audit["year"], inspected=audit["audit_date"],
+                                 categories=self.categories(), today=today)
+        if failure:
+            raise UserError(failure)
+        effective = {"已整改": changes.get("rectified_date"), "已销号": changes.get("verified_date")}.get(to)
         with self.store.transaction():
             self.store.update("findings", finding_id, changes)
             self.store.insert("finding_events", {
                 "finding_id": finding_id, "from_status": current, "to_status": to,
-                "reason": reason, "operator": self.store.operator})
+                "reason": reason, "operator": self.store.operator,
+                "effective_date": effective or today.isoformat(), **withdrawn})
 
     def events(self, finding_id: str) -> list[dict]:
         return self.store.query(
@@ -291,55 +275,7 @@ class Findings:
             return False
         return hashlib.sha256(path.read_bytes()).hexdigest() == attachment["sha256"]
 
-    # -- deadlines, ageing, rates ------------------------------------------------------------
-
-    def ageing(self, as_of: date, township_id: str | None = None) -> dict[str, int]:
-        flt = FindingFilter(due="overdue", as_of=as_of, township_id=township_id)
-        where, params = flt.where()
-        buckets = dict.fromkeys(AGE_BUCKETS, 0)
-        for r in self.store.query(
-            f"SELECT CAST(julianday(?) - julianday(f.deadline) AS INTEGER) AS days, COUNT(*) AS n "
-            f"{FROM} WHERE {where} GROUP BY days", [as_of.isoformat(), *params]):
-            buckets[age_bucket(r["days"])] += r["n"]
-        return buckets
-
-    def due_counts(self, as_of: date, soon_days: int | None = None) -> dict[str, int]:
-        soon_days = self.soon_days if soon_days is None else soon_days
-        return {due: self.count(FindingFilter(due=due, as_of=as_of, soon_days=soon_days))
-                for due in ("overdue", "due_soon")}
-
-    def rates(self, as_of: date, year: int | None = None, level: str | None = None,
-              township_id: str | None = None) -> dict:
-        flt = FindingFilter(year=year, level=level, township_id=township_id, as_of=as_of)
-        counts = self.per_audit(flt)
-        totals = {k: sum(c[k] or 0 for c in counts.values())
-                  for k in ("found", "rectified", "closed", "open", "overdue")}
-        where, params = flt.where()
-        days = self.store.scalar(
-            f"""SELECT AVG(julianday(f.rectified_date) - julianday(a.audit_date))
-                FROM findings f CROSS JOIN audits a ON a.id = f.audit_id
-                WHERE {where} AND f.rectified_date IS NOT NULL AND a.audit_date IS NOT NULL""", params)
-        audit_where = ["a.deleted_at IS NULL"]
-        audit_params: list = []
-        for column, value in (("a.year", year), ("a.level", level), ("e.township_id", township_id)):
-            if value not in (None, ""):
-                audit_where.append(f"{column} = ?")
-                audit_params.append(value)
-        audits = self.store.query(
-            f"SELECT a.enterprise_id, a.result, e.role FROM audits a JOIN enterprises e "
-            f"ON e.id = a.enterprise_id WHERE {' AND '.join(audit_where)}", audit_params)
-        found = totals["found"]
-        out = {
-            "units": len({a["enterprise_id"] for a in audits}), **totals,
-            "rectification_rate": None if not found else round(100 * totals["rectified"] / found, 1),
-            "avg_days_to_rectify": None if days is None else round(days, 1),
-        }
-        for role, target in RATE_TARGETS.items():
-            judged = [a for a in audits if a["result"] and a["role"] and role in a["role"]]
-            passed = sum(1 for a in judged if a["result"] == "达标")
-            out[f"pass_rate_{role}"] = None if not judged else round(100 * passed / len(judged), 1)
-            out[f"pass_target_{role}"] = target
-        return out
+    # -- repeats ---------------------------------------------------------------------------
 
     def repeat_ids(self, enterprise_id: str | None = None, ids: list[str] | None = None) -> set[str]:
         """Findings whose enterprise had a finding of the same category in an earlier year.
@@ -360,18 +296,3 @@ class Findings:
                     AND a2.year < a.year AND a2.deleted_at IS NULL AND EXISTS (
                       SELECT 1 FROM findings f2 WHERE f2.audit_id = a2.id
                         AND f2.category = f.category AND f2.deleted_at IS NULL))""", params)}
-
-    def by_township_open(self, as_of: date, counts: dict | None = None) -> list[dict]:
-        """Open and overdue findings per township (``counts``: a :meth:`per_audit` result to reuse)."""
-        counts = self.per_audit(FindingFilter(as_of=as_of)) if counts is None else counts
-        towns: dict[str, dict] = {}
-        for a in self.store.query(
-            "SELECT a.id, COALESCE(t.name, '未填镇街') AS township FROM audits a "
-            "JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN townships t ON t.id = e.township_id "
-            "WHERE a.deleted_at IS NULL"):
-            c = counts.get(a["id"])
-            if c and c["open"]:
-                town = towns.setdefault(a["township"], {"township": a["township"], "open": 0, "overdue": 0})
-                town["open"] += c["open"]
-                town["overdue"] += c["overdue"]
-        return sorted(towns.values(), key=lambda t: -t["open"])

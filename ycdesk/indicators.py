@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import math
-import re
-
 from ycdesk.errors import NeedsConfirmation, UserError
 from ycdesk.i18n import _
 from ycdesk.periods import parse_period
+from ycdesk.rules.observations import observation_period, observation_value
 from ycdesk.targets import parse_target
 from ycdesk.townships import CITY, DISTRICT
 
 PLANS = ("十四五", "十三五", "规划文本", "监测")
-PLAN_YEARS = range(2014, 2031)  # the monitoring series reach back to 2014
-_NUMBER_WITH_REMARK = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)\s*[，,；;]\s*\S")
 
 
 class Indicators:
@@ -60,15 +56,17 @@ class Indicators:
         row_id: str | None = None,
         evidence_path: str | None = None,
         confirm_outlier: bool = True,
+        future_reason: str | None = None,
     ) -> str:
         """Record a value. ``confirm_outlier=False`` (the app's first try) raises
-        :class:`NeedsConfirmation` for a value far outside the series instead of saving."""
+        :class:`NeedsConfirmation` for a value far outside the series instead of saving;
+        a period after the current quarter needs ``future_reason`` (kept in the note)."""
         indicator = self.store.get("indicators", indicator_id)
-        p = parse_period(period)
-        if p.year not in PLAN_YEARS:
-            raise UserError(_("期间{0}不在规划范围内").format(p.label))
-        self._check_unlocked(p)
-        number, text = _value(value, indicator)
+        p = observation_period(period, self.store.today(), future_reason=future_reason)
+        self.check_unlocked(p)
+        number, text = observation_value(value, indicator)
+        if future_reason and p.end > self.store.today():
+            note = "；".join(x for x in (note, _("未来期间：{0}").format(future_reason.strip())) if x)
         township_id = None
         if scope not in (DISTRICT, CITY):
             township_id = self.store.townships.id_for(scope)
@@ -98,8 +96,8 @@ class Indicators:
         """Change a value; returns the old field values (for undo)."""
         obs = self.store.get("observations", observation_id)
         indicator = self.store.get("indicators", obs["indicator_id"])
-        self._check_unlocked(parse_period(obs["period"]))
-        number, text = _value(value, indicator)
+        self.check_unlocked(parse_period(obs["period"]))
+        number, text = observation_value(value, indicator)
         if not confirm_outlier and number is not None:
             message = self.outlier(indicator["id"], number, obs["scope"], exclude=observation_id)
             if message:
@@ -113,17 +111,17 @@ class Indicators:
     def restore_fields(self, observation_id: str, fields: dict) -> None:
         """Put back fields saved by :meth:`update_observation` (undo), lock rules applying."""
         obs = self.store.get("observations", observation_id)
-        self._check_unlocked(parse_period(obs["period"]))
+        self.check_unlocked(parse_period(obs["period"]))
         self.store.update("observations", observation_id, fields)
 
     def delete_observation(self, observation_id: str) -> None:
         obs = self.store.get("observations", observation_id)
-        self._check_unlocked(parse_period(obs["period"]))
+        self.check_unlocked(parse_period(obs["period"]))
         self.store.soft_delete("observations", observation_id)
 
     def restore_observation(self, observation_id: str) -> None:
         obs = self.store.get("observations", observation_id, include_deleted=True)
-        self._check_unlocked(parse_period(obs["period"]))
+        self.check_unlocked(parse_period(obs["period"]))
         self.store.restore("observations", observation_id)
 
     # -- outliers -------------------------------------------------------------------------
@@ -190,7 +188,7 @@ class Indicators:
             self.store.update("period_locks", row[0]["id"], {"unlock_reason": reason.strip()})
             self.store.soft_delete("period_locks", row[0]["id"])
 
-    def _check_unlocked(self, p) -> None:
+    def check_unlocked(self, p) -> None:
         if self.is_locked(p):
             raise UserError(
                 _("{0}的数据已签收锁定，不能修改；如需修改请先解锁并填写原因").format(p.label))
@@ -219,31 +217,6 @@ class Indicators:
         return sorted(rows, key=lambda r: (parse_period(r["period"]).sort_key, r["scope"]))
 
 
-def _value(value, indicator: dict) -> tuple[float | None, str | None]:
-    """A number, or text such as 完成/创建中 for milestone indicators."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise UserError(_("“{0}”的值不能为空").format(indicator["name"]))
-    text = str(value).strip()
-    try:
-        number = float(text.rstrip("%"))
-        text = None
-    except ValueError:
-        # The plan writes some values as a number with a remark: "0，保持稳定".
-        m = _NUMBER_WITH_REMARK.match(text)
-        if m:
-            number = float(m.group(1))
-        elif indicator["target_kind"] in ("milestone", "deferred", "none", "unparsed"):
-            return None, text
-        else:
-            raise UserError(_("“{0}”的值“{1}”不是数字").format(indicator["name"], value)) from None
-    if not math.isfinite(number):
-        raise UserError(_("“{0}”的值“{1}”不是数字").format(indicator["name"], value))
-    if indicator["unit"] == "%" and not 0 <= number <= 100:
-        raise UserError(_("“{0}”是百分比，应在0到100之间，收到{1}").format(indicator["name"], value))
-    return number, text
-
-
-
 def _quantile(values: list[float], q: float) -> float:
     pos = (len(values) - 1) * q
     lo = int(pos)
@@ -251,8 +224,14 @@ def _quantile(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
 
 
-def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT) -> list[dict]:
-    """Indicators with latest value, latest period, status, on-track and trend for ``scope``."""
+def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT, as_of=None) -> list[dict]:
+    """Indicators with latest value, latest period, status, on-track and trend for ``scope``,
+    from the observations of periods ending by ``as_of`` (default: the end of the current
+    quarter, the latest period that can hold data — a plan value entered for a later year
+    is not a latest value)."""
+    from ycdesk.rules.dates import current_quarter
+
+    as_of = as_of or current_quarter(store.today()).end
     from ycdesk.status import evaluate, trend
 
     series: dict[str, list[dict]] = {}
@@ -263,6 +242,7 @@ def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT) -> lis
     rows = store.indicators.list(plan)
     for row in rows:
         obs = sorted(series.get(row["id"], []), key=lambda o: parse_period(o["period"]).end)
+        obs = [o for o in obs if parse_period(o["period"]).end <= as_of]
         latest = obs[-1] if obs else None
         result = evaluate(row, latest)
         row["latest"] = latest

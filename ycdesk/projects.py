@@ -7,8 +7,9 @@ from ycdesk.i18n import _
 from ycdesk.money import format_yi
 from ycdesk.periods import parse_period
 
-DOMAINS = ("应对气候变化", "治气", "治水", "治海", "治土", "治废", "生态保护")
-STATUSES = ("储备", "未开工", "在建", "已完工", "延期", "取消")
+from ycdesk.rules import investments as rules
+from ycdesk.rules.investments import DOMAINS
+from ycdesk.rules.investments import PROJECT_STATUSES
 
 
 class Projects:
@@ -36,7 +37,7 @@ class Projects:
         return out
 
     def add(self, record: dict, units: list[str], *, row_id: str | None = None) -> str:
-        _check_project(record, units)
+        rules.project(record, units)
         with self.store.transaction():
             row = dict(record)
             if row_id:
@@ -73,7 +74,7 @@ class Projects:
         current = self.store.get("projects", project_id)
         merged = {**current, **changes}
         current_units = self.units_of(project_id)
-        _check_project(merged, units if units is not None else current_units)
+        rules.project(merged, units if units is not None else current_units)
         with self.store.transaction():
             self.store.update("projects", project_id, changes)
             if units is not None and units != current_units:
@@ -132,22 +133,8 @@ class Projects:
         return self.store.insert("investments", record)
 
     def _check_investment(self, project: dict, period: str, amount_yuan: int, replacing: int):
-        p = parse_period(period)
-        if amount_yuan < 0:
-            raise UserError(_("项目“{0}”的完成投资不能为负数").format(project["name"]))
-        if not project["start_year"] <= p.year <= project["end_year"]:
-            raise UserError(
-                _("项目“{0}”的起止年限为{1}–{2}，不能填报{3}的投资").format(
-                    project["name"], project["start_year"], project["end_year"], p.label)
-            )
-        done = self.completed_yuan(project["id"]) - replacing + amount_yuan
-        if done > project["total_yuan"]:
-            raise UserError(
-                _("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
-                    project["name"], format_yi(done), format_yi(project["total_yuan"])
-                )
-            )
-        return p
+        return rules.investment(project, period, amount_yuan, today=self.store.today(),
+                                completed_other_yuan=self.completed_yuan(project["id"]) - replacing)
 
     def update_investment(self, investment_id: str, period: str, amount_yuan: int, *,
                           source: str | None = None, note: str | None = None) -> None:
@@ -203,26 +190,6 @@ class Projects:
             (initiative_id,),
         )
         return sorted(rows, key=lambda r: (parse_period(r["period"]).end, r["created_at"]))
-
-
-def _check_project(record: dict, units: list[str]) -> None:
-    name = (record.get("name") or "").strip()
-    if not name:
-        raise UserError(_("项目名称不能为空"))
-    if record.get("domain") not in DOMAINS:
-        raise UserError(_("项目“{0}”的领域应为{1}之一").format(name, "、".join(DOMAINS)))
-    if record["start_year"] > record["end_year"]:
-        raise UserError(_("项目“{0}”的起始年份晚于结束年份").format(name))
-    if record["fyp_yuan"] > record["total_yuan"]:
-        raise UserError(
-            _("项目“{0}”的十四五计划投资{1}亿元超过总投资{2}亿元").format(
-                name, format_yi(record["fyp_yuan"]), format_yi(record["total_yuan"])
-            )
-        )
-    if record.get("status") not in (None, *STATUSES):
-        raise UserError(_("项目状态应为{0}之一").format("、".join(STATUSES)))
-    if not units:
-        raise UserError(_("项目“{0}”至少需要一个责任单位").format(name))
 
 
 def filter_projects(rows: list[dict], *, status: str | None = None, unit: str | None = None,

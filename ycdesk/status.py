@@ -15,7 +15,7 @@ from ycdesk.periods import Period, parse_period
 from ycdesk.targets import Target, parse_target
 
 MET, NOT_MET, NO_DATA, AWAITING, DONE, NOT_DONE = "达标", "未达标", "无数据", "待下达", "已完成", "未完成"
-STATUSES = (MET, NOT_MET, NO_DATA, AWAITING, DONE, NOT_DONE)
+INDICATOR_STATUSES = (MET, NOT_MET, NO_DATA, AWAITING, DONE, NOT_DONE)
 DONE_WORDS = ("完成", "已完成", "建成", "已建成", "通过", "已通过", "达到")
 BASELINE_YEAR = 2020
 

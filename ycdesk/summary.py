@@ -6,15 +6,18 @@ never turns it into a binary float.
 
 from __future__ import annotations
 
+from ycdesk import stats
 from ycdesk.money import format_yi
 from ycdesk.projects import DOMAINS
 
 
 def summary(store, as_of=None) -> dict:
-    from datetime import date
+    """Everything as of ``as_of`` (default: today by the store's clock), via :mod:`ycdesk.stats`."""
+    from ycdesk.periods import Period
 
-    as_of = as_of or date.today()
-    per_domain, overall = store.projects.rollups_by_domain()
+    as_of = as_of or store.today()
+    cut = stats.Cut(as_of=as_of)
+    per_domain, overall = stats.investment(store, Period(as_of.year, (as_of.month - 1) // 3 + 1))
     by_domain = {}
     for domain in DOMAINS:
         r = per_domain[domain]
@@ -24,7 +27,11 @@ def summary(store, as_of=None) -> dict:
             "fyp": format_yi(r["fyp_yuan"]),
             "completed": format_yi(r["completed_yuan"]),
         }
-    rates = store.findings.rates(as_of)
+    figures = stats.audit_figures(store, cut)
+    by_year_level: dict = {}
+    for r in stats.audit_figures_by_year_level(store, cut):
+        by_year_level.setdefault(str(r["year"]), {})[r["level"]] = {
+            k: r[k] for k in ("units", "found", "rectified")}
     plans = {
         r["plan"]: r["n"]
         for r in store.query(
@@ -44,12 +51,10 @@ def summary(store, as_of=None) -> dict:
         "indicators": {"by_plan": {plan: plans.get(plan, 0) for plan in ("十四五", "十三五", "规划文本", "监测")}},
         "findings": {
             "as_of": as_of.isoformat(),
-            "open": rates["open"],
-            "overdue": rates["overdue"],
-            "due_soon": store.findings.due_counts(as_of)["due_soon"],
-            "by_year_level": {
-                str(year): levels for year, levels in store.audits.by_year_level().items()
-            },
+            "open": figures["open"],
+            "overdue": figures["overdue"],
+            "due_soon": stats.due(store, cut, store.findings.soon_days)["due_soon"],
+            "by_year_level": by_year_level,
         },
         "demo_records": _demo_count(store),
     }

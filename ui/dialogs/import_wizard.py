@@ -1,12 +1,12 @@
 """The import wizard: file and sheet → detected header and mapping → dry run → import → undo.
 
-The dry run and the import run off the UI thread on their own Store (see ui.tasks); the
-wizard only shows what the core reports.
+Nothing is read on the UI thread: listing the sheets, reading the preview, the dry run and
+the import all run as background tasks (see ui.tasks) — the last two on their own Store —
+while the page shows that it is busy. A file the reader refuses (over a limit, damaged,
+a folder …) shows the reader's Chinese reason on the page, and the wizard stays usable.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.tasks import Task
 from ycdesk.errors import UserError
-from ycdesk.imports import detect, import_file, list_sheets, undo_batch
+from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.fields import KINDS
 from ycdesk.imports.reader import fill_merged, read_sheet
 
@@ -72,6 +72,9 @@ class FilePage(QWizardPage):
         self.sheet = QComboBox()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.busy = _busy_bar()
+        self.task = None
+        self.loading = False
         row = QHBoxLayout()
         row.addWidget(self.path)
         row.addWidget(browse)
@@ -79,6 +82,7 @@ class FilePage(QWizardPage):
         form.addRow(self.tr("导入类型(&K)："), self.kind)
         form.addRow(self.tr("文件(&F)："), row)
         form.addRow(self.tr("工作表(&S)："), self.sheet)
+        form.addRow(self.busy)
         form.addRow(self.message)
         self.path.textChanged.connect(self.load_sheets)
 
@@ -89,19 +93,46 @@ class FilePage(QWizardPage):
             self.path.setText(path)
 
     def load_sheets(self) -> None:
+        """List the file's sheets in the background; a newer path supersedes the task."""
         self.sheet.clear()
         self.message.clear()
         path = self.path.text().strip()
-        if not path or not Path(path).is_file():
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        if not path:
+            self._loaded()
             return
-        try:
-            self.sheet.addItems(list_sheets(path))
-        except UserError as exc:
-            self.message.setText(str(exc))
+        self.loading = True
+        self.busy.show()
+        self.message.setText(self.tr("正在读取文件…"))
+        task = self.task = Task(lambda state: list_sheets(path))
+        task.signals.done.connect(lambda names: self._sheets(task, names))
+        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task.start()
+        self.completeChanged.emit()
+
+    def _sheets(self, task, names) -> None:
+        if task is not self.task:
+            return  # an older path's answer
+        self.message.clear()
+        self.sheet.addItems(names)
+        self._loaded()
+
+    def _failed(self, task, exc, tb) -> None:
+        if task is not self.task:
+            return
+        self.message.setText(_reason(self, exc, tb))
+        self._loaded()
+
+    def _loaded(self) -> None:
+        self.task = None
+        self.loading = False
+        self.busy.hide()
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.sheet.count() > 0
+        return not self.loading and self.sheet.count() > 0
 
 
 class MappingPage(QWizardPage):
@@ -116,26 +147,62 @@ class MappingPage(QWizardPage):
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels([self.tr("表中的列"), self.tr("对应到")])
         self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.busy = _busy_bar()
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
+        layout.addWidget(self.busy)
         layout.addWidget(self.preview, 2)
         layout.addWidget(self.mapping, 3)
         self.ok = False
+        self.task = None
 
     def initializePage(self) -> None:
+        """Read the sheet and find its header in the background; show them when done."""
         self.ok = False
         kind, path, sheet = self.w.kind(), self.w.path(), self.w.sheet()
-        try:
+        saved = self.w.saved_mapping(kind)
+        self.preview.setRowCount(0)
+        self.mapping.setRowCount(0)
+        self.info.setText(self.tr("正在读取工作表…"))
+        self.busy.show()
+
+        def job(state):
             rows = fill_merged(read_sheet(path, sheet))
-            header_row, columns, ignored = detect(kind, rows, self.w.saved_mapping(kind))
-        except UserError as exc:
-            self.info.setText(str(exc))
-            rows, header_row, columns = rows if "rows" in locals() else [], None, {}
+            try:
+                detected = detect(kind, rows, saved)
+            except UserError as exc:  # no header found: still worth showing the rows
+                return rows[:15], None, None, exc
+            return rows[:15], list(rows[detected[0]]), detected, None
+
+        if self.task is not None:
+            self.task.cancel()
+        task = self.task = Task(job)
+        task.signals.done.connect(lambda result: self._show(task, kind, *result))
+        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task.start()
+        self.completeChanged.emit()
+
+    def _failed(self, task, exc, tb) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self.busy.hide()
+        self.info.setText(_reason(self, exc, tb))
+        self.completeChanged.emit()
+
+    def _show(self, task, kind, shown, header, detected, problem) -> None:
+        if task is not self.task:
+            return  # the page was left and entered again since
+        self.task = None
+        self.busy.hide()
+        if detected is None:
+            self.info.setText(str(problem))
+            header_row, columns = None, {}
         else:
+            header_row, columns, ignored = detected
             self.info.setText(self.tr("表头在第 {0} 行；识别 {1} 列，忽略 {2} 列。").format(
                 header_row + 1, len(columns), len(ignored)))
             self.ok = True
-        shown = rows[:15]
         width = max((len(r) for r in shown), default=0)
         self.preview.setRowCount(len(shown))
         self.preview.setColumnCount(width)
@@ -154,7 +221,7 @@ class MappingPage(QWizardPage):
             return
         targets = [IGNORE, *[f.header for f in KINDS[kind]]]
         by_col = {c: f.header for c, (f, _u) in columns.items()}
-        for c, cell in enumerate(rows[header_row]):
+        for c, cell in enumerate(header):
             text = "" if cell is None else str(cell).strip()
             if not text:
                 continue
@@ -168,7 +235,7 @@ class MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.mapping.rowCount() > 0
+        return self.task is None and self.mapping.rowCount() > 0
 
     def user_mapping(self) -> dict[str, str]:
         out = {}
@@ -176,6 +243,26 @@ class MappingPage(QWizardPage):
             target = self.mapping.cellWidget(r, 1).currentText()
             out[self.mapping.item(r, 0).text()] = "" if target == IGNORE else target
         return out
+
+
+def _busy_bar() -> QProgressBar:
+    """An indeterminate bar shown while a background read runs."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.hide()
+    return bar
+
+
+def _reason(widget, exc, tb) -> str:
+    """What the page says when a background read fails: the reader's own Chinese message
+    for a file it refuses; a program error is logged with its traceback."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    import logging
+
+    logging.getLogger("ycdesk").error("读取表格失败\n%s", tb)
+    return widget.tr("读取时出现程序错误（详情见日志）：{0}").format(exc)
 
 
 class RunPage(QWizardPage):
@@ -305,6 +392,4 @@ class ImportWizard(QWizard):
         return self.file_page.sheet.currentText()
 
     def saved_mapping(self, kind: str) -> dict:
-        import json
-
-        return json.loads(self.store.meta(f"import_mapping:{kind}", "{}"))
+        return saved_mapping(self.store, kind)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ycdesk.errors import NeedsConfirmation, UserError
+from ycdesk.errors import NeedsConfirmation, NeedsReason, UserError
 from ycdesk.townships import CITY, DISTRICT
 
 
@@ -27,6 +28,7 @@ class ObservationDialog(QDialog):
         self.store, self.indicator, self.record = store, indicator, record
         self.saved_id: str | None = None
         self.old_fields: dict | None = None
+        self.future_reason: str | None = None  # asked only for a period still to come
         self.setWindowTitle(self.tr("编辑观测值") if record else self.tr("新增观测值"))
         self.period = QLineEdit(record["period"] if record else "")
         self.period.setPlaceholderText(self.tr("年份 2024 或季度 2024Q3"))
@@ -84,18 +86,30 @@ class ObservationDialog(QDialog):
         else:
             self.saved_id = ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
                                                 scope=self.scope.currentText(), confirm_outlier=confirm,
-                                                **self._fields())
+                                                future_reason=self.future_reason, **self._fields())
 
     def save(self) -> None:
-        try:
+        """Save through the core's observation validator; a period still to come asks for a
+        reason and an outlier for a confirmation, then tries again. The dialog stays open
+        with what was typed when the value is refused."""
+        confirm = False
+        while True:
             try:
-                self._write(confirm=False)
+                self._write(confirm=confirm)
+            except NeedsReason as question:
+                reason, ok = QInputDialog.getText(self, self.tr("需要原因"), str(question))
+                if not ok or not reason.strip():
+                    return
+                self.future_reason = reason.strip()
+                continue
             except NeedsConfirmation as question:
                 answer = QMessageBox.question(self, self.tr("请确认"), str(question) + self.tr("\n\n仍然保存？"))
                 if answer != QMessageBox.Yes:
                     return
-                self._write(confirm=True)
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法保存"), str(exc))
-            return
+                confirm = True
+                continue
+            except UserError as exc:
+                QMessageBox.warning(self, self.tr("无法保存"), str(exc))
+                return
+            break
         self.accept()

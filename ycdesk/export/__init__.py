@@ -4,6 +4,13 @@ Files are written to a temporary name and moved into place, so an interrupted ex
 never leaves a half-written file where the user expects a good one. Text that a
 spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …) is kept as text; codes
 stay text so leading zeros survive.
+
+In CSV that takes a leading apostrophe (the "formula guard"), which the importer removes
+again (``unguard``) so that export → import is exact. To keep that unambiguous a text that
+itself starts with apostrophes before a formula character gets one more: ``'=x`` is
+written ``''=x`` and reads back as ``'=x``. xlsx needs no guard (cells are typed), but a
+cell holds at most 32,767 characters: a longer text is refused, naming the row and column,
+rather than silently cut.
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ from pathlib import Path
 from ycdesk.errors import UserError
 from ycdesk.export.tables import TABLES, TableSpec, cell_value
 from ycdesk.i18n import _
+from ycdesk.tempdir import scratch
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
 FORMATS = (".xlsx", ".csv", ".pdf")
 PDF_MAX_ROWS = 5000  # a printed table longer than this is not something anyone reads
 
@@ -32,17 +41,18 @@ def spec(name: str) -> TableSpec:
         ) from None
 
 
-def rows(store, name: str) -> tuple[list[str], list[list]]:
+def rows(store, name: str, as_of=None) -> tuple[list[str], list[list]]:
+    """Headers and cells of table ``name``; computed columns as of ``as_of`` (default today)."""
     table = spec(name)
     records = store.query(table.sql)
     if table.enrich is not None:
-        records = table.enrich(store, records)
+        records = table.enrich(store, records, as_of or store.today())
     headers = [c.header for c in table.columns]
     data = [[cell_value(c, r.get(c.key)) for c in table.columns] for r in records]
     return headers, data
 
 
-def export_table(store, name: str, path: str | Path, progress=None) -> int:
+def export_table(store, name: str, path: str | Path, progress=None, as_of=None) -> int:
     """Write table ``name`` to ``path`` (.xlsx, .csv or .pdf). Returns the number of rows.
 
     ``progress(done, total)`` is called as rows are written; raising from it (a cancel)
@@ -51,7 +61,7 @@ def export_table(store, name: str, path: str | Path, progress=None) -> int:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
-    headers, data = rows(store, name)
+    headers, data = rows(store, name, as_of)
     write_rows(path, headers, _reporting(data, progress), title=spec(name).title)
     return len(data)
 
@@ -89,9 +99,18 @@ def write_rows(path: Path, headers: list[str], data: Iterable[list], *, title: s
 
 
 def neutralize(value):
-    """Text a spreadsheet would evaluate gets a leading apostrophe (CSV only)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a spreadsheet would evaluate gets a leading apostrophe (CSV only); so does text
+    that already starts with apostrophes before such a character (see ``unguard``)."""
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def unguard(value: str) -> str:
+    """The inverse of ``neutralize`` for a CSV cell read back: one leading apostrophe is
+    removed where ``neutralize`` would have added it. Any other text is left alone."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
+        return value[1:]
     return value
 
 
@@ -107,12 +126,19 @@ def _write_csv(path: Path, headers: list[str], data: Iterable[list]) -> None:
 def _write_xlsx(path: Path, headers: list[str], data: Iterable[list], title: str) -> None:
     # XlsxWriter in constant-memory mode streams rows to disk: 100,000 findings take a
     # few seconds and little memory (openpyxl's write-only cells took 20 s).
+    with scratch("export-") as tmpdir:
+        _write_xlsx_in(path, headers, data, title, tmpdir)
+
+
+def _write_xlsx_in(path: Path, headers: list[str], data: Iterable[list], title: str, tmpdir: Path) -> None:
     from decimal import Decimal
 
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {
         "constant_memory": True,
+        # Its scratch files go in this process's temporary folder, removed on every path.
+        "tmpdir": str(tmpdir),
         # Text is always written as text: never turned into a formula, link or number.
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
@@ -130,14 +156,23 @@ def _write_xlsx(path: Path, headers: list[str], data: Iterable[list], title: str
                 if value is None:
                     continue
                 if type(value) is str:
-                    write_string(r, c, value, text)
+                    if write_string(r, c, value, text) == -2:  # XlsxWriter cut it at 32,767
+                        raise _too_long(headers, row, r, c, value)
                 elif isinstance(value, Decimal):
                     # Written as its shortest decimal text; every figure we export has at
                     # most 15 significant digits, so the cell reads back exactly.
                     write_number(r, c, value, decimals.get(value.as_tuple().exponent))
                 elif isinstance(value, (int, float)):
                     write_number(r, c, value)
-                else:
-                    write_string(r, c, str(value), text)
+                elif write_string(r, c, str(value), text) == -2:
+                    raise _too_long(headers, row, r, c, str(value))
     finally:
         wb.close()
+
+
+def _too_long(headers: list[str], row: list, r: int, c: int, value: str) -> UserError:
+    record = row[headers.index("ID")] if "ID" in headers and headers.index("ID") < len(row) else None
+    which = _("第 {0} 行").format(r + 1) + (_("（记录 ID {0}）").format(record) if record else "")
+    return UserError(_("无法导出为 xlsx：{0}“{1}”列的文字有 {2} 字，超过 Excel 单元格上限 {3} 字；"
+                       "请改为导出 CSV（不限长度），或先缩短该内容").format(
+        which, headers[c] if c < len(headers) else c + 1, len(value), XLSX_MAX_CHARS))

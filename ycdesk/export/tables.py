@@ -26,7 +26,8 @@ class TableSpec:
     title: str
     sql: str
     columns: tuple[Column, ...]
-    # Adds computed fields (e.g. progress figures) to the queried records.
+    # Adds computed fields (e.g. progress figures) to the queried records, as of a day
+    # (ycdesk.stats), and may leave out records that did not exist yet on that day.
     enrich: Callable | None = None
 
 
@@ -39,13 +40,14 @@ def _spec(name: str, title: str, sql: str, *columns: Column, enrich=None) -> Non
     TABLES[name] = TableSpec(name, title, sql, columns, enrich)
 
 
-def _project_progress(store, records: list[dict]) -> list[dict]:
-    from ycdesk.progress import Progress, default_period
+def _project_progress(store, records: list[dict], as_of) -> list[dict]:
+    from ycdesk.progress import Progress
+    from ycdesk.rules.dates import current_quarter
 
     progress = Progress(store)
     for r in records:
         r["units"] = r["units"] or ""
-    rows = progress.project_rows(default_period(), records)
+    rows = progress.project_rows(current_quarter(as_of), records)
     for r in rows:
         r["lagging_text"] = "是" if r["lagging"] else "否"
     return rows
@@ -68,10 +70,10 @@ _spec(
     C("滞后", "lagging_text"), C("ID", "id", "code"),
     enrich=_project_progress,
 )
-def _indicator_status(store, records: list[dict]) -> list[dict]:
+def _indicator_status(store, records: list[dict], as_of) -> list[dict]:
     from ycdesk.indicators import indicator_rows
 
-    by_id = {r["id"]: r for r in indicator_rows(store)}
+    by_id = {r["id"]: r for r in indicator_rows(store, as_of=as_of)}
     for r in records:
         row = by_id[r["id"]]
         r.update(latest_value=row["latest_value"], latest_period=row["latest_period"],
@@ -140,15 +142,18 @@ _spec(
     C("考核级别", "level"), C("检查日期", "audit_date", "code"), C("检查人员", "auditors"),
     C("得分", "score", "float"), C("考核结果", "result"), C("ID", "id", "code"),
 )
-def _finding_due(store, records: list[dict]) -> list[dict]:
-    from datetime import date
+def _finding_due(store, records: list[dict], as_of) -> list[dict]:
+    from ycdesk import stats
 
-    from ycdesk.findings import due_state
-
-    today = date.today()
+    day = as_of.isoformat()
+    rectified = stats.rectified_on(store, as_of)
+    out = []
     for r in records:
-        r["overdue_text"] = "是" if due_state(r, today) == "overdue" else "否"
-    return records
+        if stats.audit_dated(r) > day:
+            continue  # not found yet on that day
+        r["overdue_text"] = "是" if r["deadline"] and r["deadline"] < day and not rectified(r) else "否"
+        out.append(r)
+    return out
 
 
 _spec(

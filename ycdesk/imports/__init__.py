@@ -26,7 +26,8 @@ from ycdesk.store.ids import new_id
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 
-__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect"]
+__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "batches", "detect",
+           "saved_mapping"]
 
 
 @dataclass
@@ -134,27 +135,28 @@ def file_hash(path: Path) -> str:
 
 def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None = None,
                 mapping: dict | None = None, dry_run: bool = False, valid_only: bool = False,
-                progress=None) -> ImportResult:
-    """Import ``path`` as records of ``kind``. See the module docstring for the semantics."""
+                progress=None, limits=None) -> ImportResult:
+    """Import ``path`` as records of ``kind``. See the module docstring for the semantics.
+    ``limits`` (a ``ReadLimits``) bounds what is read; the defaults apply when omitted."""
     # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
     # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
     # import) for nothing. Reference counting still frees everything as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress)
+        return _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits)
     finally:
         if collecting:
             gc.enable()
 
 
-def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) -> ImportResult:
+def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits) -> ImportResult:
     if kind not in KINDS:
         raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(KINDS)))
     path = Path(path)
-    raw = read_sheet(path, sheet)
+    raw = read_sheet(path, sheet, limits)
     rows = fill_merged(raw)
-    saved = json.loads(store.meta(f"import_mapping:{kind}", "{}"))
+    saved = saved_mapping(store, kind)
     header_row, columns, ignored = detect(kind, rows, {**saved, **(mapping or {})})
     result = ImportResult(kind, path.name, raw.name, header_row + 1,
                           {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
@@ -216,6 +218,11 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) ->
     return result
 
 
+def saved_mapping(store, kind: str) -> dict[str, str]:
+    """The column mapping the user last confirmed for ``kind`` (source header → field)."""
+    return json.loads(store.meta(f"import_mapping:{kind}", "{}"))
+
+
 def _cell_errors(parsed_columns: list[list], suspect: list[bool], columns) -> dict[int, list[tuple[int, str]]]:
     """Row index → (column, reason) for cells that did not parse, or else for required
     cells left empty. Only columns that may hold such a cell are scanned."""
@@ -230,7 +237,7 @@ def _cell_errors(parsed_columns: list[list], suspect: list[bool], columns) -> di
         if f.required and suspect[c]:
             for i in [i for i, value in enumerate(parsed_columns[c]) if value is None or value == ""]:
                 if i not in errors:
-                    empty.setdefault(i, []).append((c, _("不能为空")))
+                    empty.setdefault(i, []).append((c, _("{0}不能为空").format(f.header)))
     return errors | empty
 
 
@@ -263,8 +270,10 @@ def _parse_columns(kept: list[list], columns) -> tuple[list[list], list[bool]]:
             cells = [row[col] for row in kept]
         else:  # a ragged csv: short rows have no cell here
             cells = [row[col] if col < len(row) else None for row in kept]
+        parsed = None
         if f.parse is v.text and len(set(cells)) > len(cells) // 2:  # descriptions, notes: mostly unique
-            parsed = v.text_column(cells)
+            parsed = v.text_column(cells)  # None if a text is over the cell limit: parsed below
+        if parsed is not None:
             suspect.append(not all(parsed))
         else:
             memo = _Memo(one)

@@ -16,9 +16,12 @@ from ycdesk.i18n import _
 from ycdesk.imports import values as v
 from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
+from ycdesk.rules import investments as investment_rules
+from ycdesk.rules.audits import audit_reason, enterprise_code, enterprise_reason
+from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
+from ycdesk.rules.observations import observation_period, observation_value
 from ycdesk.store.ids import new_ids
 from ycdesk.townships import CITY, DISTRICT
-from ycdesk.uscc import validate
 
 
 class Handler:
@@ -70,7 +73,7 @@ class Handler:
         return counts, errors
 
 
-class Enterprises(Handler):
+class EnterpriseRows(Handler):
     table = "enterprises"
 
     def __init__(self, store) -> None:
@@ -89,14 +92,17 @@ class Enterprises(Handler):
         return self.by_name.get(name)
 
     def checked_code(self, uscc: str | None) -> tuple[str | None, str | None]:
-        if not uscc:
-            return None, None
+        code, warning, reason = self.code_check(uscc)
+        if reason:
+            raise UserError(reason)
+        return code, warning
+
+    def code_check(self, uscc: str | None) -> tuple[str | None, str | None, str | None]:
+        """:func:`enterprise_code` once per distinct code in a file."""
         check = self._checked.get(uscc)
         if check is None:
-            check = self._checked[uscc] = validate(uscc)
-        if check.error:
-            raise UserError(check.error)
-        return check.code, check.warning
+            check = self._checked[uscc] = enterprise_code(uscc)
+        return check
 
     def remember(self, row: dict) -> None:
         self.by_id[row["id"]] = row
@@ -118,6 +124,9 @@ class Enterprises(Handler):
 
     def apply(self, row: dict) -> str:
         # Only the columns the sheet has are written: a missing column never blanks a field.
+        reason = enterprise_reason(row)
+        if reason:
+            raise UserError(reason)
         code, warning = self.checked_code(row.get("uscc"))
         record = {"name": row["name"]}
         if "uscc" in row:
@@ -135,17 +144,20 @@ class Enterprises(Handler):
         return outcome
 
 
-class Findings(Handler):
+class FindingRows(Handler):
     table = "findings"
     FIELDS = ("category", "description", "severity", "requirement", "deadline", "responsible", "status",
               "rectified_date", "verifier", "verified_date", "note")
 
     def __init__(self, store) -> None:
         super().__init__(store)
-        self.enterprises = Enterprises(store)
+        self.enterprises = EnterpriseRows(store)
         self.enterprises.bulk = self.bulk  # one queue, so parents are written before children
-        self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in store.query(
-            "SELECT id, enterprise_id, year, level FROM audits WHERE deleted_at IS NULL")}
+        audits = store.query("SELECT id, enterprise_id, year, level, audit_date FROM audits WHERE deleted_at IS NULL")
+        self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in audits}
+        self.audit_dates = {r["id"]: r["audit_date"] for r in audits}
+        self.audit_reasons: dict[tuple, str | None] = {}  # (year, level, date) → refusal, once each
+        self.today = store.today()
         # Each finding under its id and under its natural key (enterprise, year, level,
         # category, description): a record from the workspace as a dict, a new one from
         # this file as its queued row (a list).
@@ -180,20 +192,7 @@ class Findings(Handler):
     BLOCK = 10_000  # rows between progress reports (and chances to cancel)
 
     def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
-        category, status, rectified, verifier, verified = (
-            c[k] for k in ("category", "status", "rectified_date", "verifier", "verified_date"))
-        cats = self.categories
-        refused = []  # rows that cannot be imported as they stand, with the reason
-        for i in rows:
-            if category[i] not in cats:
-                reason = _("问题类别“{0}”不在考核清单中").format(category[i])
-            elif status[i] == "已销号" and not (rectified[i] and verifier[i] and verified[i]):
-                reason = _("销号需要整改完成日期、验收人和验收日期")
-            elif status[i] == "已整改" and not rectified[i]:
-                reason = _("已整改的问题需要整改完成日期")
-            else:
-                continue
-            refused.append((i, reason))
+        refused = [(i, reason) for i in rows if (reason := self._row_reason(c, i))]
         if refused:
             errors += refused
             skip = {i for i, _r in refused}
@@ -218,12 +217,13 @@ class Findings(Handler):
         if new_audits:
             bulk.add_rows("audits", self.AUDIT_COLUMNS, new_audits)
             self.audits.update((tuple(a[1:4]), a[0]) for a in new_audits)
+            self.audit_dates.update((a[0], a[4]) for a in new_audits)
         audit_ids = list(map(self.audits.__getitem__, audit_keys))
         values = list(zip(*[_pick(c[k], rows) for k in self.FIELDS]))
         # A row that carries an ID matches by it alone (two findings may read the same);
         # a row without one matches on enterprise, year, level, category and description.
         finding_keys = [(*key, cat, desc) for key, cat, desc in
-                        zip(audit_keys, _pick(category, rows), _pick(c["description"], rows))]
+                        zip(audit_keys, _pick(c["category"], rows), _pick(c["description"], rows))]
         ids = _pick(c["id"], rows)
         matches = self.matches
         with_ids = all(ids)  # an exported sheet carries every row's ID; a received one none
@@ -260,6 +260,47 @@ class Findings(Handler):
                 counts[outcome] += 1
         bulk.add_rows("findings", self.COLUMNS, new_rows)
 
+    def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
+        """A finding already in the workspace whose status the sheet changes gets the same
+        lifecycle event as a move made in the app (dated by its completion or verification
+        date, or today), so figures as of an earlier day keep what held then."""
+        before = dict(existing) if existing is not None and table == "findings" else None
+        in_workspace = before is not None and before["id"] not in self.bulk.queued
+        outcome, row_id = super().write(table, existing, record)
+        if in_workspace and outcome == "updated" and record.get("status") != before["status"]:
+            to = record["status"]
+            withdrawn = {}
+            if before["status"] in RECTIFIED and to in OPEN:
+                withdrawn = {"rectified_date": before.get("rectified_date"),
+                             "verified_date": before.get("verified_date")}
+            effective = {"已整改": record.get("rectified_date"), "已销号": record.get("verified_date")}.get(to)
+            self.store.insert("finding_events", {
+                "finding_id": row_id, "from_status": before["status"], "to_status": to,
+                "reason": _("导入"), "operator": self.store.operator,
+                "effective_date": effective or self.today.isoformat(), **withdrawn})
+        return outcome, row_id
+
+    def _row_reason(self, c: dict, i: int) -> str | None:
+        """Why row ``i`` cannot be imported as it stands (the audit and finding validators,
+        the same as for a typed record), or None. Reads only, so a refused row writes
+        nothing — not even its enterprise."""
+        year, level, day = c["year"][i], c["level"][i], c["audit_date"][i]
+        audit_key = (year, level, day)
+        reason = self.audit_reasons.get(audit_key, False)
+        if reason is False:
+            reason = self.audit_reasons[audit_key] = audit_reason(
+                {"year": year, "level": level, "audit_date": day}, self.today)
+        if reason:
+            return reason
+        if not day:  # the row names no inspection date: its audit's, if it exists already
+            firm = self.firms.get((c["enterprise"][i], c["uscc"][i], c["township"][i]))
+            if firm is None or type(firm) is _Refused:
+                known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
+                firm = known["id"] if known else None
+            day = self.audit_dates.get(self.audits.get((firm, year, level)))
+        return finding_reason({k: c[k][i] for k in self.FIELDS}, audit_year=year, inspected=day,
+                              categories=self.categories, today=self.today)
+
     def _firm(self, name, uscc, township):
         """The enterprise id for a row's name, code and 镇街 (created if new), or why not."""
         try:  # validate code and 镇街 before ensure() may create the enterprise
@@ -284,7 +325,7 @@ class _Refused:
         self.reason = reason
 
 
-class Observations(Handler):
+class ObservationRows(Handler):
     table = "observations"
 
     def __init__(self, store) -> None:
@@ -294,29 +335,25 @@ class Observations(Handler):
         self.existing = {(r["indicator_id"], r["period"], r["scope"]): r for r in store.query(
             "SELECT * FROM observations WHERE deleted_at IS NULL")}
         self.by_id = {r["id"]: r for r in self.existing.values()}
+        self.today = store.today()
 
     def apply(self, row: dict) -> str:
         indicator = self.indicators.get(row.get("code") or "") or self.by_name.get(row.get("indicator") or "")
         if indicator is None:
             raise UserError(_("找不到指标“{0}”").format(row.get("code") or row.get("indicator") or ""))
-        period = str(parse_period(row["period"]))
+        p = observation_period(row["period"], self.today)  # no reason column: a later period is refused
+        period = str(p)
         scope = row.get("scope") or DISTRICT
         township_id = None if scope in (DISTRICT, CITY) else self.township_id(scope)
         if township_id:
             scope = next(n for n, i in self.townships.items() if i == township_id and (n.endswith("街道") or n.endswith("镇")))
-        raw, text = row.get("value"), row.get("value_text")
-        number = None
-        if raw not in (None, ""):
-            try:
-                number = v.parse_percent(raw, indicator["unit"])
-            except ValueError:
-                text = text or v.clean_text(raw)
-        if number is None and not text:
-            raise UserError(_("“{0}”的值为空").format(indicator["name"]))
-        if number is not None and indicator["unit"] == "%" and not 0 <= number <= 100:
-            raise UserError(_("“{0}”是百分比，应在0到100之间，收到{1}").format(indicator["name"], raw))
-        if self.store.indicators.is_locked(period):
-            raise UserError(_("{0}的数据已签收锁定").format(parse_period(period).label))
+        raw, text = row.get("value"), v.clean_text(row.get("value_text")) or None
+        if raw in (None, ""):
+            number, text = observation_value(text, indicator)
+        else:
+            number, remark = observation_value(raw, indicator)
+            text = remark or text
+        self.store.indicators.check_unlocked(p)
         record = {"indicator_id": indicator["id"], "period": period, "value": number, "value_text": text,
                   "scope": scope, "township_id": township_id, "source": row.get("source"),
                   "operator": row.get("operator") or self.store.operator, "note": row.get("note")}
@@ -330,7 +367,7 @@ class Observations(Handler):
         return outcome
 
 
-class Investments(Handler):
+class InvestmentRows(Handler):
     table = "investments"
 
     def __init__(self, store) -> None:
@@ -341,6 +378,7 @@ class Investments(Handler):
         self.existing = {(r["project_id"], r["period"]): r for r in store.query(
             "SELECT * FROM investments WHERE deleted_at IS NULL")}
         self.by_id = {r["id"]: r for r in self.existing.values()}
+        self.today = store.today()
         self.done = {}
         for r in self.existing.values():
             self.done[r["project_id"]] = self.done.get(r["project_id"], 0) + r["amount_yuan"]
@@ -349,18 +387,12 @@ class Investments(Handler):
         project = self.by_seq.get(row.get("seq")) or self.by_name.get(row.get("project") or "")
         if project is None:
             raise UserError(_("找不到项目“{0}”").format(row.get("seq") or row.get("project") or ""))
-        p = parse_period(row["period"])
-        if not project["start_year"] <= p.year <= project["end_year"]:
-            raise UserError(_("项目“{0}”的起止年限为{1}–{2}，不能填报{3}的投资").format(
-                project["name"], project["start_year"], project["end_year"], p.label))
         existing = (self.by_id.get(row["id"]) if row.get("id")
-                    else self.existing.get((project["id"], str(p))))
-        total = self.done.get(project["id"], 0) - (existing["amount_yuan"] if existing else 0) + row["amount"]
-        if total > project["total_yuan"]:
-            from ycdesk.money import format_yi
-
-            raise UserError(_("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
-                project["name"], format_yi(total), format_yi(project["total_yuan"])))
+                    else self.existing.get((project["id"], str(parse_period(row["period"])))))
+        other = self.done.get(project["id"], 0) - (existing["amount_yuan"] if existing else 0)
+        p = investment_rules.investment(project, row["period"], row["amount"], completed_other_yuan=other,
+                                        today=self.today)
+        total = other + row["amount"]
         record = {"project_id": project["id"], "period": str(p), "amount_yuan": row["amount"],
                   "source": row.get("source"), "operator": row.get("operator") or self.store.operator,
                   "note": row.get("note")}
@@ -373,7 +405,7 @@ class Investments(Handler):
         return outcome
 
 
-class Projects(Handler):
+class ProjectRows(Handler):
     table = "projects"
 
     def __init__(self, store) -> None:
@@ -383,14 +415,12 @@ class Projects(Handler):
         self.by_seq = {p["seq"]: p for p in self.projects}
 
     def apply(self, row: dict) -> str:
-        from ycdesk.projects import _check_project
-
         units = [u.strip() for u in re.split(r"[、,，;；\n]", row["units"] or "") if u.strip()]
         record = {"seq": row["seq"], "domain": row["domain"], "name": row["name"], "content": row.get("content"),
                   "start_year": row["start_year"], "end_year": row["end_year"], "total_yuan": row["total"],
                   "fyp_yuan": row["fyp"], "township_id": self.township_id(row.get("township")),
                   "status": row.get("status"), "note": row.get("note")}
-        _check_project(record, units)
+        investment_rules.project(record, units)
         existing = self.by_id.get(row["id"]) if row.get("id") else self.by_seq.get(row["seq"])
         if existing is None:
             if row.get("id"):
@@ -411,5 +441,5 @@ class Projects(Handler):
         return "updated"
 
 
-HANDLERS = {"findings": Findings, "enterprises": Enterprises, "observations": Observations,
-            "investments": Investments, "projects": Projects}
+HANDLERS = {"findings": FindingRows, "enterprises": EnterpriseRows, "observations": ObservationRows,
+            "investments": InvestmentRows, "projects": ProjectRows}

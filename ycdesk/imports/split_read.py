@@ -20,9 +20,11 @@ import posixpath
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from tempfile import TemporaryDirectory
 
 from defusedxml import ElementTree
+
+from ycdesk.errors import UnreadableFileError
+from ycdesk.tempdir import scratch
 
 MIN_BYTES = 8 * 2**20  # smaller sheets parse in well under 0.1 s: not worth the copies
 MAX_PARTS = 4
@@ -39,21 +41,30 @@ class _Unusual(Exception):
     """The parts do not fit together as one sheet (rows out of order): read it the ordinary way."""
 
 
-def read_split(path: Path, sheet: str, parts: int | None = None):
+def read_split(path: Path, sheet: str, parts: int | None = None, scan=None):
     """(rows, merged ranges) of the sheet, as ``to_python(skip_empty_area=False)`` gives
-    them, or None when splitting does not apply."""
+    them, or None when splitting does not apply. Every chunk of the sheet's XML goes
+    through ``scan`` (a ``sheet_scan.SheetScan``) before it is written into a part, so no
+    part reaches calamine unchecked; a refusal from the scan is raised as it is."""
     parts = parts or min(os.cpu_count() or 1, MAX_PARTS)
     if parts < 2:
         return None
+    if scan is None:
+        from ycdesk.imports.limits import DEFAULT_LIMITS
+        from ycdesk.imports.sheet_scan import SheetScan
+
+        scan = SheetScan(DEFAULT_LIMITS, Path(path).name, sheet)
     try:
         with zipfile.ZipFile(path) as source:
-            located = _locate(source, sheet)
+            located = locate_sheet(source, sheet)
             if located is None or source.getinfo(located[0]).file_size < MIN_BYTES:
                 return None
             entry, worksheets = located
             others = [(info.filename, STUB if info.filename in worksheets else source.read(info))
                       for info in source.infolist() if info.filename != entry]
-            return _read_parts(source, entry, others, sheet, parts)
+            return _read_parts(source, entry, others, sheet, parts, scan)
+    except UnreadableFileError:
+        raise
     except BaseException as exc:  # noqa: BLE001 - calamine's PanicException is a BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -62,15 +73,14 @@ def read_split(path: Path, sheet: str, parts: int | None = None):
         return None
 
 
-def _read_parts(source: zipfile.ZipFile, entry: str, others: list, sheet: str, parts: int):
-    with TemporaryDirectory(prefix="ycdesk-read-", ignore_cleanup_errors=True) as folder, \
-            ThreadPoolExecutor(parts) as pool:
+def _read_parts(source: zipfile.ZipFile, entry: str, others: list, sheet: str, parts: int, scan):
+    with scratch("read-") as folder, ThreadPoolExecutor(parts) as pool:
         futures = []
 
         def parse(book: str) -> None:
             futures.append(pool.submit(_parse, book, sheet))
 
-        if not _Parts(Path(folder), entry, others).split(source, parts, parse):
+        if not _Parts(folder, entry, others, scan).split(source, parts, parse):
             pool.shutdown(cancel_futures=True)
             return None
         return _join(futures)
@@ -119,18 +129,26 @@ class _Parts:
     """Streams the sheet's XML into part workbooks, cutting before a ``<row r="…">`` once a
     part holds its share of the bytes; each finished part goes to ``done``."""
 
-    def __init__(self, folder: Path, entry: str, others: list[tuple[str, bytes]]):
-        self.folder, self.entry, self.others = folder, entry, others
+    def __init__(self, folder: Path, entry: str, others: list[tuple[str, bytes]], scan):
+        self.folder, self.entry, self.others, self.scan = folder, entry, others, scan
         self.count = 0
         self.book: zipfile.ZipFile | None = None
         self.stream = None
 
     def split(self, source: zipfile.ZipFile, parts: int, done) -> bool:
         share = source.getinfo(self.entry).file_size // parts
-        head, seen, pending, last = None, 0, b"", b""
         self._open()
+        try:
+            return self._split(source, parts, done, share)
+        except BaseException:
+            self._finish()
+            raise
+
+    def _split(self, source: zipfile.ZipFile, parts: int, done, share: int) -> bool:
+        head, seen, pending, last = None, 0, b"", b""
         with source.open(self.entry) as xml:
             while chunk := xml.read(CHUNK):
+                self.scan.feed(chunk)
                 if _markup(chunk, last):
                     return self._abandon()
                 last = chunk[-1:]
@@ -155,6 +173,7 @@ class _Parts:
                 self.stream.write(memoryview(chunk)[cut:])
         if self.count == 0:  # never found a place to cut: nothing to gain
             return self._abandon()
+        self.scan.finish()
         done(self._close())
         return True
 
@@ -165,13 +184,17 @@ class _Parts:
         self.stream = self.book.open(self.entry, "w")
 
     def _finish(self) -> None:
+        if self.book is None:
+            return
         self.stream.close()
         self.book.close()
+        self.book = None
 
     def _close(self) -> str:
+        name = self.book.filename
         self._finish()
         self.count += 1
-        return self.book.filename
+        return name
 
     def _abandon(self) -> bool:
         self._finish()
@@ -202,7 +225,7 @@ def _row_start(chunk: bytes) -> int:
     return -1
 
 
-def _locate(source: zipfile.ZipFile, sheet: str) -> tuple[str, set[str]] | None:
+def locate_sheet(source: zipfile.ZipFile, sheet: str) -> tuple[str, set[str]] | None:
     """The zip entry holding the sheet, and every worksheet entry, from the package's
     relationships; None if the package is laid out in a way this does not follow."""
     try:

@@ -10,7 +10,10 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from ycdesk.errors import UserError
 from ycdesk.i18n import _
+from ycdesk.money import read_amount
+from ycdesk.rules import not_one_of
 
 FULL_WIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -19,7 +22,6 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
-_NUMBER_UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(亿元|万元|元|亿|万)?$")
 
 STATUS_WORDS = {
     "待整改": "待整改", "未整改": "待整改", "未完成": "待整改", "未开始": "待整改", "待办": "待整改",
@@ -59,19 +61,31 @@ def _half(text: str) -> str:
     return text.translate(FULL_WIDTH)
 
 
+MAX_TEXT = 32_767  # Excel's limit for one cell: a longer text could not be exported back to xlsx
+
+
 def text(value) -> str | None:
-    return clean_text(value) or None
+    out = clean_text(value)
+    if len(out) > MAX_TEXT:
+        raise ValueError(_("文字有 {0} 字，超过 {1} 字（Excel 单元格的上限）").format(len(out), MAX_TEXT))
+    return out or None
 
 
 _NEEDS_CLEANING = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\r\n]")
 
 
 def text_column(cells: list) -> list:
-    """:func:`text` of every cell of a column. One scan of the joined column tells whether any cell has full-width letters, digits
+    """:func:`text` of every cell of a column, or None if a cell is too long. One scan of the joined column tells whether any cell has full-width letters, digits
     or line breaks; usually none does and each cell needs only ``strip``."""
-    if all(type(c) is str for c in cells) and not _NEEDS_CLEANING.search("\x00".join(cells)):
-        return [c.strip() or None for c in cells]
-    return [text(c) for c in cells]
+    if all(type(c) is str for c in cells):
+        if max(map(len, cells), default=0) > MAX_TEXT:
+            return None  # the caller parses cell by cell and names the over-long ones
+        if not _NEEDS_CLEANING.search("\x00".join(cells)):
+            return [c.strip() or None for c in cells]
+    try:
+        return [text(c) for c in cells]
+    except ValueError:
+        return None
 
 
 def code(value) -> str | None:
@@ -85,6 +99,11 @@ def code(value) -> str | None:
 def parse_date(value) -> str | None:
     if value in (None, ""):
         return None
+    if isinstance(value, date) and value.year < 1900:
+        # calamine gives a date-formatted cell holding 0, NaN or Inf as the serial epoch
+        # (1899-12-30): no real date, and not something to store as one.
+        raise ValueError(_("日期单元格的值为 0 或不是数字（显示为 {0}），请填写实际日期").format(
+            value.strftime("%Y-%m-%d")))
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -112,7 +131,7 @@ def parse_int(value, label: str = "") -> int | None:
         number = Decimal(s)
     except InvalidOperation:
         raise ValueError(_("“{0}”不是整数").format(value)) from None
-    if number != number.to_integral_value():
+    if not number.is_finite() or number != number.to_integral_value():
         raise ValueError(_("“{0}”不是整数").format(value))
     return int(number)
 
@@ -140,39 +159,12 @@ def parse_decimal(value) -> Decimal | None:
     return d
 
 
-YUAN = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000}
-
-
 def parse_money(value, header_unit: str) -> int | None:
-    """An amount in 元, exactly. A unit in the cell (``3.5亿元``) overrides the header's."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, float):
-        number, unit = Decimal(repr(value)), header_unit
-    else:
-        s = re.sub(r"[\s,]", "", _half(str(value)))
-        m = _NUMBER_UNIT.match(s)
-        if not m:
-            raise ValueError(_("金额“{0}”无法识别").format(value))
-        number, unit = Decimal(m.group(1)), m.group(2) or header_unit
-    yuan = number * YUAN[unit]
-    if yuan != yuan.to_integral_value():
-        raise ValueError(_("金额“{0}”精确到元以下").format(value))
-    if yuan < 0:
-        raise ValueError(_("金额“{0}”不能为负数").format(value))
-    return int(yuan)
-
-
-def parse_percent(value, unit: str | None) -> float | None:
-    """``92.1%`` or ``92.1`` → 92.1; a bare fraction ``0.921`` for a % indicator → 92.1."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and _half(value).strip().endswith("%"):
-        return float(parse_decimal(_half(value).strip().rstrip("%")))
-    number = float(parse_decimal(value))
-    if unit == "%" and 0 < abs(number) <= 1 and not float(number).is_integer():
-        return round(number * 100, 6)
-    return number
+    """An amount in 元, exactly (:func:`ycdesk.money.read_amount`, the form's reading too)."""
+    try:
+        return read_amount(value, header_unit)
+    except UserError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def mapped(words: dict[str, str], label: str):
@@ -182,7 +174,7 @@ def mapped(words: dict[str, str], label: str):
             return None
         if s in words:
             return words[s]
-        raise ValueError(_("{0}“{1}”无法识别，可用：{2}").format(label, s, "、".join(sorted(set(words.values())))))
+        raise ValueError(not_one_of(label, s, words.values()))
     return parse
 
 

@@ -1,14 +1,16 @@
 """The figures a report shows, gathered as plain data first (and hashed), then laid out.
 
-Everything is "as of" the end of the reporting period: an observation counts if its
-period ends on or before that day; progress uses the planned path up to that day.
+Everything is as of the end of the reporting period and comes from :mod:`ycdesk.stats`,
+so the data — and with it the fingerprint and the PDF — of a closed period does not
+change when later data arrives.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
-from ycdesk.findings import FindingFilter
+from ycdesk import stats
 from ycdesk.money import format_yi
 from ycdesk.periods import Period, parse_period
 from ycdesk.status import evaluate
@@ -17,32 +19,55 @@ from ycdesk.townships import DISTRICT
 KEY_SERIES = ("FYP14-02", "FYP14-03")  # PM2.5 and 优良天数比率: the plan's headline air targets
 
 
-def _observations_to(store, indicator_id: str, end: date, scope: str) -> list[dict]:
-    return [o for o in store.indicators.observations(indicator_id, scope)
-            if parse_period(o["period"]).end <= end]
-
-
 def _display(o: dict | None) -> str:
     if o is None:
         return ""
     return o["value_text"] or ("" if o["value"] is None else f"{o['value']:g}")
 
 
+def year_before(period: str) -> str:
+    p = parse_period(period)
+    return str(Period(p.year - 1, p.quarter))
+
+
+def _change(now: dict | None, then: dict | None) -> str:
+    """now − then, exactly as the values were written (no binary-float artefacts)."""
+    if not now or not then or now["value"] is None or then["value"] is None:
+        return ""
+    diff = Decimal(repr(now["value"])) - Decimal(repr(then["value"]))
+    text = format(diff, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if diff == 0 else f"+{text}" if diff > 0 else text
+
+
 def indicators(store, end: date, year_end: bool = False, scope: str = DISTRICT) -> list[dict]:
-    """十四五 indicators with their latest value up to ``end`` and status."""
+    """十四五 indicators with their latest value up to ``end``, status, verdict and 同比 (the
+    same period a year earlier)."""
     out = []
     for ind in store.indicators.list("十四五"):
-        obs = _observations_to(store, ind["id"], end, scope)
+        obs = stats.observations_to(store, ind["id"], end, scope)
+        by_period = {o["period"]: o for o in obs}
         if year_end:
             obs = [o for o in obs if "Q" not in o["period"]] or obs
         latest = obs[-1] if obs else None
+        before = by_period.get(year_before(latest["period"])) if latest else None
         result = evaluate(ind, latest)
+        target = ind["assigned_target_text"] or ind["target_text"] or ""
+        status = result.status or "—"
+        verdict = status
+        if status == "待下达":
+            verdict = f"待下达（目标为“{ind['target_text']}”，尚未录入下达值）"
+        elif status == "无数据":
+            verdict = f"无数据（截至{end.isoformat()}没有观测值）"
         out.append({
-            "seq": ind["seq"], "name": ind["name"], "nature": ind["nature"],
-            "target": ind["assigned_target_text"] or ind["target_text"] or "",
+            "seq": ind["seq"], "code": ind["code"], "name": ind["name"], "nature": ind["nature"],
+            "category": ind["category"] or "", "target": target,
             "baseline": ind["baseline_text"] or "", "value": _display(latest),
-            "period": latest["period"] if latest else "", "status": result.status or "—",
+            "period": latest["period"] if latest else "", "status": status, "verdict": verdict,
             "on_track": {True: "符合进度", False: "落后于进度", None: ""}[result.on_track],
+            "yoy_period": before["period"] if before else "", "yoy_value": _display(before),
+            "yoy_change": _change(latest, before),
         })
     return out
 
@@ -52,16 +77,23 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
     for code in KEY_SERIES:
         ind = store.indicators.by_code(code)
         points = [(parse_period(o["period"]).year + ((parse_period(o["period"]).quarter or 4) - 4) / 4, o["value"])
-                  for o in _observations_to(store, ind["id"], end, scope) if o["value"] is not None]
+                  for o in stats.observations_to(store, ind["id"], end, scope) if o["value"] is not None]
         target = ind["target_value"]
         out.append({"code": code, "name": ind["name"], "target": None if target is None else float(target),
                     "target_text": ind["target_text"], "points": points})
     return out
 
 
+def _quarter_before(p: Period) -> Period:
+    return Period(p.year, p.quarter - 1) if p.quarter and p.quarter > 1 else Period(p.year - 1, 4)
+
+
 def projects(store, period: Period, township_id: str | None = None) -> dict:
-    by_domain, total = store.projects.rollups_by_domain(period, township=township_id)
-    return {
+    """Investment to the end of ``period`` by domain; for a quarter also the quarter's own
+    investment (cumulative now minus cumulative at the previous quarter's end) and the same
+    quarter a year earlier (同比)."""
+    by_domain, total = stats.investment(store, period, township_id)
+    out = {
         "domains": [{"domain": d, **_money(r)} for d, r in by_domain.items() if r["count"]],
         "total": _money(total),
         "lagging": [{"seq": r["seq"], "name": r["name"], "domain": r["domain"],
@@ -69,6 +101,48 @@ def projects(store, period: Period, township_id: str | None = None) -> dict:
                      "rate": "" if r["rate"] is None else f"{r['rate']}%"}
                     for r in total["projects"] if r["lagging"]],
     }
+    if period.quarter:
+        last_year = Period(period.year - 1, period.quarter)
+        done = {str(p): stats.investment(store, p, township_id) for p in
+                (_quarter_before(period), last_year, _quarter_before(last_year))}
+
+        def quarter(now: dict, before: dict) -> int:
+            return now["completed_yuan"] - before["completed_yuan"]
+
+        q_now = quarter(total, done[str(_quarter_before(period))][1])
+        q_then = quarter(done[str(last_year)][1], done[str(_quarter_before(last_year))][1])
+        out["quarter"] = {"amount": format_yi(q_now), "last_year": format_yi(q_then),
+                          "change": _pct_change(q_now, q_then),
+                          "completed_last_year": format_yi(done[str(last_year)][1]["completed_yuan"]),
+                          "completed_change": _pct_change(total["completed_yuan"],
+                                                          done[str(last_year)][1]["completed_yuan"])}
+        for d in out["domains"]:
+            d["quarter"] = format_yi(quarter(by_domain[d["domain"]],
+                                             done[str(_quarter_before(period))][0][d["domain"]]))
+    sums = {key: sum((Decimal(d[key]) for d in out["domains"]), Decimal(0))
+            for key in ("total", "fyp", "planned", "completed")}
+    out["rounding_note"] = any(str(sums[k].quantize(Decimal("0.01"))) != out["total"][k] for k in sums)
+    return out
+
+
+def _pct_change(now: int, then: int) -> str:
+    """同比 as a signed percentage with one decimal, or — without a base."""
+    if not then:
+        return "—"
+    change = (Decimal(now - then) * 100 / Decimal(then)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{change:+}%"
+
+
+def initiatives(store, end: date) -> list[dict]:
+    """附表1–3: each reform, policy and platform with its latest progress note by ``end``."""
+    out = []
+    for item in store.projects.initiatives():
+        notes = [n for n in store.projects.initiative_progress(item["id"]) if parse_period(n["period"]).end <= end]
+        latest = notes[-1] if notes else None
+        out.append({"kind": item["kind"], "seq": item["seq"], "name": item["name"],
+                    "lead": item["lead_units"] or "", "status": (latest or {}).get("status") or item["status"] or "",
+                    "progress": f"{latest['period']}：{latest['note']}" if latest else "本期未报送进展"})
+    return out
 
 
 def _money(rollup: dict) -> dict:
@@ -83,43 +157,21 @@ def _money(rollup: dict) -> dict:
 
 
 def audits(store, start: date, end: date, township_id: str | None = None, overdue_rows: int = 40) -> dict:
-    """This period's and to-date audit figures, overdue by township, the oldest overdue items."""
-    f = store.findings
-
-    def counts(flt: FindingFilter) -> dict:
-        per = f.per_audit(flt)
-        found = sum(c["found"] for c in per.values())
-        rectified = sum(c["rectified"] or 0 for c in per.values())
-        units = {a["enterprise_id"] for a in store.query(
-            "SELECT id, enterprise_id FROM audits WHERE deleted_at IS NULL") if a["id"] in per}
-        return {"audits": len(per), "units": len(units), "found": found, "rectified": rectified,
-                "rate": f"{100 * rectified / found:.1f}%" if found else "—"}
-
-    this = counts(FindingFilter(audit_from=start.isoformat(), audit_to=end.isoformat(),
-                                township_id=township_id, as_of=end))
-    to_date = counts(FindingFilter(audit_to=end.isoformat(), township_id=township_id, as_of=end))
-    towns = f.by_township_open(end)
-    overdue = _oldest_overdue(store, end, township_id, overdue_rows)
-    by_year = []
-    for year, levels in store.audits.by_year_level().items():
-        if year <= end.year:
-            for level, c in levels.items():
-                by_year.append({"year": year, "level": level, **c})
-    return {"this_period": this, "to_date": to_date, "by_township": towns, "overdue": overdue,
-            "overdue_total": f.count(FindingFilter(due="overdue", as_of=end, township_id=township_id)),
-            "by_year_level": by_year}
+    """This period's and to-date audit figures, open findings by township, the oldest
+    overdue items and the per-year table — every one as of ``end``, for the scope."""
+    cut = stats.Cut(as_of=end, township_id=township_id)
+    return {
+        "this_period": _counts(stats.audit_figures(store, stats.Cut(as_of=end, township_id=township_id,
+                                                                      dated_from=start))),
+        "to_date": _counts(stats.audit_figures(store, cut)),
+        "by_township": stats.open_by_township(store, cut),
+        "overdue": stats.oldest_overdue(store, cut, overdue_rows),
+        "overdue_total": stats.due(store, cut, 0)["overdue"],
+        "by_year_level": stats.audit_figures_by_year_level(store, cut),
+    }
 
 
-def _oldest_overdue(store, end: date, township_id: str | None, limit: int) -> list[dict]:
-    flt = FindingFilter(due="overdue", as_of=end, township_id=township_id)
-    where, params = flt.where()
-    rows = store.query(
-        f"""SELECT f.id FROM findings f WHERE {where} ORDER BY f.deadline, f.rowid LIMIT ?""",
-        [*params, limit])
-    out = []
-    for r in rows:
-        item = store.findings.get(r["id"])
-        out.append({"enterprise": item["enterprise"], "township": item["township"] or "",
-                    "category": item["category"], "deadline": item["deadline"],
-                    "days": (end - date.fromisoformat(item["deadline"])).days, "status": item["status"]})
-    return out
+def _counts(figures: dict) -> dict:
+    rate = figures["rectification_rate"]
+    return {k: figures[k] for k in ("audits", "units", "found", "rectified")} | {
+        "rate": "—" if rate is None else f"{rate}%"}

@@ -106,6 +106,10 @@ class Store:
     def now(self) -> str:
         return self._clock().isoformat(timespec="seconds")
 
+    def today(self):
+        """The local date by the store's clock: "not in the future" means after this."""
+        return self._clock().date()
+
     def close(self) -> None:
         self.conn.close()
 

@@ -396,9 +396,59 @@ def migration_11(conn: sqlite3.Connection) -> None:
         conn.execute(f"SELECT * FROM {name} LIMIT 0").fetchall()
 
 
+def migration_12(conn: sqlite3.Connection) -> None:
+    """Figures as of a date, and a register of issued reports.
+
+    A lifecycle event now carries the day it took effect and, for a send-back, the
+    rectification and verification dates it withdrew: a finding rectified on 2023-05-01
+    and sent back in 2026 was rectified as of 2023-12-31, and stays so in the 2023
+    figures. Events recorded before this version take their effect from the day they
+    were recorded, and a send-back its withdrawn dates from the history of the finding.
+
+    The per-audit covering index now holds the dates the as-of counts read instead of
+    the status (today's status is the dates read as of today).
+    """
+    for column in ("effective_date TEXT", "rectified_date TEXT", "verified_date TEXT"):
+        conn.execute(f"ALTER TABLE finding_events ADD COLUMN {column}")
+    conn.execute("UPDATE finding_events SET effective_date = substr(created_at, 1, 10)")
+    for field in ("rectified_date", "verified_date"):
+        conn.execute(
+            f"""UPDATE finding_events SET {field} = (
+                  SELECT json_extract(h.old, '$.{field}') FROM history h
+                  WHERE h.table_name = 'findings' AND h.row_id = finding_events.finding_id
+                    AND h.action = 'update' AND json_extract(h.new, '$.status') = '整改中'
+                    AND json_extract(h.old, '$.status') IN ('已整改', '已销号')
+                    AND h.at <= finding_events.created_at
+                  ORDER BY h.seq DESC LIMIT 1)
+                WHERE to_status = '整改中' AND from_status IN ('已整改', '已销号')""")
+    install_triggers(conn, "finding_events")
+    conn.execute("DROP INDEX IF EXISTS findings_audit_rollup")
+    conn.execute("CREATE INDEX findings_audit_asof ON findings "
+                 "(audit_id, deleted_at, rectified_date, verified_date, deadline)")
+    # COMMON's CHECK spelled as ORs, as migration 11 left every other table.
+    conn.execute(_IN_CHECK.sub(_or_check,
+        f"""CREATE TABLE issued_reports ({COMMON},
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            period TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            params TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            fingerprint TEXT NOT NULL CHECK (length(fingerprint) = 64),
+            content TEXT NOT NULL,
+            pdf_sha256 TEXT NOT NULL REFERENCES issued_report_files(sha256),
+            operator TEXT NOT NULL,
+            issued_at TEXT NOT NULL
+        )"""))
+    # The documents themselves, by their SHA-256: immutable, so kept out of the history
+    # triggers (JSON cannot hold a BLOB) and never updated.
+    conn.execute("CREATE TABLE issued_report_files (sha256 TEXT PRIMARY KEY, pdf BLOB NOT NULL)")
+    install_triggers(conn, "issued_reports")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9, migration_10, migration_11,
+    migration_8, migration_9, migration_10, migration_11, migration_12,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -23,8 +23,10 @@ from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
 from ui.tabs.common import make_table
-from ycdesk.audits import LEVELS, STATUSES
-from ycdesk.findings import AGE_BUCKETS, FindingFilter
+from ycdesk.audits import FINDING_STATUSES, LEVELS
+from ycdesk import stats
+from ycdesk.findings import FindingFilter
+from ycdesk.stats import AGE_BUCKETS
 
 
 class AuditsTab(QWidget):
@@ -100,7 +102,7 @@ class AuditsTab(QWidget):
         self.category = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
-        for s in STATUSES:
+        for s in FINDING_STATUSES:
             self.status.addItem(s, s)
         self.due = QComboBox()
         for text, data in ((self.tr("全部期限"), None), (self.tr("逾期"), "overdue"), (self.tr("7天内到期"), "due_soon")):
@@ -210,8 +212,9 @@ class AuditsTab(QWidget):
             self.refresh_charts()
 
     def refresh_panel(self) -> None:
-        due = self.store.findings.due_counts(self.as_of)
-        ageing = self.store.findings.ageing(self.as_of)
+        cut = stats.Cut(as_of=self.as_of)
+        due = stats.due(self.store, cut, self.store.findings.soon_days)
+        ageing = stats.ageing(self.store, cut)
         self.panel.setText(self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；{3}天内到期 <b>{4}</b> 处").format(
             self.as_of.isoformat(), due["overdue"],
             "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS), self.store.findings.soon_days, due["due_soon"]))
@@ -266,12 +269,7 @@ class AuditsTab(QWidget):
             self.enterprise_audits.set_records([])
             return
         ent = self.enterprise_model.record(index.row())
-        audits = self.store.query(
-            """SELECT a.year, a.level, a.audit_date, a.score, a.result, COUNT(f.id) AS found,
-                      SUM(f.status IN ('待整改','整改中')) AS open
-               FROM audits a LEFT JOIN findings f ON f.audit_id = a.id AND f.deleted_at IS NULL
-               WHERE a.enterprise_id = ? AND a.deleted_at IS NULL GROUP BY a.id ORDER BY a.year""",
-            (ent["id"],))
+        audits = stats.enterprise_audits(self.store, ent["id"], self.as_of)
         self.enterprise_audits.set_records(audits)
         repeats = self.store.findings.repeat_ids(enterprise_id=ent["id"])
         categories = sorted({self.store.findings.get(i)["category"] for i in repeats})
@@ -279,24 +277,21 @@ class AuditsTab(QWidget):
             ent["name"], ent["uscc"] or "", "、".join(categories) or self.tr("无")))
 
     def refresh_charts(self) -> None:
-        reported = {(r["year"], r["level"]): r for r in self.store.query(
-            "SELECT * FROM audit_aggregates WHERE deleted_at IS NULL")}
-        counts = self.store.findings.per_audit(FindingFilter(as_of=self.as_of))  # one pass for both charts
+        reported = {(r["year"], r["level"]): r for r in self.store.audits.reported_aggregates()}
+        cut = stats.Cut(as_of=self.as_of)
         rows = []
-        for year, levels in self.store.audits.by_year_level(counts).items():
-            for level, counts in levels.items():
-                plan = reported.get((year, level))
-                rows.append({"year": year, "level": level, **counts,
-                             "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"})
+        for r in stats.audit_figures_by_year_level(self.store, cut):
+            plan = reported.get((r["year"], r["level"]))
+            rows.append({**r, "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"})
         self.year_level_model.set_records(rows)
         self.found_chart.set_data([f"{r['year']}{r['level']}" for r in rows],
                                   {tr("发现问题"): [r["found"] for r in rows],
                                    tr("已整改"): [r["rectified"] for r in rows]})
-        towns = self.store.findings.by_township_open(self.as_of, counts)
+        towns = stats.open_by_township(self.store, cut)
         self.township_chart.set_data([t["township"].removesuffix("街道") for t in towns],
                                      {tr("未销号"): [t["open"] for t in towns],
                                       tr("其中逾期"): [t["overdue"] for t in towns]})
-        ageing = self.store.findings.ageing(self.as_of)
+        ageing = stats.ageing(self.store, cut)
         self.ageing_chart.set_data(list(AGE_BUCKETS), {tr("逾期问题"): [ageing[b] for b in AGE_BUCKETS]})
 
     def export_chart(self) -> None:

@@ -32,7 +32,7 @@ from ui.tabs.indicators.model import ITEM, IndicatorTableModel
 from ui.undo import install_undo
 from ycdesk.errors import UserError
 from ycdesk.indicators import PLANS, indicator_rows
-from ycdesk.status import STATUSES, effective_target
+from ycdesk.status import INDICATOR_STATUSES, effective_target
 from ycdesk.townships import CITY, DISTRICT
 
 
@@ -140,7 +140,7 @@ class IndicatorsTab(QWidget):
         self.category = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
-        for s in STATUSES:
+        for s in INDICATOR_STATUSES:
             self.status.addItem(s, s)
         self.scope = QComboBox()
         self.scope.addItem(DISTRICT)

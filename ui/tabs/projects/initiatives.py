@@ -23,7 +23,7 @@ from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ycdesk.errors import UserError
 
-STATUSES = ("未启动", "推进中", "已完成", "暂缓")
+INITIATIVE_STATUSES = ("未启动", "推进中", "已完成", "暂缓")
 
 
 class NoteDialog(QDialog):
@@ -34,7 +34,7 @@ class NoteDialog(QDialog):
         self.period.setPlaceholderText(self.tr("如 2024Q3"))
         self.status = QComboBox()
         self.status.addItem(self.tr("（不变）"), None)
-        for s in STATUSES:
+        for s in INITIATIVE_STATUSES:
             self.status.addItem(s, s)
         self.note = QPlainTextEdit()
         form = QFormLayout(self)

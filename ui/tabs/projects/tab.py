@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.charts.projects import DomainBars, SCurve
-from ui.dialogs.progress_dialog import ProgressDialog
+from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
@@ -29,7 +29,7 @@ from ui.undo import install_undo
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
-from ycdesk.projects import DOMAINS, STATUSES
+from ycdesk.projects import DOMAINS, PROJECT_STATUSES
 
 
 class AddProgressCommand(QUndoCommand):
@@ -110,7 +110,7 @@ class ProjectsTab(QWidget):
             self.domain.addItem(d, d)
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
-        for s in (*STATUSES, "未填报"):
+        for s in (*PROJECT_STATUSES, "未填报"):
             self.status.addItem(s, s)
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("责任单位"))
@@ -271,7 +271,7 @@ class ProjectsTab(QWidget):
         project = self.selected_project()
         if project is None:
             return
-        dialog = ProgressDialog(self.store, project, parent=self)
+        dialog = InvestmentDialog(self.store, project, parent=self)
         if dialog.exec() and dialog.saved_id:
             self.undo_stack.push(AddProgressCommand(self, dialog.saved_id,
                                                     self.tr("填报 {0} 的投资进展").format(project["name"][:12])))
@@ -287,7 +287,7 @@ class ProjectsTab(QWidget):
         if project is None or record is None:
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“投资进展”中选择一条记录"))
             return
-        dialog = ProgressDialog(self.store, project, record, parent=self)
+        dialog = InvestmentDialog(self.store, project, record, parent=self)
         if dialog.exec():
             self.undo_stack.clear()  # edits are undone from history, not the session stack
             self.refresh()

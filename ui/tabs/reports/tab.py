@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.tabs.reports.preview import PdfPreview
+from ui.tabs.reports.register import RegisterPanel, issue_report
 from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.periods import Period
@@ -39,7 +41,7 @@ class Cancelled(Exception):
 
 def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
     """Runs on a worker thread: its own Store on the same workspace file."""
-    from ycdesk.reports import evaluation, notice, quarterly
+    from ycdesk.reports import kinds
     from ycdesk.store import Store
 
     def job(state):
@@ -50,12 +52,18 @@ def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
 
         step(0.05, "打开工作区…")
         with Store(db_path, operator=operator) as store:
-            if kind == "quarterly":
-                return quarterly.build(store, params["period"], out, township=params["township"],
-                                       notes=params["notes"], progress=step)
-            if kind == "evaluation":
-                return evaluation.build(store, params["year"], out, progress=step)
-            return notice.build(store, params["audit"], out, progress=step)
+            return kinds.build(store, kind, _relevant(kind, params), out, progress=step)
+    return job
+
+
+def draft_sections(db_path: str, operator: str, kind: str, params: dict):
+    """Runs on a worker thread: the report's data, drafts included, without laying it out."""
+    from ycdesk.reports.kinds import kind as report_kind
+    from ycdesk.store import Store
+
+    def job(state):
+        with Store(db_path, operator=operator) as store:
+            return report_kind(kind).gather(store, params)
     return job
 
 
@@ -82,16 +90,30 @@ class ReportsTab(QWidget):
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("写入季度报告“备注”一节的文字（可选）"))
         self.notes.setMaximumHeight(90)
+        # The sections a user may rewrite before issue; empty means "drafted from the data".
+        self.texts = {key: QPlainTextEdit() for key in ("problems", "next_steps", "conclusion", "recommendations")}
+        for edit in self.texts.values():
+            edit.setPlaceholderText(self.tr("留空则按数据自动撰写；点“按数据预填”可先看草稿再修改"))
+            edit.setMaximumHeight(90)
+        self.prefill_buttons = []
         self.params = QStackedWidget()
         for form_rows in (
-            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope), (self.tr("备注(&N)："), self.notes)],
-            [(self.tr("年度(&Y)："), self.year)],
+            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope),
+             (self.tr("存在问题："), self.texts["problems"]), (self.tr("下一步工作："), self.texts["next_steps"]),
+             (self.tr("备注(&N)："), self.notes)],
+            [(self.tr("年度(&Y)："), self.year), (self.tr("评价结论："), self.texts["conclusion"]),
+             (self.tr("意见建议："), self.texts["recommendations"])],
             [(self.tr("考核(&A)："), self.audit)],
         ):
             page = QWidget()
             form = QFormLayout(page)
             for label, widget in form_rows:
                 form.addRow(label, widget)
+            if any(widget in self.texts.values() for _label, widget in form_rows):
+                button = QPushButton(self.tr("按数据预填(&D)"))
+                button.clicked.connect(self.prefill)
+                form.addRow("", button)
+                self.prefill_buttons.append(button)
             self.params.addWidget(page)
         self.kind.currentIndexChanged.connect(self.params.setCurrentIndex)
         self.generate_button = QPushButton(self.tr("生成(&G)"))
@@ -99,6 +121,12 @@ class ReportsTab(QWidget):
         self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.preview_button = QPushButton(self.tr("打印预览…"))
         self.save_button = QPushButton(self.tr("另存为 PDF(&S)…"))
+        self.issue_button = QPushButton(self.tr("签发(&I)…"))
+        self.issue_button.setToolTip(self.tr("把这份报告连同数据和指纹存入工作区，以后可原样重印"))
+        self.issue_button.clicked.connect(self.issue)
+        self.register = RegisterPanel()
+        self.register.reprinted.connect(self._show_reprint)
+        self._issued_params: tuple | None = None  # the parameters of the report on show
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel)
         self.print_button.clicked.connect(lambda: self.preview.print_dialog(self))
@@ -109,6 +137,8 @@ class ReportsTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.preview = PdfPreview()
+        self.preview.printed.connect(lambda: self.status.setText(self.tr("已送打印机")))
+        self.preview.print_failed.connect(lambda text: QMessageBox.warning(self, self.tr("打印失败"), text))
         self._layout()
         self._set_busy(False)
 
@@ -125,12 +155,15 @@ class ReportsTab(QWidget):
         ll.addLayout(row)
         ll.addWidget(self.progress)
         ll.addWidget(self.status)
-        for b in (self.print_button, self.preview_button, self.save_button):
+        for b in (self.print_button, self.preview_button, self.save_button, self.issue_button):
             ll.addWidget(b)
         ll.addStretch(1)
+        self.right = QTabWidget()
+        self.right.addTab(self.preview, self.tr("预览"))
+        self.right.addTab(self.register, self.tr("签发登记"))
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
-        split.addWidget(self.preview)
+        split.addWidget(self.right)
         split.setSizes([320, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
@@ -142,10 +175,9 @@ class ReportsTab(QWidget):
         self.scope.addItems(store.townships.names())
         self.period.setCurrentIndex(max(self.period.findData(str(_last_full_quarter())), 0))
         self.audit.clear()
-        for a in store.query(
-            """SELECT a.id, a.year, a.level, e.name FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
-               WHERE a.deleted_at IS NULL ORDER BY a.year DESC, e.name"""):
+        for a in store.audits.with_enterprise():
             self.audit.addItem(f"{a['year']}年{a['level']} {a['name']}", a["id"])
+        self.register.set_store(store)
 
     def _set_busy(self, busy: bool) -> None:
         self.generate_button.setEnabled(not busy)
@@ -153,6 +185,7 @@ class ReportsTab(QWidget):
         ready = not busy and self.output is not None
         for b in (self.print_button, self.preview_button, self.save_button):
             b.setEnabled(ready)
+        self.issue_button.setEnabled(ready and self._issued_params is not None)
 
     def current_params(self) -> tuple[str, dict]:
         kind = self.kind.currentData()
@@ -163,7 +196,32 @@ class ReportsTab(QWidget):
             "notes": self.notes.toPlainText(),
             "year": self.year.currentData(),
             "audit": self.audit.currentData(),
+            "enterprise": self.audit.currentText(),
+            **{key: edit.toPlainText().strip() or None for key, edit in self.texts.items()},
         }
+
+    def prefill(self) -> None:
+        """Fill the editable sections with the drafts the report would write from the data."""
+        if self.store is None or self.task is not None:
+            return
+        kind, params = self.current_params()
+        editable = [key for key in self.texts if key in _relevant(kind, params)]
+        params = {**params, **dict.fromkeys(editable)}
+        self.task = Task(draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)))
+        self.task.signals.done.connect(lambda content, task=self.task: self._prefilled(task, content, editable))
+        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.status.setText(self.tr("正在按数据撰写草稿…"))
+        self._set_busy(True)
+        self.task.start()
+
+    def _prefilled(self, task: Task, content: dict, editable: list[str]) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_busy(False)
+        for key in editable:
+            self.texts[key].setPlainText(content[key])
+        self.status.setText(self.tr("已按截至{0}的数据预填，可修改后生成").format(content["as_of"]))
 
     def generate(self) -> None:
         if self.store is None:
@@ -175,6 +233,7 @@ class ReportsTab(QWidget):
         if self.task is not None:
             self.task.cancel()
         out = self._tmp / f"{kind}-{len(list(self._tmp.iterdir()))}.pdf"
+        self._issued_params = (kind, _relevant(kind, params))
         self.task = Task(make_report(str(self.store.path), self.store.operator, kind, params, str(out)))
         self.task.signals.progress.connect(self._on_progress)
         self.task.signals.done.connect(lambda result, task=self.task: self._on_done(task, result))
@@ -223,6 +282,43 @@ class ReportsTab(QWidget):
             self.status.setText(self.tr("生成失败：{0}（详情见日志）").format(exc))
             QMessageBox.critical(self, self.tr("生成失败"), self.tr("报告生成时出现程序错误，详情已写入日志。\n{0}").format(exc))
 
+    def issue(self) -> None:
+        """签发 the report on show: it is built again from the same parameters by the
+        register, kept in the workspace with its data and fingerprint."""
+        if self.store is None or self._issued_params is None or self.task is not None:
+            return
+        kind, params = self._issued_params
+        answer = QMessageBox.question(self, self.tr("签发"), self.tr(
+            "签发后，这份报告（PDF、所用数据和数据指纹）将存入工作区，以后可原样重印；"
+            "截至日前的数据如有改动，签发登记会标出。\n\n签发人：{0}。确定签发？").format(self.store.operator))
+        if answer != QMessageBox.Yes:
+            return
+        self.task = Task(issue_report(str(self.store.path), self.store.operator, kind, params))
+        self.task.signals.progress.connect(self._on_progress)
+        self.task.signals.done.connect(lambda row, task=self.task: self._issued(task, row))
+        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self._set_busy(True)
+        self.task.start()
+
+    def _issued(self, task: Task, row: dict) -> None:
+        if task is not self.task:
+            return
+        self.task = None
+        self._set_busy(False)
+        self.progress.setValue(100)
+        self.status.setText(self.tr("已签发：{0} {1}（数据指纹 {2}）").format(
+            row["title"], row["period"], row["fingerprint"][:12]))
+        self.right.setCurrentWidget(self.register)
+        self.register.refresh()
+
+    def _show_reprint(self, path: str) -> None:
+        self.output = Path(path)
+        self._issued_params = None  # a stored document: 签发 applies to a freshly generated one
+        self.preview.show_pdf(self.output)
+        self.right.setCurrentWidget(self.preview)
+        self.status.setText(self.tr("已重印到 {0}").format(path))
+        self._set_busy(False)
+
     def save_as(self) -> None:
         if self.output is None:
             return
@@ -230,6 +326,14 @@ class ReportsTab(QWidget):
         if path:
             shutil.copyfile(self.output, path)
             self.status.setText(self.tr("已保存到 {0}").format(path))
+
+
+def _relevant(kind: str, params: dict) -> dict:
+    """The parameters a report kind takes (what the register keeps)."""
+    keys = {"quarterly": ("period", "township", "notes", "problems", "next_steps"),
+            "evaluation": ("year", "conclusion", "recommendations"),
+            "notice": ("audit", "enterprise")}[kind]
+    return {k: params[k] for k in keys}
 
 
 def _last_full_quarter() -> Period:

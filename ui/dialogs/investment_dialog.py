@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from ycdesk.errors import UserError
-from ycdesk.money import format_wan, parse_amount
+from ycdesk.money import format_wan, read_amount
 
 
-class ProgressDialog(QDialog):
+class InvestmentDialog(QDialog):
     def __init__(self, store, project: dict, record: dict | None = None, parent=None) -> None:
         super().__init__(parent)
         self.store = store
@@ -42,7 +42,7 @@ class ProgressDialog(QDialog):
 
     def save(self) -> None:
         try:
-            amount = parse_amount(self.amount.text() or "", "万元") if self.amount.text().strip() else None
+            amount = read_amount(self.amount.text(), "万元")  # the importer's reading too
             if amount is None:
                 raise UserError(self.tr("请填写完成投资（万元）"))
             fields = dict(source=self.source.text().strip() or None,

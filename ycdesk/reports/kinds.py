@@ -1,0 +1,82 @@
+"""The report kinds, declared once: what each is called, what it takes, how it is gathered
+and built, and how its period and scope read in the register. The CLI, the 报告 tab and
+the register of issued reports all look kinds up here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ycdesk.errors import UserError
+from ycdesk.i18n import _
+from ycdesk.townships import DISTRICT
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str
+    label: str
+    gather: Callable[..., dict]  # (store, params) → the report's data (what the fingerprint covers)
+    build: Callable[..., dict]  # (store, params, path, progress) → {"hash", "path", "content"}
+    period: Callable[[dict], str]  # params → the period it reports on
+    scope: Callable[[dict], str]  # params → 全区, a township, or an enterprise
+    title: Callable[[dict], str] | None = None  # params → the document's name, if not the label
+
+    def title_for(self, params: dict) -> str:
+        return self.title(params) if self.title else self.label
+
+
+def _quarterly() -> ReportKind:
+    from ycdesk.reports import quarterly
+
+    return ReportKind(
+        "quarterly", _("季度报告"),
+        gather=lambda store, p: quarterly.gather(store, p["period"], p.get("township"), p.get("notes", ""),
+                                                 problems=p.get("problems"), next_steps=p.get("next_steps")),
+        build=lambda store, p, path, progress=None: quarterly.build(
+            store, p["period"], path, township=p.get("township"), notes=p.get("notes", ""),
+            problems=p.get("problems"), next_steps=p.get("next_steps"), progress=progress),
+        period=lambda p: str(p["period"]), scope=lambda p: p.get("township") or DISTRICT)
+
+
+def _evaluation() -> ReportKind:
+    from ycdesk.reports import evaluation
+
+    return ReportKind(
+        "evaluation", _("中期评估 / 终期考核"),
+        gather=lambda store, p: evaluation.gather(store, int(p["year"]), conclusion=p.get("conclusion"),
+                                                  recommendations=p.get("recommendations")),
+        build=lambda store, p, path, progress=None: evaluation.build(
+            store, int(p["year"]), path, progress=progress, conclusion=p.get("conclusion"),
+            recommendations=p.get("recommendations")),
+        period=lambda p: str(p["year"]), scope=lambda p: DISTRICT,
+        title=lambda p: evaluation.KINDS.get(int(p["year"]), _("评估")))
+
+
+def _notice() -> ReportKind:
+    from ycdesk.reports import notice
+
+    return ReportKind(
+        "notice", _("整改通知书"),
+        gather=lambda store, p: notice.gather(store, p["audit"]),
+        build=lambda store, p, path, progress=None: notice.build(store, p["audit"], path, progress=progress),
+        period=lambda p: "", scope=lambda p: p.get("enterprise", ""))
+
+
+_FACTORIES = {"quarterly": _quarterly, "evaluation": _evaluation, "notice": _notice}
+
+
+def kinds() -> dict[str, ReportKind]:
+    """Every report kind, by key (built on first use: reportlab loads only when asked)."""
+    return {key: make() for key, make in _FACTORIES.items()}
+
+
+def kind(key: str) -> ReportKind:
+    if key not in _FACTORIES:
+        raise UserError(_("没有名为“{0}”的报告，可选：{1}").format(key, "、".join(_FACTORIES)))
+    return _FACTORIES[key]()
+
+
+def build(store, key: str, params: dict, path: str | Path, progress=None) -> dict:
+    return kind(key).build(store, params, path, progress)
