@@ -257,3 +257,14 @@ def test_a_full_disk_during_backup_is_exit_3_and_leaves_nothing(seeded, monkeypa
     assert "磁盘空间不足" in capsys.readouterr().err
     assert [b.path for b in seeded.backups()] == [good]
     assert sorted(p.name for p in good.parent.iterdir()) == sorted([good.name, good.with_suffix(".json").name])
+
+
+def test_restore_refuses_a_workspace_another_connection_has_open(seeded, capsys):
+    backup = seeded.backup(reason="manual")
+    seeded.update("townships", seeded.townships.id_for("北海街道"), {"position": 99})
+    before = townships(seeded.path)
+    # `seeded` stays open, idle, as an open ycdesk window would.
+    assert main(["restore", str(backup), "--db", str(seeded.path)]) == 3
+    assert "正被其他程序使用" in capsys.readouterr().err
+    assert seeded.scalar("SELECT position FROM townships WHERE name = '北海街道'") == 99
+    assert townships(seeded.path) == before

@@ -129,7 +129,9 @@ def _set_aside(target: Path, found: Probe, now: datetime) -> Path:
     else a byte copy beside it."""
     if found.ok:
         from ycdesk.backups import write
+        from ycdesk.backups.restore import checkpoint_alone
 
+        checkpoint_alone(target)  # never replaced under an open window
         return write(target, found.workspace_id or str(uuid.uuid4()), "before-init", now).path
     import shutil
 

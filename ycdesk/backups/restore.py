@@ -97,14 +97,7 @@ def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | No
     if found.kind in ("missing", "empty"):
         return None
     if found.ok:
-        conn = sqlite3.connect(workspace, isolation_level=None)
-        try:
-            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        finally:
-            conn.close()
-        if busy:
-            raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭再恢复")
-                                     .format(workspace))
+        checkpoint_alone(workspace)
         # The backup being restored stays, whatever the rotation would say.
         return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now,
                      protect=restoring).path
@@ -114,6 +107,26 @@ def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | No
         if source.exists():
             shutil.copyfile(source, target)
     return aside
+
+
+def checkpoint_alone(workspace: Path) -> None:
+    """Fold the -wal into the file, and make sure no other connection has the workspace
+    open: replacing it under an open ycdesk window would leave that window writing into
+    the replaced file. Even an idle connection blocks an exclusive lock."""
+    conn = sqlite3.connect(workspace, isolation_level=None, timeout=2)
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if not busy:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        busy = True
+    finally:
+        conn.close()
+    if busy:
+        raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭它")
+                                 .format(workspace))
 
 
 def _restore_evidence(backup: Path, copy: Path, workspace: Path, result: Restored) -> None:
