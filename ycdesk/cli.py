@@ -152,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reprint", metavar="ID", help="把这份已签发报告原样写出（ID 可只写前几位）")
     p.add_argument("-o", "--output", metavar="文件", help="重印的输出 PDF 文件（与 --reprint 同用）")
 
-    import_kinds = ["findings", "enterprises", "observations", "investments", "projects"]
+    from ycdesk.imports.kinds import IMPORT_KINDS
+
+    import_kinds = list(IMPORT_KINDS)
     p = sub.add_parser("import", help="从 Excel/CSV 导入", description="导入 xlsx/xls/csv；默认全部成功才写入")
     p.add_argument("kind", choices=import_kinds, metavar="类型", help="、".join(import_kinds))
     p.add_argument("file", metavar="文件", help="要导入的 xlsx、xlsm、xls 或 csv 文件")

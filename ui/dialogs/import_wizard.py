@@ -29,11 +29,9 @@ from PySide6.QtWidgets import (
 from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
-from ycdesk.imports.fields import KINDS
+from ycdesk.imports.kinds import IMPORT_KINDS
 from ycdesk.imports.reader import fill_merged, read_sheet
 
-KIND_LABELS = {"findings": "考核问题", "enterprises": "企业", "observations": "指标观测值",
-               "investments": "投资进展", "projects": "重大工程"}
 IGNORE = "（忽略此列）"
 
 
@@ -64,8 +62,8 @@ class FilePage(QWizardPage):
         self.setTitle(self.tr("选择文件"))
         self.setSubTitle(self.tr("支持 xlsx、xlsm、xls 和 csv（UTF-8 或 GBK）。也可以把文件拖到主窗口上。"))
         self.kind = QComboBox()
-        for key, label in KIND_LABELS.items():
-            self.kind.addItem(label, key)
+        for key, kind in IMPORT_KINDS.items():
+            self.kind.addItem(kind.label, key)
         self.path = QLineEdit()
         browse = QPushButton(self.tr("浏览(&B)…"))
         browse.clicked.connect(self.browse)
@@ -219,7 +217,7 @@ class MappingPage(QWizardPage):
         self.mapping.setRowCount(0)
         if header_row is None:
             return
-        targets = [IGNORE, *[f.header for f in KINDS[kind]]]
+        targets = [IGNORE, *[f.header for f in IMPORT_KINDS[kind].fields]]
         by_col = {c: f.header for c, (f, _u) in columns.items()}
         for c, cell in enumerate(header):
             text = "" if cell is None else str(cell).strip()

@@ -18,8 +18,8 @@ from pathlib import Path
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.imports import values as v
-from ycdesk.imports.fields import KINDS, Field, canonical_header, field_for
-from ycdesk.imports.handlers import HANDLERS
+from ycdesk.imports.fields import Field, canonical_header, field_for
+from ycdesk.imports.kinds import IMPORT_KINDS
 from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
 from ycdesk.imports.undo import UndoBlocked, apply_undo, plan_undo, undo_batch
 from ycdesk.store.ids import new_id
@@ -74,7 +74,7 @@ class ImportResult:
 def _norm_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, Field | None]:
     """User mapping ``{sheet header: field header or ""}`` → fields (None: ignore the column)."""
     out = {}
-    by_header = {f.header: f for f in KINDS[kind]} | {f.key: f for f in KINDS[kind]}
+    by_header = {f.header: f for f in IMPORT_KINDS[kind].fields} | {f.key: f for f in IMPORT_KINDS[kind].fields}
     for sheet_header, target in (mapping or {}).items():
         if not target:
             out[sheet_header] = None
@@ -99,7 +99,7 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
             best, best_score = index, score
     if best is None or best_score < 2:
         raise UserError(_("没有找到表头：前{0}行中没有可识别的列名（如 {1}）").format(
-            HEADER_SCAN_ROWS, "、".join(f.header for f in KINDS[kind][:4])))
+            HEADER_SCAN_ROWS, "、".join(f.header for f in IMPORT_KINDS[kind].fields[:4])))
     columns: dict[int, tuple[Field, str | None]] = {}
     ignored = []
     for col, cell in enumerate(rows[best]):
@@ -115,7 +115,7 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
             ignored.append(text)
             continue
         columns[col] = (f, unit)
-    missing = [f.header for f in KINDS[kind] if f.required and all(c[0].key != f.key for c in columns.values())]
+    missing = [f.header for f in IMPORT_KINDS[kind].fields if f.required and all(c[0].key != f.key for c in columns.values())]
     if kind == "observations" and all(c[0].key not in ("code", "indicator") for c in columns.values()):
         missing.append("指标编码或指标名称")
     if kind == "investments" and all(c[0].key not in ("seq", "project") for c in columns.values()):
@@ -160,8 +160,8 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
 
 
 def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits) -> ImportResult:
-    if kind not in KINDS:
-        raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(KINDS)))
+    if kind not in IMPORT_KINDS:
+        raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(IMPORT_KINDS)))
     path = Path(path)
     raw = read_sheet(path, sheet, limits)
     rows = fill_merged(raw)
@@ -190,7 +190,7 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         step(done * total * 4 // (5 * max(of, 1)), total)
 
     try:
-        handler = HANDLERS[kind](store)
+        handler = IMPORT_KINDS[kind].handler(store)
         # A big file builds the table's indexes once, after the load.
         with store.indexes_deferred(handler.table, len(valid)) as indexes:
             counts, refused = handler.apply_rows(keys, parsed_columns, valid, checking)

@@ -19,7 +19,6 @@ from ycdesk.store.ids import new_ids
 
 
 class BulkInserts:
-    ORDER = ("enterprises", "audits", "findings", "observations", "investments", "projects", "project_units")
     ID_BLOCK = 20_000
 
     def __init__(self, store) -> None:
@@ -79,7 +78,13 @@ class BulkInserts:
             self.flushed = True
         pending, self.pending = self.pending, {}
         self.queued.clear()
-        for table in sorted(pending, key=self.ORDER.index):
+        from ycdesk.imports.kinds import table_order
+
+        order = table_order()
+        undeclared = [t for t in pending if t not in order]
+        if undeclared:  # a kind wrote a table it did not declare: say which, not a ValueError
+            raise UserError(_("导入写入了未声明的表：{0}（请在导入类型的 tables 中声明）").format("、".join(undeclared)))
+        for table in sorted(pending, key=order.index):
             columns, rows, _positions = pending[table]
             try:
                 self.store.bulk_insert(table, list(columns), rows)

@@ -36,7 +36,7 @@ PROJECT_STATUS = {s: s for s in ("储备", "未开工", "在建", "已完工", "
 
 ID = F("id", "ID", "编号ID", "记录ID", parse=v.code)
 
-KINDS: dict[str, tuple[Field, ...]] = {
+FIELDS_BY_KIND: dict[str, tuple[Field, ...]] = {
     "findings": (
         F("enterprise", "企业名称", "单位名称", "企业", "单位", "被检查单位", "被考核单位", required=True),
         F("uscc", "统一社会信用代码", "信用代码", "社会信用代码", "统一代码", parse=v.code),
@@ -126,7 +126,9 @@ def field_for(kind: str, header_cell) -> tuple[Field | None, str | None]:
     base, unit = split_header(header_cell)
     if not base:
         return None, unit
-    for f in KINDS[kind]:
+    from ycdesk.imports.kinds import IMPORT_KINDS
+
+    for f in IMPORT_KINDS[kind].fields:
         if base == f.header or base in f.synonyms or base == split_header(f.header)[0]:
             return f, unit
     return None, unit

@@ -440,6 +440,3 @@ class ProjectRows(Handler):
                 self.store.insert("project_units", {"project_id": existing["id"], "unit": unit, "position": position})
         return "updated"
 
-
-HANDLERS = {"findings": FindingRows, "enterprises": EnterpriseRows, "observations": ObservationRows,
-            "investments": InvestmentRows, "projects": ProjectRows}

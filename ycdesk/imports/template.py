@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
-from ycdesk.imports.fields import KINDS, canonical_header
+from ycdesk.imports.fields import canonical_header
+from ycdesk.imports.kinds import IMPORT_KINDS
 
 NOTES = {
     "required": "必填。",
@@ -22,8 +23,8 @@ def write_template(store, kind: str, path: str | Path) -> Path:
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if kind not in KINDS:
-        raise UserError(_("没有“{0}”模板，可用：{1}").format(kind, "、".join(KINDS)))
+    if kind not in IMPORT_KINDS:
+        raise UserError(_("没有“{0}”模板，可用：{1}").format(kind, "、".join(IMPORT_KINDS)))
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(_("模板只能保存为 .xlsx"))
@@ -36,7 +37,7 @@ def write_template(store, kind: str, path: str | Path) -> Path:
                "scope": ["全区", *[t["name"] for t in store.townships.list()]],
                "category": store.findings.categories()}
     list_col = 0
-    for col, f in enumerate(KINDS[kind], 1):
+    for col, f in enumerate(IMPORT_KINDS[kind].fields, 1):
         cell = ws.cell(row=1, column=col, value=canonical_header(f))
         cell.font = Font(bold=True)
         note = []
