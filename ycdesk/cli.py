@@ -112,21 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
     _db_arg(p)
 
+    from ycdesk.reports.kinds import kinds as report_kinds
+
     p = sub.add_parser("report", help="生成 PDF 报告", description="生成季度报告、中期评估/终期考核报告或整改通知书")
-    kinds = p.add_subparsers(dest="kind", metavar="报告", required=True, help="报告类型")
-    q = kinds.add_parser("quarterly", help="季度报告", description="季度报告（指标、重大工程、危废考核）")
-    q.add_argument("--period", required=True, metavar="季度", help="季度，如 2024Q3")
-    q.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
-    q.add_argument("--notes", default="", metavar="文字", help="写入报告“备注”一节的文字")
-    q.add_argument("--problems", metavar="文字", help="“存在问题”一节的文字；省略时按数据预填")
-    q.add_argument("--next-steps", metavar="文字", help="“下一步工作”一节的文字；省略时按数据预填")
-    e = kinds.add_parser("evaluation", help="中期评估（2023）或终期考核（2025）", description="中期评估或终期考核报告")
-    e.add_argument("--year", required=True, type=int, metavar="年份", help="2023（中期评估）或 2025（终期考核）")
-    e.add_argument("--conclusion", metavar="文字", help="“评价结论”一节的文字；省略时按数据预填")
-    e.add_argument("--recommendations", metavar="文字", help="“意见建议”一节的文字；省略时按数据预填")
-    n = kinds.add_parser("notice", help="整改通知书", description="一次考核的整改通知书")
-    n.add_argument("--audit", required=True, metavar="ID", help="考核记录 ID（见 ycdesk export audits 的 ID 列）")
-    for r in (q, e, n):
+    report_sub = p.add_subparsers(dest="kind", metavar="报告", required=True, help="报告类型")
+    for key, kind in report_kinds().items():  # one subcommand per declared report kind
+        r = report_sub.add_parser(key, help=kind.label, description=kind.label)
+        for param in kind.parameters:
+            r.add_argument("--" + param.name.replace("_", "-"), dest=param.name, required=param.required,
+                           type=param.type, default=param.default, metavar="值", help=param.help)
         _db_arg(r)
         r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
         r.add_argument("--issue", action="store_true",
@@ -280,11 +274,7 @@ def cmd_demo(args) -> int:
 def cmd_report(args) -> int:
     from ycdesk.reports import kinds, register
 
-    params = {"quarterly": lambda: {"period": args.period, "township": args.township, "notes": args.notes,
-                                    "problems": args.problems, "next_steps": args.next_steps},
-              "evaluation": lambda: {"year": args.year, "conclusion": args.conclusion,
-                                     "recommendations": args.recommendations},
-              "notice": lambda: {"audit": args.audit}}[args.kind]()
+    params = {p.name: getattr(args, p.name) for p in kinds.kind(args.kind).parameters}
     _output(args, args.output)
     with open_store(args, create=False) as store:
         if args.issue:

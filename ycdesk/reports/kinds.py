@@ -14,9 +14,21 @@ from ycdesk.townships import DISTRICT
 
 
 @dataclass(frozen=True)
+class Param:
+    """One thing a report takes: the CLI makes ``--name`` of it, the app a field."""
+
+    name: str
+    help: str
+    required: bool = False
+    type: type = str
+    default: object = None
+
+
+@dataclass(frozen=True)
 class ReportKind:
     key: str
     label: str
+    parameters: tuple[Param, ...]
     gather: Callable[..., dict]  # (store, params) → the report's data (what the fingerprint covers)
     build: Callable[..., dict]  # (store, params, path, progress) → {"hash", "path", "content"}
     period: Callable[[dict], str]  # params → the period it reports on
@@ -31,7 +43,12 @@ def _quarterly() -> ReportKind:
     from ycdesk.reports import quarterly
 
     return ReportKind(
-        "quarterly", _("季度报告"),
+        "quarterly", _("季度报告"), (
+            Param("period", _("季度，如 2024Q3"), required=True),
+            Param("township", _("只含一个镇街；省略为全区")),
+            Param("notes", _("写入报告“备注”一节的文字"), default=""),
+            Param("problems", _("“存在问题”一节的文字；省略时按数据预填")),
+            Param("next_steps", _("“下一步工作”一节的文字；省略时按数据预填"))),
         gather=lambda store, p: quarterly.gather(store, p["period"], p.get("township"), p.get("notes", ""),
                                                  problems=p.get("problems"), next_steps=p.get("next_steps")),
         build=lambda store, p, path, progress=None: quarterly.build(
@@ -44,7 +61,10 @@ def _evaluation() -> ReportKind:
     from ycdesk.reports import evaluation
 
     return ReportKind(
-        "evaluation", _("中期评估 / 终期考核"),
+        "evaluation", _("中期评估 / 终期考核"), (
+            Param("year", _("2023（中期评估）或 2025（终期考核）"), required=True, type=int),
+            Param("conclusion", _("“评价结论”一节的文字；省略时按数据预填")),
+            Param("recommendations", _("“意见建议”一节的文字；省略时按数据预填"))),
         gather=lambda store, p: evaluation.gather(store, int(p["year"]), conclusion=p.get("conclusion"),
                                                   recommendations=p.get("recommendations")),
         build=lambda store, p, path, progress=None: evaluation.build(
@@ -58,13 +78,30 @@ def _notice() -> ReportKind:
     from ycdesk.reports import notice
 
     return ReportKind(
-        "notice", _("整改通知书"),
+        "notice", _("整改通知书"), (
+            Param("audit", _("考核记录 ID（见 ycdesk export audits 的 ID 列）"), required=True),),
         gather=lambda store, p: notice.gather(store, p["audit"]),
         build=lambda store, p, path, progress=None: notice.build(store, p["audit"], path, progress=progress),
-        period=lambda p: "", scope=lambda p: p.get("enterprise", ""))
+        period=lambda p: "", scope=lambda p: "")  # the register takes the enterprise from the data
 
 
-_FACTORIES = {"quarterly": _quarterly, "evaluation": _evaluation, "notice": _notice}
+_FACTORIES: dict[str, Callable[[], ReportKind]] = {}
+
+
+def register(key: str, factory: Callable[[], ReportKind]) -> None:
+    """Declare a report kind (built on first use). A second declaration is an error."""
+    if key in _FACTORIES:
+        raise ValueError(f"report kind {key!r} declared twice")
+    _FACTORIES[key] = factory
+
+
+def unregister(key: str) -> None:
+    """For tests that declare a throwaway kind."""
+    _FACTORIES.pop(key, None)
+
+
+for _key, _factory in (("quarterly", _quarterly), ("evaluation", _evaluation), ("notice", _notice)):
+    register(_key, _factory)
 
 
 def kinds() -> dict[str, ReportKind]:

@@ -51,7 +51,7 @@ def issue(store, key: str, params: dict, progress=None) -> dict:
     with store.transaction():
         store.conn.execute("INSERT OR IGNORE INTO issued_report_files (sha256, pdf) VALUES (?, ?)", (sha, pdf))
         row_id = store.insert("issued_reports", {
-            "kind": key, "title": report.title_for(params), "period": report.period(params), "scope": report.scope(params),
+            "kind": key, "title": report.title_for(params), "period": report.period(params), "scope": report.scope(params) or content.get("enterprise", ""),
             "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
             "as_of": content.get("as_of") or store.today().isoformat(), "fingerprint": result["hash"],
             "content": canonical_json(content),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -30,10 +31,10 @@ from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.periods import Period
 from ycdesk.progress import default_period, quarters
+from ycdesk.reports.kinds import kinds
 from ycdesk.tempdir import process_dir
 from ycdesk.townships import DISTRICT
 
-KINDS = [("quarterly", "季度报告"), ("evaluation", "中期评估 / 终期考核"), ("notice", "整改通知书")]
 
 
 class Cancelled(Exception):
@@ -80,8 +81,9 @@ class ReportsTab(QWidget):
         # the app was killed (ycdesk.tempdir).
         self._tmp = Path(tempfile.mkdtemp(prefix="report-", dir=process_dir()))
         self.kind = QComboBox()
-        for key, label in KINDS:
-            self.kind.addItem(self.tr(label), key)
+        self.report_kinds = kinds()
+        for key, kind in self.report_kinds.items():
+            self.kind.addItem(kind.label, key)
         self.period = QComboBox()
         for q in quarters():
             self.period.addItem(q.label, str(q))
@@ -117,6 +119,16 @@ class ReportsTab(QWidget):
                 button.clicked.connect(self.prefill)
                 form.addRow("", button)
                 self.prefill_buttons.append(button)
+            self.params.addWidget(page)
+        # Kinds declared beyond the three above get a plain form of their parameters.
+        self.generic: dict[str, dict[str, QLineEdit]] = {}
+        for key, kind in list(self.report_kinds.items())[3:]:
+            page = QWidget()
+            form = QFormLayout(page)
+            self.generic[key] = {p.name: QLineEdit() for p in kind.parameters}
+            for p in kind.parameters:
+                self.generic[key][p.name].setToolTip(p.help)
+                form.addRow(f"{p.help}：", self.generic[key][p.name])
             self.params.addWidget(page)
         self.kind.currentIndexChanged.connect(self.params.setCurrentIndex)
         self.generate_button = QPushButton(self.tr("生成(&G)"))
@@ -192,6 +204,10 @@ class ReportsTab(QWidget):
 
     def current_params(self) -> tuple[str, dict]:
         kind = self.kind.currentData()
+        if kind in self.generic:
+            params = self.report_kinds[kind].parameters
+            return kind, {p.name: p.type(self.generic[kind][p.name].text()) if self.generic[kind][p.name].text()
+                          else p.default for p in params}
         scope = self.scope.currentText()
         return kind, {
             "period": self.period.currentData(),
@@ -230,7 +246,7 @@ class ReportsTab(QWidget):
         if self.store is None:
             return
         kind, params = self.current_params()
-        if kind == "notice" and not params["audit"]:
+        if kind == "notice" and not params.get("audit"):
             QMessageBox.information(self, self.tr("整改通知书"), self.tr("工作区中没有考核记录"))
             return
         if self.task is not None:
@@ -332,11 +348,10 @@ class ReportsTab(QWidget):
 
 
 def _relevant(kind: str, params: dict) -> dict:
-    """The parameters a report kind takes (what the register keeps)."""
-    keys = {"quarterly": ("period", "township", "notes", "problems", "next_steps"),
-            "evaluation": ("year", "conclusion", "recommendations"),
-            "notice": ("audit", "enterprise")}[kind]
-    return {k: params[k] for k in keys}
+    """The parameters a report kind declares (what it is built from and the register keeps)."""
+    from ycdesk.reports.kinds import kind as report_kind
+
+    return {p.name: params.get(p.name, p.default) for p in report_kind(kind).parameters}
 
 
 def _last_full_quarter() -> Period:
