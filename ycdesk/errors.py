@@ -23,3 +23,9 @@ class NeedsConfirmation(UserError):
 
 class NeedsReason(UserError):
     """Allowed only with a stated reason (e.g. a value for a period still to come)."""
+
+
+class EnvironmentProblem(UserError):
+    """The machine, not the input: a locked or read-only file, a full disk, a missing folder."""
+
+    exit_code = 3

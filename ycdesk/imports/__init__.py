@@ -151,6 +151,9 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
 def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress) -> ImportResult:
     if kind not in KINDS:
         raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(KINDS)))
+    if store.role.is_township and HANDLERS[kind].table not in ("observations", "investments"):
+        # The same rule as a typed record: a township workspace records only its own scope.
+        store.check_scope(HANDLERS[kind].table, {"id": ""})
     path = Path(path)
     raw = read_sheet(path, sheet)
     rows = fill_merged(raw)

@@ -1,0 +1,340 @@
+"""The exchange step, run in a child process that opens the workspace with apsw alone.
+
+Why a child process: apsw ships its own SQLite and Python's ``sqlite3`` links another. POSIX
+file locks belong to the process, so if two SQLite copies in one process open the same
+file, one closing it can drop the other's locks and the file can be corrupted (SQLite's
+own warning, https://www.sqlite.org/howtocorrupt.html#multiple_copies_of_sqlite_linked_into_the_same_application).
+The app keeps ``sqlite3``; this module never imports it (a test checks), and the parent
+talks to it through JSON on stdin/stdout.
+
+Two jobs:
+
+- ``export``: copy the slice of each table into a new snapshot file, and let the session
+  extension compute the changeset from the last acknowledged snapshot to it
+  (``Session.diff``) — SQLite's own diff, not a hand-written one.
+- ``apply``: in one transaction, check the scope of every row, apply the changeset with a
+  conflict handler, record the version of every row applied and the package; roll back on
+  a dry run or on any refusal. Then fold the changes into this side's own snapshots, so
+  what was just received is not sent back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import apsw
+
+from ycdesk.rules import scope
+
+_CREATE = re.compile(r"^CREATE TABLE\s+(\"?\w+\"?)", re.IGNORECASE)
+
+
+def _row_hash(values) -> str:
+    return hashlib.sha256(json.dumps(list(values), ensure_ascii=False, default=repr).encode()).hexdigest()
+
+
+def _columns(conn, schema: str, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _create_sql(conn, schema: str, table: str, into: str) -> str:
+    sql = conn.execute(f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?",
+                       (table,)).fetchone()[0]
+    return _CREATE.sub(f"CREATE TABLE {into}.{table}", sql, count=1)
+
+
+class _Cursorish:
+    """``execute(sql, params).fetchone()`` over apsw, as :mod:`ycdesk.rules.scope` expects."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def execute(self, sql, params=()):
+        return self.conn.execute(sql, params)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export(job: dict) -> dict:
+    """Snapshot the slice into ``job['snapshot']`` and write the changeset from ``job['base']``."""
+    snapshot = Path(job["snapshot"])
+    snapshot.unlink(missing_ok=True)
+    conn = apsw.Connection(str(snapshot), flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
+                           | apsw.SQLITE_OPEN_URI)
+    conn.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+    conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
+    base = job.get("base")
+    conn.execute("ATTACH ? AS base", (base if base else ":memory:",))
+    tables: dict[str, str] = job["tables"]
+    counts: dict[str, dict] = {}
+    with conn:
+        for table, where in tables.items():
+            conn.execute(_create_sql(conn, "ws", table, "main"))
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM ws.{table} WHERE {where.format(s='ws')}",
+                         {"t": job["township_id"]})
+            if not conn.execute("SELECT 1 FROM base.sqlite_master WHERE name = ?", (table,)).fetchone():
+                conn.execute(_create_sql(conn, "ws", table, "base"))
+    session = apsw.Session(conn, "main")
+    for table in tables:
+        session.attach(table)
+        session.diff("base", table)
+    changeset = session.changeset()
+    session.close()
+    files = {}
+    sha_col = {}
+    for change in apsw.Changeset.iter(changeset):
+        c = counts.setdefault(change.name, {"insert": 0, "update": 0})
+        c["insert" if change.op == "INSERT" else "update"] += 1
+        if change.name == "attachments" and change.op == "INSERT":
+            if "attachments" not in sha_col:
+                sha_col["attachments"] = _columns(conn, "main", "attachments").index("sha256")
+            files[change.new[sha_col["attachments"]]] = True
+    conn.execute("DETACH ws")
+    conn.execute("DETACH base")
+    conn.close()
+    Path(job["changeset"]).write_bytes(changeset)
+    return {"counts": counts, "rows": sum(sum(c.values()) for c in counts.values()), "files": sorted(files)}
+
+
+# -- apply -----------------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    pass
+
+
+def _where(change, cols) -> str:
+    return f"{change.name}（{change.new[0] if change.new else change.old[0]}）"
+
+
+def apply(job: dict) -> dict:
+    conn = apsw.Connection(job["db"])
+    conn.set_busy_timeout(5000)
+    operator, now = job["operator"], job["now"]
+    # The history triggers call these, as on the app's own connection (ycdesk.store).
+    conn.create_scalar_function("ycdesk_operator", lambda: operator, 0)
+    conn.create_scalar_function("ycdesk_now", lambda: now, 0)
+    conn.execute("PRAGMA foreign_keys = ON")
+    changeset = Path(job["changeset"]).read_bytes()
+    peer, seq, sender = job["peer_id"], job["seq"], job["sender"]
+    receiver = scope.Role(job["role"]["kind"], job["role"]["township_id"], job["role"]["township"])
+    allowed = set(job["tables"])
+    columns: dict[str, list[str]] = {}
+
+    def cols(table):
+        if table not in columns:
+            columns[table] = _columns(conn, "main", table)
+        return columns[table]
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, allowed, cols)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    if job.get("dry_run"):
+        conn.execute("ROLLBACK")
+    else:
+        conn.execute("COMMIT")
+    conn.close()
+    if not job.get("dry_run"):
+        for path in job.get("absorb", []):
+            _absorb(path, changeset)
+    return result
+
+
+def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, allowed, cols) -> dict:
+    cursor = _Cursorish(conn)
+    known = {(t, r): (s, h) for t, r, s, h in conn.execute(
+        "SELECT table_name, row_id, seq, row_hash FROM exchange_rows WHERE peer_id = ?", (peer,))}
+    # 1. Scope of every row, before anything is applied: one row outside the sender's
+    #    scope refuses the whole package, named.
+    sender_role = scope.Role(scope.TOWNSHIP, job["township_id"], job["township"]) if sender == "township" else None
+    for n, change in enumerate(apsw.Changeset.iter(changeset), 1):
+        table = change.name
+        if change.op == "DELETE":
+            raise Refused(f"第{n}条改动删除了{table}中的记录（交换包只传送软删除）")
+        names = cols(table)
+        row_id = (change.new if change.op == "INSERT" else change.old)[0]
+        if table not in allowed:
+            raise Refused(f"第{n}条改动：{scope.describe(table, {'id': row_id})}不在交换范围内")
+        current = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        old = dict(zip(names, current)) if current else None
+        if change.op == "INSERT":
+            row = dict(zip(names, change.new))
+            changed = names if old is not None else None
+        else:
+            changed = [c for c, v in zip(names, change.new) if v is not apsw.no_change]
+            row = {**(old or dict(zip(names, change.old))),
+                   **{c: v for c, v in zip(names, change.new) if v is not apsw.no_change}}
+        if old is not None and change.op == "INSERT":
+            changed = [c for c in names if row[c] != old[c]]
+            if not changed:
+                continue  # the row is here already, as sent: nothing to judge
+        if sender_role is not None:
+            reason = scope.write_reason(cursor, sender_role, table, row, old=old, changed=changed)
+        else:
+            reason = _slice_reason(cursor, receiver, table, row)
+        if reason:
+            raise Refused(f"第{n}条改动（{scope.describe(table, row)}）：{reason}")
+
+    # 2. Apply. A change this peer already sent in a newer package is skipped; a field
+    #    changed on both sides since the common base is a conflict, resolved by the scope
+    #    rules (the owner's value wins) and recorded.
+    conflicts: list[dict] = []
+    omitted: set = set()
+    touched: list[tuple[str, str]] = []
+
+    def fresh(change) -> bool:
+        row_id = (change.new if change.op == "INSERT" else change.old)[0]
+        seen = known.get((change.name, row_id))
+        keep = seen is None or seen[0] < seq
+        if keep:
+            touched.append((change.name, row_id))
+        return keep
+
+    def on_conflict(reason, change):
+        table = change.name
+        names = cols(table)
+        row_id = (change.new if change.op == "INSERT" else change.old)[0]
+        if reason in (apsw.SQLITE_CHANGESET_CONSTRAINT, apsw.SQLITE_CHANGESET_FOREIGN_KEY):
+            return apsw.SQLITE_CHANGESET_ABORT
+        if reason == apsw.SQLITE_CHANGESET_NOTFOUND:
+            omitted.add((table, row_id))
+            conflicts.append({"table": table, "row_id": row_id, "columns": [], "local": None,
+                              "incoming": None, "kept": "local", "reason": "本地没有这条记录（可能已被删除）"})
+            return apsw.SQLITE_CHANGESET_OMIT
+        current = dict(zip(names, change.conflict))
+        incoming = {c: v for c, v in zip(names, change.new) if v is not apsw.no_change}
+        # When a row was made or stamped is bookkeeping, not a field anyone edited: two
+        # laptops seeded from the same plan data differ only there.
+        fields = [c for c, v in incoming.items() if current.get(c) != v and c not in ("created_at", "updated_at")]
+        if not fields:
+            omitted.add((table, row_id))
+            return apsw.SQLITE_CHANGESET_OMIT
+        seen = known.get((table, row_id))
+        if seen is not None and seen[1] == _row_hash(change.conflict):
+            return apsw.SQLITE_CHANGESET_REPLACE  # the row is as this peer last left it: no conflict
+        kept = "incoming" if _incoming_wins(receiver, table, current, incoming, change, names) else "local"
+        if kept == "local":
+            omitted.add((table, row_id))
+        conflicts.append({"table": table, "row_id": row_id, "columns": fields,
+                          "local": {c: current.get(c) for c in fields},
+                          "incoming": {c: incoming[c] for c in fields}, "kept": kept,
+                          "reason": "双方在上次交换后都改了这些字段，按填报范围保留"
+                                    + ("来件" if kept == "incoming" else "本地") + "的值"})
+        return apsw.SQLITE_CHANGESET_REPLACE if kept == "incoming" else apsw.SQLITE_CHANGESET_OMIT
+
+    try:
+        apsw.Changeset.apply(changeset, conn, filter_change=fresh, conflict=on_conflict,
+                             flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+    except apsw.AbortError:
+        raise Refused("交换包中的记录与本工作区的记录冲突（重复或引用的记录不存在），未写入任何内容") from None
+
+    # 3. Remember the version of each row applied from this peer, and the package.
+    applied = [(t, r) for t, r in dict.fromkeys(touched) if (t, r) not in omitted]
+    for table, row_id in applied:
+        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is not None:
+            conn.execute("INSERT OR REPLACE INTO exchange_rows VALUES (?, ?, ?, ?, ?)",
+                         (peer, table, row_id, seq, _row_hash(row)))
+    package = job["package"]
+    conn.execute(
+        "INSERT INTO exchange_packages (id, direction, peer_id, township, seq, base_seq, period, file_name, "
+        "made_at, at, operator, rows, applied, conflicts, counts) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (package["id"], peer, job["township"], seq, package["base_seq"], package["period"], package["file_name"],
+         package["made_at"], job["now"], job["operator"], package["rows"], len(applied), len(conflicts),
+         json.dumps(package["counts"], ensure_ascii=False)))
+    from uuid import uuid4
+
+    for c in conflicts:
+        conn.execute(
+            "INSERT INTO exchange_conflicts (id, created_at, updated_at, package_id, table_name, row_id, columns, "
+            "local, incoming, kept, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (str(uuid4()), job["now"], job["now"], package["id"], c["table"], c["row_id"],
+             json.dumps(c["columns"], ensure_ascii=False), json.dumps(c["local"], ensure_ascii=False, default=repr),
+             json.dumps(c["incoming"], ensure_ascii=False, default=repr), c["kept"], c["reason"]))
+    conn.execute("UPDATE exchange_peers SET last_in_seq = max(last_in_seq, ?), acked_out = max(acked_out, ?) "
+                 "WHERE id = ?", (seq, job.get("ack") or 0, peer))
+    by_table: dict[str, int] = {}
+    for table, _r in applied:
+        by_table[table] = by_table.get(table, 0) + 1
+    return {"applied": len(applied), "by_table": by_table, "conflicts": conflicts,
+            "skipped": len(set(touched)) - len(applied),
+            "rows": package["rows"]}
+
+
+def _incoming_wins(receiver: scope.Role, table: str, current: dict, incoming: dict, change, names) -> bool:
+    """The owner's value wins. At the district a township's rectification work wins,
+    except over the district's own 销号; at a township the district's data and decisions
+    (销号, 退回) win, the township's own work otherwise."""
+    if not receiver.is_township:
+        return not (table == "findings" and current.get("status") == "已销号")
+    if table not in scope.TOWNSHIP_WRITES:
+        return True
+    if table == "findings":
+        status = incoming.get("status")
+        old_status = change.old[names.index("status")] if change.old else None
+        return status == "已销号" or (status == "整改中" and old_status in scope.RECTIFIED)
+    return False
+
+
+def _slice_reason(cursor, receiver: scope.Role, table: str, row: dict) -> str | None:
+    """A district package for a township carries only that township's slice."""
+    if table == "enterprises":
+        owner = row.get("township_id")
+    elif table == "audits":
+        found = cursor.execute("SELECT township_id FROM enterprises WHERE id = ?", (row.get("enterprise_id"),)).fetchone()
+        owner = found[0] if found else None
+    elif table in ("projects",):
+        owner = row.get("township_id")
+    else:
+        owner = scope.row_township(cursor, table, row)
+    if owner is not None and owner != receiver.township_id:
+        return f"不属于{receiver.township}"
+    return None
+
+
+def _absorb(path: str, changeset: bytes) -> None:
+    """Fold received changes into an outgoing snapshot: the other side has them now."""
+    conn = apsw.Connection(path)
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def resolve(reason, change):
+        if reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT):
+            return apsw.SQLITE_CHANGESET_REPLACE
+        return apsw.SQLITE_CHANGESET_OMIT
+
+    apsw.Changeset.apply(changeset, conn, filter=lambda t: t in present, conflict=resolve,
+                         flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+    conn.close()
+
+
+JOBS = {"export": export, "apply": apply}
+
+
+def main() -> int:
+    if "sqlite3" in sys.modules:
+        raise SystemExit("exchange worker: Python's sqlite3 is loaded in this process")
+    # From here on any import of Python's sqlite3 fails loudly (see the module docstring).
+    sys.modules["sqlite3"] = None  # type: ignore[assignment]
+    sys.modules["_sqlite3"] = None  # type: ignore[assignment]
+    job = json.loads(sys.stdin.buffer.read().decode())
+    try:
+        out = {"ok": True, **JOBS[job["job"]](job)}
+    except Refused as exc:
+        out = {"ok": False, "reason": str(exc)}
+    except apsw.BusyError:
+        out = {"ok": False, "busy": True, "reason": "工作区正被其他程序写入，请稍后再试"}
+    sys.stdout.buffer.write(json.dumps(out, ensure_ascii=False, default=repr).encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
