@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -236,7 +237,9 @@ def read_package(path: str | Path) -> tuple[dict, bytes, zipfile.ZipFile]:
         if "CRC" in str(exc):  # a readable zip whose content was changed
             raise UserError(_("交换包“{0}”的内容已被改动，拒绝导入").format(path.name)) from None
         raise UnreadableFileError(_("“{0}”不是 ycdesk 交换包").format(path.name)) from None
-    except (KeyError, ValueError, OSError):
+    except zlib.error:
+        raise UserError(_("交换包“{0}”的内容已被改动，拒绝导入").format(path.name)) from None
+    except (KeyError, ValueError, OSError, EOFError):
         raise UnreadableFileError(_("“{0}”不是 ycdesk 交换包").format(path.name)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UnreadableFileError(_("“{0}”不是 ycdesk 交换包").format(path.name))
@@ -277,7 +280,7 @@ def _read_parts(z: zipfile.ZipFile, manifest: dict) -> dict[str, bytes]:
     for name, expected in parts.items():
         try:
             data = z.read(name)
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error, EOFError):
             raise UserError(_("交换包的内容已被改动，拒绝导入")) from None
         if _part(data) != {"sha256": expected.get("sha256"), "size": expected.get("size")}:
             raise UserError(_("交换包中的“{0}”与清单记录的 SHA-256 不符，拒绝导入").format(name))
@@ -315,6 +318,8 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
                "tables": list(slices.tables(manifest["sender"] == "township")),
                "operator": _("交换包：{0}").format(store.operator), "now": store.now(), "dry_run": dry_run,
                "absorb": [str(p) for _s, p in _snapshots(store, peer_id)],
+               # What this side sends back to the sender, to keep its snapshots to that.
+               "outgoing": slices.tables(role.is_township), "outgoing_township": manifest["township_id"],
                "package": {"id": manifest["package_id"], "base_seq": manifest["base_seq"],
                            "period": manifest["period"], "file_name": Path(path).name,
                            "made_at": manifest["made_at"], "rows": manifest["rows"],

@@ -145,7 +145,7 @@ def apply(job: dict) -> dict:
     conn.close()
     if not job.get("dry_run"):
         for path in job.get("absorb", []):
-            _absorb(path, changeset)
+            _absorb(path, changeset, job)
     return result
 
 
@@ -188,6 +188,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     #    changed on both sides since the common base is a conflict, resolved by the scope
     #    rules (the owner's value wins) and recorded.
     conflicts: list[dict] = []
+    partial: list[tuple[str, str, dict]] = []
     omitted: set = set()
     touched: list[tuple[str, str]] = []
 
@@ -212,18 +213,29 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
             return apsw.SQLITE_CHANGESET_OMIT
         current = dict(zip(names, change.conflict))
         incoming = {c: v for c, v in zip(names, change.new) if v is not apsw.no_change}
-        # When a row was made or stamped is bookkeeping, not a field anyone edited: two
+        base = ({} if change.op == "INSERT" else
+                {c: v for c, v in zip(names, change.old) if v is not apsw.no_change})
+        # A conflict is a field changed here since the common base to something else than
+        # what arrives. When a row was made or stamped is bookkeeping, not an edit: two
         # laptops seeded from the same plan data differ only there.
-        fields = [c for c, v in incoming.items() if current.get(c) != v and c not in ("created_at", "updated_at")]
+        fields = [c for c, v in incoming.items() if current.get(c) != v and c not in ("created_at", "updated_at")
+                  and (change.op == "INSERT" or current.get(c) != base.get(c))]
         if not fields:
-            omitted.add((table, row_id))
-            return apsw.SQLITE_CHANGESET_OMIT
+            if change.op == "INSERT":
+                omitted.add((table, row_id))
+                return apsw.SQLITE_CHANGESET_OMIT
+            return apsw.SQLITE_CHANGESET_REPLACE  # only fields nobody changed here
         seen = known.get((table, row_id))
         if seen is not None and seen[1] == _row_hash(change.conflict):
             return apsw.SQLITE_CHANGESET_REPLACE  # the row is as this peer last left it: no conflict
         kept = "incoming" if _incoming_wins(receiver, table, current, incoming, change, names) else "local"
         if kept == "local":
             omitted.add((table, row_id))
+            # The fields only the sender changed still arrive; only the contested ones stay.
+            rest = {c: v for c, v in incoming.items() if c not in fields and c != "id"
+                    and (change.op == "UPDATE" and current.get(c) == base.get(c))}
+            if rest:
+                partial.append((table, row_id, rest))
         conflicts.append({"table": table, "row_id": row_id, "columns": fields,
                           "local": {c: current.get(c) for c in fields},
                           "incoming": {c: incoming[c] for c in fields}, "kept": kept,
@@ -236,6 +248,10 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
                              flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
     except apsw.AbortError:
         raise Refused("交换包中的记录与本工作区的记录冲突（重复或引用的记录不存在），未写入任何内容") from None
+
+    for table, row_id, rest in partial:
+        sets = ", ".join(f"{c} = ?" for c in rest)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*rest.values(), row_id))
 
     # 3. Remember the version of each row applied from this peer, and the package.
     applied = [(t, r) for t, r in dict.fromkeys(touched) if (t, r) not in omitted]
@@ -301,9 +317,11 @@ def _slice_reason(cursor, receiver: scope.Role, table: str, row: dict) -> str | 
     return None
 
 
-def _absorb(path: str, changeset: bytes) -> None:
-    """Fold received changes into an outgoing snapshot: the other side has them now."""
-    conn = apsw.Connection(path)
+def _absorb(path: str, changeset: bytes, job: dict) -> None:
+    """Fold received changes into an outgoing snapshot: the other side has them now, so
+    the next package must not send them back. Rows that are not part of what this side
+    sends (a 全区 observation at a township) are kept out of the snapshot."""
+    conn = apsw.Connection(path, flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_URI)
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def resolve(reason, change):
@@ -311,8 +329,16 @@ def _absorb(path: str, changeset: bytes) -> None:
             return apsw.SQLITE_CHANGESET_REPLACE
         return apsw.SQLITE_CHANGESET_OMIT
 
-    apsw.Changeset.apply(changeset, conn, filter=lambda t: t in present, conflict=resolve,
-                         flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+    with conn:
+        apsw.Changeset.apply(changeset, conn, filter=lambda t: t in present, conflict=resolve,
+                             flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+    conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
+    with conn:
+        for table, where in job["outgoing"].items():
+            if table in present:
+                conn.execute(f"DELETE FROM main.{table} WHERE id NOT IN "
+                             f"(SELECT id FROM ws.{table} WHERE {where.format(s='ws')})", {"t": job["outgoing_township"]})
+    conn.execute("DETACH ws")
     conn.close()
 
 

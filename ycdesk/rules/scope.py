@@ -94,13 +94,13 @@ def write_reason(conn, role: Role, table: str, row: dict, *, old: dict | None = 
     if owner != role.township_id or (old is not None and row_township(conn, table, old) != role.township_id):
         return _("{0}的工作区只能填报本镇街的数据：{1}不属于{0}").format(where, describe(table, row))
     if table == "findings":
+        if "status" in (changed or ()) and (row.get("status") not in TOWNSHIP_STATUSES or (
+                old is not None and old.get("status") in RECTIFIED and row.get("status") != old.get("status"))):
+            return _("销号和退回由区里决定，{0}的工作区不能把问题改为“{1}”").format(where, row.get("status"))
         extra = sorted(set(changed or ()) - FINDING_WORK - {"deleted_at"})
         if extra or (changed and "deleted_at" in changed):
             return _("{0}的工作区只能记录整改情况，不能修改考核问题的{1}").format(
                 where, "、".join(extra or ["deleted_at"]))
-        if "status" in (changed or ()) and (row.get("status") not in TOWNSHIP_STATUSES or (
-                old is not None and old.get("status") in RECTIFIED and row.get("status") != old.get("status"))):
-            return _("销号和退回由区里决定，{0}的工作区不能把问题改为“{1}”").format(where, row.get("status"))
     if table == "finding_events":
         if row.get("to_status") not in TOWNSHIP_STATUSES or row.get("from_status") in RECTIFIED:
             return _("销号和退回由区里决定，{0}的工作区不能记录“{1}”→“{2}”").format(
