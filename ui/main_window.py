@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
                                      triggered=lambda: self.import_file())
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
         self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
+        from ui.dialogs.exchange_dialog import Exchange
+
+        self.exchange = Exchange(self)  # 文件 → 交换
         self.tab_actions = []
         for i in range(4):
             action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
@@ -82,6 +85,10 @@ class MainWindow(QMainWindow):
         export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
+        exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
+        exchange_menu.addAction(self.tr("导出交换包…"), lambda: self.exchange.export_package())
+        exchange_menu.addAction(self.tr("导入交换包…"), lambda: self.exchange.import_package())
+        exchange_menu.addAction(self.tr("报送情况…"), lambda: self.exchange.show_status())
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
