@@ -420,3 +420,23 @@ def test_cli_contract_and_exit_codes(world, capsys):
     quarter = status["quarters"][-1]
     assert peers[T1]["quarters"][quarter]["rows"] >= 7 and peers[T2]["quarters"][quarter] is None
     assert quarter in peers[T2]["missing"]
+
+
+def test_cli_enroll_and_init_a_township_workspace(tmp_path, _seeded_template, capsys):
+    from ycdesk.cli import main
+
+    district = tmp_path / "区.ycdesk"
+    shutil.copy(_seeded_template, district)
+    key = tmp_path / "塔山街道.key"
+    assert main(["exchange", "enroll", "--township", "塔山街道", "--db", str(district), "-o", str(key)]) == 0
+    assert main(["init", "--db", str(tmp_path / "missing-key.ycdesk"), "--township-key", str(tmp_path / "no.key")]) == 2
+    assert not (tmp_path / "missing-key.ycdesk").exists()
+    township = tmp_path / "塔山.ycdesk"
+    assert main(["init", "--db", str(township), "--township-key", str(key)]) == 0
+    with _open(township) as t:
+        assert t.role.is_township and t.role.township == "塔山街道"
+    assert main(["exchange", "export", "--db", str(township), "-o", str(tmp_path / "塔山-1.ycx")]) == 0
+    assert main(["exchange", "import", str(tmp_path / "塔山-1.ycx"), "--db", str(district)]) == 0
+    assert main(["exchange", "revoke", "--township", "塔山街道", "--db", str(district)]) == 0
+    assert main(["exchange", "export", "--db", str(district), "--township", "塔山街道", "-o",
+                 str(tmp_path / "x.ycx")]) == 1

@@ -171,19 +171,26 @@ def cmd_init(args) -> int:
     from ycdesk.store import Store
 
     path = Path(args.db) if args.db else default_workspace()
+    if args.township_key:  # an unreadable key file stops here, before anything is made
+        from ycdesk.exchange.enrolment import read_key_file
+
+        read_key_file(args.township_key)
     with Store(path, operator=args.operator) as store:
         init_workspace(store, demo=not args.no_demo)
-        if args.township_key:
-            _bind_township(store, args.township_key)
+    if args.township_key:
+        _bind_township(path, args.township_key, args.operator)
     print(_("已创建工作区：{0}").format(path), file=sys.stderr)
     return 0
 
 
-def _bind_township(store, key_file) -> None:
-    """``init --township-key``: the new workspace becomes that township's."""
+def _bind_township(path: Path, key_file, operator) -> None:
+    """``init --township-key``: the workspace just made at ``path`` becomes that
+    township's. A separate step on the finished file, so however ``init`` builds it."""
     from ycdesk.exchange.enrolment import bind
+    from ycdesk.store import Store
 
-    result = bind(store, key_file)
+    with Store(path, operator=operator) as store:
+        result = bind(store, key_file)
     print(_("本工作区为{0}的工作区").format(result["township"]), file=sys.stderr)
 
 
