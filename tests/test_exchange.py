@@ -367,10 +367,16 @@ def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: st
 def test_refused_a_genuinely_signed_package_stepping_out_of_scope(world):
     with _open(world["t2"]) as t:
         t2_id = t.role.township_id
-        other_obs = t.scalar("SELECT id FROM observations WHERE township_id = ? AND period = '2026Q3'", (t2_id,))
+        theirs = {r["id"] for r in t.query("SELECT id FROM observations WHERE township_id = ?", (t2_id,))}
     forged = _forge(world, "out-of-scope", world["t2"], {"observations": "township_id = :t"}, t2_id)
     path = _district_copy(world, "forged")
-    _refused(path, forged, f"指标观测值（{other_obs}）.*不属于{T1}")
+    with _open(path) as s:
+        before = fingerprint(s)
+        with pytest.raises(UserError, match=f"不属于{T1}") as refused:
+            packages.import_package(s, forged)
+        assert fingerprint(s) == before
+    named = str(refused.value).split("指标观测值（")[1].split("）")[0]
+    assert named in theirs  # the row is named
     # A township may not send audits either, whoever it claims to be.
     with _open(world["t1"]) as t:
         t1_id = t.role.township_id
@@ -394,11 +400,14 @@ def test_an_unreadable_file_is_exit_2(world, tmp_path):
 # -- the child process and the CLI -----------------------------------------------------------
 
 
-def test_the_exchange_child_process_never_loads_pythons_sqlite3():
-    code = "import sys, ycdesk.exchange.worker; print('sqlite3' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+def test_the_exchange_child_process_never_opens_a_file_with_pythons_sqlite3(tmp_path):
+    # The worker's guard: in the child, only apsw may open the workspace.
+    code = ("from ycdesk.exchange import worker; worker._forbid_sqlite3(); import sqlite3; "
+            f"sqlite3.connect({str(tmp_path / 'x.db')!r})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent)
-    assert done.stdout.strip() == "False"
+    assert done.returncode != 0 and "only apsw may open" in done.stderr
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_cli_contract_and_exit_codes(world, capsys):

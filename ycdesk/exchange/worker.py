@@ -4,8 +4,8 @@ Why a child process: apsw ships its own SQLite and Python's ``sqlite3`` links an
 file locks belong to the process, so if two SQLite copies in one process open the same
 file, one closing it can drop the other's locks and the file can be corrupted (SQLite's
 own warning, https://www.sqlite.org/howtocorrupt.html#multiple_copies_of_sqlite_linked_into_the_same_application).
-The app keeps ``sqlite3``; this module never imports it (a test checks), and the parent
-talks to it through JSON on stdin/stdout.
+The app keeps ``sqlite3``; this process never opens a connection with it (a test checks),
+and the parent talks to it through JSON on stdin/stdout.
 
 Two jobs:
 
@@ -20,7 +20,6 @@ Two jobs:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
@@ -29,12 +28,32 @@ from pathlib import Path
 import apsw
 
 from ycdesk.rules import scope
+from ycdesk.store import history
+
+BULK_ROWS = 1000  # new rows of one table from which history is written in one statement
 
 _CREATE = re.compile(r"^CREATE TABLE\s+(\"?\w+\"?)", re.IGNORECASE)
 
 
-def _row_hash(values) -> str:
-    return hashlib.sha256(json.dumps(list(values), ensure_ascii=False, default=repr).encode()).hexdigest()
+_STAMP = 2  # updated_at, in every exchanged table (COMMON: id, created_at, updated_at, …)
+
+
+def _stamp(values) -> str:
+    """Which version of a row this is: its ``updated_at``. Every write through the app
+    (forms, imports, the store API) sets it, so a row whose stamp is still the one applied
+    from a peer has not been changed here since. (A SHA-256 of the whole row cost 1.2 s
+    per 100,000 rows.)"""
+    return values[_STAMP]
+
+
+def _rows_by_id(conn, table: str, ids: list) -> dict:
+    """The rows of ``table`` among ``ids``, as tuples keyed by id: one query per 20,000."""
+    out = {}
+    for start in range(0, len(ids), 20_000):
+        chunk = json.dumps(ids[start:start + 20_000])
+        for row in conn.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (chunk,)):
+            out[row[0]] = row
+    return out
 
 
 def _columns(conn, schema: str, table: str) -> list[str]:
@@ -48,13 +67,30 @@ def _create_sql(conn, schema: str, table: str, into: str) -> str:
 
 
 class _Cursorish:
-    """``execute(sql, params).fetchone()`` over apsw, as :mod:`ycdesk.rules.scope` expects."""
+    """``execute(sql, params).fetchone()`` over apsw, as :mod:`ycdesk.rules.scope` expects.
+
+    Answers are remembered while the package is judged (nothing is written meanwhile):
+    100,000 findings of ten audits ask for ten townships, not 100,000."""
 
     def __init__(self, conn) -> None:
         self.conn = conn
+        self.cache: dict = {}
 
     def execute(self, sql, params=()):
-        return self.conn.execute(sql, params)
+        key = (sql, tuple(params))
+        if key not in self.cache:
+            self.cache[key] = self.conn.execute(sql, params).fetchone()
+        return _One(self.cache[key])
+
+
+class _One:
+    __slots__ = ("row",)
+
+    def __init__(self, row) -> None:
+        self.row = row
+
+    def fetchone(self):
+        return self.row
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -66,7 +102,7 @@ def export(job: dict) -> dict:
     snapshot.unlink(missing_ok=True)
     conn = apsw.Connection(str(snapshot), flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
                            | apsw.SQLITE_OPEN_URI)
-    conn.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
     conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
     base = job.get("base")
     conn.execute("ATTACH ? AS base", (base if base else ":memory:",))
@@ -108,6 +144,15 @@ class Refused(Exception):
     pass
 
 
+class _Change:
+    """What the scope pass keeps of a change (a TableChange lives only while iterating)."""
+
+    __slots__ = ("op", "old", "new")
+
+    def __init__(self, op, old, new) -> None:
+        self.op, self.old, self.new = op, old, new
+
+
 def _where(change, cols) -> str:
     return f"{change.name}（{change.new[0] if change.new else change.old[0]}）"
 
@@ -120,6 +165,8 @@ def apply(job: dict) -> dict:
     conn.create_scalar_function("ycdesk_operator", lambda: operator, 0)
     conn.create_scalar_function("ycdesk_now", lambda: now, 0)
     conn.execute("PRAGMA foreign_keys = ON")
+    # As the app's own connection (ycdesk.store), with room for a 100,000-row slice.
+    conn.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144")
     changeset = Path(job["changeset"]).read_bytes()
     peer, seq, sender = job["peer_id"], job["seq"], job["sender"]
     receiver = scope.Role(job["role"]["kind"], job["role"]["township_id"], job["role"]["township"])
@@ -145,27 +192,36 @@ def apply(job: dict) -> dict:
     conn.close()
     if not job.get("dry_run"):
         for path in job.get("absorb", []):
-            _absorb(path, changeset, job)
+            _absorb(path, changeset, job, result["same"])
+    del result["same"]
     return result
 
 
 def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, allowed, cols) -> dict:
     cursor = _Cursorish(conn)
     known = {(t, r): (s, h) for t, r, s, h in conn.execute(
-        "SELECT table_name, row_id, seq, row_hash FROM exchange_rows WHERE peer_id = ?", (peer,))}
+        "SELECT table_name, row_id, seq, stamp FROM exchange_rows WHERE peer_id = ?", (peer,))}
     # 1. Scope of every row, before anything is applied: one row outside the sender's
     #    scope refuses the whole package, named.
     sender_role = scope.Role(scope.TOWNSHIP, job["township_id"], job["township"]) if sender == "township" else None
+    changes = []
     for n, change in enumerate(apsw.Changeset.iter(changeset), 1):
         table = change.name
         if change.op == "DELETE":
             raise Refused(f"第{n}条改动删除了{table}中的记录（交换包只传送软删除）")
-        names = cols(table)
         row_id = (change.new if change.op == "INSERT" else change.old)[0]
         if table not in allowed:
             raise Refused(f"第{n}条改动：{scope.describe(table, {'id': row_id})}不在交换范围内")
-        current = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        changes.append((n, table, change.op, row_id, change.old, change.new))
+    ids: dict[str, list] = {}
+    for _n, table, _op, row_id, _o, _new in changes:
+        ids.setdefault(table, []).append(row_id)
+    existing = {table: _rows_by_id(conn, table, wanted) for table, wanted in ids.items()}
+    for n, table, op, row_id, change_old, change_new in changes:
+        names = cols(table)
+        current = existing[table].get(row_id)
         old = dict(zip(names, current)) if current else None
+        change = _Change(op, change_old, change_new)
         if change.op == "INSERT":
             row = dict(zip(names, change.new))
             changed = names if old is not None else None
@@ -189,6 +245,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     #    rules (the owner's value wins) and recorded.
     conflicts: list[dict] = []
     partial: list[tuple[str, str, dict]] = []
+    same: list[tuple[str, str]] = []  # already here, differing only in bookkeeping
     omitted: set = set()
     touched: list[tuple[str, str]] = []
 
@@ -223,10 +280,11 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         if not fields:
             if change.op == "INSERT":
                 omitted.add((table, row_id))
+                same.append((table, row_id))
                 return apsw.SQLITE_CHANGESET_OMIT
             return apsw.SQLITE_CHANGESET_REPLACE  # only fields nobody changed here
         seen = known.get((table, row_id))
-        if seen is not None and seen[1] == _row_hash(change.conflict):
+        if seen is not None and seen[1] == _stamp(change.conflict):
             return apsw.SQLITE_CHANGESET_REPLACE  # the row is as this peer last left it: no conflict
         kept = "incoming" if _incoming_wins(receiver, table, current, incoming, change, names) else "local"
         if kept == "local":
@@ -243,11 +301,26 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
                                     + ("来件" if kept == "incoming" else "本地") + "的值"})
         return apsw.SQLITE_CHANGESET_REPLACE if kept == "incoming" else apsw.SQLITE_CHANGESET_OMIT
 
+    if not known:  # nothing received from this peer before: no change can be stale
+        touched.extend((table, row_id) for _n, table, _op, row_id, _o, _new in changes)
+    # Many new rows of one table (the first slice: 100,000 findings) get their history the
+    # way a bulk import does (ycdesk.store.history.record_inserted), not one trigger each.
+    inserts: dict[str, int] = {}
+    for _n, table, op, row_id, _o, _new in changes:
+        if op == "INSERT" and row_id not in existing[table]:
+            inserts[table] = inserts.get(table, 0) + 1
+    bulk = {t: conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {t}").fetchone()[0]
+            for t, count in inserts.items() if count >= BULK_ROWS}
+    for table in bulk:
+        conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
     try:
-        apsw.Changeset.apply(changeset, conn, filter_change=fresh, conflict=on_conflict,
+        apsw.Changeset.apply(changeset, conn, filter_change=fresh if known else None, conflict=on_conflict,
                              flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
     except apsw.AbortError:
         raise Refused("交换包中的记录与本工作区的记录冲突（重复或引用的记录不存在），未写入任何内容") from None
+    for table, before in bulk.items():
+        history.record_inserted(conn, table, before)
+        history.install_triggers(conn, table, ("insert",))
 
     for table, row_id, rest in partial:
         sets = ", ".join(f"{c} = ?" for c in rest)
@@ -255,11 +328,22 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
 
     # 3. Remember the version of each row applied from this peer, and the package.
     applied = [(t, r) for t, r in dict.fromkeys(touched) if (t, r) not in omitted]
+    # A new row stands exactly as it arrived unless a conflict touched it; anything else
+    # is read back as it now stands.
+    as_sent = {(table, row_id): new for _n, table, op, row_id, _o, new in changes
+               if op == "INSERT" and row_id not in existing[table]}
+    for c in conflicts:
+        as_sent.pop((c["table"], c["row_id"]), None)
+    by_table_ids: dict[str, list] = {}
     for table, row_id in applied:
-        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
-        if row is not None:
-            conn.execute("INSERT OR REPLACE INTO exchange_rows VALUES (?, ?, ?, ?, ?)",
-                         (peer, table, row_id, seq, _row_hash(row)))
+        if (table, row_id) not in as_sent:
+            by_table_ids.setdefault(table, []).append(row_id)
+    versions = [(peer, table, row_id, seq, _stamp(as_sent[(table, row_id)]))
+                for table, row_id in applied if (table, row_id) in as_sent]
+    for table, wanted in by_table_ids.items():
+        versions += [(peer, table, row_id, seq, _stamp(row))
+                     for row_id, row in _rows_by_id(conn, table, wanted).items()]
+    conn.executemany("INSERT OR REPLACE INTO exchange_rows VALUES (?, ?, ?, ?, ?)", versions)
     package = job["package"]
     conn.execute(
         "INSERT INTO exchange_packages (id, direction, peer_id, township, seq, base_seq, period, file_name, "
@@ -281,7 +365,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     by_table: dict[str, int] = {}
     for table, _r in applied:
         by_table[table] = by_table.get(table, 0) + 1
-    return {"applied": len(applied), "by_table": by_table, "conflicts": conflicts,
+    return {"applied": len(applied), "by_table": by_table, "conflicts": conflicts, "same": same,
             "skipped": len(set(touched)) - len(applied),
             "rows": package["rows"]}
 
@@ -317,7 +401,7 @@ def _slice_reason(cursor, receiver: scope.Role, table: str, row: dict) -> str | 
     return None
 
 
-def _absorb(path: str, changeset: bytes, job: dict) -> None:
+def _absorb(path: str, changeset: bytes, job: dict, same: list) -> None:
     """Fold received changes into an outgoing snapshot: the other side has them now, so
     the next package must not send them back. Rows that are not part of what this side
     sends (a 全区 observation at a township) are kept out of the snapshot."""
@@ -334,6 +418,11 @@ def _absorb(path: str, changeset: bytes, job: dict) -> None:
                              flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
     conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
     with conn:
+        # A row both sides already had (seeded from the same plan data at different times)
+        # goes into the snapshot as it is here: its timestamps are not news to send back.
+        for table, row_id in same:
+            if table in present:
+                conn.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM ws.{table} WHERE id = ?", (row_id,))
         for table, where in job["outgoing"].items():
             if table in present:
                 conn.execute(f"DELETE FROM main.{table} WHERE id NOT IN "
@@ -345,12 +434,20 @@ def _absorb(path: str, changeset: bytes, job: dict) -> None:
 JOBS = {"export": export, "apply": apply}
 
 
+def _forbid_sqlite3() -> None:
+    """Only apsw opens files here (see the module docstring). ``ycdesk.store.history``,
+    whose functions write history the same way as the app, imports Python's sqlite3 for its
+    type hints; opening a connection with it in this process fails loudly."""
+    import sqlite3
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("exchange worker: only apsw may open the workspace in this process")
+
+    sqlite3.connect = refuse  # type: ignore[assignment]
+
+
 def main() -> int:
-    if "sqlite3" in sys.modules:
-        raise SystemExit("exchange worker: Python's sqlite3 is loaded in this process")
-    # From here on any import of Python's sqlite3 fails loudly (see the module docstring).
-    sys.modules["sqlite3"] = None  # type: ignore[assignment]
-    sys.modules["_sqlite3"] = None  # type: ignore[assignment]
+    _forbid_sqlite3()
     job = json.loads(sys.stdin.buffer.read().decode())
     try:
         out = {"ok": True, **JOBS[job["job"]](job)}

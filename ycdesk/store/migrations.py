@@ -483,7 +483,7 @@ def migration_16(conn: sqlite3.Connection) -> None:
         table_name TEXT NOT NULL,
         row_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
-        row_hash TEXT NOT NULL,
+        stamp TEXT NOT NULL,
         PRIMARY KEY (peer_id, table_name, row_id)
     ) WITHOUT ROWID""")
     conn.execute(_IN_CHECK.sub(_or_check, f"""CREATE TABLE exchange_conflicts ({COMMON},
