@@ -59,6 +59,8 @@ def run_worker(job: dict) -> dict:
         if any(word in text for word in ("locked", "readonly", "disk", "unable to open")):
             raise EnvironmentProblem(_("交换失败（工作区无法写入）：{0}").format(text))
         raise RuntimeError(f"exchange worker failed: {done.stderr.decode(errors='replace')}")
+    if os.environ.get("YCDESK_EXCHANGE_TIMING"):  # the worker's phase times (benchmarks)
+        sys.stderr.write(done.stderr.decode(errors="replace"))
     out = json.loads(done.stdout.decode())
     if not out.get("ok"):
         if out.get("busy"):
@@ -320,6 +322,7 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
                "absorb": [str(p) for _s, p in _snapshots(store, peer_id)],
                # What this side sends back to the sender, to keep its snapshots to that.
                "outgoing": slices.tables(role.is_township), "outgoing_township": manifest["township_id"],
+               "tables_in": slices.tables(manifest["sender"] == "township"),
                "package": {"id": manifest["package_id"], "base_seq": manifest["base_seq"],
                            "period": manifest["period"], "file_name": Path(path).name,
                            "made_at": manifest["made_at"], "rows": manifest["rows"],

@@ -21,14 +21,27 @@ Two jobs:
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import apsw
 
 from ycdesk.rules import scope
 from ycdesk.store import history
+
+_TIMING = os.environ.get("YCDESK_EXCHANGE_TIMING")  # benchmarks: phase times on stderr
+_clock = [time.perf_counter()]
+
+
+def _phase(name: str) -> None:
+    if _TIMING:
+        now = time.perf_counter()
+        print(f"  {name}: {now - _clock[0]:.2f} s", file=sys.stderr)
+        _clock[0] = now
+
 
 BULK_ROWS = 1000  # new rows of one table from which history is written in one statement
 
@@ -190,9 +203,11 @@ def apply(job: dict) -> dict:
     else:
         conn.execute("COMMIT")
     conn.close()
+    _phase("commit")
     if not job.get("dry_run"):
         for path in job.get("absorb", []):
             _absorb(path, changeset, job, result["same"])
+    _phase("fold into snapshots")
     del result["same"]
     return result
 
@@ -213,6 +228,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         if table not in allowed:
             raise Refused(f"第{n}条改动：{scope.describe(table, {'id': row_id})}不在交换范围内")
         changes.append((n, table, change.op, row_id, change.old, change.new))
+    _phase("read changes")
     ids: dict[str, list] = {}
     for _n, table, _op, row_id, _o, _new in changes:
         ids.setdefault(table, []).append(row_id)
@@ -240,6 +256,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         if reason:
             raise Refused(f"第{n}条改动（{scope.describe(table, row)}）：{reason}")
 
+    _phase("check scope")
     # 2. Apply. A change this peer already sent in a newer package is skipped; a field
     #    changed on both sides since the common base is a conflict, resolved by the scope
     #    rules (the owner's value wins) and recorded.
@@ -322,6 +339,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         history.record_inserted(conn, table, before)
         history.install_triggers(conn, table, ("insert",))
 
+    _phase("apply")
     for table, row_id, rest in partial:
         sets = ", ".join(f"{c} = ?" for c in rest)
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*rest.values(), row_id))
@@ -344,6 +362,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         versions += [(peer, table, row_id, seq, _stamp(row))
                      for row_id, row in _rows_by_id(conn, table, wanted).items()]
     conn.executemany("INSERT OR REPLACE INTO exchange_rows VALUES (?, ?, ?, ?, ?)", versions)
+    _phase("record versions")
     package = job["package"]
     conn.execute(
         "INSERT INTO exchange_packages (id, direction, peer_id, township, seq, base_seq, period, file_name, "
@@ -406,6 +425,9 @@ def _absorb(path: str, changeset: bytes, job: dict, same: list) -> None:
     the next package must not send them back. Rows that are not part of what this side
     sends (a 全区 observation at a township) are kept out of the snapshot."""
     conn = apsw.Connection(path, flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_URI)
+    # A snapshot can be rebuilt (a lost one means the next package carries everything
+    # again), so it is written without waiting for the disk.
+    conn.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def resolve(reason, change):
@@ -424,7 +446,9 @@ def _absorb(path: str, changeset: bytes, job: dict, same: list) -> None:
             if table in present:
                 conn.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM ws.{table} WHERE id = ?", (row_id,))
         for table, where in job["outgoing"].items():
-            if table in present:
+            # Only where what goes back differs from what came in (全区 observations):
+            # the same filter both ways cannot have brought in a row to drop.
+            if table in present and job["tables_in"].get(table) != where:
                 conn.execute(f"DELETE FROM main.{table} WHERE id NOT IN "
                              f"(SELECT id FROM ws.{table} WHERE {where.format(s='ws')})", {"t": job["outgoing_township"]})
     conn.execute("DETACH ws")
