@@ -342,7 +342,8 @@ def test_refused_a_district_package_for_another_township(world):
     _refused(path, world["d_t1"], f"发给{T1}")
 
 
-def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: str, **manifest_changes) -> Path:
+def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: str, files: tuple = (),
+           **manifest_changes) -> Path:
     """A package signed with 城南街道's genuine key whose changeset is made elsewhere."""
     key = enrolment.read_key_file(world["k1"])
     with zipfile.ZipFile(world["p_t1"]) as z:
@@ -352,8 +353,11 @@ def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: st
     result = packages.run_worker({"job": "export", "db": str(changeset_from), "township_id": township_id,
                                   "tables": tables, "base": None, "snapshot": str(snap), "changeset": str(out)})
     data = out.read_bytes()
-    manifest.update(package_id=f"forged-{name}", rows=result["rows"], counts=result["counts"],
-                    parts={"changeset.bin": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}},
+    parts = {"changeset.bin": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}}
+    for blob in files:
+        parts[f"files/{hashlib.sha256(blob).hexdigest()}"] = {"sha256": hashlib.sha256(blob).hexdigest(),
+                                                              "size": len(blob)}
+    manifest.update(package_id=f"forged-{name}", rows=result["rows"], counts=result["counts"], parts=parts,
                     **manifest_changes)
     body = json.dumps(manifest, ensure_ascii=False).encode()
     forged = world["tmp"] / f"{name}.ycx"
@@ -361,6 +365,8 @@ def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: st
         z.writestr("manifest.json", body)
         z.writestr("manifest.sig", keys.sign(key["private_key"], body))
         z.writestr("changeset.bin", data)
+        for blob in files:
+            z.writestr(f"files/{hashlib.sha256(blob).hexdigest()}", blob)
     return forged
 
 
@@ -368,13 +374,14 @@ def test_refused_a_genuinely_signed_package_stepping_out_of_scope(world):
     with _open(world["t2"]) as t:
         t2_id = t.role.township_id
         theirs = {r["id"] for r in t.query("SELECT id FROM observations WHERE township_id = ?", (t2_id,))}
-    forged = _forge(world, "out-of-scope", world["t2"], {"observations": "township_id = :t"}, t2_id)
+    forged = _forge(world, "out-of-scope", world["t2"], {"observations": "township_id = :t"}, t2_id,
+                    files=(b"evidence of a refused package",))
     path = _district_copy(world, "forged")
     with _open(path) as s:
         before = fingerprint(s)
         with pytest.raises(UserError, match=f"不属于{T1}") as refused:
             packages.import_package(s, forged)
-        assert fingerprint(s) == before
+        assert fingerprint(s) == before  # its evidence file included
     named = str(refused.value).split("指标观测值（")[1].split("）")[0]
     assert named in theirs  # the row is named
     # A township may not send audits either, whoever it claims to be.

@@ -175,10 +175,17 @@ def cmd_init(args) -> int:
         from ycdesk.exchange.enrolment import read_key_file
 
         read_key_file(args.township_key)
+    existed = path.exists()
     with Store(path, operator=args.operator) as store:
         init_workspace(store, demo=not args.no_demo)
     if args.township_key:
-        _bind_township(path, args.township_key, args.operator)
+        try:
+            _bind_township(path, args.township_key, args.operator)
+        except BaseException:
+            if not existed:  # a key that does not fit leaves no half-made workspace behind
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+            raise
     print(_("已创建工作区：{0}").format(path), file=sys.stderr)
     return 0
 
@@ -220,7 +227,7 @@ def cmd_exchange(args) -> int:
                 print(outcome.summary())
                 for c in outcome.conflicts[:50]:
                     print(_("  冲突：{0} {1} {2}：本地 {3}，来件 {4}，保留{5}").format(
-                        c["table"], c["row_id"], "、".join(c["columns"]), c["local"], c["incoming"],
+                        packages.table_name(c["table"]), c["row_id"], "、".join(c["columns"]), c["local"], c["incoming"],
                         _("来件") if c["kept"] == "incoming" else _("本地")))
                 if len(outcome.conflicts) > 50:
                     print(_("  ……共 {0} 处冲突（全部记入修改记录，可用 --json 查看）").format(len(outcome.conflicts)))

@@ -103,10 +103,13 @@ class Exchange(QObject):
                 QMessageBox.information(self.window, self.tr("导入交换包"), outcome.summary())
                 self.finished.emit(outcome)
                 return
-            text = outcome.summary().replace(self.tr("将写入"), self.tr("将写入"))
+            from ycdesk.exchange.packages import table_name
+
+            text = outcome.summary()
             if outcome.conflicts:
                 text += "\n\n" + self.tr("冲突（按填报范围保留一方，另一方记入修改记录）：") + "\n" + "\n".join(
-                    f"{c['table']} {c['row_id'][:8]} {'、'.join(c['columns'])}" for c in outcome.conflicts[:10])
+                    f"{table_name(c['table'])} {c['row_id'][:8]} {'、'.join(c['columns'])}"
+                    for c in outcome.conflicts[:10])
             answer = QMessageBox.question(self.window, self.tr("导入交换包（试运行结果）"),
                                           text + "\n\n" + self.tr("确定导入吗？"))
             if answer != QMessageBox.Yes:

@@ -220,9 +220,23 @@ class ImportOutcome:
         if self.already:
             return _("来自{0}的第{1}号交换包已经导入过，未作任何改动").format(who, self.seq)
         verb = _("将写入") if self.dry_run else _("已写入")
-        tables = "，".join(f"{t} {n}" for t, n in sorted(self.by_table.items())) or _("无")
+        tables = "，".join(f"{table_name(t)} {n}" for t, n in sorted(self.by_table.items())) or _("无")
         return _("来自{0}的第{1}号交换包：共 {2} 条改动，{3} {4} 条（{5}），冲突 {6} 处，佐证文件 {7} 个").format(
             who, self.seq, self.rows, verb, self.applied, tables, len(self.conflicts), self.files)
+
+
+def table_name(table: str) -> str:
+    """A table as a user knows it (for summaries and conflict lists)."""
+    return TABLE_NAMES.get(table, table)
+
+
+TABLE_NAMES = {
+    "townships": "镇街", "indicators": "指标", "observations": "指标观测值", "projects": "重大工程",
+    "project_units": "项目责任单位", "project_plan_years": "项目年度计划", "investments": "投资进展",
+    "initiatives": "改革政策平台", "initiative_progress": "改革政策平台进展", "finding_categories": "问题类别",
+    "period_locks": "期间锁定", "audit_aggregates": "考核汇总", "sludge": "污泥台账", "enterprises": "企业",
+    "audits": "考核", "findings": "考核问题", "finding_events": "整改记录", "attachments": "整改佐证",
+}
 
 
 def read_package(path: str | Path) -> tuple[dict, bytes, zipfile.ZipFile]:
@@ -327,9 +341,11 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
                            "period": manifest["period"], "file_name": Path(path).name,
                            "made_at": manifest["made_at"], "rows": manifest["rows"],
                            "counts": manifest["counts"]}}
-        if not dry_run:
-            outcome.files = _store_files(store, parts)
+        staged = _stage_files(Path(tmp), parts) if not dry_run else {}
         result = run_worker(job)
+        # The rows are in: now their evidence (checked by hash already). A refused package
+        # leaves nothing behind, the staged files go with the temporary folder.
+        outcome.files = _place_files(store, staged)
     outcome.applied, outcome.by_table, outcome.conflicts = result["applied"], result["by_table"], result["conflicts"]
     if dry_run:
         outcome.files = sum(1 for name in parts if name.startswith("files/"))
@@ -338,23 +354,29 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
     return outcome
 
 
-def _store_files(store, parts: dict[str, bytes]) -> int:
-    """Evidence into the workspace's content-addressed folder (already checked by hash).
-    Written before the rows: a file without a row is harmless, a row without its file not."""
-    count = 0
-    for name, data in parts.items():
-        if not name.startswith("files/"):
-            continue
-        sha = name.removeprefix("files/")
+def _stage_files(folder: Path, parts: dict[str, bytes]) -> dict[str, Path]:
+    """The package's evidence written beside the workspace before the rows are applied, so
+    that afterwards putting each in place is a rename on the same disk."""
+    staged = {}
+    try:
+        for name, data in parts.items():
+            if name.startswith("files/"):
+                sha = name.removeprefix("files/")
+                staged[sha] = folder / sha
+                staged[sha].write_bytes(data)
+    except OSError as exc:
+        raise EnvironmentProblem(_("无法写入整改佐证文件：{0}").format(exc.strerror or exc)) from None
+    return staged
+
+
+def _place_files(store, staged: dict[str, Path]) -> int:
+    """Staged evidence into the workspace's content-addressed folder."""
+    for sha, path in staged.items():
         target = store.findings.files_dir / sha[:2] / sha
-        count += 1
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    return count
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    return len(staged)
 
 
 def _drop_old_snapshots(store, peer_id: str) -> None:
