@@ -391,6 +391,18 @@ def test_refused_a_genuinely_signed_package_stepping_out_of_scope(world):
     _refused(path, forged, "不在交换范围内")
 
 
+def test_refused_a_genuinely_signed_row_the_validators_refuse(world):
+    """In scope but not valid: an observation for a quarter still to come, with no reason,
+    is refused by the observation validator, as on a form."""
+    t1 = _copy_workspace(world["t1"], world["tmp"] / "t1-invalid.ycdesk")
+    with _open(t1) as t:
+        obs = t.scalar("SELECT id FROM observations WHERE scope = ? AND period = '2026Q3'", (T1,))
+        t.conn.execute("UPDATE observations SET period = '2030Q4' WHERE id = ?", (obs,))  # behind the API's back
+        t_id = t.role.township_id
+    forged = _forge(world, "invalid", t1, {"observations": "township_id = :t"}, t_id)
+    _refused(_district_copy(world, "invalid"), forged, "2030年第4季度尚未到来")
+
+
 def test_refused_another_schema_version(world):
     with _open(world["t1"]) as t:
         t1_id = t.role.township_id

@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import apsw
@@ -219,6 +220,7 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     # 1. Scope of every row, before anything is applied: one row outside the sender's
     #    scope refuses the whole package, named.
     sender_role = scope.Role(scope.TOWNSHIP, job["township_id"], job["township"]) if sender == "township" else None
+    today = date.fromisoformat(job["now"][:10])
     changes = []
     for n, change in enumerate(apsw.Changeset.iter(changeset), 1):
         table = change.name
@@ -250,7 +252,8 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
             if not changed:
                 continue  # the row is here already, as sent: nothing to judge
         if sender_role is not None:
-            reason = scope.write_reason(cursor, sender_role, table, row, old=old, changed=changed)
+            reason = (scope.write_reason(cursor, sender_role, table, row, old=old, changed=changed)
+                      or _content_reason(conn, table, row, today))
         else:
             reason = _slice_reason(cursor, receiver, table, row)
         if reason:
@@ -402,6 +405,45 @@ def _incoming_wins(receiver: scope.Role, table: str, current: dict, incoming: di
         old_status = change.old[names.index("status")] if change.old else None
         return status == "已销号" or (status == "整改中" and old_status in scope.RECTIFIED)
     return False
+
+
+def _content_reason(conn, table: str, row: dict, today: date) -> str | None:
+    """A township's rows are judged by the same validators as a typed or imported record
+    (``ycdesk.rules``). The district's own rows passed them when they were entered there."""
+    from ycdesk.errors import UserError
+    from ycdesk.rules import investments, observations
+    from ycdesk.rules.findings import finding_reason
+
+    def one(sql, params):
+        cursor = conn.execute(sql, params)
+        names = [d[0] for d in cursor.getdescription()]
+        found = cursor.fetchone()
+        return dict(zip(names, found)) if found else None
+
+    try:
+        if table == "observations" and row.get("deleted_at") is None:
+            indicator = one("SELECT * FROM indicators WHERE id = ?", (row["indicator_id"],))
+            if indicator is None:
+                return "引用的指标不存在"
+            observations.observation_period(row["period"], today, future_reason=row.get("note"))
+            observations.observation_value(row["value"] if row["value"] is not None else row["value_text"],
+                                           indicator)
+        elif table == "investments" and row.get("deleted_at") is None:
+            project = one("SELECT * FROM projects WHERE id = ?", (row["project_id"],))
+            if project is None:
+                return "引用的项目不存在"
+            other = conn.execute("SELECT COALESCE(SUM(amount_yuan), 0) FROM investments WHERE project_id = ? "
+                                 "AND id != ? AND deleted_at IS NULL", (row["project_id"], row["id"])).fetchone()[0]
+            investments.investment(project, row["period"], row["amount_yuan"], completed_other_yuan=other, today=today)
+        elif table == "findings":
+            audit = one("SELECT year, audit_date FROM audits WHERE id = ?", (row["audit_id"],))
+            categories = {r[0] for r in conn.execute("SELECT name FROM finding_categories WHERE deleted_at IS NULL")}
+            categories.add(row.get("category"))  # a category retired since the finding was filed
+            return finding_reason(row, audit_year=audit and audit["year"], inspected=audit and audit["audit_date"],
+                                  categories=categories, today=today)
+    except UserError as exc:
+        return str(exc)
+    return None
 
 
 def _slice_reason(cursor, receiver: scope.Role, table: str, row: dict) -> str | None:
