@@ -70,3 +70,19 @@ def test_a_refused_package_shows_the_reason_and_writes_nothing(main_window, qtbo
         main_window.exchange.import_package(str(junk))
     assert "不是 ycdesk 交换包" in shown[0]
     assert main_window.store.scalar("SELECT COUNT(*) FROM history") == before
+
+
+def test_a_township_workspace_says_so_in_the_status_bar(qtbot, tmp_path, settings, _seeded_template):
+    from ui.main_window import MainWindow
+
+    district = tmp_path / "区.ycdesk"
+    shutil.copy(_seeded_template, district)
+    with Store(district) as d:
+        enrolment.enroll(d, T1, tmp_path / "k.key")
+    township = tmp_path / "镇.ycdesk"
+    shutil.copy(_seeded_template, township)
+    with Store(township) as t:
+        enrolment.bind(t, tmp_path / "k.key")
+    window = MainWindow(Store(township, operator="镇街"), settings)
+    qtbot.addWidget(window)
+    assert f"{T1}的工作区" in window.workspace_label.text()

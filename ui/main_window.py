@@ -110,7 +110,8 @@ class MainWindow(QMainWindow):
         self.store = store
         for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
             tab.set_store(store)
-        self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
+        self.workspace_label.setText(self.tr("工作区：{0}").format(store.path) + (
+            self.tr("（{0}的工作区，只能填报本镇街的数据）").format(store.role.township) if store.role.is_township else ""))
         store.backup_if_due()  # daily copy; rotation keeps the newest few
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
