@@ -468,3 +468,28 @@ def test_cli_enroll_and_init_a_township_workspace(tmp_path, _seeded_template, ca
     assert main(["exchange", "revoke", "--township", "塔山街道", "--db", str(district)]) == 0
     assert main(["exchange", "export", "--db", str(district), "--township", "塔山街道", "-o",
                  str(tmp_path / "x.ycx")]) == 1
+
+
+def test_the_districts_demo_removal_reaches_the_township(world):
+    from ycdesk.seed import demo_count, remove_demo
+
+    district = _district_copy(world, "demo-removed")
+    t1 = _copy_workspace(world["t1"], world["tmp"] / "t1-demo.ycdesk")
+    with _open(t1) as t, pytest.raises(UserError):
+        remove_demo(t)  # not a township's to remove
+    with _open(district) as d:
+        packages.import_package(d, world["p_t1"])  # acknowledges the district's first package
+        remove_demo(d)
+        pkg = world["tmp"] / "区-demo-removed.ycx"
+        packages.export_package(d, pkg, T1)
+    with _open(t1) as t:
+        mine = ("SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e "
+                "ON e.id = a.enterprise_id WHERE f.is_demo = 1 AND e.township_id = ?")
+        before = t.scalar(mine, (t.role.township_id,))
+        packages.import_package(t, pkg)
+        assert before and t.scalar("SELECT COUNT(*) FROM findings WHERE id IN (SELECT f.id FROM findings f "
+                                   "JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id "
+                                   "WHERE e.township_id = ?) AND is_demo = 1", (t.role.township_id,)) == 0
+        assert t.scalar("SELECT COUNT(*) FROM enterprises WHERE is_demo = 1 AND township_id = ?",
+                        (t.role.township_id,)) == 0
+        assert demo_count(t) > 0  # other townships' demo rows never were part of its slice

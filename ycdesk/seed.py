@@ -288,6 +288,8 @@ def demo_count(store) -> int:
 
 def remove_demo(store) -> int:
     """Delete every demo record (children first). History keeps what was removed."""
+    if store.role.is_township:  # the district removes them, and the removal reaches the townships
+        store.check_scope("audits", {"id": ""})
     removed = 0
     with store.transaction():
         # Events and evidence a user added to a demo finding go with it.

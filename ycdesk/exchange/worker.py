@@ -224,8 +224,10 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     changes = []
     for n, change in enumerate(apsw.Changeset.iter(changeset), 1):
         table = change.name
-        if change.op == "DELETE":
-            raise Refused(f"第{n}条改动删除了{table}中的记录（交换包只传送软删除）")
+        if change.op == "DELETE" and sender == "township":
+            # A township only ever soft-deletes; the district may remove records outright
+            # (its demo data, ``ycdesk demo remove``), and the removal travels.
+            raise Refused(f"第{n}条改动删除了{table}中的记录（镇街的交换包只传送软删除）")
         row_id = (change.new if change.op == "INSERT" else change.old)[0]
         if table not in allowed:
             raise Refused(f"第{n}条改动：{scope.describe(table, {'id': row_id})}不在交换范围内")
@@ -240,6 +242,11 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         current = existing[table].get(row_id)
         old = dict(zip(names, current)) if current else None
         change = _Change(op, change_old, change_new)
+        if change.op == "DELETE":
+            reason = _slice_reason(cursor, receiver, table, dict(zip(names, change.old)))
+            if reason:
+                raise Refused(f"第{n}条改动（{scope.describe(table, {'id': row_id})}）：{reason}")
+            continue
         if change.op == "INSERT":
             row = dict(zip(names, change.new))
             changed = names if old is not None else None
@@ -283,6 +290,9 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         row_id = (change.new if change.op == "INSERT" else change.old)[0]
         if reason in (apsw.SQLITE_CHANGESET_CONSTRAINT, apsw.SQLITE_CHANGESET_FOREIGN_KEY):
             return apsw.SQLITE_CHANGESET_ABORT
+        if change.op == "DELETE":  # the district removed it: gone here too, or gone already
+            return (apsw.SQLITE_CHANGESET_REPLACE if reason == apsw.SQLITE_CHANGESET_DATA
+                    else apsw.SQLITE_CHANGESET_OMIT)
         if reason == apsw.SQLITE_CHANGESET_NOTFOUND:
             omitted.add((table, row_id))
             conflicts.append({"table": table, "row_id": row_id, "columns": [], "local": None,
