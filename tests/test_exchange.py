@@ -470,26 +470,38 @@ def test_cli_enroll_and_init_a_township_workspace(tmp_path, _seeded_template, ca
                  str(tmp_path / "x.ycx")]) == 1
 
 
-def test_the_districts_demo_removal_reaches_the_township(world):
+def test_removals_travel_the_districts_demo_data_and_an_undone_import(world):
+    from ycdesk.imports import import_file, undo_batch
     from ycdesk.seed import demo_count, remove_demo
 
     district = _district_copy(world, "demo-removed")
     t1 = _copy_workspace(world["t1"], world["tmp"] / "t1-demo.ycdesk")
-    with _open(t1) as t, pytest.raises(UserError):
-        remove_demo(t)  # not a township's to remove
+    with _open(t1) as t:
+        with pytest.raises(UserError):
+            remove_demo(t)  # not a township's to remove
+        sheet = world["tmp"] / "undo.csv"
+        sheet.write_text(f"指标编码,期间,值,范围\nFYP14-02,2026Q1,12,{T1}\n", encoding="utf-8")
+        batch = import_file(t, "observations", sheet).batch_id
+        sent = world["tmp"] / "t1-before-undo.ycx"
+        packages.export_package(t, sent)
+    q1 = "SELECT COUNT(*) FROM observations WHERE scope = ? AND period = '2026Q1'"
     with _open(district) as d:
-        packages.import_package(d, world["p_t1"])  # acknowledges the district's first package
+        packages.import_package(d, world["p_t1"])
+        packages.import_package(d, sent)
+        assert d.scalar(q1, (T1,)) == 1
         remove_demo(d)
         pkg = world["tmp"] / "区-demo-removed.ycx"
-        packages.export_package(d, pkg, T1)
+        packages.export_package(d, pkg, T1)  # also acknowledges the township's packages
+    mine = ("SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e "
+            "ON e.id = a.enterprise_id WHERE f.is_demo = 1 AND e.township_id = ?")
     with _open(t1) as t:
-        mine = ("SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e "
-                "ON e.id = a.enterprise_id WHERE f.is_demo = 1 AND e.township_id = ?")
         before = t.scalar(mine, (t.role.township_id,))
         packages.import_package(t, pkg)
-        assert before and t.scalar("SELECT COUNT(*) FROM findings WHERE id IN (SELECT f.id FROM findings f "
-                                   "JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id "
-                                   "WHERE e.township_id = ?) AND is_demo = 1", (t.role.township_id,)) == 0
-        assert t.scalar("SELECT COUNT(*) FROM enterprises WHERE is_demo = 1 AND township_id = ?",
-                        (t.role.township_id,)) == 0
+        assert before and t.scalar(mine, (t.role.township_id,)) == 0
         assert demo_count(t) > 0  # other townships' demo rows never were part of its slice
+        undo_batch(t, batch)  # the import it had already sent, undone
+        undone = world["tmp"] / "t1-after-undo.ycx"
+        packages.export_package(t, undone)
+    with _open(district) as d:
+        packages.import_package(d, undone)
+        assert d.scalar(q1, (T1,)) == 0

@@ -224,10 +224,6 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     changes = []
     for n, change in enumerate(apsw.Changeset.iter(changeset), 1):
         table = change.name
-        if change.op == "DELETE" and sender == "township":
-            # A township only ever soft-deletes; the district may remove records outright
-            # (its demo data, ``ycdesk demo remove``), and the removal travels.
-            raise Refused(f"第{n}条改动删除了{table}中的记录（镇街的交换包只传送软删除）")
         row_id = (change.new if change.op == "INSERT" else change.old)[0]
         if table not in allowed:
             raise Refused(f"第{n}条改动：{scope.describe(table, {'id': row_id})}不在交换范围内")
@@ -243,7 +239,11 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         old = dict(zip(names, current)) if current else None
         change = _Change(op, change_old, change_new)
         if change.op == "DELETE":
-            reason = _slice_reason(cursor, receiver, table, dict(zip(names, change.old)))
+            # Records are removed outright only by the district's ``demo remove`` and by
+            # undoing an import batch; the removal travels, within the sender's scope.
+            gone = dict(zip(names, change.old))
+            reason = (scope.write_reason(cursor, sender_role, table, gone, old=gone, changed=["deleted_at"])
+                      if sender_role is not None else _slice_reason(cursor, receiver, table, gone))
             if reason:
                 raise Refused(f"第{n}条改动（{scope.describe(table, {'id': row_id})}）：{reason}")
             continue
