@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
                                      triggered=lambda: self.import_file())
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
         self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
+        from ui.dialogs.exchange_dialog import Exchange
+
+        self.exchange = Exchange(self)  # 文件 → 交换
         self.tab_actions = []
         for i in range(4):
             action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
@@ -84,6 +87,10 @@ class MainWindow(QMainWindow):
         export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
+        exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
+        exchange_menu.addAction(self.tr("导出交换包…"), lambda: self.exchange.export_package())
+        exchange_menu.addAction(self.tr("导入交换包…"), lambda: self.exchange.import_package())
+        exchange_menu.addAction(self.tr("报送情况…"), lambda: self.exchange.show_status())
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.operator_action)
@@ -113,7 +120,9 @@ class MainWindow(QMainWindow):
             self.workspace_label.setText(self.tr("工作区：{0}（只读：{1}）").format(store.path, store.readonly_reason))
             self.setWindowTitle(self.tr("{0} — 只读").format(title))
         else:
-            self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
+            self.workspace_label.setText(self.tr("工作区：{0}").format(store.path) + (
+                self.tr("（{0}的工作区，只能填报本镇街的数据）").format(store.role.township)
+                if store.role.is_township else ""))
             self.setWindowTitle(title)
             try:
                 store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones

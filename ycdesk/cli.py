@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--no-demo", action="store_true", help="只载入规划数据，不载入演示数据")
     p.add_argument("--force", action="store_true", help="文件已存在时仍重建（原文件先备份）")
+    p.add_argument("--township-key", metavar="密钥文件",
+                   help="用区里签发的登记密钥建立镇街工作区（只能填报本镇街的数据）")
 
     p = sub.add_parser("summary", help="输出工作区汇总", description="输出项目、指标和考核的汇总")
     _db_arg(p)
@@ -175,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-changed", action="store_true",
                    help="撤销其余改动，保留导入后又被改动或被后来记录引用的那些记录（逐条列出）")
 
+    _exchange_parser(sub)
+
     p = sub.add_parser("check", help="检查工作区",
                        description="检查数据库完整性、外键、修改记录触发器、证据文件和修改记录校验链；"
                                    "退出码 0 无问题，1 发现问题，2 无法读取")
@@ -197,6 +201,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exchange_parser(sub) -> None:
+    p = sub.add_parser("exchange", help="镇街与区之间的数据报送（交换包）",
+                       description="镇街与区之间用签名的交换包报送数据。退出码：0 已导入/已导出，"
+                                   "1 被拒绝（范围、签名、版本），未写入任何内容，2 文件无法读取，3 环境问题")
+    actions = p.add_subparsers(dest="action", metavar="操作", required=True, help="操作")
+    e = actions.add_parser("enroll", help="区里为镇街办理登记，签发登记密钥文件", description="为镇街签发登记密钥文件")
+    e.add_argument("--township", required=True, metavar="镇街", help="镇街名称，如 塔山街道")
+    e.add_argument("-o", "--output", required=True, metavar="文件", help="输出的登记密钥文件（交给镇街，妥善保管）")
+    r = actions.add_parser("revoke", help="撤销镇街的登记", description="撤销后不再接收该镇街用原密钥签发的交换包")
+    r.add_argument("--township", required=True, metavar="镇街", help="镇街名称")
+    x = actions.add_parser("export", help="导出交换包", description="导出自上次对方确认以来的改动（含佐证文件）")
+    x.add_argument("--township", metavar="镇街", help="区里导出时指定发给哪个镇街")
+    x.add_argument("-o", "--output", required=True, metavar="文件", help="输出的交换包（.ycx）")
+    i = actions.add_parser("import", help="导入交换包", description="检查签名、版本和填报范围后在一个事务中导入")
+    i.add_argument("file", metavar="文件", help="交换包（.ycx）")
+    i.add_argument("--dry-run", action="store_true", help="只检查并列出将要发生的改动，不写入")
+    i.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    t = actions.add_parser("status", help="报送情况：谁在何时报送了什么", description="列出各镇街各季度的报送情况")
+    t.add_argument("--json", action="store_true", help="以 JSON 输出")
+    for q in (e, r, x, i, t):
+        _db_arg(q)
+
+
 def open_store(args, *, create: bool = False):
     """The workspace named by --db, or the default one; it must exist and be a healthy
     workspace (only ``init`` creates one). ``create`` is accepted for older callers and ignored."""
@@ -206,10 +233,84 @@ def open_store(args, *, create: bool = False):
 
 
 def cmd_init(args) -> int:
+    from ycdesk.paths import default_workspace
     from ycdesk.workspace import create_workspace
 
+    path = Path(args.db) if args.db else default_workspace()
+    if args.township_key:  # an unreadable key file stops here, before anything is made
+        from ycdesk.exchange.enrolment import read_key_file
+
+        read_key_file(args.township_key)
+    existed = path.exists()
     path = create_workspace(args.db, args.operator, demo=not args.no_demo, force=args.force)
+    if args.township_key:
+        try:
+            _bind_township(path, args.township_key, args.operator)
+        except BaseException:
+            if not existed:  # a key that does not fit leaves no half-made workspace behind
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
+            raise
     print(_("已创建工作区：{0}").format(path), file=sys.stderr)
+    return 0
+
+
+def _bind_township(path: Path, key_file, operator) -> None:
+    """``init --township-key``: the workspace just made at ``path`` becomes that
+    township's. A separate step on the finished file, so however ``init`` builds it."""
+    from ycdesk.exchange.enrolment import bind
+    from ycdesk.store import Store
+
+    with Store(path, operator=operator) as store:
+        result = bind(store, key_file)
+    print(_("本工作区为{0}的工作区").format(result["township"]), file=sys.stderr)
+
+
+def cmd_exchange(args) -> int:
+    from ycdesk.exchange import enrolment, packages
+
+    with open_store(args, create=False) as store:
+        if args.action == "enroll":
+            result = enrolment.enroll(store, args.township, args.output)
+            print(_("已为{0}签发登记密钥：{1}（请当面交给镇街并妥善保管）").format(result["township"], args.output),
+                  file=sys.stderr)
+        elif args.action == "revoke":
+            enrolment.revoke(store, args.township)
+            print(_("已撤销{0}的登记").format(args.township), file=sys.stderr)
+        elif args.action == "export":
+            result = packages.export_package(store, args.output, args.township)
+            print(_("已导出第{0}号交换包 {1}：{2} 条改动，佐证文件 {3} 个").format(
+                result["seq"], args.output, result["rows"], result["files"]), file=sys.stderr)
+        elif args.action == "import":
+            outcome = packages.import_package(store, args.file, dry_run=args.dry_run)
+            if args.json:
+                print(json.dumps({"summary": outcome.summary(), "applied": outcome.applied,
+                                  "by_table": outcome.by_table, "conflicts": outcome.conflicts,
+                                  "files": outcome.files, "dry_run": outcome.dry_run, "already": outcome.already},
+                                 ensure_ascii=False, indent=2, default=str))
+            else:
+                print(outcome.summary())
+                for c in outcome.conflicts[:50]:
+                    print(_("  冲突：{0} {1} {2}：本地 {3}，来件 {4}，保留{5}").format(
+                        packages.table_name(c["table"]), c["row_id"], "、".join(c["columns"]), c["local"], c["incoming"],
+                        _("来件") if c["kept"] == "incoming" else _("本地")))
+                if len(outcome.conflicts) > 50:
+                    print(_("  ……共 {0} 处冲突（全部记入修改记录，可用 --json 查看）").format(len(outcome.conflicts)))
+                if args.dry_run:
+                    print(_("试运行：未写入任何内容"))
+        else:
+            data = packages.status(store)
+            if args.json:
+                print(json.dumps(data, ensure_ascii=False, indent=2))
+            else:
+                for peer in data["peers"]:
+                    state = _("（已撤销）") if peer["revoked_at"] else ""
+                    print(f"{peer['name']}{state}  {_('已发')} {peer['sent']}  {_('已收')} {peer['received']}  "
+                          f"{_('最近收到')} {peer['last_received'] or '—'}")
+                    for q, got in peer["quarters"].items():
+                        line = _("未报送") if got is None else _("{0} 条，冲突 {1} 处，{2}").format(
+                            got["rows"], got["conflicts"], got["at"][:10])
+                        print(f"    {q}  {line}")
     return 0
 
 
@@ -519,6 +620,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "backups": cmd_backups,
     "restore": cmd_restore,
+    "exchange": cmd_exchange,
     "report": cmd_report,
     "import": cmd_import,
     "template": cmd_template,
@@ -530,6 +632,11 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (argv if argv is not None else sys.argv[1:])[:1] == ["--exchange-worker"]:
+        # The built app has no ``python -m``: it runs its exchange child process this way.
+        from ycdesk.exchange.worker import main as worker
+
+        return worker()
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 with a Chinese message on usage errors
     if args.self_test:

@@ -288,6 +288,8 @@ def demo_count(store) -> int:
 
 def remove_demo(store) -> int:
     """Delete every demo record (children first). History keeps what was removed."""
+    if store.role.is_township:  # the district removes them, and the removal reaches the townships
+        store.check_scope("audits", {"id": ""})
     removed = 0
     with store.transaction():
         # Events and evidence a user added to a demo finding go with it.
@@ -306,6 +308,15 @@ def init_workspace(store, *, demo: bool = True, root: Path | None = None) -> Non
         from ycdesk.errors import UserError
 
         raise UserError(_("工作区“{0}”已有数据，不能重复初始化").format(store.path))
-    load_plan(store, root)
-    if demo:
-        load_demo(store, root)
+    # Seeded records name the source, not whoever ran init: plan and demo rows are then the
+    # same in every workspace (same ids, same fields), so exchanges between a district and
+    # its townships see no difference in them.
+    person = store.operator
+    try:
+        store.operator = _("规划数据")
+        load_plan(store, root)
+        if demo:
+            store.operator = _("演示数据")
+            load_demo(store, root)
+    finally:
+        store.operator = person

@@ -162,6 +162,10 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
 def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits) -> ImportResult:
     if kind not in IMPORT_KINDS:
         raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(IMPORT_KINDS)))
+    table = IMPORT_KINDS[kind].handler.table
+    if store.role.is_township and table not in ("observations", "investments"):
+        # The same rule as a typed record: a township workspace records only its own scope.
+        store.check_scope(table, {"id": ""})
     path = Path(path)
     raw = read_sheet(path, sheet, limits)
     rows = fill_merged(raw)

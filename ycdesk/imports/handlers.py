@@ -43,10 +43,12 @@ class Handler:
     def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
         """Insert or update ``record``. Returns the outcome and the row's id."""
         if existing is None:
+            self.store.check_scope(table, record)  # a township writes only its own scope
             return "new", self.bulk.add(table, record)
         changes = {k: val for k, val in record.items() if k != "id" and existing.get(k) != val}
         if not changes:
             return "unchanged", existing["id"]
+        self.store.check_scope(table, {**existing, **changes}, old=existing, changed=changes)
         if not self.bulk.update_queued(existing["id"], changes):
             if existing["id"] in self.bulk.queued:
                 self.bulk.flush()  # still waiting to be written: write it, then update it

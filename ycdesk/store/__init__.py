@@ -53,6 +53,7 @@ class Store:
             self.readonly_reason = readonly_reason(self.path)
         else:
             self.readonly_reason = _("以只读方式打开") if readonly else None
+        self._role = None  # read from meta when first needed (see ``role``)
         self.conn = self._connect(self.path)
         if migrate:
             self.migrate()
@@ -288,9 +289,31 @@ class Store:
             raise NotFoundError(_("记录不存在或已删除：{0}").format(row_id))
         return dict(row)
 
+    # -- scope (who may write what) -----------------------------------------------------
+
+    @property
+    def role(self):
+        """The workspace's role (district or one township), read once from meta."""
+        if self._role is None:
+            from ycdesk.rules.scope import load_role
+
+            self._role = load_role(self.conn)
+        return self._role
+
+    def check_scope(self, table: str, row: dict, *, old: dict | None = None, changed=None) -> None:
+        """Refuse a write outside this workspace's scope (see :mod:`ycdesk.rules.scope`)."""
+        if not self.role.is_township:
+            return
+        from ycdesk.rules.scope import write_reason
+
+        reason = write_reason(self.conn, self.role, table, row, old=old, changed=changed)
+        if reason:
+            raise UserError(reason)
+
     def insert(self, table: str, record: dict) -> str:
         now = self.now()
         record = {"id": new_id(), **record, "created_at": now, "updated_at": now}
+        self.check_scope(table, record)
         cols = ", ".join(record)
         marks = ", ".join("?" for _ in record)
         try:
@@ -303,7 +326,8 @@ class Store:
     def update(self, table: str, row_id: str, changes: dict) -> None:
         if not changes:
             return
-        self.get(table, row_id)
+        old = self.get(table, row_id)
+        self.check_scope(table, {**old, **changes}, old=old, changed=changes)
         changes = {**changes, "updated_at": self.now()}
         sets = ", ".join(f"{c} = ?" for c in changes)
         try:
@@ -319,6 +343,7 @@ class Store:
         row = self.get(table, row_id, include_deleted=True)
         if row["deleted_at"] is None:
             return
+        self.check_scope(table, {**row, "deleted_at": None}, old=row, changed={"deleted_at": None})
         now = self.now()
         with self._writing():
             self.conn.execute(
@@ -358,6 +383,8 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+        if key.startswith("exchange_"):
+            self._role = None
 
     @property
     def workspace_id(self) -> str | None:

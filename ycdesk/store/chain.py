@@ -104,6 +104,25 @@ def seal(conn: sqlite3.Connection, after: int) -> int:
         conn.create_function("ycdesk_chain", 8, None)
 
 
+def seal_in_python(conn, after: int) -> int:
+    """:func:`seal` without a user function, for a connection that is not the Store's
+    sqlite3 one (the exchange worker's apsw connection): the same hashes, computed in
+    Python and written back row by row. Needs only ``execute(...).fetchone/fetchall`` and
+    ``executemany``, which both libraries have."""
+    if not any(row[1] == "hash" for row in conn.execute("PRAGMA table_info(history)").fetchall()):
+        return 0
+    first = conn.execute("SELECT MIN(seq) FROM history WHERE seq > ? AND hash IS NULL", (after,)).fetchone()[0]
+    if first is None:
+        return 0
+    prev = _hash_before(conn, first)
+    out = []
+    for row in conn.execute(f"SELECT {COLUMNS} FROM history WHERE seq >= ? ORDER BY seq", (first,)).fetchall():
+        prev = digest(prev, *row)
+        out.append((prev, row[0]))
+    conn.executemany("UPDATE history SET hash = ? WHERE seq = ?", out)
+    return len(out)
+
+
 def _line(at, operator, table_name, row_id, action, old, new) -> str:
     """One row of a block, as :func:`block_digest` hashes it (seq is implied by position)."""
     return _SEP.join((at, operator, table_name, row_id, action,

@@ -454,9 +454,64 @@ def migration_13(conn: sqlite3.Connection) -> None:
     chain.seal(conn, 0)
 
 
+def migration_14(conn: sqlite3.Connection) -> None:
+    """Township ↔ district exchange (see ``ycdesk/exchange``): the peers this workspace
+    exchanges with and their public keys, the packages sent and received, the version of
+    each row last applied from each peer (so an older package never undoes a newer one),
+    and every conflict an import resolved (audited, so it is kept in history too)."""
+    conn.execute(_IN_CHECK.sub(_or_check, f"""CREATE TABLE exchange_peers ({COMMON},
+        name TEXT NOT NULL,
+        public_key TEXT NOT NULL CHECK (length(public_key) = 64),
+        enrolled_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_in_seq INTEGER NOT NULL DEFAULT 0,
+        out_seq INTEGER NOT NULL DEFAULT 0,
+        acked_out INTEGER NOT NULL DEFAULT 0
+    )"""))
+    conn.execute("""CREATE TABLE exchange_packages (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction = 'in' OR direction = 'out'),
+        peer_id TEXT NOT NULL,
+        township TEXT,
+        seq INTEGER NOT NULL,
+        base_seq INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        applied INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        counts TEXT NOT NULL
+    )""")
+    conn.execute("CREATE INDEX exchange_packages_peer ON exchange_packages (peer_id, seq)")
+    conn.execute("""CREATE TABLE exchange_rows (
+        peer_id TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        stamp TEXT NOT NULL,
+        PRIMARY KEY (peer_id, table_name, row_id)
+    ) WITHOUT ROWID""")
+    conn.execute(_IN_CHECK.sub(_or_check, f"""CREATE TABLE exchange_conflicts ({COMMON},
+        package_id TEXT NOT NULL REFERENCES exchange_packages(id),
+        table_name TEXT NOT NULL,
+        row_id TEXT NOT NULL,
+        columns TEXT NOT NULL,
+        local TEXT,
+        incoming TEXT,
+        kept TEXT NOT NULL CHECK (kept = 'local' OR kept = 'incoming'),
+        reason TEXT NOT NULL
+    )"""))
+    conn.execute("CREATE INDEX exchange_conflicts_package ON exchange_conflicts (package_id)")
+    for table in ("exchange_peers", "exchange_conflicts"):
+        install_triggers(conn, table)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13,
+    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
 ]
 LATEST = len(MIGRATIONS)
 
