@@ -24,6 +24,8 @@ from ycdesk.store import migrations
 from ycdesk.store.ids import new_id
 
 BACKUPS_KEPT = 10
+# Tables with a trigram full-text index (``<table>_fts``) and the column it holds.
+SEARCHED = {"findings": "description"}
 
 
 def default_operator() -> str:
@@ -156,9 +158,25 @@ class Store:
         with self.transaction():
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
+            search = self._search_index_deferred(table)
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
             record_inserted(self.conn, table, before)
             install_triggers(self.conn, table, ("insert",))
+            if search:
+                # The new rows into the search index in one statement, rather than one
+                # trigger call (and one FTS insert) per row; then the trigger back.
+                self.conn.execute(f"INSERT INTO {table}_fts (rowid, {search[1]}) "
+                                  f"SELECT rowid, {search[1]} FROM {table} WHERE rowid > ?", (before,))
+                self.conn.execute(search[0])
+
+    def _search_index_deferred(self, table: str) -> tuple[str, str] | None:
+        """Drop ``table``'s full-text insert trigger (see migration 15) for a bulk load:
+        returns the trigger's SQL and the indexed column, or None without an index."""
+        sql = self.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table}_ai",))
+        if sql is None:
+            return None
+        self.conn.execute(f"DROP TRIGGER {table}_ai")
+        return sql, SEARCHED[table]
 
     @contextmanager
     def indexes_deferred(self, table: str, incoming: int) -> Iterator[DeferredIndexes]:
