@@ -24,8 +24,13 @@ from ycdesk.store import migrations
 from ycdesk.store.ids import new_id
 
 BACKUPS_KEPT = 10
-# Tables with a trigram full-text index (``<table>_fts``) and the column it holds.
-SEARCHED = {"findings": "description"}
+# Insert triggers that keep derived data, and the one statement that does their work for
+# every row after a given rowid (see Store.bulk_insert).
+DERIVED = {"findings": (
+    ("findings_ai", "INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings "
+                    "WHERE rowid > ?"),
+    ("finding_counts_insert", migrations.COUNT_FINDINGS.format(where="rowid > ?")),
+)}
 
 
 def default_operator() -> str:
@@ -158,25 +163,27 @@ class Store:
         with self.transaction():
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
-            search = self._search_index_deferred(table)
+            # Derived data (search index, per-audit counts) for the new rows in one
+            # statement each, rather than trigger calls per row; then the triggers back.
+            derived = self._derived_deferred(table)
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
             record_inserted(self.conn, table, before)
             install_triggers(self.conn, table, ("insert",))
-            if search:
-                # The new rows into the search index in one statement, rather than one
-                # trigger call (and one FTS insert) per row; then the trigger back.
-                self.conn.execute(f"INSERT INTO {table}_fts (rowid, {search[1]}) "
-                                  f"SELECT rowid, {search[1]} FROM {table} WHERE rowid > ?", (before,))
-                self.conn.execute(search[0])
+            for trigger, fill in derived:
+                self.conn.execute(fill, (before,))
+                self.conn.execute(trigger)
 
-    def _search_index_deferred(self, table: str) -> tuple[str, str] | None:
-        """Drop ``table``'s full-text insert trigger (see migration 15) for a bulk load:
-        returns the trigger's SQL and the indexed column, or None without an index."""
-        sql = self.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table}_ai",))
-        if sql is None:
-            return None
-        self.conn.execute(f"DROP TRIGGER {table}_ai")
-        return sql, SEARCHED[table]
+    def _derived_deferred(self, table: str) -> list[tuple[str, str]]:
+        """Drop the insert triggers that keep ``table``'s derived data (migration 15) for a
+        bulk load: returns each trigger's SQL and the statement (one parameter: the rowid
+        after which rows are new) that does its work for all the new rows at once."""
+        out = []
+        for trigger, fill in DERIVED.get(table, ()):
+            sql = self.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+            if sql is not None:
+                self.conn.execute(f"DROP TRIGGER {trigger}")
+                out.append((sql, fill))
+        return out
 
     @contextmanager
     def indexes_deferred(self, table: str, incoming: int) -> Iterator[DeferredIndexes]:
