@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ycdesk.seed import init_workspace  # noqa: E402
-from ycdesk.store import Store  # noqa: E402
+from ycdesk.store import Store, derived  # noqa: E402
 from ycdesk.store.history import install_triggers  # noqa: E402
 from ycdesk.store.ids import new_id  # noqa: E402
 
@@ -35,7 +35,7 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
         store.conn.execute("DROP TRIGGER history_findings_insert")
         store.conn.execute("BEGIN IMMEDIATE")
         before = store.scalar("SELECT COALESCE(MAX(rowid), 0) FROM findings")
-        derived = store._derived_deferred("findings")
+        triggers = derived.drop_insert_triggers(store.conn, "findings")
         rows = []
         for i in range(findings):
             status = rng.choice(STATUSES)
@@ -52,9 +52,9 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
             store.conn.executemany(
                 "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description, "
                 "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
-        for trigger, fill in derived:
-            store.conn.execute(fill, (before,))
-            store.conn.execute(trigger)
+        derived.fill(store.conn, "findings", before)
+        for sql in triggers:
+            store.conn.execute(sql)
         store.conn.execute("COMMIT")
         install_triggers(store.conn, "findings")
         store.conn.execute("ANALYZE")

@@ -20,17 +20,10 @@ from typing import Any
 
 from ycdesk.errors import NotFoundError, UnreadableFileError, UserError
 from ycdesk.i18n import _
-from ycdesk.store import migrations
+from ycdesk.store import derived, migrations
 from ycdesk.store.ids import new_id
 
 BACKUPS_KEPT = 10
-# Insert triggers that keep derived data, and the one statement that does their work for
-# every row after a given rowid (see Store.bulk_insert).
-DERIVED = {"findings": (
-    ("findings_ai", "INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings "
-                    "WHERE rowid > ?"),
-    ("finding_counts_insert", migrations.COUNT_FINDINGS.format(where="rowid > ?")),
-)}
 
 
 def default_operator() -> str:
@@ -155,6 +148,7 @@ class Store:
         from ycdesk.store.history import install_triggers, record_inserted
 
         rows = rows if isinstance(rows, list) else list(rows)
+        original = rows
         null = _null_columns(rows, len(columns))
         if null:  # written as NULL in the statement, not bound: see _null_columns
             keep = [j for j in range(len(columns)) if j not in null]
@@ -163,27 +157,16 @@ class Store:
         with self.transaction():
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
-            # Derived data (search index, per-audit counts) for the new rows in one
-            # statement each, rather than trigger calls per row; then the triggers back.
-            derived = self._derived_deferred(table)
+            # Derived data (search index, per-audit counts) for the new rows at once,
+            # rather than trigger calls per row; then the triggers back.
+            triggers = derived.drop_insert_triggers(self.conn, table)
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
             record_inserted(self.conn, table, before)
             install_triggers(self.conn, table, ("insert",))
-            for trigger, fill in derived:
-                self.conn.execute(fill, (before,))
-                self.conn.execute(trigger)
-
-    def _derived_deferred(self, table: str) -> list[tuple[str, str]]:
-        """Drop the insert triggers that keep ``table``'s derived data (migration 15) for a
-        bulk load: returns each trigger's SQL and the statement (one parameter: the rowid
-        after which rows are new) that does its work for all the new rows at once."""
-        out = []
-        for trigger, fill in DERIVED.get(table, ()):
-            sql = self.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
-            if sql is not None:
-                self.conn.execute(f"DROP TRIGGER {trigger}")
-                out.append((sql, fill))
-        return out
+            if triggers:
+                derived.fill(self.conn, table, before, columns, original)
+                for sql in triggers:
+                    self.conn.execute(sql)
 
     @contextmanager
     def indexes_deferred(self, table: str, incoming: int) -> Iterator[DeferredIndexes]:

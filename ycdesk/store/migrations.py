@@ -467,7 +467,9 @@ def migration_15(conn: sqlite3.Connection) -> None:
     for statement in FTS_FINDINGS + FINDING_COUNTS:
         conn.execute(statement)
     conn.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings")
-    conn.execute(COUNT_FINDINGS.format(where="TRUE"))
+    conn.execute("INSERT INTO finding_counts (audit_id, found, rectified, verified) "
+                 "SELECT audit_id, COUNT(*), COUNT(rectified_date), COUNT(verified_date) FROM findings "
+                 "WHERE deleted_at IS NULL GROUP BY audit_id")
     # The figures as of a day read only the findings not rectified (or not verified) by
     # then: the few open ones, and those rectified after the day. The per-audit covering
     # index of migration 12 read every finding for every figure; findings_audit_category
@@ -521,13 +523,6 @@ _REMOVE = ("UPDATE finding_counts SET found = found - 1, rectified = rectified -
            "verified = verified - (OLD.verified_date IS NOT NULL) "
            "WHERE audit_id = OLD.audit_id AND OLD.deleted_at IS NULL;")
 FINDING_COUNTS = (FINDING_COUNTS[0], *(t.format(add_new=_ADD, remove_old=_REMOVE) for t in FINDING_COUNTS[1:]))
-# Adds the findings matching ``where`` (over ``findings``) to their audits' counts: the
-# migration's first count, and a bulk load's new rows in one statement.
-COUNT_FINDINGS = """INSERT INTO finding_counts (audit_id, found, rectified, verified)
-    SELECT audit_id, COUNT(*), COUNT(rectified_date), COUNT(verified_date) FROM findings
-    WHERE deleted_at IS NULL AND {where} GROUP BY audit_id
-    ON CONFLICT (audit_id) DO UPDATE SET found = found + excluded.found,
-        rectified = rectified + excluded.rectified, verified = verified + excluded.verified"""
 
 
 # Migration numbers are assigned per branch to avoid clashes (13 and 14 are other
