@@ -69,3 +69,21 @@ def test_counts_after_an_import_and_its_undo(seeded, tmp_path):
     assert result.new == 30 and _counts(seeded) == _recount(seeded)
     undo_batch(seeded, result.batch_id)
     assert _counts(seeded) == _recount(seeded)
+
+
+def test_count_of_a_filter_is_the_number_of_rows_it_lists(seeded):
+    """Audit-level filters are counted from the per-audit counts: the same number as
+    counting the rows, soft-deleted findings and deleted audits included as the list has them."""
+    from ycdesk.findings import FindingFilter
+
+    some = seeded.query("SELECT id, audit_id FROM findings WHERE deleted_at IS NULL LIMIT 3")
+    seeded.soft_delete("findings", some[0]["id"])
+    seeded.soft_delete("audits", some[2]["audit_id"])
+    audit = seeded.query("SELECT a.year, a.level, a.enterprise_id, e.township_id FROM audits a "
+                         "JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?", (some[1]["audit_id"],))[0]
+    for flt in (FindingFilter(), FindingFilter(year=audit["year"]), FindingFilter(level=audit["level"]),
+                FindingFilter(township_id=audit["township_id"]), FindingFilter(enterprise_id=audit["enterprise_id"]),
+                FindingFilter(year=audit["year"], level=audit["level"], township_id=audit["township_id"])):
+        where, params = flt.where()
+        listed = seeded.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
+        assert listed > 0 and seeded.findings.count(flt) == listed == len(seeded.findings.page(flt, limit=100_000))
