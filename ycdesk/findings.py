@@ -124,6 +124,14 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# Columns a page can be sorted by, as never-NULL sort keys (a missing value sorts as the
+# empty text, or 0), so "after the last key" is a plain comparison.
+SORTABLE = {
+    "enterprise": "COALESCE(e.name, '')", "township": "COALESCE(t.name, '')", "year": "COALESCE(a.year, 0)",
+    "level": "COALESCE(a.level, '')", "category": "COALESCE(f.category, '')",
+    "description": "COALESCE(f.description, '')", "deadline": "COALESCE(f.deadline, '')",
+    "status": "COALESCE(f.status, '')", "responsible": "COALESCE(f.responsible, '')",
+}
 AUDITS_WHERE = ("SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
                 "WHERE a.deleted_at IS NULL AND")
 # CROSS JOIN keeps findings as the outer loop: pages walk findings by rowid and look up
@@ -144,13 +152,34 @@ class Findings:
 
     # -- reading ----------------------------------------------------------------------
 
-    def page(self, flt: FindingFilter, after: int = 0, limit: int = 200) -> list[dict]:
-        """The next ``limit`` findings after row key ``after`` ("rows after the last key")."""
+    def page(self, flt: FindingFilter, after=0, limit: int = 200, *, order: str | None = None,
+             descending: bool = False) -> list[dict]:
+        """The next ``limit`` findings after key ``after`` ("rows after the last key").
+
+        Without ``order``, in row order: ``after`` is the last row's ``rk`` (0: from the
+        start). With ``order`` (a key of :data:`SORTABLE`), by that column and then row
+        order, ascending or descending: ``after`` is the last row's ``sk`` (None: from the
+        start). Missing values sort first (last when descending), like empty text."""
         where, params = flt.where()
-        return self.store.query(
-            f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
-            [*params, after, limit],
-        )
+        if order is None:
+            return self.store.query(
+                f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
+                [*params, after or 0, limit])
+        try:
+            key = SORTABLE[order]
+        except KeyError:
+            raise UserError(_("不能按“{0}”排序").format(order)) from None
+        sign, direction = ("<", "DESC") if descending else (">", "ASC")
+        if after:
+            value, rowid = after
+            where += f" AND ({key} {sign} ? OR ({key} = ? AND f.rowid {sign} ?))"
+            params = [*params, value, value, rowid]
+        rows = self.store.query(
+            f"SELECT {COLUMNS}, {key} AS sort_value {FROM} WHERE {where} "
+            f"ORDER BY {key} {direction}, f.rowid {direction} LIMIT ?", [*params, limit])
+        for r in rows:
+            r["sk"] = (r.pop("sort_value"), r["rk"])
+        return rows
 
     def count(self, flt: FindingFilter) -> int:
         if not any((flt.category, flt.status, flt.due in ("overdue", "due_soon"), flt.text)):
