@@ -181,6 +181,13 @@ class Findings:
             r["sk"] = (r.pop("sort_value"), r["rk"])
         return rows
 
+    def rows(self, keys: list[int]) -> list[dict]:
+        """The findings with these row keys (``rk``), as :meth:`page` gives them, in key order."""
+        if not keys:
+            return []
+        return self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.rowid IN ({','.join('?' * len(keys))}) "
+                                "ORDER BY f.rowid", list(keys))
+
     def count(self, flt: FindingFilter) -> int:
         if not any((flt.category, flt.status, flt.due in ("overdue", "due_soon"), flt.text)):
             # Only audit-level conditions (or none): the sum of the per-audit counts
