@@ -12,7 +12,6 @@ from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ycdesk.errors import UserError
-from ycdesk.workspace import open_workspace
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -40,18 +39,28 @@ def run(db: str | None = None, operator: str | None = None) -> int:
     app = create_app()
     errors.install()
     settings = Settings()
-    try:
-        # Without --db, reopen the workspace used last (if it is still there); the first
-        # start builds the default one from the embedded sample data.
-        last = settings.get("workspace/last")
-        if last and not Path(last).exists():
-            last = None
-        store = open_workspace(db or last or None, operator or settings.get("operator") or None)
-    except UserError as exc:
-        QMessageBox.critical(None, "ycdesk", str(exc))
-        return 2
-    window = MainWindow(store, settings)
+    # The window is painted first and the workspace opened (migrated, seeded on a first
+    # start) right after: nothing but the window stands between a click and a window.
+    window = MainWindow(None, settings)
     window.show()
+
+    def open_it() -> None:
+        from ycdesk.workspace import open_workspace
+
+        try:
+            # Without --db, reopen the workspace used last (if it is still there); the
+            # first start builds the default one from the embedded sample data.
+            last = settings.get("workspace/last")
+            if last and not Path(last).exists():
+                last = None
+            store = open_workspace(db or last or None, operator or settings.get("operator") or None)
+        except UserError as exc:
+            QMessageBox.critical(window, "ycdesk", str(exc))
+            app.exit(2)
+            return
+        window.set_store(store)
+
+    window.when_painted(open_it)
     return app.exec()
 
 

@@ -16,7 +16,6 @@ from ycdesk import __version__
 from ycdesk.errors import UserError
 from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
-from ycdesk.workspace import open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 # The tabs in order: module, class. A tab's module (and what it imports:
@@ -52,7 +51,8 @@ class MainWindow(QMainWindow):
         self.create_actions()
         self.create_menus()
         self.create_status_bar()
-        self.set_store(store)
+        if store is not None:  # None: the workspace is opened after the first paint (ui.app.run)
+            self.set_store(store)
         self.read_settings()
         self.tabs.currentChanged.connect(self.tab)
 
@@ -82,7 +82,13 @@ class MainWindow(QMainWindow):
             self._painted = True
             QTimer.singleShot(0, self._after_first_paint)
 
+    def when_painted(self, callback) -> None:
+        """Run ``callback`` from the event loop once the window has first been painted."""
+        self._when_painted = [*getattr(self, "_when_painted", []), callback]
+
     def _after_first_paint(self) -> None:
+        for callback in getattr(self, "_when_painted", []):
+            callback()
         if self.store is not None:
             self.tab(self.tabs.currentIndex())
             self._backup_if_due()
@@ -146,12 +152,15 @@ class MainWindow(QMainWindow):
         for tab in self._built.values():
             tab.set_store(store)
         self.workspace_label.setText(self.tr("工作区：{0}").format(store.path))
-        if self.isVisible():
+        if getattr(self, "_painted", False):  # else both wait for the first paint
+            self.tab(self.tabs.currentIndex())
             self._backup_if_due()
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
     def _switch_to(self, path: str) -> None:
+        from ycdesk.workspace import open_workspace
+
         try:
             store = open_workspace(path, self.store.operator if self.store else None)
         except UserError as exc:
