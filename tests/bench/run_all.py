@@ -67,6 +67,7 @@ def one_round(paths: dict[str, Path], work: Path, results: dict[str, list]) -> N
     def clean() -> Path:
         for old in work.glob("db*"):
             old.unlink()
+        shutil.rmtree(work / "backups", ignore_errors=True)  # the copies imports take first
         return work / "db"
 
     book = paths["book"]
@@ -81,8 +82,6 @@ def one_round(paths: dict[str, Path], work: Path, results: dict[str, list]) -> N
     shutil.copyfile(paths["big"], big)
     add("import into big", imports.run(imports.YCDESK, book, big, ROOT, "split"))
     clean()
-    for old in (paths["big"].parent / "backups").glob("*"):
-        old.unlink()  # the backups imports make of the big copy: not the test's to keep
     home = str(work / "home")
     if not os.path.exists(home):  # the first round warms the bytecode caches (see startup.run)
         startup.run(startup.BARE, home=home)
