@@ -53,7 +53,9 @@ def make_workbook(path: Path, rows: int) -> None:
 
 # Every script prints one JSON line: seconds (the measured part only), peak_mb, and extras.
 # argv: workbook, database, ROOT.
-_PEAK = "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
+# Peak resident memory of this process (VmHWM): not ru_maxrss, which on Linux a child
+# inherits from its parent at fork (the runner holds the million-row build's memory).
+_PEAK = "int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024"
 
 FLOOR = f"""
 import sqlite3, sys, time, resource, json

@@ -6,7 +6,7 @@ in the same order, each in its own process, so a noisy moment on a shared machin
 a figure and its yardstick alike. Prints one Markdown table — figure, ycdesk, yardstick,
 ratio, target, met — of medians with the spread over rounds (min–max) in brackets.
 
-Usage: python tests/bench/run_all.py [--findings 1000000] [--rows 100000] [--rounds 3] [--dir DIR]
+Usage: python tests/bench/run_all.py [--findings 1000000] [--rows 100000] [--rounds 2] [--dir DIR]
 
 With --dir the built data is kept there and reused by the next run with the same sizes.
 """
@@ -177,7 +177,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--findings", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args()
     started = time.perf_counter()
