@@ -184,3 +184,25 @@ def test_due_soon_days_is_a_workspace_setting(seeded, finding):
     assert stats.due(seeded, Cut(date(2025, 9, 20)), seeded.findings.soon_days)["due_soon"] == before + 1
     with pytest.raises(UserError):
         seeded.findings.set_soon_days(-1)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("order", ["enterprise", "township", "year", "level", "category", "description",
+                                   "deadline", "status", "responsible"])
+def test_sorted_keyset_pages_cover_everything_once_in_order(seeded, order, descending):
+    flt = FindingFilter(level="区级") if order == "deadline" else FindingFilter()
+    everything = seeded.findings.page(flt, limit=100_000)
+    column = {"enterprise": "enterprise", "township": "township"}.get(order, order)
+    empty = 0 if order == "year" else ""
+    expected = [r["id"] for r in sorted(everything, key=lambda r: (r[column] if r[column] is not None else empty,
+                                                                    r["rk"]), reverse=descending)]
+    seen, after = [], None
+    while page := seeded.findings.page(flt, after, limit=53, order=order, descending=descending):
+        seen += [r["id"] for r in page]
+        after = page[-1]["sk"]
+    assert seen == expected and len(seen) == seeded.findings.count(flt)
+
+
+def test_sorting_by_an_unknown_column_is_refused(seeded):
+    with pytest.raises(UserError, match="排序"):
+        seeded.findings.page(FindingFilter(), order="id; DROP TABLE findings")

@@ -128,3 +128,21 @@ def test_due_soon_days_setting_changes_the_panel(tab, qtbot):
     tab.soon_days.editingFinished.emit()
     assert tab.store.findings.soon_days == 60
     assert "60天内到期" in tab.panel.text()
+
+
+def test_scrolled_rows_are_kept_by_key_and_read_again(tab, monkeypatch):
+    """Only the last pages are held as rows; a page scrolled back to is read again by key
+    and shows the same findings, so memory does not grow with the rows scrolled through."""
+    from ui.tabs.audits import model as model_module
+    from ycdesk.findings import FindingFilter
+
+    monkeypatch.setattr(model_module, "CACHED_PAGES", 1)
+    while tab.model.canFetchMore():
+        tab.model.fetchMore()
+    everything = tab.store.findings.page(FindingFilter(as_of=tab.as_of), limit=100_000)
+    assert tab.model.rowCount() == len(everything) > 2 * PAGE
+    assert len(tab.model.pages) == 1
+    for i in (0, PAGE + 3, len(everything) - 1, 1):
+        assert tab.model.row(i)["id"] == everything[i]["id"]
+        assert tab.model.data(tab.model.index(i, 5)) == everything[i]["description"]
+    assert len(tab.model.pages) == 1

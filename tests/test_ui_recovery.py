@@ -13,6 +13,8 @@ from ycdesk.store import Store
 def test_restore_from_the_menu_runs_in_the_background_and_reopens(main_window, qtbot, monkeypatch):
     window = main_window
     before = window.store
+    # The daily backup is taken once the window has first been painted.
+    qtbot.waitUntil(lambda: getattr(window, "_backed_up", None) is before, timeout=30_000)
     tid = before.townships.id_for("北海街道")
     before.backup(reason="manual")
     before.update("townships", tid, {"name": "改名街道"})

@@ -74,11 +74,20 @@ def run(db: str | None = None, operator: str | None = None) -> int:
     app = create_app()
     errors.install()
     settings = Settings()
-    store = open_at_start(db, settings, operator)
-    if store is None:
-        return 2
-    window = MainWindow(store, settings)
+    # The window is painted first and the workspace opened (migrated, seeded on a first
+    # start, or the recovery choices for a file that cannot be opened) right after: nothing
+    # but the window stands between a click and a window.
+    window = MainWindow(None, settings)
     window.show()
+
+    def open_it() -> None:
+        store = open_at_start(db, settings, operator)
+        if store is None:
+            app.exit(2)
+            return
+        window.set_store(store)
+
+    window.when_painted(open_it)
     return app.exec()
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from importlib import import_module
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from ui.errors import show_user_error
 from ui.settings import Settings
-from ui.tabs.audits.tab import AuditsTab
-from ui.tabs.indicators.tab import IndicatorsTab
-from ui.tabs.projects.tab import ProjectsTab
-from ui.tabs.reports.tab import ReportsTab
 from ycdesk import __version__
 from ycdesk.errors import UserError
 from ycdesk.export import export_table
@@ -21,6 +19,19 @@ from ycdesk.export.tables import TABLES
 from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
+# The tabs in order: module, class. A tab's module (and what it imports:
+# pyqtgraph and numpy alone take over a second) is loaded when the tab is first shown,
+# and the first one only after the window's first paint.
+TABS = (
+    ("ui.tabs.indicators.tab", "IndicatorsTab"),
+    ("ui.tabs.projects.tab", "ProjectsTab"),
+    ("ui.tabs.audits.tab", "AuditsTab"),
+    ("ui.tabs.reports.tab", "ReportsTab"),
+)
+
+
+def _lazy_tab(index: int) -> property:
+    return property(lambda self: self.tab(index))
 
 
 class MainWindow(QMainWindow):
@@ -31,24 +42,66 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("越城区生态环境“十四五”规划工作台"))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.indicators_tab = IndicatorsTab()
-        self.projects_tab = ProjectsTab()
-        self.audits_tab = AuditsTab()
-        self.reports_tab = ReportsTab()
-        for widget, title in (
-            (self.indicators_tab, self.tr("指标")),
-            (self.projects_tab, self.tr("重大工程")),
-            (self.audits_tab, self.tr("危废考核")),
-            (self.reports_tab, self.tr("报告")),
-        ):
-            self.tabs.addTab(widget, title)
+        self._built: dict[int, QWidget] = {}
+        for title in (self.tr("指标"), self.tr("重大工程"), self.tr("危废考核"), self.tr("报告")):
+            holder = QWidget()  # the tab itself goes in here when first shown
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, title)
         self.setCentralWidget(self.tabs)
         self.setAcceptDrops(True)  # a spreadsheet dropped on the window opens the import wizard
         self.create_actions()
         self.create_menus()
         self.create_status_bar()
-        self.set_store(store)
+        if store is not None:  # None: the workspace is opened after the first paint (ui.app.run)
+            self.set_store(store)
         self.read_settings()
+        self.tabs.currentChanged.connect(self.tab)
+
+    indicators_tab = _lazy_tab(0)
+    projects_tab = _lazy_tab(1)
+    audits_tab = _lazy_tab(2)
+    reports_tab = _lazy_tab(3)
+
+    def tab(self, index: int) -> QWidget:
+        """The tab at ``index``, built (and given the workspace) on first use."""
+        if index not in self._built:
+            module, name = TABS[index]
+            widget = getattr(import_module(module), name)()
+            self._built[index] = widget
+            self.tabs.widget(index).layout().addWidget(widget)
+            if index == 0:
+                widget.restore_state(self.settings)
+            if self.store is not None:
+                widget.set_store(self.store)
+        return self._built[index]
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        # Nothing but the window before its first paint: the visible tab is built, and
+        # the daily backup taken, from the event loop right after it.
+        if not getattr(self, "_painted", False):
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def when_painted(self, callback) -> None:
+        """Run ``callback`` from the event loop once the window has first been painted."""
+        self._when_painted = [*getattr(self, "_when_painted", []), callback]
+
+    def _after_first_paint(self) -> None:
+        for callback in getattr(self, "_when_painted", []):
+            callback()
+        if self.store is not None:
+            self.tab(self.tabs.currentIndex())
+            self._backup_if_due()
+
+    def _backup_if_due(self) -> None:
+        if self.store is None or self.store.readonly or getattr(self, "_backed_up", None) is self.store:
+            return
+        self._backed_up = self.store
+        try:
+            self.store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
+        except UserError as exc:  # e.g. a full disk: the workspace still opens
+            self.statusBar().showMessage(str(exc), 10_000)
 
     # -- construction (after the Qt application example) -------------------------------
 
@@ -112,7 +165,7 @@ class MainWindow(QMainWindow):
         if self.store is not None and self.store is not store:
             self.store.close()
         self.store = store
-        for tab in (self.indicators_tab, self.projects_tab, self.audits_tab, self.reports_tab):
+        for tab in self._built.values():
             tab.set_store(store)
         title = self.tr("越城区生态环境“十四五”规划工作台")
         if store.readonly:
@@ -124,11 +177,10 @@ class MainWindow(QMainWindow):
                 self.tr("（{0}的工作区，只能填报本镇街的数据）").format(store.role.township)
                 if store.role.is_township else ""))
             self.setWindowTitle(title)
-            try:
-                store.backup_if_due()  # daily copy; rotation keeps recent, daily, weekly, monthly ones
-            except UserError as exc:  # e.g. a full disk: the workspace still opens
-                self.statusBar().showMessage(str(exc), 10_000)
         self.import_action.setEnabled(not store.readonly)
+        if getattr(self, "_painted", False):  # else both wait for the first paint
+            self.tab(self.tabs.currentIndex())
+            self._backup_if_due()
         self.operator_label.setText(self.tr("操作人：{0}").format(store.operator))
         self.settings.set("workspace/last", str(store.path))
 
@@ -294,8 +346,9 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(10_000)  # no worker still has the file open
-        self.store.close()
-        self._restore(dialog.chosen.path, self.store.path, self.store.operator)
+        closing, self.store = self.store, None  # nothing (a deferred first paint) uses it now
+        closing.close()
+        self._restore(dialog.chosen.path, closing.path, closing.operator)
 
     def _restore(self, backup: Path, path: Path, operator: str) -> None:
         """Restore ``backup`` over ``path`` off the UI thread, then open ``path``."""
@@ -344,19 +397,20 @@ class MainWindow(QMainWindow):
         if state:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
-        self.indicators_tab.restore_state(self.settings)
 
     def closeEvent(self, event) -> None:
         # Background work (reports, imports) is asked to stop and given a moment, so no
         # worker is still writing when the workspace closes.
         from PySide6.QtCore import QThreadPool
 
-        self.reports_tab.cancel()
+        if 3 in self._built:
+            self.reports_tab.cancel()
         QThreadPool.globalInstance().waitForDone(10_000)
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.set("window/state", self.saveState())
         self.settings.set("window/tab", self.tabs.currentIndex())
-        self.indicators_tab.save_state(self.settings)
+        if 0 in self._built:
+            self.indicators_tab.save_state(self.settings)
         if self.store is not None:
             self.store.close()
             self.store = None

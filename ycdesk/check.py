@@ -131,12 +131,29 @@ def audited_tables(conn) -> list[str]:
     return out
 
 
+def derived_trigger_sql() -> dict[str, str]:
+    """The triggers that keep derived data (search index, per-audit counts; migration 15),
+    as the migration wrote them: they are checked like the history triggers."""
+    import re
+
+    from ycdesk.store.migrations import FINDING_COUNTS, FTS_FINDINGS
+
+    out = {}
+    for sql in (*FTS_FINDINGS, *FINDING_COUNTS):
+        m = re.match(r"\s*CREATE TRIGGER (\w+)", sql)
+        if m:
+            out[m.group(1)] = sql
+    return out
+
+
 def _triggers(conn, report: CheckReport) -> None:
     stored = {name: (table, sql) for name, table, sql in conn.execute(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")}
     expected: dict[str, str] = {}
     for table in audited_tables(conn):
         expected.update(trigger_sql(conn, table))
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'finding_counts'").fetchone():
+        expected.update(derived_trigger_sql())  # a workspace at schema 15 or later
     for name, sql in expected.items():
         if name not in stored:
             report.problems.append(Problem("trigger", _("缺少修改记录触发器 {0}：此后对该表的修改可能未被记录").format(name),

@@ -97,12 +97,41 @@ class FindingFilter:
                 clauses.append("f.deadline BETWEEN ? AND ?")
                 params += [self.as_of.isoformat(), (self.as_of + timedelta(days=self.soon_days)).isoformat()]
         if self.text:
-            # instr() is a plain substring test: right for Chinese, no tokeniser needed.
-            clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0))")
-            params += [self.text, self.text]
+            # A substring of the description (plain instr() semantics, right for Chinese)
+            # or of the enterprise's name (a few thousand names: instr() over them is cheap).
+            named = f"{AUDITS_WHERE} instr(e.name, ?) > 0"
+            if len(self.text) >= SEARCH_MIN:
+                # One list of row keys (the index's answer and the named enterprises'
+                # findings), so a page walks it in key order instead of every row.
+                clauses.append(f"f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? "
+                               f"UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))")
+                params += [fts_phrase(self.text), self.text]
+            else:
+                clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({named}))")
+                params += [self.text, self.text]
         return " AND ".join(clauses), params
 
 
+# The trigram index (migration 15) answers substrings of three characters or more: a
+# quoted phrase matches exactly the rows containing it, case included (the index is
+# case-sensitive), as instr() would. It cannot look up one or two characters; those read
+# the descriptions with instr().
+SEARCH_MIN = 3
+
+
+def fts_phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase: in double quotes, inner double quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+# Columns a page can be sorted by, as never-NULL sort keys (a missing value sorts as the
+# empty text, or 0), so "after the last key" is a plain comparison.
+SORTABLE = {
+    "enterprise": "COALESCE(e.name, '')", "township": "COALESCE(t.name, '')", "year": "COALESCE(a.year, 0)",
+    "level": "COALESCE(a.level, '')", "category": "COALESCE(f.category, '')",
+    "description": "COALESCE(f.description, '')", "deadline": "COALESCE(f.deadline, '')",
+    "status": "COALESCE(f.status, '')", "responsible": "COALESCE(f.responsible, '')",
+}
 AUDITS_WHERE = ("SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
                 "WHERE a.deleted_at IS NULL AND")
 # CROSS JOIN keeps findings as the outer loop: pages walk findings by rowid and look up
@@ -123,15 +152,50 @@ class Findings:
 
     # -- reading ----------------------------------------------------------------------
 
-    def page(self, flt: FindingFilter, after: int = 0, limit: int = 200) -> list[dict]:
-        """The next ``limit`` findings after row key ``after`` ("rows after the last key")."""
+    def page(self, flt: FindingFilter, after=0, limit: int = 200, *, order: str | None = None,
+             descending: bool = False) -> list[dict]:
+        """The next ``limit`` findings after key ``after`` ("rows after the last key").
+
+        Without ``order``, in row order: ``after`` is the last row's ``rk`` (0: from the
+        start). With ``order`` (a key of :data:`SORTABLE`), by that column and then row
+        order, ascending or descending: ``after`` is the last row's ``sk`` (None: from the
+        start). Missing values sort first (last when descending), like empty text."""
         where, params = flt.where()
-        return self.store.query(
-            f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
-            [*params, after, limit],
-        )
+        if order is None:
+            return self.store.query(
+                f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
+                [*params, after or 0, limit])
+        try:
+            key = SORTABLE[order]
+        except KeyError:
+            raise UserError(_("不能按“{0}”排序").format(order)) from None
+        sign, direction = ("<", "DESC") if descending else (">", "ASC")
+        if after:
+            value, rowid = after
+            where += f" AND ({key} {sign} ? OR ({key} = ? AND f.rowid {sign} ?))"
+            params = [*params, value, value, rowid]
+        rows = self.store.query(
+            f"SELECT {COLUMNS}, {key} AS sort_value {FROM} WHERE {where} "
+            f"ORDER BY {key} {direction}, f.rowid {direction} LIMIT ?", [*params, limit])
+        for r in rows:
+            r["sk"] = (r.pop("sort_value"), r["rk"])
+        return rows
+
+    def rows(self, keys: list[int]) -> list[dict]:
+        """The findings with these row keys (``rk``), as :meth:`page` gives them, in key order."""
+        if not keys:
+            return []
+        return self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.rowid IN ({','.join('?' * len(keys))}) "
+                                "ORDER BY f.rowid", list(keys))
 
     def count(self, flt: FindingFilter) -> int:
+        if not any((flt.category, flt.status, flt.due in ("overdue", "due_soon"), flt.text)):
+            # Only audit-level conditions (or none): the sum of the per-audit counts
+            # (migration 15) rather than a pass over a million findings.
+            where, params = flt.where()
+            audits = where.removeprefix("f.deleted_at IS NULL").removeprefix(" AND ")
+            return self.store.scalar("SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f"
+                                     + (f" WHERE {audits}" if audits else ""), params)
         where, params = flt.where()
         return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 

@@ -140,15 +140,38 @@ def _audits(store, cut: Cut) -> list[dict]:
 
 
 def _per_audit(store, cut: Cut) -> dict[str, dict]:
-    """found / rectified / closed / overdue per audit of the cut, from the covering index
-    (a few thousand audits are looked up, not a million findings joined)."""
-    rectified, closed = state_sql(store, cut.day)
+    """found / rectified / closed / overdue per audit of the cut.
+
+    Read from the per-audit counts (migration 15) less the findings dated after the day,
+    so only the findings not rectified (or not verified) by the day are read, never the
+    whole table: rectified as of D = rectified by any date − rectified after D (+ those
+    rectified by D and withdrawn only after D), and likewise closed."""
+    day = cut.day
     where, params = _audit_where(cut)
-    return {r["audit_id"]: r for r in store.query(
-        f"""SELECT f.audit_id, COUNT(*) AS found, SUM({rectified}) AS rectified, SUM({closed}) AS closed,
-                   SUM(NOT {rectified} AND f.deadline < ?) AS overdue
-            FROM findings f WHERE f.deleted_at IS NULL AND f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})
-            GROUP BY f.audit_id""", [cut.day, *params])}
+    # The unary + keeps the planner off the audit_id indexes (see _open).
+    in_cut = f"+f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})"
+    per = {r["audit_id"]: {"audit_id": r["audit_id"], "found": r["found"], "rectified": r["rectified"],
+                           "closed": r["verified"], "overdue": 0}
+           for r in store.query(f"SELECT f.* FROM finding_counts f WHERE f.found > 0 AND {in_cut[1:]}", params)}
+    for column, key, index in (("rectified_date", "rectified", "findings_unrectified"),
+                               ("verified_date", "closed", "findings_verified")):
+        for r in store.query(
+                f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f INDEXED BY {index}
+                    WHERE f.deleted_at IS NULL AND f.{column} > ? AND {in_cut} GROUP BY f.audit_id""",
+                [day, *params]):
+            per[r["audit_id"]][key] -= r["n"]
+        withdrawn = _withdrawn(store, day, column)
+        if withdrawn is not None:  # rectified (verified) by the day, sent back after it
+            for r in store.query(
+                    f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f WHERE f.deleted_at IS NULL
+                        AND {withdrawn} AND NOT COALESCE(f.{column} <= ?, 0) AND {in_cut} GROUP BY f.audit_id""",
+                    [day, *params]):
+                per[r["audit_id"]][key] += r["n"]
+    open_sql, open_params = _open(store, cut)
+    for r in store.query(f"SELECT o.audit_id, COUNT(*) AS n FROM {open_sql} o WHERE o.deadline < ? "
+                         "GROUP BY o.audit_id", [*open_params, day]):
+        per[r["audit_id"]]["overdue"] = r["n"]
+    return per
 
 
 def _totals(audits: list[dict], per: dict[str, dict]) -> dict:
@@ -205,44 +228,57 @@ def open_by_township(store, cut: Cut) -> list[dict]:
     return sorted(towns.values(), key=lambda t: (-t["open"], t["township"]))
 
 
-def _open_where(store, cut: Cut) -> tuple[str, list]:
-    """WHERE over ``findings f`` for findings open as of the cut, in its audits."""
-    rectified, _closed = state_sql(store, cut.day)
+def _open(store, cut: Cut) -> tuple[str, list]:
+    """A subquery of the findings open as of the cut, in its audits — columns ``rk``
+    (rowid), ``audit_id``, ``deadline`` — and its parameters.
+
+    Open as of D: no rectification date on or before D, and not withdrawn after D. Both
+    halves (no date; a date after D) are ranges of the index of findings by rectification
+    date (migration 15), read without touching the table: the open findings and those
+    rectified later, not the million closed ones."""
+    date.fromisoformat(cut.day)  # a plain date, written into the SQL like state_sql's
     where, params = _audit_where(cut)
-    return (f"f.deleted_at IS NULL AND NOT {rectified} "
-            f"AND f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})", params)
+    withdrawn = _withdrawn(store, cut.day, "rectified_date")
+    # The unary + keeps the planner off the audit_id indexes, which would read every
+    # finding of every audit.
+    rest = (f"AND +f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})"
+            + ("" if withdrawn is None else f" AND NOT {withdrawn}"))
+    half = ("SELECT f.rowid AS rk, f.audit_id, f.deadline FROM findings f INDEXED BY findings_unrectified "
+            "WHERE f.deleted_at IS NULL AND {} " + rest)
+    later = f"f.rectified_date > '{cut.day}'"
+    return f"({half.format('f.rectified_date IS NULL')} UNION ALL {half.format(later)})", params * 2
 
 
 def due(store, cut: Cut, soon_days: int) -> dict[str, int]:
     """Open findings overdue, and due within ``soon_days`` (deadline today counts as due)."""
-    where, params = _open_where(store, cut)
+    open_sql, params = _open(store, cut)
     row = store.query(
-        f"""SELECT SUM(f.deadline < ?) AS overdue, SUM(f.deadline BETWEEN ? AND ?) AS due_soon
-            FROM findings f WHERE {where}""",
+        f"SELECT SUM(o.deadline < ?) AS overdue, SUM(o.deadline BETWEEN ? AND ?) AS due_soon FROM {open_sql} o",
         [cut.day, cut.day, (cut.as_of + timedelta(days=soon_days)).isoformat(), *params])[0]
     return {"overdue": row["overdue"] or 0, "due_soon": row["due_soon"] or 0}
 
 
 def ageing(store, cut: Cut) -> dict[str, int]:
     """Overdue open findings by how long they are overdue, as of the cut."""
-    where, params = _open_where(store, cut)
+    open_sql, params = _open(store, cut)
     buckets = dict.fromkeys(AGE_BUCKETS, 0)
     for r in store.query(
-        f"""SELECT CAST(julianday(?) - julianday(f.deadline) AS INTEGER) AS days, COUNT(*) AS n
-            FROM findings f WHERE {where} AND f.deadline < ? GROUP BY days""", [cut.day, *params, cut.day]):
+        f"""SELECT CAST(julianday(?) - julianday(o.deadline) AS INTEGER) AS days, COUNT(*) AS n
+            FROM {open_sql} o WHERE o.deadline < ? GROUP BY days""", [cut.day, *params, cut.day]):
         buckets[age_bucket(r["days"])] += r["n"]
     return buckets
 
 
 def oldest_overdue(store, cut: Cut, limit: int) -> list[dict]:
     """The ``limit`` findings overdue longest as of the cut, with their status on that day."""
-    where, params = _open_where(store, cut)
+    open_sql, params = _open(store, cut)
     rows = store.query(
         f"""SELECT f.id, f.category, f.deadline, f.status, e.name AS enterprise,
                    COALESCE(t.name, '') AS township
             FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id
             LEFT JOIN townships t ON t.id = e.township_id
-            WHERE {where} AND f.deadline < ? ORDER BY f.deadline, f.rowid LIMIT ?""",
+            WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ?)
+            ORDER BY f.deadline, f.rowid LIMIT ?""",
         [*params, cut.day, limit])
     return [{"enterprise": r["enterprise"], "township": r["township"], "category": r["category"],
              "deadline": r["deadline"], "days": (cut.as_of - date.fromisoformat(r["deadline"])).days,

@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from ycdesk.seed import init_workspace  # noqa: E402
-from ycdesk.store import Store  # noqa: E402
+from ycdesk.store import Store, derived  # noqa: E402
 from ycdesk.store.history import install_triggers  # noqa: E402
 from ycdesk.store.ids import new_id  # noqa: E402
 
@@ -29,9 +29,13 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
         init_workspace(store)
         audits = [r["id"] for r in store.query("SELECT id FROM audits")]
         now = store.now()
-        # Bulk fixture data: the per-row history trigger is dropped for the load and restored.
+        # Bulk fixture data: the per-row history trigger is dropped for the load and
+        # restored; the search index and per-audit counts are filled once at the end, as
+        # Store.bulk_insert does.
         store.conn.execute("DROP TRIGGER history_findings_insert")
         store.conn.execute("BEGIN IMMEDIATE")
+        before = store.scalar("SELECT COALESCE(MAX(rowid), 0) FROM findings")
+        triggers = derived.drop_insert_triggers(store.conn, "findings")
         rows = []
         for i in range(findings):
             status = rng.choice(STATUSES)
@@ -48,6 +52,9 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
             store.conn.executemany(
                 "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description, "
                 "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        derived.fill(store.conn, "findings", before)
+        for sql in triggers:
+            store.conn.execute(sql)
         store.conn.execute("COMMIT")
         install_triggers(store.conn, "findings")
         store.conn.execute("ANALYZE")

@@ -21,7 +21,7 @@ from typing import Any
 
 from ycdesk.errors import EnvironmentProblem, NotFoundError, UnreadableFileError, UserError
 from ycdesk.i18n import _
-from ycdesk.store import chain, migrations
+from ycdesk.store import chain, derived, migrations
 from ycdesk.store.ids import new_id
 
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer before "locked"
@@ -237,6 +237,7 @@ class Store:
         rows = rows if isinstance(rows, list) else list(rows)
         # In insertion (= rowid) order: the history chain needs them, and reading them back costs more.
         ids = list(map(itemgetter(columns.index("id")), rows)) if "id" in columns and self.chained else None
+        original = rows
         null = _null_columns(rows, len(columns))
         if null:  # written as NULL in the statement, not bound: see _null_columns
             keep = [j for j in range(len(columns)) if j not in null]
@@ -245,9 +246,16 @@ class Store:
         with self.transaction():
             before = self.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
             self.conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
+            # Derived data (search index, per-audit counts) for the new rows at once,
+            # rather than trigger calls per row; then the triggers back.
+            triggers = derived.drop_insert_triggers(self.conn, table)
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})", rows)
             record_inserted(self.conn, table, before, self._history_start if self.chained else None, ids)
             install_triggers(self.conn, table, ("insert",))
+            if triggers:
+                derived.fill(self.conn, table, before, columns, original)
+                for sql in triggers:
+                    self.conn.execute(sql)
 
     @contextmanager
     def indexes_deferred(self, table: str, incoming: int) -> Iterator[DeferredIndexes]:

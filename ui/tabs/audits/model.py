@@ -2,10 +2,16 @@
 
 ``fetchMore`` asks the core for the rows after the last loaded key (never OFFSET), as
 datasette pages its tables; the view calls it when the user scrolls near the end.
+
+The model keeps every loaded row's key (8 bytes) but the rows themselves only for the
+pages seen last (:data:`CACHED_PAGES`): scrolling through a million findings would
+otherwise hold a million dicts (about 2 GB). A page scrolled back to is read again by key.
 """
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -15,6 +21,7 @@ from ui.models.base import RowsModel
 from ycdesk.findings import FindingFilter, due_state
 
 PAGE = 200
+CACHED_PAGES = 25  # rows kept as dicts: 5,000, whatever the number loaded
 COLUMNS = [
     ("企业名称", "enterprise"), ("镇街", "township"), ("年度", "year"), ("级别", "level"),
     ("问题类别", "category"), ("问题描述", "description"), ("整改期限", "deadline"),
@@ -34,27 +41,57 @@ class FindingsModel(RowsModel):
         super().__init__(parent)
         self.store = None
         self.filter = FindingFilter()
-        self.rows: list[dict] = []
+        self.keys = array("q")  # row key (rowid) of every loaded row, in order
+        self.pages: OrderedDict[int, list[dict]] = OrderedDict()  # page number → rows, newest last
         self.exhausted = True
         self._fetching = False
 
     def set_filter(self, store, flt: FindingFilter) -> None:
         self.beginResetModel()
         self.store, self.filter = store, flt
-        self.rows, self.exhausted = [], store is None
+        self.keys, self.pages, self.exhausted = array("q"), OrderedDict(), store is None
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
-    def reload_row(self, finding_id: str) -> None:
-        for i, r in enumerate(self.rows):
-            if r["id"] == finding_id:
-                fresh = self.store.findings.get(finding_id)
-                fresh["repeat"] = r.get("repeat")
-                self.rows[i] = fresh
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
-                return
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.keys)
 
+    def row(self, index: int) -> dict:
+        number = index // PAGE
+        rows = self.pages.get(number)
+        if rows is None:
+            keys = self.keys[number * PAGE:(number + 1) * PAGE]
+            found = {r["rk"]: r for r in self.store.findings.rows(list(keys))}
+            # A finding deleted since it was listed keeps its line, empty.
+            rows = self._with_repeats([found.get(k, {"rk": k, "id": None, "status": None}) for k in keys])
+            self._cache(number, rows)
+        else:
+            self.pages.move_to_end(number)
+        return rows[index - number * PAGE]
+
+    def _cache(self, number: int, rows: list[dict]) -> None:
+        self.pages[number] = rows
+        self.pages.move_to_end(number)
+        while len(self.pages) > CACHED_PAGES:
+            self.pages.popitem(last=False)
+
+    def _with_repeats(self, rows: list[dict]) -> list[dict]:
+        repeats = self.store.findings.repeat_ids(ids=[r["id"] for r in rows if r["id"]])
+        for r in rows:
+            r["repeat"] = r["id"] in repeats
+        return rows
+
+    def reload_row(self, finding_id: str) -> None:
+        for number, rows in self.pages.items():
+            for i, r in enumerate(rows):
+                if r["id"] == finding_id:
+                    fresh = self.store.findings.get(finding_id)
+                    fresh["repeat"] = r.get("repeat")
+                    rows[i] = fresh
+                    at = number * PAGE + i
+                    self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+                    return
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and not self.exhausted and not self._fetching
@@ -71,21 +108,17 @@ class FindingsModel(RowsModel):
             self._fetching = False
 
     def _fetch_page(self) -> None:
-        after = self.rows[-1]["rk"] if self.rows else 0
+        after = self.keys[-1] if self.keys else 0
         page = self.store.findings.page(self.filter, after, PAGE)
         if len(page) < PAGE:
             self.exhausted = True
         if not page:
             return
-        repeats = self.store.findings.repeat_ids(ids=[r["id"] for r in page])
-        for r in page:
-            r["repeat"] = r["id"] in repeats
-        first = len(self.rows)
+        first = len(self.keys)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)  # last is inclusive
-        self.rows.extend(page)
+        self.keys.extend(r["rk"] for r in page)
+        self._cache(first // PAGE, self._with_repeats(page))
         self.endInsertRows()
-
-
 
     def _due(self, row: dict) -> str | None:
         return due_state(row, self.filter.as_of or date.today(), self.filter.soon_days)
@@ -93,7 +126,7 @@ class FindingsModel(RowsModel):
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        row = self.row(index.row())
         key = COLUMNS[index.column()][1]
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             if key == "due":
