@@ -18,10 +18,11 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from ui.app import create_app  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.settings import Settings  # noqa: E402
-from ycdesk.workspace import open_workspace  # noqa: E402
+from ycdesk.workspace import create_workspace, open_workspace  # noqa: E402
 
 app = create_app()
-store = open_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.ycdesk", operator="演示用户")
+store = open_workspace(create_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.ycdesk", "演示用户"),
+                       operator="演示用户")
 settings = Settings(QSettings(str(Path(os.environ["YCDESK_HOME"]) / "s.ini"), QSettings.IniFormat))
 window = MainWindow(store, settings)
 window.resize(1280, 760)
