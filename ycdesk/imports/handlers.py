@@ -300,8 +300,12 @@ class FindingRows(Handler):
                 known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
                 firm = known["id"] if known else None
             day = self.audit_dates.get(self.audits.get((firm, year, level)))
-        return finding_reason({k: c[k][i] for k in self.FIELDS}, audit_year=year, inspected=day,
+        return finding_reason({k: c[k][i] for k in self.CHECKED}, audit_year=year, inspected=day,
                               categories=self.categories, today=self.today)
+
+    # The fields the finding validator reads (the others cannot make a row invalid).
+    CHECKED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier",
+               "verified_date")
 
     def _firm(self, name, uscc, township):
         """The enterprise id for a row's name, code and 镇街 (created if new), or why not."""

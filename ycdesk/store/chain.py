@@ -94,12 +94,7 @@ def seal(conn: sqlite3.Connection, after: int) -> int:
             raise
         # SQLite visited rows out of order (never seen; its UPDATE walks the rowid range
         # upwards): compute in Python and write row by row instead.
-        out = []
-        for row in conn.execute(f"SELECT {COLUMNS} FROM history WHERE seq >= ? ORDER BY seq", (first,)).fetchall():
-            prev = digest(prev, *row)
-            out.append((prev, row[0]))
-        conn.executemany("UPDATE history SET hash = ? WHERE seq = ?", out)
-        return len(out)
+        return _seal_rows(conn, first, prev)
     finally:
         conn.create_function("ycdesk_chain", 8, None)
 
@@ -114,7 +109,11 @@ def seal_in_python(conn, after: int) -> int:
     first = conn.execute("SELECT MIN(seq) FROM history WHERE seq > ? AND hash IS NULL", (after,)).fetchone()[0]
     if first is None:
         return 0
-    prev = _hash_before(conn, first)
+    return _seal_rows(conn, first, _hash_before(conn, first))
+
+
+def _seal_rows(conn, first: int, prev: str) -> int:
+    """Hash the rows from seq ``first`` on in Python, chained to ``prev``, row by row."""
     out = []
     for row in conn.execute(f"SELECT {COLUMNS} FROM history WHERE seq >= ? ORDER BY seq", (first,)).fetchall():
         prev = digest(prev, *row)
