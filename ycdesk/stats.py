@@ -187,8 +187,29 @@ def _totals(audits: list[dict], per: dict[str, dict]) -> dict:
 def audit_figures(store, cut: Cut) -> dict:
     """Audits, units, findings found / rectified / closed / open / overdue, the rectification
     rate and the 规范化管理达标率 of producing and operating units, as of the cut."""
-    audits = _audits(store, cut)
-    out = _totals(audits, _per_audit(store, cut))
+    return _figures(_audits(store, cut), _per_audit(store, cut))
+
+
+def audit_figures_by_year_level(store, cut: Cut) -> list[dict]:
+    """One row per (audit year, level) as of the cut: audits, units, found, rectified."""
+    return _by_year_level(_audits(store, cut), _per_audit(store, cut))
+
+
+def open_by_township(store, cut: Cut) -> list[dict]:
+    """Open and overdue findings per township as of the cut, most open first."""
+    return _by_township(_audits(store, cut), _per_audit(store, cut))
+
+
+def audit_views(store, cut: Cut) -> dict:
+    """The three above from one read of the cut's audits and counts, for screens and
+    reports that show them together (the read is most of the cost)."""
+    audits, per = _audits(store, cut), _per_audit(store, cut)
+    return {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
+            "by_township": _by_township(audits, per)}
+
+
+def _figures(audits: list[dict], per: dict[str, dict]) -> dict:
+    out = _totals(audits, per)
     for role, target in RATE_TARGETS.items():
         judged = [a for a in audits if a["result"] and a["role"] and role in a["role"]]
         out[f"pass_rate_{role}"] = rate(sum(1 for a in judged if a["result"] == "达标"), len(judged))
@@ -196,10 +217,7 @@ def audit_figures(store, cut: Cut) -> dict:
     return out
 
 
-def audit_figures_by_year_level(store, cut: Cut) -> list[dict]:
-    """One row per (audit year, level) as of the cut: audits, units, found, rectified."""
-    audits = _audits(store, cut)
-    per = _per_audit(store, cut)
+def _by_year_level(audits: list[dict], per: dict[str, dict]) -> list[dict]:
     groups: dict[tuple, list[dict]] = {}
     for a in audits:
         groups.setdefault((a["year"], a["level"]), []).append(a)
@@ -211,10 +229,7 @@ def audit_figures_by_year_level(store, cut: Cut) -> list[dict]:
     return rows
 
 
-def open_by_township(store, cut: Cut) -> list[dict]:
-    """Open and overdue findings per township as of the cut, most open first."""
-    audits = _audits(store, cut)
-    per = _per_audit(store, cut)
+def _by_township(audits: list[dict], per: dict[str, dict]) -> list[dict]:
     towns: dict[str, dict] = {}
     for a in audits:
         c = per.get(a["id"])

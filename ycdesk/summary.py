@@ -27,9 +27,10 @@ def summary(store, as_of=None) -> dict:
             "fyp": format_yi(r["fyp_yuan"]),
             "completed": format_yi(r["completed_yuan"]),
         }
-    figures = stats.audit_figures(store, cut)
+    views = stats.audit_views(store, cut)
+    figures = views["figures"]
     by_year_level: dict = {}
-    for r in stats.audit_figures_by_year_level(store, cut):
+    for r in views["by_year_level"]:
         by_year_level.setdefault(str(r["year"]), {})[r["level"]] = {
             k: r[k] for k in ("units", "found", "rectified")}
     plans = {

@@ -280,14 +280,15 @@ class AuditsTab(QWidget):
         reported = {(r["year"], r["level"]): r for r in self.store.audits.reported_aggregates()}
         cut = stats.Cut(as_of=self.as_of)
         rows = []
-        for r in stats.audit_figures_by_year_level(self.store, cut):
+        views = stats.audit_views(self.store, cut)  # one read for both charts and the table
+        for r in views["by_year_level"]:
             plan = reported.get((r["year"], r["level"]))
             rows.append({**r, "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"})
         self.year_level_model.set_records(rows)
         self.found_chart.set_data([f"{r['year']}{r['level']}" for r in rows],
                                   {tr("发现问题"): [r["found"] for r in rows],
                                    tr("已整改"): [r["rectified"] for r in rows]})
-        towns = stats.open_by_township(self.store, cut)
+        towns = views["by_township"]
         self.township_chart.set_data([t["township"].removesuffix("街道") for t in towns],
                                      {tr("未销号"): [t["open"] for t in towns],
                                       tr("其中逾期"): [t["overdue"] for t in towns]})
