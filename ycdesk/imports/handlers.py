@@ -18,7 +18,7 @@ from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
 from ycdesk.rules import investments as investment_rules
 from ycdesk.rules.audits import audit_reason, enterprise_code, enterprise_reason
-from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
+from ycdesk.rules.findings import JUDGED, OPEN, RECTIFIED, finding_reasons
 from ycdesk.rules.observations import observation_period, observation_value
 from ycdesk.store.ids import new_ids
 from ycdesk.townships import CITY, DISTRICT
@@ -159,6 +159,7 @@ class FindingRows(Handler):
         self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in audits}
         self.audit_dates = {r["id"]: r["audit_date"] for r in audits}
         self.audit_reasons: dict[tuple, str | None] = {}  # (year, level, date) → refusal, once each
+        self.finding_answers: dict[tuple, str | None] = {}  # what the finding validator judged → its answer
         self.today = store.today()
         # Each finding under its id and under its natural key (enterprise, year, level,
         # category, description): a record from the workspace as a dict, a new one from
@@ -194,7 +195,7 @@ class FindingRows(Handler):
     BLOCK = 10_000  # rows between progress reports (and chances to cancel)
 
     def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
-        refused = [(i, reason) for i in rows if (reason := self._row_reason(c, i))]
+        refused = self._block_reasons(c, rows)
         if refused:
             errors += refused
             skip = {i for i, _r in refused}
@@ -282,30 +283,33 @@ class FindingRows(Handler):
                 "effective_date": effective or self.today.isoformat(), **withdrawn})
         return outcome, row_id
 
-    def _row_reason(self, c: dict, i: int) -> str | None:
-        """Why row ``i`` cannot be imported as it stands (the audit and finding validators,
-        the same as for a typed record), or None. Reads only, so a refused row writes
-        nothing — not even its enterprise."""
-        year, level, day = c["year"][i], c["level"][i], c["audit_date"][i]
-        audit_key = (year, level, day)
-        reason = self.audit_reasons.get(audit_key, False)
-        if reason is False:
-            reason = self.audit_reasons[audit_key] = audit_reason(
-                {"year": year, "level": level, "audit_date": day}, self.today)
-        if reason:
-            return reason
-        if not day:  # the row names no inspection date: its audit's, if it exists already
-            firm = self.firms.get((c["enterprise"][i], c["uscc"][i], c["township"][i]))
-            if firm is None or type(firm) is _Refused:
-                known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
-                firm = known["id"] if known else None
-            day = self.audit_dates.get(self.audits.get((firm, year, level)))
-        return finding_reason({k: c[k][i] for k in self.CHECKED}, audit_year=year, inspected=day,
-                              categories=self.categories, today=self.today)
+    def _block_reasons(self, c: dict, rows: list[int]) -> list[tuple[int, str]]:
+        """(row, why it cannot be imported as it stands) for the rows of a block that fail
+        the audit and finding validators (the same as for a typed record), audit first.
+        Reads only, so a refused row writes nothing — not even its enterprise."""
+        years, levels, days = _pick(c["year"], rows), _pick(c["level"], rows), _pick(c["audit_date"], rows)
+        audit = [self._audit_reason(key) for key in zip(years, levels, days)]
+        inspected = list(days)
+        for n, i in enumerate(rows):
+            if not inspected[n] and not audit[n]:
+                # The row names no inspection date: its audit's, if it exists already.
+                firm = self.firms.get((c["enterprise"][i], c["uscc"][i], c["township"][i]))
+                if firm is None or type(firm) is _Refused:
+                    known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
+                    firm = known["id"] if known else None
+                inspected[n] = self.audit_dates.get(self.audits.get((firm, years[n], levels[n])))
+        found = finding_reasons({k: _pick(c[k], rows) for k in JUDGED}, years, inspected,
+                                categories=self.categories, today=self.today, answers=self.finding_answers)
+        return [(i, a or f) for i, a, f in zip(rows, audit, found) if a or f]
 
-    # The fields the finding validator reads (the others cannot make a row invalid).
-    CHECKED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier",
-               "verified_date")
+    def _audit_reason(self, key: tuple) -> str | None:
+        """The audit validator's answer for (year, level, date), once per distinct key."""
+        reason = self.audit_reasons.get(key, False)
+        if reason is False:
+            year, level, day = key
+            reason = self.audit_reasons[key] = audit_reason({"year": year, "level": level, "audit_date": day},
+                                                            self.today)
+        return reason
 
     def _firm(self, name, uscc, township):
         """The enterprise id for a row's name, code and 镇街 (created if new), or why not."""
