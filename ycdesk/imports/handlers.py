@@ -163,13 +163,10 @@ class FindingRows(Handler):
         self.today = store.today()
         # Each finding under its id and under its natural key (enterprise, year, level,
         # category, description): a record from the workspace as a dict, a new one from
-        # this file as its queued row (a list).
+        # this file as its queued row (a list). Workspace records are read as the rows
+        # come to need them (see _load_matches).
         self.matches: dict = {}
-        for r in store.query(
-            "SELECT f.*, a.enterprise_id, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
-            "WHERE f.deleted_at IS NULL"):
-            self.matches[r["id"]] = r
-            self.matches[(r["enterprise_id"], r["year"], r["level"], r["category"], r["description"])] = r
+        self.loaded_firms: set[str] = set()
         self.firms: dict[tuple, str | _Refused] = {}  # (name, code, 镇街) as typed → enterprise id
         self.categories = set(store.findings.categories())
 
@@ -228,6 +225,7 @@ class FindingRows(Handler):
         finding_keys = [(*key, cat, desc) for key, cat, desc in
                         zip(audit_keys, _pick(c["category"], rows), _pick(c["description"], rows))]
         ids = _pick(c["id"], rows)
+        self._load_matches(firm_ids, ids)
         matches = self.matches
         with_ids = all(ids)  # an exported sheet carries every row's ID; a received one none
         lookups = ids if with_ids else finding_keys
@@ -262,6 +260,30 @@ class FindingRows(Handler):
                 outcome, _id = self.write("findings", existing, {"audit_id": audit_id, **dict(zip(self.FIELDS, vals))})
                 counts[outcome] += 1
         bulk.add_rows("findings", self.COLUMNS, new_rows)
+
+    MATCH_SQL = ("SELECT f.*, a.enterprise_id, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
+                 "WHERE f.deleted_at IS NULL")
+
+    def _load_matches(self, firm_ids: list[str], ids: list) -> None:
+        """The workspace's findings a block of rows may match, read when first needed:
+        every finding of the block's enterprises (a row without an ID matches on
+        enterprise, year, level, category and description) and those with the IDs the
+        rows carry. Reading all findings up front made an import into a workspace of a
+        million findings build a million dicts first (17 of its 30 s). A key already
+        known keeps its entry (a row of this file, or the same record), as it would
+        have after reading everything first; of two records with one natural key the
+        later (by rowid) is the one matched, as before."""
+        firms = [f for f in dict.fromkeys(firm_ids) if f not in self.loaded_firms]
+        self.loaded_firms.update(firms)
+        wanted = [i for i in dict.fromkeys(ids) if i and i not in self.matches]
+        matches = self.matches
+        for column, values in (("a.enterprise_id", firms), ("f.id", wanted)):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                for r in self.store.query(f"{self.MATCH_SQL} AND {column} IN ({','.join('?' * len(chunk))}) "
+                                          "ORDER BY f.rowid DESC", chunk):
+                    matches.setdefault(r["id"], r)
+                    matches.setdefault((r["enterprise_id"], r["year"], r["level"], r["category"], r["description"]), r)
 
     def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
         """A finding already in the workspace whose status the sheet changes gets the same
