@@ -285,16 +285,18 @@ def ageing(store, cut: Cut) -> dict[str, int]:
 
 
 def oldest_overdue(store, cut: Cut, limit: int) -> list[dict]:
-    """The ``limit`` findings overdue longest as of the cut, with their status on that day."""
+    """The ``limit`` findings overdue longest as of the cut, with their status on that day.
+    The ``limit`` are chosen from the open subquery's own columns (an index range), so
+    only they are read from the table, not every overdue finding."""
     open_sql, params = _open(store, cut)
     rows = store.query(
         f"""SELECT f.id, f.category, f.deadline, f.status, e.name AS enterprise,
                    COALESCE(t.name, '') AS township
             FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id
             LEFT JOIN townships t ON t.id = e.township_id
-            WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ?)
+            WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ? ORDER BY o.deadline, o.rk LIMIT ?)
             ORDER BY f.deadline, f.rowid LIMIT ?""",
-        [*params, cut.day, limit])
+        [*params, cut.day, limit, limit])
     return [{"enterprise": r["enterprise"], "township": r["township"], "category": r["category"],
              "deadline": r["deadline"], "days": (cut.as_of - date.fromisoformat(r["deadline"])).days,
              "status": open_status_at(store, r, cut.day)} for r in rows]

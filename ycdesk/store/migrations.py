@@ -627,6 +627,9 @@ def migration_17(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE INDEX {STATUS_INDEX} ON findings (status, deadline, category, audit_id) "
                  "WHERE deleted_at IS NULL")
     conn.execute(f"CREATE INDEX {DELETED_INDEX} ON findings (deleted_at) WHERE deleted_at IS NOT NULL")
+    # Reports and the summary count the demo records (for the 演示数据 watermark): without
+    # an index that read every finding (0.23 s of a quarterly report over a million).
+    conn.execute("CREATE INDEX findings_demo ON findings (deleted_at) WHERE is_demo = 1")
 
 
 # Named in ycdesk.findings' counts (INDEXED BY), which rely on them.
