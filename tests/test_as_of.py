@@ -123,3 +123,16 @@ def test_one_counter_for_audits_with_no_findings(seeded):
     assert figures["units"] == row["units"]
     assert quarter["audits"] == seeded.scalar(
         "SELECT COUNT(*) FROM audits WHERE audit_date BETWEEN '2024-04-01' AND '2024-06-30' AND deleted_at IS NULL")
+
+
+def test_the_reports_overdue_total_is_the_due_figure(seeded):
+    """The quarterly report takes its overdue total from the to-date figures; it must be the
+    number stats.due gives for the same cut, on days with and without overdue findings."""
+    from ycdesk.reports.data import audits
+
+    for end in (date(2022, 3, 31), date(2024, 9, 30), date(2025, 12, 31)):
+        for township in (None, seeded.townships.list()[1]["id"]):
+            cut = stats.Cut(as_of=end, township_id=township)
+            assert audits(seeded, date(end.year, 1, 1), end, township)["overdue_total"] == \
+                stats.due(seeded, cut, 0)["overdue"]
+    assert stats.due(seeded, stats.Cut(as_of=date(2025, 12, 31)), 0)["overdue"] > 0
