@@ -25,7 +25,7 @@ change them: that is what the register of issued reports detects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -200,12 +200,18 @@ def open_by_township(store, cut: Cut) -> list[dict]:
     return _by_township(_audits(store, cut), _per_audit(store, cut))
 
 
-def audit_views(store, cut: Cut) -> dict:
+def audit_views(store, cut: Cut, period_from: date | None = None) -> dict:
     """The three above from one read of the cut's audits and counts, for screens and
-    reports that show them together (the read is most of the cost)."""
+    reports that show them together (the read is most of the cost). With ``period_from``
+    also ``period_figures``: :func:`audit_figures` for the cut narrowed to audits dated
+    from that day. An audit's figures depend only on the audit and the day, and those
+    audits are among the cut's, so they come from the same read."""
     audits, per = _audits(store, cut), _per_audit(store, cut)
-    return {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
-            "by_township": _by_township(audits, per)}
+    out = {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
+           "by_township": _by_township(audits, per)}
+    if period_from is not None:
+        out["period_figures"] = _figures(_audits(store, replace(cut, dated_from=period_from)), per)
+    return out
 
 
 def _figures(audits: list[dict], per: dict[str, dict]) -> dict:
