@@ -14,7 +14,6 @@ from ui.errors import show_user_error
 from ui.settings import Settings
 from ycdesk import __version__
 from ycdesk.errors import UserError
-from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
 from ycdesk.workspace import WorkspaceProblem, open_workspace
 
@@ -235,6 +234,7 @@ class MainWindow(QMainWindow):
         db, operator = str(self.store.path), self.store.operator
 
         def job(state):
+            from ycdesk.export import export_table  # not at start-up: only an export needs it
             from ycdesk.store import Store
 
             def progress(done, total):
