@@ -213,14 +213,18 @@ def test_filtered_counts_agree_with_the_listed_rows(seeded):
     the list shows, a soft-deleted finding left out."""
     some = seeded.findings.page(FindingFilter(status="待整改"), limit=1)[0]
     seeded.soft_delete("findings", some["id"])
+    closed = seeded.findings.page(FindingFilter(status="已销号"), limit=1)[0]
+    seeded.soft_delete("findings", closed["id"])
     as_of = date(2025, 10, 31)
     category = some["category"]
     word = some["description"][:3]
     for flt in (FindingFilter(status="待整改"), FindingFilter(status="已销号", category=category),
                 FindingFilter(due="overdue", as_of=as_of), FindingFilter(due="due_soon", as_of=as_of),
                 FindingFilter(status="整改中", due="overdue", as_of=as_of, year=2025),
-                FindingFilter(text=word), FindingFilter(text=word, status="待整改"), FindingFilter(text="不存在的词")):
+                FindingFilter(text=word), FindingFilter(text=word, status="待整改"), FindingFilter(text="不存在的词"),
+                FindingFilter(status="已销号"), FindingFilter(status="已整改"), FindingFilter(status="整改中"),
+                FindingFilter(status="已销号", due="overdue", as_of=as_of)):
         rows = seeded.findings.page(flt, limit=100_000)
         assert seeded.findings.count(flt) == len(rows), flt
-        assert some["id"] not in {r["id"] for r in rows}
+        assert not {some["id"], closed["id"]} & {r["id"] for r in rows}
     assert seeded.findings.count(FindingFilter(text=word)) > 0

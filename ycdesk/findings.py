@@ -19,7 +19,7 @@ from pathlib import Path
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
-from ycdesk.store.migrations import DELETED_INDEX, STATUS_INDEX
+from ycdesk.store.migrations import DELETED_INDEX, OPEN_INDEX, OPEN_INDEX_WHERE
 
 TRANSITIONS = {
     "待整改": ("整改中", "已整改"),
@@ -209,11 +209,21 @@ class Findings:
             return self.store.scalar(
                 f"SELECT (SELECT COUNT(*) FROM ({matched})) - (SELECT COUNT(*) FROM findings INDEXED BY "
                 f"{DELETED_INDEX} WHERE deleted_at IS NOT NULL AND rowid IN ({matched}))", search * 2)
-        # A status or due filter: counted from the (status, deadline, category, audit)
-        # index alone. Without the hint the planner, which cannot tell how rare an open
-        # finding is, goes by category or audit and reads every matching row.
-        hint = f" INDEXED BY {STATUS_INDEX}" if flt.status or flt.due in ("overdue", "due_soon") else ""
-        return self.store.scalar(f"SELECT COUNT(*) FROM findings f{hint} WHERE {where}", params)
+        if flt.status in OPEN or (flt.due in ("overdue", "due_soon") and flt.status in (None, "")):
+            # Open findings only: counted from the index of open findings alone (the
+            # condition repeated word for word, so the partial index applies). Without
+            # the hint the planner, which cannot tell how rare an open finding is, goes
+            # by category or audit and reads every matching row.
+            return self.store.scalar(f"SELECT COUNT(*) FROM findings f INDEXED BY {OPEN_INDEX} WHERE {where} AND "
+                                     + OPEN_INDEX_WHERE.replace("deleted_at", "f.deleted_at").replace(
+                                         "status IN", "f.status IN"), params)
+        if flt.status and not (audit_level or flt.category or flt.due or flt.text):
+            # A status alone (a closed one, most of the table): its entries in the
+            # (status, deadline) index less the few deleted ones — no row read per match.
+            return self.store.scalar(
+                f"SELECT (SELECT COUNT(*) FROM findings WHERE status = ?) - (SELECT COUNT(*) FROM findings "
+                f"INDEXED BY {DELETED_INDEX} WHERE deleted_at IS NOT NULL AND status = ?)", [flt.status] * 2)
+        return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 
     def get(self, finding_id: str) -> dict:
         rows = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.id = ?", (finding_id,))
