@@ -228,3 +228,21 @@ def test_filtered_counts_agree_with_the_listed_rows(seeded):
         assert seeded.findings.count(flt) == len(rows), flt
         assert not {some["id"], closed["id"]} & {r["id"] for r in rows}
     assert seeded.findings.count(FindingFilter(text=word)) > 0
+
+
+def test_pages_of_open_findings_narrowed_further_cover_everything_once(seeded):
+    """Open findings with another condition are paged through the index of open findings:
+    the pages, in row order, still hold each matching finding exactly once."""
+    from collections import Counter
+
+    open_rows = seeded.findings.page(FindingFilter(due="overdue", as_of=date(2025, 12, 31)), limit=100_000)
+    category = Counter(r["category"] for r in open_rows).most_common(1)[0][0]
+    year = Counter(r["year"] for r in open_rows).most_common(1)[0][0]
+    for flt in (FindingFilter(due="overdue", as_of=date(2025, 12, 31), category=category),
+                FindingFilter(due="overdue", as_of=date(2025, 12, 31), year=year)):
+        everything = [r["rk"] for r in seeded.findings.page(flt, limit=100_000)]
+        paged, after = [], 0
+        while page := seeded.findings.page(flt, after, limit=1):
+            paged += [r["rk"] for r in page]
+            after = page[-1]["rk"]
+        assert paged == everything == sorted(everything) and len(everything) >= 2
