@@ -36,8 +36,22 @@ C = Column
 TABLES: dict[str, TableSpec] = {}
 
 
+def register(spec: TableSpec) -> TableSpec:
+    """Declare an export table (``ycdesk export``'s choices, 文件 → 导出表格). A second
+    declaration of a name is an error."""
+    if spec.name in TABLES:
+        raise ValueError(f"export table {spec.name!r} declared twice")
+    TABLES[spec.name] = spec
+    return spec
+
+
+def unregister(name: str) -> None:
+    """For tests that declare a throwaway table."""
+    TABLES.pop(name, None)
+
+
 def _spec(name: str, title: str, sql: str, *columns: Column, enrich=None) -> None:
-    TABLES[name] = TableSpec(name, title, sql, columns, enrich)
+    register(TableSpec(name, title, sql, columns, enrich))
 
 
 def _project_progress(store, records: list[dict], as_of) -> list[dict]:
