@@ -216,11 +216,11 @@ class MainWindow(QMainWindow):
         if Path(path).exists():
             show_user_error(self, UserError(self.tr("文件已存在，请换一个文件名：{0}").format(path)))
             return
-        from ui.dialogs.recovery import run_in_background
+        from ui.dialogs.recovery import run_behind_busy_dialog
         from ycdesk.workspace import create_workspace
 
         operator = self.store.operator if self.store else None
-        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
+        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
                           lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def _restore(self, backup: Path, path: Path, operator: str) -> None:
         """Restore ``backup`` over ``path`` off the UI thread, then open ``path``."""
-        from ui.dialogs.recovery import restore_job, run_in_background
+        from ui.dialogs.recovery import restore_job, run_behind_busy_dialog
 
         def reopen(result) -> None:
             self._switch_to(str(path), operator)
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
                 raise exc
             show_user_error(self, exc)
 
-        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
+        run_behind_busy_dialog(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
 
     def check_workspace(self) -> None:
         """帮助 → 检查工作区: the same checks as ``ycdesk check``, in the background."""

@@ -33,7 +33,7 @@ from ycdesk.errors import UserError
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 
 
-def run_in_background(parent, text: str, fn, done, failed=None, changes=()) -> Operation:
+def run_behind_busy_dialog(parent, text: str, fn, done, failed=None, changes=()) -> Operation:
     """Run ``fn()`` as an operation behind a modal busy dialog (no cancel); ``done(result)``
     or ``failed(exc)`` (default: a message for a UserError, else re-raised) on the UI thread."""
     operation = Operation(lambda state: fn(), parent, changes=changes)
@@ -150,7 +150,7 @@ class StartupProblemDialog(QDialog):
 
     def restore_newest(self) -> None:
         backup, path = self.problem.backup, self.problem.path
-        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup.path, path),
+        run_behind_busy_dialog(self, self.tr("正在从备份恢复…"), restore_job(backup.path, path),
                           lambda _result: self._open(path))
 
     def open_other(self) -> None:
@@ -164,5 +164,5 @@ class StartupProblemDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
-        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),
+        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),
                           self._open)

@@ -45,10 +45,6 @@ def unregister(key: str) -> None:
     TABS[:] = [t for t in TABS if t.key != key]
 
 
-def by_key(key: str) -> TabSpec:
-    return next(t for t in TABS if t.key == key)
-
-
 def titles() -> list[str]:
     return [t.title for t in TABS]
 
