@@ -634,6 +634,10 @@ def main(argv: list[str] | None = None, extend=None) -> int:
         from ycdesk.exchange.worker import main as worker
 
         return worker()
+    if extend is None and (argv if argv is not None else sys.argv[1:])[:1] == ["gui"]:
+        # python -m ycdesk gui: the core has no window; say where it is.
+        print(_("图形界面由应用启动：ycdesk gui，或 python -m ui"), file=sys.stderr)
+        return 2
     parser = build_parser()
     commands, default = dict(COMMANDS), None
     if extend is not None:
