@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ycdesk.money import to_unit
+from ycdesk.registry import declare
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,7 @@ TABLES: dict[str, TableSpec] = {}
 def register(spec: TableSpec) -> TableSpec:
     """Declare an export table (``ycdesk export``'s choices, 文件 → 导出表格). A second
     declaration of a name is an error."""
-    if spec.name in TABLES:
-        raise ValueError(f"export table {spec.name!r} declared twice")
-    TABLES[spec.name] = spec
-    return spec
+    return declare(TABLES, spec.name, spec, "export table")
 
 
 def unregister(name: str) -> None:
