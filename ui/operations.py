@@ -22,7 +22,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 
 from ycdesk.errors import Cancelled, UserError
 
@@ -76,8 +76,11 @@ class Operation(QObject):
     _failed = Signal(object, str)
 
     def __init__(self, work: Callable, parent=None, *, changes: Iterable[str] | Callable = ()) -> None:
-        # No Qt parent: a parent's deletion must not delete an object a worker still emits on.
-        super().__init__()
+        # Owned by the application, not by ``parent`` (whose deletion must not delete an object
+        # a worker still emits on) nor by Python: a garbage collection that happens to run on
+        # a worker thread must never delete a QObject of the UI thread. It is deleted on the UI
+        # thread (deleteLater) once it has reported.
+        super().__init__(QCoreApplication.instance())
         self.work, self.owner, self.changes = work, parent, changes
         self.state = OperationState(self)
         self.result = None
@@ -142,12 +145,14 @@ class Operation(QObject):
             notify_changed(self.owner, set(tables))
         self.succeeded.emit(result)
         self.finished.emit()
+        self.deleteLater()
 
     def _on_failed(self, exc, tb) -> None:
         self.error, self.done = exc, True
         _RUNNING.discard(self)
         self.failed.emit(exc, tb)
         self.finished.emit()
+        self.deleteLater()
 
 
 def notify_changed(widget, tables: set[str]) -> None:
