@@ -59,7 +59,7 @@ reports.period.setCurrentIndex(reports.period.findData("2025Q4"))
 done = []
 reports.generated.connect(done.append)
 reports.generate()
-while not done:
+while not done or reports.preview.rendering is not None:  # the pages render in the background
     app.processEvents()
 app.processEvents()
 window.grab().save(str(HERE / "screenshot-reports.png"))

@@ -34,7 +34,9 @@ class Exchange(QObject):
 
     # -- running a core call off the UI thread -----------------------------------------
 
-    def _run(self, fn, done) -> None:
+    def _run(self, fn, done, changes=()) -> None:
+        """``fn(store)`` on a worker with its own Store; ``changes`` as for an Operation
+        (the tables a write changed, so that the window refreshes only the tabs showing them)."""
         db, operator = str(self.window.store.path), self.window.store.operator
 
         def job(state):
@@ -43,7 +45,7 @@ class Exchange(QObject):
             with Store(db, operator=operator) as store:
                 return fn(store)
 
-        task = Operation(job, self.window)
+        task = Operation(job, self.window, changes=changes)
         task.succeeded.connect(done)
         task.failed.connect(self._failed)
         self._task = task  # kept alive until it reports
@@ -115,11 +117,11 @@ class Exchange(QObject):
             if answer != QMessageBox.Yes:
                 self.finished.emit(None)
                 return
-            self._run(lambda s: import_package(s, path), applied)
+            # The core says which tables the package wrote: only the tabs showing them reload.
+            self._run(lambda s: import_package(s, path), applied, changes=lambda outcome: outcome.changed_tables)
 
         def applied(outcome):
             self.window.statusBar().showMessage(outcome.summary(), 10_000)
-            self.window.set_store(self.window.store)  # every tab shows the new data
             self.finished.emit(outcome)
 
         self._run(lambda s: import_package(s, path, dry_run=True), previewed)

@@ -3,7 +3,9 @@
 Nothing is read on the UI thread: listing the sheets, reading the preview, the dry run and
 the import and its undo all run as operations (see ui.operations) — the last three on
 their own Store —
-while the page shows that it is busy. A file the reader refuses (over a limit, damaged,
+while the page shows that it is busy. The sheet is read once, for the preview; the dry run
+and the import use that read (``ImportWizard.sheet_read``, a core ``SheetRead``) unless
+the file changed on disk in between, when they read it again and say so. A file the reader refuses (over a limit, damaged,
 a folder …) shows the reader's Chinese reason on the page, and the wizard stays usable.
 """
 
@@ -29,21 +31,25 @@ from PySide6.QtWidgets import (
 
 from ui.operations import Operation
 from ycdesk.errors import Cancelled, UserError
-from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
+from ycdesk.imports import SheetRead, detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.kinds import IMPORT_KINDS
-from ycdesk.imports.reader import fill_merged, read_sheet
 
 IGNORE = "（忽略此列）"
 
 
 def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
-               valid_only: bool):
+               valid_only: bool, read: SheetRead | None = None):
+    """The import as an operation's work; ``read`` is the preview's read of the sheet, used
+    unless it is of another file or sheet (or the file changed since: then read again)."""
     from ycdesk.store import Store
+
+    if read is not None and not read.is_for(path, sheet):
+        read = None
 
     def job(state):  # a cancel raises Cancelled from the progress call: the import rolls back
         with Store(db_path, operator=operator) as store:
             return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                               valid_only=valid_only, progress=state.counter)
+                               valid_only=valid_only, progress=state.counter, read=read)
     return job
 
 
@@ -160,14 +166,20 @@ class MappingPage(QWizardPage):
         self.mapping.setRowCount(0)
         self.info.setText(self.tr("正在读取工作表…"))
         self.busy.show()
+        # Back here for the same file and sheet: the read made last time, if still current.
+        held = self.w.sheet_read if self.w.sheet_read is not None and self.w.sheet_read.is_for(path, sheet) else None
+        self.w.sheet_read = None  # never two sheets' rows in memory at once
 
         def job(state):
-            rows = fill_merged(read_sheet(path, sheet))
+            read = held if held is not None else SheetRead(path, sheet)
+            if held is not None:
+                held.refresh()
+            rows = read.rows
             try:
                 detected = detect(kind, rows, saved)
             except UserError as exc:  # no header found: still worth showing the rows
-                return rows[:15], None, None, exc
-            return rows[:15], list(rows[detected[0]]), detected, None
+                return read, rows[:15], None, None, exc
+            return read, rows[:15], list(rows[detected[0]]), detected, None
 
         if self.task is not None:
             self.task.cancel()
@@ -185,10 +197,11 @@ class MappingPage(QWizardPage):
         self.info.setText(_reason(self, exc, tb))
         self.completeChanged.emit()
 
-    def _show(self, task, kind, shown, header, detected, problem) -> None:
+    def _show(self, task, kind, read, shown, header, detected, problem) -> None:
         if task is not self.task:
             return  # the page was left and entered again since
         self.task = None
+        self.w.sheet_read = read  # for the dry run and the import
         self.busy.hide()
         if detected is None:
             self.info.setText(str(problem))
@@ -304,7 +317,8 @@ class RunPage(QWizardPage):
         valid_only = self.w.dry_page.valid_only.currentData()
         kind = self.w.kind()
         self.task = Operation(run_import(str(store.path), store.operator, kind, self.w.path(), self.w.sheet(),
-                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only),
+                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only,
+                                         self.w.sheet_read),
                               self, changes=() if self.dry_run else changed_tables(kind))
         self.task.progressed.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
         self.task.succeeded.connect(self.done)
@@ -326,6 +340,10 @@ class RunPage(QWizardPage):
             self.w.imported = True
         else:
             text = self.tr("有被拒绝的行，未写入任何内容：") + text
+        if result.reread:
+            text = self.tr("文件在上一步之后被修改过，已按修改后的内容重新读取。") + text
+        if result.written:
+            self.w.sheet_read = None  # nothing reads the sheet after the import: free its rows
         self.summary.setText(text)
         self.errors.setRowCount(len(result.errors))
         for r, e in enumerate(result.errors):
@@ -386,6 +404,7 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.store = store
         self.imported = False
+        self.sheet_read: SheetRead | None = None  # the preview's read, reused by the dry run and import
         self.setWindowTitle(self.tr("导入向导"))
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
