@@ -8,8 +8,9 @@ from importlib import import_module
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
 from ui.settings import Settings
 from ycdesk import __version__
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("已打开 {0}").format(path), 5000)
 
     def new_workspace(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
+        path = save_file(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
         if Path(path).exists():
@@ -216,7 +217,7 @@ class MainWindow(QMainWindow):
                           lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
+        path = open_file(self, self.tr("打开工作区"), WORKSPACE_FILTER)
         if path:
             self._switch_to(path)
 
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
         from ui.tasks import Task
 
         default = f"{TABLES[table].title}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
         )
         if not path:

@@ -28,6 +28,7 @@ OPTIONS = {
         Option("operator", "", str),
         Option("indicators/header", b"", bytes),
         Option("indicators/filters", "", str),
+        Option("dialogs/folder", "", str),  # where the last file was chosen (ui.file_dialogs)
     )
 }
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ui.file_dialogs import open_file
 from ui.tasks import Task
 from ycdesk.errors import UserError
 from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
@@ -85,8 +85,8 @@ class FilePage(QWizardPage):
         self.path.textChanged.connect(self.load_sheets)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "",
-                                              "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        path = open_file(self, self.tr("选择要导入的文件"),
+                         "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
         if path:
             self.path.setText(path)
 

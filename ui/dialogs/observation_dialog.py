@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import open_file
 from ycdesk.errors import NeedsConfirmation, NeedsReason, UserError
 from ycdesk.townships import CITY, DISTRICT
 
@@ -69,7 +69,7 @@ class ObservationDialog(QDialog):
         form.addRow(buttons)
 
     def choose_evidence(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择佐证材料"))
+        path = open_file(self, self.tr("选择佐证材料"))
         if path:
             self.evidence.setText(path)
 

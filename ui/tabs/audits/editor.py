@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import open_files
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ycdesk.errors import UserError
@@ -179,7 +179,7 @@ class FindingEditor(QWidget):
     def attach(self) -> None:
         if self.finding is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料（照片、整改报告）"))
+        paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
                 self.store.findings.attach(self.finding["id"], path)

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.editor import FindingEditor
@@ -296,6 +296,6 @@ class AuditsTab(QWidget):
         self.ageing_chart.set_data(list(AGE_BUCKETS), {tr("逾期问题"): [ageing[b] for b in AGE_BUCKETS]})
 
     def export_chart(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
         if path:
             self.charts.currentWidget().export_png(path)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
 from ui.history import describe
@@ -371,7 +371,7 @@ class IndicatorsTab(QWidget):
             self.run(lambda: self.store.indicators.unlock_period(dialog.period.text(), dialog.reason.text()))
 
     def export_chart(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
         if path:
             self.chart.export_png(path)
 

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import describe
@@ -316,6 +316,6 @@ class ProjectsTab(QWidget):
 
     def export_chart(self) -> None:
         chart = self.charts.currentWidget()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "图表.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "图表.png", "PNG 图片 (*.png)")
         if path:
             chart.export_png(path)
