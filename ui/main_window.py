@@ -8,7 +8,7 @@ from importlib import import_module
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
@@ -153,6 +153,31 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
+        self.add_first_steps_menus(file_menu, help_menu)
+
+    def add_first_steps_menus(self, file_menu, help_menu) -> None:
+        """文件 → 导入模板 (one per import kind) and 删除演示数据; 帮助 → 使用说明 and 快捷键."""
+        from ui import first_steps
+        from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog
+        from ycdesk.imports.kinds import IMPORT_KINDS
+
+        self.templates_menu = QMenu(self.tr("导入模板(&T)"), file_menu)
+        for key, kind in IMPORT_KINDS.items():
+            self.templates_menu.addAction(self.tr("{0}模板…").format(kind.label),
+                                          lambda key=key: first_steps.save_template(self, key))
+        after_batches = file_menu.actions()[file_menu.actions().index(self.batches_action) + 1]
+        file_menu.insertMenu(after_batches, self.templates_menu)
+        self.remove_demo_action = QAction(self.tr("删除演示数据(&D)…"), self,
+                                          triggered=lambda: first_steps.remove_demo_data(self))
+        file_menu.insertAction(self.operator_action, self.remove_demo_action)
+        self.guide_action = QAction(self.tr("使用说明(&U)"), self, shortcut=QKeySequence.HelpContents,
+                                    triggered=lambda: GuideDialog(self).exec())
+        self.shortcuts_action = QAction(self.tr("快捷键(&K)"), self, triggered=lambda: ShortcutsDialog(self).exec())
+        help_menu.insertAction(self.check_action, self.guide_action)
+        help_menu.insertAction(self.check_action, self.shortcuts_action)
+        help_menu.insertSeparator(self.check_action)
+        for i, action in enumerate(self.tab_actions):  # named, so 快捷键 can list them
+            action.setText(self.tr("转到“{0}”页").format(self.tabs.tabText(i)))
 
     def create_status_bar(self) -> None:
         self.workspace_label = QLabel()
