@@ -7,7 +7,7 @@ from pathlib import Path
 from importlib import import_module
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from ui.file_dialogs import open_file, save_file
@@ -418,11 +418,32 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.resize(1280, 760)
+        self.fit_to_screen()
         state = self.settings.get("window/state")
         if state:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
+
+    # Title bar and borders, which the window manager adds and Qt learns only once the
+    # window is shown: kept free so that the whole frame fits the usable area.
+    FRAME_MARGINS = (16, 40)
+
+    def fit_to_screen(self) -> None:
+        """Keep the window inside its screen's usable area (a 1366×768 laptop leaves about
+        1366×728 above the taskbar): the old default was taller than that, and a size
+        saved on a larger monitor would be too."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(self.width(), area.width() - self.FRAME_MARGINS[0])
+        height = min(self.height(), area.height() - self.FRAME_MARGINS[1])
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not area.contains(self.geometry()):
+            self.move(area.left() + (area.width() - width - self.FRAME_MARGINS[0]) // 2,
+                      area.top() + (area.height() - height - self.FRAME_MARGINS[1]) // 2)
 
     def closeEvent(self, event) -> None:
         # Background work (reports, imports) is asked to stop and given a moment, so no

@@ -219,14 +219,17 @@ class ProjectsTab(QWidget):
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 380))
+        # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
+        # screen in a 1200-pixel-wide window.
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
         self.totals.setText(self.tr(
             "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
             "尚余 {7} 亿元，滞后 {8} 项").format(
             period.label, total["count"], format_yi(total["total_yuan"]), format_yi(total["fyp_yuan"]),
             format_yi(total["planned_to_date_yuan"]), format_yi(total["completed_yuan"]),
             "—" if total["rate"] is None else f"{total['rate']}%", format_yi(total["remaining_yuan"]),
-            total["lagging"]))
+            self.model.rows[-1]["lagging"]) + (self.tr("，未填报 {0} 项").format(self.model.rows[-1]["unreported"])
+                                               if self.model.rows[-1]["unreported"] else ""))
         shown = [d for d, r in zip(domains, per_domain) if r["count"]]
         self.bars.set_data(shown, [r for r in per_domain if r["count"]])
         if selected:
