@@ -64,7 +64,7 @@ class RegisterPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.changes = QLabel()
         self.changes.setWordWrap(True)
-        self.reprint_button = QPushButton(self.tr("重印(&R)…"))
+        self.reprint_button = QPushButton(self.tr("重印(&T)…"))
         self.reprint_button.clicked.connect(self.reprint)
         self.refresh_button = QPushButton(self.tr("重新核对"))
         self.refresh_button.clicked.connect(self.refresh)
