@@ -150,6 +150,7 @@ class IndicatorsTab(QWidget):
         for combo in (self.plan, self.category, self.status, self.scope):
             combo.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self.refresh)
+        self.plan.currentIndexChanged.connect(self._plan_changed)
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -198,7 +199,7 @@ class IndicatorsTab(QWidget):
         self.store = store
         self.undo_stack.clear()
         for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
-                             (self.category, sorted({i["category"] for i in store.indicators.list() if i["category"]}))):
+                             (self.category, self.plan_categories(store))):
             current = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
@@ -212,6 +213,26 @@ class IndicatorsTab(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
         self.refresh()
+
+    def plan_categories(self, store) -> list[str]:
+        """The 类别 of the chosen plan only (十三五's categories are not 十四五's)."""
+        plan = self.plan.currentData()
+        return sorted({i["category"] for i in store.indicators.list()
+                       if i["category"] and plan in (None, i["plan"])})
+
+    def _plan_changed(self) -> None:
+        if self.store is None:
+            return
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(self.tr("全部类别"), None)
+        for c in self.plan_categories(self.store):
+            self.category.addItem(c, c)
+        self.category.setCurrentIndex(max(self.category.findData(current), 0))
+        self.category.blockSignals(False)
+        if self.category.currentData() != current:  # the old one is not in this plan
+            self.refresh()
 
     def run(self, action) -> bool:
         """Run a core call; a refusal is shown as a message and changes nothing."""
