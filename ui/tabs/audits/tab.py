@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
+from ui.empty_hint import EmptyHint
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
@@ -128,6 +129,10 @@ class AuditsTab(QWidget):
         findings_page = QWidget()
         fl = QVBoxLayout(findings_page)
         fl.addLayout(bar)
+        self.empty_hint = EmptyHint(self.tr(
+            "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写。"),
+            "findings")
+        fl.addWidget(self.empty_hint)
         split = QSplitter(Qt.Vertical)
         upper = QWidget()
         ul = QVBoxLayout(upper)
@@ -183,6 +188,7 @@ class AuditsTab(QWidget):
             (self.enterprise, self.tr("全部企业"), [(e["name"], e["id"]) for e in store.audits.enterprises()]),
             (self.category, self.tr("全部类别"), [(c, c) for c in store.findings.categories()]),
         )
+        self.empty_hint.setVisible(not combos[0][2])  # no year: no finding at all
         for combo, first, items in combos:
             combo.blockSignals(True)
             combo.clear()

@@ -21,6 +21,7 @@ from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import describe
+from ui.empty_hint import EmptyHint
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.projects.initiatives import InitiativesView
@@ -173,6 +174,10 @@ class ProjectsTab(QWidget):
         projects_page = QWidget()
         pl = QVBoxLayout(projects_page)
         pl.addLayout(bar)
+        self.empty_hint = EmptyHint(self.tr(
+            "<b>还没有填报投资进展</b>，各项目显示“未填报”。选中项目后点“填报进展”逐项填写，"
+            "或把投资进展表格导入进来（可先下载模板）。"), "investments")
+        pl.addWidget(self.empty_hint)
         pl.addWidget(split)
         self.pages = QTabWidget()
         self.pages.addTab(projects_page, self.tr("重大工程（附表4）"))
@@ -218,6 +223,7 @@ class ProjectsTab(QWidget):
         by_domain, total = self.store.projects.rollups_by_domain(period, tuple(domains), **self.filters())
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
+        self.empty_hint.setVisible(not Progress(self.store).records())  # nothing entered in the workspace
         self.table.resizeColumnsToContents()
         # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
         # screen in a 1200-pixel-wide window.
