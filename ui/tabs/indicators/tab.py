@@ -115,7 +115,7 @@ class IndicatorsTab(QWidget):
         self.buttons = {}
         for key, text, slot in (
             ("add", self.tr("新增观测值(&A)…"), self.add_observation),
-            ("edit", self.tr("编辑(&E)…"), self.edit_observation),
+            ("edit", self.tr("编辑(&B)…"), self.edit_observation),
             ("delete", self.tr("删除(&D)"), self.delete_observation),
             ("assign", self.tr("录入下达目标…"), self.assign_target),
             ("lock", self.tr("签收锁定季度…"), self.lock_quarter),
