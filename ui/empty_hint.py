@@ -18,7 +18,7 @@ class EmptyHint(QFrame):
         self.label = QLabel(text)
         self.label.setWordWrap(True)
         self.import_button = QPushButton(self.tr("导入(&I)…"))
-        self.template_button = QPushButton(self.tr("下载模板(&M)…"))
+        self.template_button = QPushButton(self.tr("下载模板(&K)…"))
         self.import_button.clicked.connect(self.import_file)
         self.template_button.clicked.connect(self.save_template)
         layout = QHBoxLayout(self)

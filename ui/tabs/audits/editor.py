@@ -102,7 +102,7 @@ class FindingEditor(QWidget):
         ])
         self.evidence = make_table(self.evidence_model)
         self.evidence.doubleClicked.connect(lambda _: self.open_evidence())
-        self.add_file = QPushButton(self.tr("添加佐证(&Z)…"))
+        self.add_file = QPushButton(self.tr("添加佐证(&A)…"))
         self.open_file = QPushButton(self.tr("打开"))
         self.add_file.clicked.connect(self.attach)
         self.open_file.clicked.connect(self.open_evidence)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
-from ui.empty_hint import EmptyHint
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
@@ -129,6 +128,8 @@ class AuditsTab(QWidget):
         findings_page = QWidget()
         fl = QVBoxLayout(findings_page)
         fl.addLayout(bar)
+        from ui.empty_hint import EmptyHint
+
         self.empty_hint = EmptyHint(self.tr(
             "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写。"),
             "findings")

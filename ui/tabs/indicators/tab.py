@@ -115,7 +115,7 @@ class IndicatorsTab(QWidget):
         self.buttons = {}
         for key, text, slot in (
             ("add", self.tr("新增观测值(&A)…"), self.add_observation),
-            ("edit", self.tr("编辑(&B)…"), self.edit_observation),
+            ("edit", self.tr("修改(&M)…"), self.edit_observation),
             ("delete", self.tr("删除(&D)"), self.delete_observation),
             ("assign", self.tr("录入下达目标…"), self.assign_target),
             ("lock", self.tr("签收锁定季度…"), self.lock_quarter),
@@ -137,6 +137,7 @@ class IndicatorsTab(QWidget):
         for plan in PLANS:
             self.plan.addItem(plan, plan)
         self.plan.setCurrentIndex(1)
+        self.plan.currentIndexChanged.connect(self._plan_changed)  # its own 类别 only
         self.category = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
@@ -150,7 +151,6 @@ class IndicatorsTab(QWidget):
         for combo in (self.plan, self.category, self.status, self.scope):
             combo.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self.refresh)
-        self.plan.currentIndexChanged.connect(self._plan_changed)
 
     def _layout(self) -> None:
         bar = QHBoxLayout()

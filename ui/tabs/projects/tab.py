@@ -21,7 +21,6 @@ from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import describe
-from ui.empty_hint import EmptyHint
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.projects.initiatives import InitiativesView
@@ -81,7 +80,7 @@ class ProjectsTab(QWidget):
         self.detail_title = QLabel(self.tr("选择一个项目查看详情"))
         self.detail_title.setWordWrap(True)
         self.add_button = QPushButton(self.tr("填报进展(&A)…"))
-        self.edit_button = QPushButton(self.tr("编辑(&B)…"))
+        self.edit_button = QPushButton(self.tr("修改(&M)…"))
         self.delete_button = QPushButton(self.tr("删除(&D)"))
         self.profile_button = QPushButton(self.tr("年度计划(&Y)…"))
         self.profile_button.clicked.connect(self.edit_profile)
@@ -174,6 +173,8 @@ class ProjectsTab(QWidget):
         projects_page = QWidget()
         pl = QVBoxLayout(projects_page)
         pl.addLayout(bar)
+        from ui.empty_hint import EmptyHint
+
         self.empty_hint = EmptyHint(self.tr(
             "<b>还没有填报投资进展</b>，各项目显示“未填报”。选中项目后点“填报进展”逐项填写，"
             "或把投资进展表格导入进来（可先下载模板）。"), "investments")
@@ -223,7 +224,6 @@ class ProjectsTab(QWidget):
         by_domain, total = self.store.projects.rollups_by_domain(period, tuple(domains), **self.filters())
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
-        self.empty_hint.setVisible(not Progress(self.store).records())  # nothing entered in the workspace
         self.table.resizeColumnsToContents()
         # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
         # screen in a 1200-pixel-wide window.
@@ -236,6 +236,7 @@ class ProjectsTab(QWidget):
             "—" if total["rate"] is None else f"{total['rate']}%", format_yi(total["remaining_yuan"]),
             self.model.rows[-1]["lagging"]) + (self.tr("，未填报 {0} 项").format(self.model.rows[-1]["unreported"])
                                                if self.model.rows[-1]["unreported"] else ""))
+        self.empty_hint.setVisible(not Progress(self.store).records())  # nothing entered in the workspace
         shown = [d for d, r in zip(domains, per_domain) if r["count"]]
         self.bars.set_data(shown, [r for r in per_domain if r["count"]])
         if selected:
