@@ -64,7 +64,7 @@ def test_the_installer_ships_the_guide():
 def test_shortcuts_are_read_from_the_actions(main_window, qtbot):
     rows = {name: (keys, where) for name, keys, where in shortcut_rows(main_window)}
     assert rows["导入"] == (QKeySequence("Ctrl+I").toString(QKeySequence.NativeText), "文件")
-    assert rows["转到“危废考核”页"][0] == QKeySequence("Ctrl+3").toString(QKeySequence.NativeText)
+    assert QKeySequence("Ctrl+3").toString(QKeySequence.NativeText) in rows["转到“危废考核”页"][0]
     # A shortcut added to the window later is listed too: nothing is hard-coded.
     main_window.addAction(QAction("测试动作", main_window, shortcut=QKeySequence("Ctrl+Shift+F12")))
     dialog = ShortcutsDialog(main_window)
