@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
 from ui.operations import Operation
 from ycdesk.errors import UserError
@@ -77,7 +78,7 @@ class Exchange(QObject):
                 return
         if path is None:
             default = f"{township or store.role.township}.ycx"
-            path, _filter = QFileDialog.getSaveFileName(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
+            path = save_file(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
             if not path:
                 return
 
@@ -94,7 +95,7 @@ class Exchange(QObject):
 
     def import_package(self, path: str | None = None) -> None:
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self.window, self.tr("导入交换包"), "", PACKAGE_FILTER)
+            path = open_file(self.window, self.tr("导入交换包"), PACKAGE_FILTER)
             if not path:
                 return
         from ycdesk.exchange.packages import import_package
@@ -200,8 +201,7 @@ class StatusDialog(QDialog):
             if not ok:
                 return
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存登记密钥"), f"{township}.key",
-                                                        "登记密钥 (*.key)")
+            path = save_file(self, self.tr("保存登记密钥"), f"{township}.key", "登记密钥 (*.key)")
             if not path:
                 return
         try:

@@ -11,10 +11,8 @@ a folder …) shows the reader's Chinese reason on the page, and the wizard stay
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ui.file_dialogs import open_file, save_file
 from ui.operations import Operation
 from ycdesk.errors import Cancelled, UserError
 from ycdesk.imports import SheetRead, detect, import_file, list_sheets, saved_mapping, undo_batch
@@ -68,7 +67,7 @@ class FilePage(QWizardPage):
         for key, kind in IMPORT_KINDS.items():
             self.kind.addItem(kind.label, key)
         self.path = QLineEdit()
-        browse = QPushButton(self.tr("浏览(&B)…"))
+        browse = QPushButton(self.tr("浏览(&W)…"))  # Alt+B is the wizard's 上一步
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
         self.message = QLabel()
@@ -81,15 +80,17 @@ class FilePage(QWizardPage):
         row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow(self.tr("导入类型(&K)："), self.kind)
-        form.addRow(self.tr("文件(&F)："), row)
+        file_label = QLabel(self.tr("文件(&F)："))  # a row of widgets gets no buddy by itself
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         form.addRow(self.tr("工作表(&S)："), self.sheet)
         form.addRow(self.busy)
         form.addRow(self.message)
         self.path.textChanged.connect(self.load_sheets)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "",
-                                              "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        path = open_file(self, self.tr("选择要导入的文件"),
+                         "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
         if path:
             self.path.setText(path)
 
@@ -294,6 +295,10 @@ class RunPage(QWizardPage):
         self.undo = QPushButton(self.tr("撤销本次导入(&U)"))
         self.undo.clicked.connect(self.undo_import)
         self.undo.setVisible(False)
+        self.export_rejected = QPushButton(self.tr("导出被拒绝的行(&R)…"))
+        self.export_rejected.setToolTip(self.tr("原样导出被拒绝的行，另加“原因”列；改正后可再导入"))
+        self.export_rejected.clicked.connect(self.save_rejected)
+        self.export_rejected.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
@@ -303,13 +308,18 @@ class RunPage(QWizardPage):
         if dry_run:
             layout.addWidget(self.valid_only)
         layout.addWidget(self.errors)
-        layout.addWidget(self.undo, 0, Qt.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_rejected)
+        buttons.addWidget(self.undo)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.task = None
         self.result = None
 
     def initializePage(self) -> None:
         self.result = None
         self.undo.setVisible(False)
+        self.export_rejected.setVisible(False)
         self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
         self.progress.setValue(0)
         self.errors.setRowCount(0)
@@ -349,7 +359,26 @@ class RunPage(QWizardPage):
         for r, e in enumerate(result.errors):
             for c, value in enumerate((e.sheet, e.row, e.column, e.reason)):
                 self.errors.setItem(r, c, QTableWidgetItem(str(value)))
+        self.export_rejected.setVisible(bool(result.errors))
         self.completeChanged.emit()
+
+    def save_rejected(self) -> None:
+        """The rejected rows as they were, with 原因 (the CLI's --rejected, same writer)."""
+        from ycdesk.imports import write_rejected
+
+        if self.result is None or not self.result.errors:
+            return
+        path = save_file(self, self.tr("导出被拒绝的行"), self.tr("被拒绝的行.xlsx"),
+                         "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        if not path:
+            return
+        try:
+            write_rejected(self.result, path)
+        except (UserError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("无法导出"), str(exc))
+            return
+        self.summary.setText(self.summary.text() + self.tr("\n被拒绝的行已导出到 {0}").format(path))
+        self.rejected_saved = path
 
     def failed(self, exc, tb) -> None:
         self.task = None
