@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.records import Col, RecordsModel
+from ui.operations import Operation
 from ui.tabs.common import make_table
 from ycdesk.errors import UserError
 from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
@@ -61,13 +62,38 @@ class BatchesDialog(QDialog):
                 if answer != QMessageBox.Yes:
                     return
                 keep = True
-            count = apply_undo(self.store, plan, keep_changed=keep)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
             return
+        self.undo.setEnabled(False)
+        self.operation = Operation(_undo_work(self.store, plan, keep), self,
+                                   changes={c["table_name"] for c in plan.changes})
+        self.operation.on_success(lambda count: self._undone(plan, count)).on_failure(self._refused)
+        self.operation.start()
+
+    def _undone(self, plan, count: int) -> None:
+        self.undo.setEnabled(True)
         self.changed = True
         text = self.tr("已恢复 {0} 处改动").format(count)
         if plan.kept:
             text += self.tr("；保留了 {0} 条导入后又被改动或引用的记录").format(len(plan.kept))
         QMessageBox.information(self, self.tr("已撤销"), text)
         self.refresh()
+
+    def _refused(self, exc) -> None:
+        self.undo.setEnabled(True)
+        if not isinstance(exc, UserError):
+            raise exc
+        QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
+
+
+def _undo_work(store, plan, keep: bool):
+    """The undo on its own Store (it backs the workspace up first: seconds on a large one)."""
+    path, operator = str(store.path), store.operator
+
+    def work(state):
+        from ycdesk.store import Store
+
+        with Store(path, operator=operator) as own:
+            return apply_undo(own, plan, keep_changed=keep)
+    return work

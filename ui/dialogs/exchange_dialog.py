@@ -1,7 +1,7 @@
 """文件 → 交换: export and import exchange packages, and at the district the 报送情况 view
 (each township × quarter) with enrolment and revocation.
 
-Package work runs off the UI thread (``ui.tasks``): each job opens its own Store on the
+Package work runs off the UI thread (``ui.operations``): each job opens its own Store on the
 workspace file and calls the core (:mod:`ycdesk.exchange`), which does the SQLite session
 work in a child process. An import is first run as a dry run; its summary is shown and
 the user confirms before anything is written.
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
-from ui.tasks import Task
+from ui.operations import Operation
 from ycdesk.errors import UserError
 
 PACKAGE_FILTER = "ycdesk 交换包 (*.ycx);;所有文件 (*)"
@@ -34,7 +35,9 @@ class Exchange(QObject):
 
     # -- running a core call off the UI thread -----------------------------------------
 
-    def _run(self, fn, done) -> None:
+    def _run(self, fn, done, changes=()) -> None:
+        """``fn(store)`` on a worker with its own Store; ``changes`` as for an Operation
+        (the tables a write changed, so that the window refreshes only the tabs showing them)."""
         db, operator = str(self.window.store.path), self.window.store.operator
 
         def job(state):
@@ -43,9 +46,9 @@ class Exchange(QObject):
             with Store(db, operator=operator) as store:
                 return fn(store)
 
-        task = Task(job)
-        task.signals.done.connect(done)
-        task.signals.failed.connect(self._failed)
+        task = Operation(job, self.window, changes=changes)
+        task.succeeded.connect(done)
+        task.failed.connect(self._failed)
         self._task = task  # kept alive until it reports
         self.window.statusBar().showMessage(self.tr("正在处理交换包…"))
         task.start()
@@ -75,7 +78,7 @@ class Exchange(QObject):
                 return
         if path is None:
             default = f"{township or store.role.township}.ycx"
-            path, _filter = QFileDialog.getSaveFileName(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
+            path = save_file(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
             if not path:
                 return
 
@@ -92,7 +95,7 @@ class Exchange(QObject):
 
     def import_package(self, path: str | None = None) -> None:
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self.window, self.tr("导入交换包"), "", PACKAGE_FILTER)
+            path = open_file(self.window, self.tr("导入交换包"), PACKAGE_FILTER)
             if not path:
                 return
         from ycdesk.exchange.packages import import_package
@@ -115,11 +118,11 @@ class Exchange(QObject):
             if answer != QMessageBox.Yes:
                 self.finished.emit(None)
                 return
-            self._run(lambda s: import_package(s, path), applied)
+            # The core says which tables the package wrote: only the tabs showing them reload.
+            self._run(lambda s: import_package(s, path), applied, changes=lambda outcome: outcome.changed_tables)
 
         def applied(outcome):
             self.window.statusBar().showMessage(outcome.summary(), 10_000)
-            self.window.set_store(self.window.store)  # every tab shows the new data
             self.finished.emit(outcome)
 
         self._run(lambda s: import_package(s, path, dry_run=True), previewed)
@@ -198,8 +201,7 @@ class StatusDialog(QDialog):
             if not ok:
                 return
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存登记密钥"), f"{township}.key",
-                                                        "登记密钥 (*.key)")
+            path = save_file(self, self.tr("保存登记密钥"), f"{township}.key", "登记密钥 (*.key)")
             if not path:
                 return
         try:

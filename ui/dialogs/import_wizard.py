@@ -1,17 +1,18 @@
 """The import wizard: file and sheet → detected header and mapping → dry run → import → undo.
 
 Nothing is read on the UI thread: listing the sheets, reading the preview, the dry run and
-the import all run as background tasks (see ui.tasks) — the last two on their own Store —
-while the page shows that it is busy. A file the reader refuses (over a limit, damaged,
+the import and its undo all run as operations (see ui.operations) — the last three on
+their own Store —
+while the page shows that it is busy. The sheet is read once, for the preview; the dry run
+and the import use that read (``ImportWizard.sheet_read``, a core ``SheetRead``) unless
+the file changed on disk in between, when they read it again and say so. A file the reader refuses (over a limit, damaged,
 a folder …) shows the reader's Chinese reason on the page, and the wizard stays usable.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,33 +27,34 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ui.tasks import Task
-from ycdesk.errors import UserError
-from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
+from ui.file_dialogs import open_file, save_file
+from ui.operations import Operation
+from ycdesk.errors import Cancelled, UserError
+from ycdesk.imports import SheetRead, detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.kinds import IMPORT_KINDS
-from ycdesk.imports.reader import fill_merged, read_sheet
 
 IGNORE = "（忽略此列）"
 
 
-class Cancelled(Exception):
-    pass
-
-
 def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
-               valid_only: bool):
+               valid_only: bool, read: SheetRead | None = None):
+    """The import as an operation's work; ``read`` is the preview's read of the sheet, used
+    unless it is of another file or sheet (or the file changed since: then read again)."""
     from ycdesk.store import Store
 
-    def job(state):
-        def progress(done, total):
-            if state.cancelled:
-                raise Cancelled()
-            state.progress(done / max(total, 1), f"{done}/{total}")
+    if read is not None and not read.is_for(path, sheet):
+        read = None
 
+    def job(state):  # a cancel raises Cancelled from the progress call: the import rolls back
         with Store(db_path, operator=operator) as store:
             return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                               valid_only=valid_only, progress=progress)
+                               valid_only=valid_only, progress=state.counter, read=read)
     return job
+
+
+def changed_tables(kind: str):
+    """What an import of ``kind`` changed, for the window to refresh: its tables if it wrote."""
+    return lambda result: IMPORT_KINDS[kind].tables if result.written else ()
 
 
 class FilePage(QWizardPage):
@@ -65,7 +67,7 @@ class FilePage(QWizardPage):
         for key, kind in IMPORT_KINDS.items():
             self.kind.addItem(kind.label, key)
         self.path = QLineEdit()
-        browse = QPushButton(self.tr("浏览(&B)…"))
+        browse = QPushButton(self.tr("浏览(&W)…"))  # Alt+B is the wizard's 上一步
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
         self.message = QLabel()
@@ -78,15 +80,17 @@ class FilePage(QWizardPage):
         row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow(self.tr("导入类型(&K)："), self.kind)
-        form.addRow(self.tr("文件(&F)："), row)
+        file_label = QLabel(self.tr("文件(&F)："))  # a row of widgets gets no buddy by itself
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         form.addRow(self.tr("工作表(&S)："), self.sheet)
         form.addRow(self.busy)
         form.addRow(self.message)
         self.path.textChanged.connect(self.load_sheets)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "",
-                                              "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        path = open_file(self, self.tr("选择要导入的文件"),
+                         "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
         if path:
             self.path.setText(path)
 
@@ -104,9 +108,9 @@ class FilePage(QWizardPage):
         self.loading = True
         self.busy.show()
         self.message.setText(self.tr("正在读取文件…"))
-        task = self.task = Task(lambda state: list_sheets(path))
-        task.signals.done.connect(lambda names: self._sheets(task, names))
-        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task = self.task = Operation(lambda state: list_sheets(path), self)
+        task.succeeded.connect(lambda names: self._sheets(task, names))
+        task.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
         task.start()
         self.completeChanged.emit()
 
@@ -163,20 +167,26 @@ class MappingPage(QWizardPage):
         self.mapping.setRowCount(0)
         self.info.setText(self.tr("正在读取工作表…"))
         self.busy.show()
+        # Back here for the same file and sheet: the read made last time, if still current.
+        held = self.w.sheet_read if self.w.sheet_read is not None and self.w.sheet_read.is_for(path, sheet) else None
+        self.w.sheet_read = None  # never two sheets' rows in memory at once
 
         def job(state):
-            rows = fill_merged(read_sheet(path, sheet))
+            read = held if held is not None else SheetRead(path, sheet)
+            if held is not None:
+                held.refresh()
+            rows = read.rows
             try:
                 detected = detect(kind, rows, saved)
             except UserError as exc:  # no header found: still worth showing the rows
-                return rows[:15], None, None, exc
-            return rows[:15], list(rows[detected[0]]), detected, None
+                return read, rows[:15], None, None, exc
+            return read, rows[:15], list(rows[detected[0]]), detected, None
 
         if self.task is not None:
             self.task.cancel()
-        task = self.task = Task(job)
-        task.signals.done.connect(lambda result: self._show(task, kind, *result))
-        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task = self.task = Operation(job, self)
+        task.succeeded.connect(lambda result: self._show(task, kind, *result))
+        task.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
         task.start()
         self.completeChanged.emit()
 
@@ -188,10 +198,11 @@ class MappingPage(QWizardPage):
         self.info.setText(_reason(self, exc, tb))
         self.completeChanged.emit()
 
-    def _show(self, task, kind, shown, header, detected, problem) -> None:
+    def _show(self, task, kind, read, shown, header, detected, problem) -> None:
         if task is not self.task:
             return  # the page was left and entered again since
         self.task = None
+        self.w.sheet_read = read  # for the dry run and the import
         self.busy.hide()
         if detected is None:
             self.info.setText(str(problem))
@@ -284,6 +295,10 @@ class RunPage(QWizardPage):
         self.undo = QPushButton(self.tr("撤销本次导入(&U)"))
         self.undo.clicked.connect(self.undo_import)
         self.undo.setVisible(False)
+        self.export_rejected = QPushButton(self.tr("导出被拒绝的行(&R)…"))
+        self.export_rejected.setToolTip(self.tr("原样导出被拒绝的行，另加“原因”列；改正后可再导入"))
+        self.export_rejected.clicked.connect(self.save_rejected)
+        self.export_rejected.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
@@ -293,23 +308,31 @@ class RunPage(QWizardPage):
         if dry_run:
             layout.addWidget(self.valid_only)
         layout.addWidget(self.errors)
-        layout.addWidget(self.undo, 0, Qt.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_rejected)
+        buttons.addWidget(self.undo)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.task = None
         self.result = None
 
     def initializePage(self) -> None:
         self.result = None
         self.undo.setVisible(False)
+        self.export_rejected.setVisible(False)
         self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
         self.progress.setValue(0)
         self.errors.setRowCount(0)
         store = self.w.store
         valid_only = self.w.dry_page.valid_only.currentData()
-        self.task = Task(run_import(str(store.path), store.operator, self.w.kind(), self.w.path(), self.w.sheet(),
-                                    self.w.mapping_page.user_mapping(), self.dry_run, valid_only))
-        self.task.signals.progress.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
-        self.task.signals.done.connect(self.done)
-        self.task.signals.failed.connect(self.failed)
+        kind = self.w.kind()
+        self.task = Operation(run_import(str(store.path), store.operator, kind, self.w.path(), self.w.sheet(),
+                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only,
+                                         self.w.sheet_read),
+                              self, changes=() if self.dry_run else changed_tables(kind))
+        self.task.progressed.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
+        self.task.succeeded.connect(self.done)
+        self.task.failed.connect(self.failed)
         self.cancel.setEnabled(True)
         self.task.start()
         self.completeChanged.emit()
@@ -327,12 +350,35 @@ class RunPage(QWizardPage):
             self.w.imported = True
         else:
             text = self.tr("有被拒绝的行，未写入任何内容：") + text
+        if result.reread:
+            text = self.tr("文件在上一步之后被修改过，已按修改后的内容重新读取。") + text
+        if result.written:
+            self.w.sheet_read = None  # nothing reads the sheet after the import: free its rows
         self.summary.setText(text)
         self.errors.setRowCount(len(result.errors))
         for r, e in enumerate(result.errors):
             for c, value in enumerate((e.sheet, e.row, e.column, e.reason)):
                 self.errors.setItem(r, c, QTableWidgetItem(str(value)))
+        self.export_rejected.setVisible(bool(result.errors))
         self.completeChanged.emit()
+
+    def save_rejected(self) -> None:
+        """The rejected rows as they were, with 原因 (the CLI's --rejected, same writer)."""
+        from ycdesk.imports import write_rejected
+
+        if self.result is None or not self.result.errors:
+            return
+        path = save_file(self, self.tr("导出被拒绝的行"), self.tr("被拒绝的行.xlsx"),
+                         "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        if not path:
+            return
+        try:
+            write_rejected(self.result, path)
+        except (UserError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("无法导出"), str(exc))
+            return
+        self.summary.setText(self.summary.text() + self.tr("\n被拒绝的行已导出到 {0}").format(path))
+        self.rejected_saved = path
 
     def failed(self, exc, tb) -> None:
         self.task = None
@@ -349,15 +395,34 @@ class RunPage(QWizardPage):
         self.completeChanged.emit()
 
     def undo_import(self) -> None:
-        if self.result is None or not self.result.batch_id:
+        """Undo the batch just imported, as an operation on its own Store (it takes a
+        backup first, which takes a while on a large workspace)."""
+        if self.result is None or not self.result.batch_id or self.task is not None:
             return
-        try:
-            count = undo_batch(self.w.store, self.result.batch_id)
-        except UserError as exc:
+        from ycdesk.store import Store
+
+        store, batch, kind = self.w.store, self.result.batch_id, self.w.kind()
+
+        def work(state):
+            with Store(str(store.path), operator=store.operator) as own:
+                return undo_batch(own, batch)
+
+        def undone(count) -> None:
+            self.task = None
+            self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
+            self.undo.setVisible(False)
+
+        def refused(exc) -> None:
+            self.task = None
+            self.undo.setEnabled(True)
+            if not isinstance(exc, UserError):
+                raise exc
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
-            return
-        self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
-        self.undo.setVisible(False)
+
+        self.undo.setEnabled(False)
+        self.summary.setText(self.tr("正在撤销…"))
+        self.task = Operation(work, self, changes=IMPORT_KINDS[kind].tables).on_success(undone).on_failure(refused)
+        self.task.start()
 
     def isComplete(self) -> bool:
         return self.result is not None
@@ -368,6 +433,7 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.store = store
         self.imported = False
+        self.sheet_read: SheetRead | None = None  # the preview's read, reused by the dry run and import
         self.setWindowTitle(self.tr("导入向导"))
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)

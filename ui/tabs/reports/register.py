@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.models.records import Col, RecordsModel
-from ui.tasks import Task
+from ui.operations import Operation
 
 
 def load_register(db_path: str, operator: str):
@@ -49,7 +49,7 @@ class RegisterPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.task: Task | None = None
+        self.task: Operation | None = None
         self.model = RecordsModel([
             Col(self.tr("签发时间"), "issued_at", lambda v: (v or "")[:16].replace("T", " ")),
             Col(self.tr("报告"), "title"), Col(self.tr("期间"), "period"), Col(self.tr("范围"), "scope"),
@@ -64,7 +64,7 @@ class RegisterPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.changes = QLabel()
         self.changes.setWordWrap(True)
-        self.reprint_button = QPushButton(self.tr("重印(&R)…"))
+        self.reprint_button = QPushButton(self.tr("重印(&T)…"))
         self.reprint_button.clicked.connect(self.reprint)
         self.refresh_button = QPushButton(self.tr("重新核对"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -87,12 +87,12 @@ class RegisterPanel(QWidget):
         if self.store is None:
             return
         self.changes.setText(self.tr("正在核对…"))
-        self.task = Task(load_register(str(self.store.path), self.store.operator))
-        self.task.signals.done.connect(lambda rows, task=self.task: self._loaded(task, rows))
-        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._failed(task, exc))
+        self.task = Operation(load_register(str(self.store.path), self.store.operator), self)
+        self.task.succeeded.connect(lambda rows, task=self.task: self._loaded(task, rows))
+        self.task.failed.connect(lambda exc, tb, task=self.task: self._failed(task, exc))
         self.task.start()
 
-    def _loaded(self, task: Task, rows: list[dict]) -> None:
+    def _loaded(self, task: Operation, rows: list[dict]) -> None:
         if task is not self.task:
             return
         self.task = None
@@ -102,7 +102,7 @@ class RegisterPanel(QWidget):
                              else self.tr("还没有签发过报告：生成报告后点“签发”存档。"))
         self.loaded.emit()
 
-    def _failed(self, task: Task, exc: BaseException) -> None:
+    def _failed(self, task: Operation, exc: BaseException) -> None:
         if task is self.task:
             self.task = None
             self.changes.setText(self.tr("核对失败：{0}").format(exc))
@@ -130,7 +130,7 @@ class RegisterPanel(QWidget):
         if row is None or self.store is None:
             QMessageBox.information(self, self.tr("重印"), self.tr("请先在签发登记中选择一份报告"))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("重印"), f"{row['title']}{row['period']}.pdf", "PDF (*.pdf)")
+        path = save_file(self, self.tr("重印"), f"{row['title']}{row['period']}.pdf", "PDF (*.pdf)")
         if not path:
             return
         try:
