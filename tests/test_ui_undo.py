@@ -1,0 +1,168 @@
+"""One undo stack for the window (issue 18): 编辑 → 撤销/重做 from anywhere, naming the action,
+with a status-bar message; refused (and nothing changed) when later work would be lost."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+
+from ui.tabs.indicators import tab as indicators_module
+from ui.tabs.projects import tab as projects_module
+from ui.tabs.projects.model import PROJECT
+
+
+@pytest.fixture
+def projects(main_window):
+    main_window.tabs.setCurrentIndex(1)
+    t = main_window.projects_tab
+    t.period.setCurrentIndex(t.period.findData("2025"))
+    return t
+
+
+@pytest.fixture(autouse=True)
+def warnings(monkeypatch):
+    """Message boxes recorded instead of shown (a modal box would wait for a click)."""
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+def select_project(tab, seq):
+    row = next(i for i, r in enumerate(tab.model.rows) if r["kind"] == PROJECT and r["seq"] == seq)
+    tab.table.setCurrentIndex(tab.model.index(row, 1))
+    return tab.model.rows[row]
+
+
+def fill_and_save(period, amount):
+    def exec_(dialog):
+        dialog.period.setText(period)
+        dialog.amount.setText(amount)
+        dialog.save()
+        return dialog.result()
+    return exec_
+
+
+def live(store, project_id):
+    return {r["id"]: r["amount_yuan"] for r in store.projects.investments(project_id)}
+
+
+def ctrl(window, qtbot, key, modifiers=Qt.ControlModifier):
+    """A key press that reaches the window the way a user's does: to the focused widget."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifiers)
+
+
+def test_issue_scenario_ctrl_z_restores_the_deletion_and_keeps_project_2s_entry(
+        main_window, projects, qtbot, monkeypatch):
+    tab = projects
+    p2 = select_project(tab, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    tab.add_progress()
+    after_add = live(tab.store, p2["id"])
+    assert len(after_add) == len(tab.store.projects.investments(p2["id"]))
+    p3 = select_project(tab, 3)
+    before_delete = live(tab.store, p3["id"])
+    assert before_delete, "project 3 has progress records in the sample"
+    tab.progress_table.setCurrentIndex(tab.progress_model.index(0, 0))
+    victim = tab.progress_model.record(0)
+    monkeypatch.setattr(projects_module.QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    tab.delete_progress()
+    assert victim["id"] not in live(tab.store, p3["id"])
+    assert main_window.undo_action.text().startswith("撤销 删除“")
+
+    main_window.tabs.setFocus()  # focus outside the tab: the shortcut still works
+    ctrl(main_window, qtbot, Qt.Key_Z)
+
+    qtbot.waitUntil(lambda: live(tab.store, p3["id"]) == before_delete)
+    assert live(tab.store, p2["id"]) == after_add  # project 2's entry is still there
+    assert main_window.statusBar().currentMessage().startswith("已撤销：删除“")
+    qtbot.waitUntil(lambda: tab.progress_model.rowCount() == len(before_delete))  # the tab shows it
+    assert main_window.undo_action.text().startswith("撤销 填报“")
+    assert main_window.redo_action.text().startswith("重做 删除“")
+
+    ctrl(main_window, qtbot, Qt.Key_Y)
+    qtbot.waitUntil(lambda: victim["id"] not in live(tab.store, p3["id"]))
+    assert main_window.statusBar().currentMessage().startswith("已重做：删除“")
+
+
+def test_undo_of_a_delete_on_indicators(main_window, qtbot, monkeypatch):
+    main_window.tabs.setCurrentIndex(0)
+    tab = main_window.indicators_tab
+    ind = tab.store.indicators.by_code("FYP14-03")
+    tab.table.setCurrentIndex(tab.model.index(tab.model.find(ind["id"]), 1))
+    count = tab.obs_model.rowCount()
+    assert count > 0
+    tab.obs_table.setCurrentIndex(tab.obs_model.index(0, 0))
+    record = tab.obs_model.record(0)
+    monkeypatch.setattr(indicators_module.QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    tab.delete_observation()
+    qtbot.waitUntil(lambda: tab.obs_model.rowCount() == count - 1)
+    assert main_window.undo_action.isEnabled()  # 删除 no longer clears the stack
+
+    main_window.undo_action.trigger()
+
+    qtbot.waitUntil(lambda: tab.obs_model.rowCount() == count)
+    assert tab.store.get("observations", record["id"])["period"] == record["period"]
+    assert "已撤销：删除" in main_window.statusBar().currentMessage()
+
+
+def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window, projects, qtbot, monkeypatch,
+                                                                     warnings):
+    tab = projects
+    p2 = select_project(tab, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    tab.add_progress()
+    added = next(i for i, amount in live(tab.store, p2["id"]).items() if amount == 50_000)
+    # Later work on the same record, made outside the stack (another window, the CLI).
+    tab.store.projects.update_investment(added, "2025Q4", 60_000)
+    history = len(tab.store.history())
+
+    main_window.undo_action.trigger()
+
+    assert warnings and "无法撤销" in warnings[0] and "投资进展“2025Q4”" in warnings[0]
+    assert tab.store.get("investments", added)["amount_yuan"] == 60_000
+    assert len(tab.store.history()) == history
+    assert main_window.undo_stack.canUndo()  # still there, still named
+    assert main_window.statusBar().currentMessage().startswith("未撤销：")
+
+
+def test_a_focused_text_field_keeps_its_own_ctrl_z(main_window, projects, qtbot, monkeypatch):
+    tab = projects
+    select_project(tab, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    tab.add_progress()
+    depth = main_window.undo_stack.index()
+    tab.search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search)
+    qtbot.keyClicks(tab.search, "ab")
+    assert isinstance(QApplication.focusWidget(), QLineEdit)
+
+    ctrl(main_window, qtbot, Qt.Key_Z)
+
+    assert tab.search.text() == ""  # the field undid its typing
+    assert main_window.undo_stack.index() == depth  # the data change was not undone
+
+
+def test_switching_workspace_clears_the_stack(main_window, projects, qtbot, monkeypatch, tmp_path):
+    from ycdesk.store import Store
+
+    select_project(projects, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    projects.add_progress()
+    assert main_window.undo_stack.canUndo()
+    main_window.set_store(Store(tmp_path / "other.ycdesk", operator="测试员"))
+    assert not main_window.undo_stack.canUndo()
+    assert main_window.undo_action.text() == "撤销(&U)" and not main_window.undo_action.isEnabled()
+
+
+def test_edit_menu_names_the_actions(main_window, projects, monkeypatch):
+    menus = [a.text() for a in main_window.menuBar().actions()]
+    assert menus.index("编辑(&E)") == menus.index("文件(&F)") + 1
+    assert main_window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert [s.toString() for s in main_window.redo_action.shortcuts()] == ["Ctrl+Y", "Ctrl+Shift+Z"]
+    select_project(projects, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    projects.add_progress()
+    assert main_window.undo_action.text().startswith("撤销 填报“")
