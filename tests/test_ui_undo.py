@@ -166,3 +166,49 @@ def test_edit_menu_names_the_actions(main_window, projects, monkeypatch):
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     projects.add_progress()
     assert main_window.undo_action.text().startswith("撤销 填报“")
+
+
+def findings_csv(path):
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["企业名称", "考核年度", "考核级别", "检查日期", "问题类别", "问题描述", "整改期限", "整改状态"])
+        for i in range(3):
+            out.writerow(["撤销测试企业", 2024, "区级", "2024-06-01", "识别标志", f"撤销测试问题{i}", "2024-09-30", "待整改"])
+    return path
+
+
+def test_an_import_batch_is_undone_from_the_edit_menu(main_window, qtbot, tmp_path):
+    from ui.undo import push_import
+    from ycdesk.imports import batches, import_file
+
+    store = main_window.store
+    live = "SELECT COUNT(*) FROM findings WHERE description LIKE '撤销测试问题%' AND deleted_at IS NULL"
+    result = import_file(store, "findings", findings_csv(tmp_path / "f.csv"))
+    push_import(main_window, result.batch_id, "导入 3 行（f.csv）")
+    assert store.scalar(live) == 3
+    assert main_window.undo_action.text() == "撤销 导入 3 行（f.csv）(&U)"
+
+    main_window.undo_action.trigger()
+
+    assert store.scalar(live) == 0
+    assert [b["undone_at"] is not None for b in batches(store) if b["id"] == result.batch_id] == [True]
+    assert main_window.statusBar().currentMessage() == "已撤销：导入 3 行（f.csv）"
+    assert not main_window.undo_stack.canRedo()  # an undone import is imported again, not redone
+
+
+def test_an_import_undone_in_the_batch_list_leaves_the_stack_quietly(main_window, tmp_path, warnings):
+    from ui.undo import push_import
+    from ycdesk.imports import import_file, undo_batch
+
+    store = main_window.store
+    result = import_file(store, "findings", findings_csv(tmp_path / "f.csv"))
+    push_import(main_window, result.batch_id, "导入 3 行（f.csv）")
+    undo_batch(store, result.batch_id)
+
+    main_window.undo_action.trigger()
+
+    assert not warnings
+    assert not main_window.undo_stack.canUndo()
+    assert "已在导入批次中撤销" in main_window.statusBar().currentMessage()

@@ -293,6 +293,10 @@ class MainWindow(QMainWindow):
 
         wizard = ImportWizard(self.store, self.TAB_KINDS[self.tabs.currentIndex()], path, self)
         wizard.exec()
+        if wizard.batch():
+            from ui.undo import push_import
+
+            push_import(self, *wizard.batch())  # 编辑 → 撤销 undoes the batch (safely)
         if wizard.imported:
             self.set_store(self.store)  # every tab shows the new data
 

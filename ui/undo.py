@@ -51,11 +51,12 @@ def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
     return result
 
 
-def push_import(widget, batch_id: str, rows: int, label: str | None = None) -> None:
-    """An import batch on the undo stack; its undo is the import's safe undo."""
+def push_import(widget, batch_id: str, label: str) -> None:
+    """An import batch on the undo stack (``label`` like "导入 120 行（文件.xlsx）"); its
+    undo is the import's safe undo (:mod:`ycdesk.imports.undo`)."""
     window = window_of(widget)
     if window is not None:
-        window.undo_stack.push(ImportCommand(window, label or tr("导入 {0} 行").format(rows), batch_id))
+        window.undo_stack.push(ImportCommand(window, label, batch_id))
 
 
 class ChangeCommand(QUndoCommand):
@@ -92,9 +93,17 @@ class ImportCommand(QUndoCommand):
     def check_undo(self) -> None:
         from ycdesk.imports import UndoBlocked, plan_undo
 
+        if self.undone_elsewhere():
+            return  # undo() just takes it off the stack
         plan = plan_undo(self.window.store, self.batch_id)
         if plan.kept:
             raise UndoBlocked(plan.kept)
+
+    def undone_elsewhere(self) -> bool:
+        """Undone already (文件 → 导入批次): nothing left to undo here."""
+        from ycdesk.imports import batches
+
+        return any(b["id"] == self.batch_id and b["undone_at"] for b in batches(self.window.store))
 
     def check_redo(self) -> None:
         raise UserError(tr("导入撤销后不能重做，请重新导入文件"))
@@ -102,8 +111,11 @@ class ImportCommand(QUndoCommand):
     def undo(self) -> None:
         from ycdesk.imports import undo_batch
 
-        _apply(self, lambda store, _batch: undo_batch(store, self.batch_id), tr("已撤销：{0}"))
         self.setObsolete(True)
+        if self.undone_elsewhere():
+            self.window.statusBar().showMessage(tr("“{0}”已在导入批次中撤销").format(self.text()), 10_000)
+            return
+        _apply(self, lambda store, _span: undo_batch(store, self.batch_id), tr("已撤销：{0}"))
 
     def redo(self) -> None:
         self.done = False
