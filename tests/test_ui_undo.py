@@ -212,3 +212,61 @@ def test_an_import_undone_in_the_batch_list_leaves_the_stack_quietly(main_window
     assert not warnings
     assert not main_window.undo_stack.canUndo()
     assert "已在导入批次中撤销" in main_window.statusBar().currentMessage()
+
+
+def history_row(view, action):
+    row = next(i for i, h in enumerate(view.model.records) if h["action"] == action)
+    view.table.setCurrentIndex(view.model.index(row, 0))
+    return view.model.records[row]
+
+
+def test_restore_a_deleted_record_from_history(main_window, projects, qtbot, monkeypatch, qtmodeltester):
+    tab = projects
+    p3 = select_project(tab, 3)
+    before = live(tab.store, p3["id"])
+    victim = tab.store.projects.investments(p3["id"])[0]
+    tab.store.projects.delete_investment(victim["id"])  # e.g. deleted last week, off the stack
+    tab.refresh()
+    qtmodeltester.check(tab.history.model, force_py=True)
+    deletion = history_row(tab.history, "soft_delete")
+    assert deletion["action_label"] == "删除" and deletion["table_label"] == "投资进展"
+    assert deletion["record"] == victim["period"]
+    assert tab.history.restore_button.isEnabled()
+    asked = []
+    monkeypatch.setattr("ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text)
+                        or QMessageBox.Yes)
+
+    tab.history.restore_button.click()
+
+    assert "恢复已删除的投资进展" in asked[0]
+    qtbot.waitUntil(lambda: live(tab.store, p3["id"]) == before)
+    qtbot.waitUntil(lambda: tab.progress_model.rowCount() == len(before))
+    assert main_window.undo_action.text().startswith("撤销 恢复投资进展“")
+    assert main_window.statusBar().currentMessage().startswith("已恢复投资进展")
+    main_window.undo_action.trigger()  # the restore is undoable like any change
+    qtbot.waitUntil(lambda: victim["id"] not in live(tab.store, p3["id"]))
+
+
+def test_restore_an_edit_from_history_shows_what_goes_back(main_window, qtbot, monkeypatch):
+    main_window.tabs.setCurrentIndex(0)
+    tab = main_window.indicators_tab
+    ind = tab.store.indicators.by_code("FYP14-03")
+    obs = tab.store.indicators.add_observation(ind["id"], "2025Q3", 93.6)
+    tab.store.indicators.update_observation(obs, 94.1)
+    tab.table.setCurrentIndex(tab.model.index(tab.model.find(ind["id"]), 1))
+    edit = history_row(tab.history, "update")
+    assert edit["when"][:2] == "20" and "T" not in edit["when"]  # a local time, not ISO
+    assert "值：93.6 → 94.1" in edit["change"]
+    assert "updated_at" not in edit["change"] and "operator" not in edit["change"]
+    insert = history_row(tab.history, "insert")
+    assert not tab.history.restore_button.isEnabled()  # nothing before a record's creation
+    assert "期间：2025Q3" in insert["change"]
+    history_row(tab.history, "update")
+    asked = []
+    monkeypatch.setattr("ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text)
+                        or QMessageBox.Yes)
+
+    tab.history.restore_button.click()
+
+    assert "值：94.1 → 93.6" in asked[0]
+    qtbot.waitUntil(lambda: tab.store.get("observations", obs)["value"] == 93.6)
