@@ -4,6 +4,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
 
 from ui.dialogs.batches_dialog import BatchesDialog
 from ui.dialogs.import_wizard import ImportWizard
@@ -101,6 +102,16 @@ def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.table.setCurrentIndex(dialog.model.index(0, 0))
     monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.information", lambda *a: None)
+    assert dialog.model.data(dialog.model.index(0, 1)) == "考核问题"  # the kind in Chinese
+    shown_time = dialog.model.data(dialog.model.index(0, 0))
+    assert "T" not in shown_time and len(shown_time) == 16  # local "YYYY-MM-DD HH:MM", not ISO
+    asked = []
+    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question",
+                        lambda parent, title, text: asked.append(text) or QMessageBox.No)
+    dialog.undo_selected()  # asked first; No leaves the batch
+    assert "撤销" in asked[0] and "考核问题" in asked[0] and not dialog.changed
+    assert not dialog.model.record(0)["undone_at"]
+    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question", lambda *a: QMessageBox.Yes)
     dialog.undo_selected()
     assert dialog.changed and dialog.model.record(0)["undone_at"]
     assert not seeded.query("SELECT 1 FROM findings WHERE description = '标志缺失'")

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import (
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ycdesk.errors import UserError
+from ycdesk.history_text import local_time
 from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
+from ycdesk.imports.kinds import IMPORT_KINDS
+
+
+def kind_label(kind: str) -> str:
+    found = IMPORT_KINDS.get(kind)
+    return found.label if found else kind
 
 
 class BatchesDialog(QDialog):
@@ -23,10 +30,11 @@ class BatchesDialog(QDialog):
         self.changed = False
         self.setWindowTitle(self.tr("导入批次"))
         self.model = RecordsModel([
-            Col(self.tr("时间"), "created_at"), Col(self.tr("类型"), "kind"), Col(self.tr("文件"), "file_name"),
+            Col(self.tr("时间"), "created_at", local_time), Col(self.tr("类型"), "kind", kind_label),
+            Col(self.tr("文件"), "file_name"),
             Col(self.tr("工作表"), "sheet"), Col(self.tr("新增"), "new"), Col(self.tr("更新"), "updated"),
             Col(self.tr("未变"), "unchanged"), Col(self.tr("拒绝"), "rejected"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("撤销于"), "undone_at"),
+            Col(self.tr("撤销于"), "undone_at", local_time),
         ])
         self.table = make_table(self.model)
         self.undo = QPushButton(self.tr("撤销所选批次(&U)"))
@@ -44,6 +52,12 @@ class BatchesDialog(QDialog):
         self.model.set_records(batches(self.store))
         self.table.resizeColumnsToContents()
 
+    def confirmation(self, batch: dict) -> str:
+        return self.tr("撤销 {0} {1}导入的“{2}”（{3}：新增 {4} 条，更新 {5} 条）？\n"
+                       "新增的记录将删除，更新过的记录恢复原值；撤销前会自动备份工作区。").format(
+            local_time(batch["created_at"]), batch["operator"], batch["file_name"], kind_label(batch["kind"]),
+            batch["new"], batch["updated"])
+
     def undo_selected(self) -> None:
         index = self.table.currentIndex()
         if not index.isValid():
@@ -52,6 +66,8 @@ class BatchesDialog(QDialog):
         try:
             plan = plan_undo(self.store, batch["id"])
             keep = False
+            if not plan.kept and QMessageBox.question(self, self.tr("撤销导入"), self.confirmation(batch)) != QMessageBox.Yes:
+                return
             if plan.kept:
                 # Later work on some of the batch's records: say which, and undo only the rest if asked.
                 answer = QMessageBox.question(
