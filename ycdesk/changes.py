@@ -157,7 +157,8 @@ def _apply(store, span: Span, backwards: bool) -> Span | None:
             for rec in (reversed(records) if backwards else records):
                 _put(store, rec.table, rec.row_id, rec.before if backwards else rec.after)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法{0}：{1}").format(verb, _integrity_message(rec.table, exc))) from None
+        raise UserError(_("无法{0}：{1}").format(verb, _integrity_message(
+            rec.table, exc, store, (rec.before if backwards else rec.after) or {}))) from None
     return span_since(store, before)
 
 
@@ -238,5 +239,5 @@ def restore_version(store, seq: int, *, before: bool = True) -> Span | None:
         with store.transaction():
             _put(store, table, row_id, state)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc))) from None
+        raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc, store, state or {}))) from None
     return span_since(store, start)
