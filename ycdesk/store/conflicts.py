@@ -4,6 +4,8 @@ rather than the index's columns."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from ycdesk.history_text import TABLE_LABELS, field_label, name_of
 from ycdesk.i18n import _
 
@@ -13,7 +15,7 @@ def _parent_name(store, column: str, value) -> str:
     table = column[:-3] + "s"
     try:
         rows = store.query(f"SELECT * FROM {table} WHERE id = ?", (value,))
-    except Exception:  # not a table: show the id as it is
+    except sqlite3.OperationalError:  # not a table: show the id as it is
         return str(value)
     return name_of(rows[0]) if rows else str(value)
 
