@@ -5,17 +5,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
+from tests import test_ui_projects
+from tests.test_ui_projects import fill_and_save, select_project
+from tests.test_undo import findings_csv
 from ui.tabs.indicators import tab as indicators_module
 from ui.tabs.projects import tab as projects_module
-from ui.tabs.projects.model import PROJECT
 
-
-@pytest.fixture
-def projects(main_window):
-    main_window.tabs.setCurrentIndex(1)
-    t = main_window.projects_tab
-    t.period.setCurrentIndex(t.period.findData("2025"))
-    return t
+tab = test_ui_projects.tab  # the 重大工程 tab at 2025, as its own tests use it
 
 
 @pytest.fixture(autouse=True)
@@ -25,21 +21,6 @@ def warnings(monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
     return shown
-
-
-def select_project(tab, seq):
-    row = next(i for i, r in enumerate(tab.model.rows) if r["kind"] == PROJECT and r["seq"] == seq)
-    tab.table.setCurrentIndex(tab.model.index(row, 1))
-    return tab.model.rows[row]
-
-
-def fill_and_save(period, amount):
-    def exec_(dialog):
-        dialog.period.setText(period)
-        dialog.amount.setText(amount)
-        dialog.save()
-        return dialog.result()
-    return exec_
 
 
 def live(store, project_id):
@@ -55,8 +36,7 @@ def ctrl(window, qtbot, key, modifiers=Qt.ControlModifier):
 
 
 def test_issue_scenario_ctrl_z_restores_the_deletion_and_keeps_project_2s_entry(
-        main_window, projects, qtbot, monkeypatch):
-    tab = projects
+        main_window, tab, qtbot, monkeypatch):
     p2 = select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     tab.add_progress()
@@ -108,9 +88,8 @@ def test_undo_of_a_delete_on_indicators(main_window, qtbot, monkeypatch):
     assert "已撤销：删除" in main_window.statusBar().currentMessage()
 
 
-def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window, projects, qtbot, monkeypatch,
+def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window, tab, qtbot, monkeypatch,
                                                                      warnings):
-    tab = projects
     p2 = select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     tab.add_progress()
@@ -128,8 +107,7 @@ def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window,
     assert main_window.statusBar().currentMessage().startswith("未撤销：")
 
 
-def test_a_focused_text_field_keeps_its_own_ctrl_z(main_window, projects, qtbot, monkeypatch):
-    tab = projects
+def test_a_focused_text_field_keeps_its_own_ctrl_z(main_window, tab, qtbot, monkeypatch):
     select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     tab.add_progress()
@@ -145,38 +123,27 @@ def test_a_focused_text_field_keeps_its_own_ctrl_z(main_window, projects, qtbot,
     assert main_window.undo_stack.index() == depth  # the data change was not undone
 
 
-def test_switching_workspace_clears_the_stack(main_window, projects, qtbot, monkeypatch, tmp_path):
+def test_switching_workspace_clears_the_stack(main_window, tab, qtbot, monkeypatch, tmp_path):
     from ycdesk.store import Store
 
-    select_project(projects, 2)
+    select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
-    projects.add_progress()
+    tab.add_progress()
     assert main_window.undo_stack.canUndo()
     main_window.set_store(Store(tmp_path / "other.ycdesk", operator="测试员"))
     assert not main_window.undo_stack.canUndo()
     assert main_window.undo_action.text() == "撤销(&U)" and not main_window.undo_action.isEnabled()
 
 
-def test_edit_menu_names_the_actions(main_window, projects, monkeypatch):
+def test_edit_menu_names_the_actions(main_window, tab, monkeypatch):
     menus = [a.text() for a in main_window.menuBar().actions()]
     assert menus.index("编辑(&E)") == menus.index("文件(&F)") + 1
     assert main_window.undo_action.shortcut().toString() == "Ctrl+Z"
     assert [s.toString() for s in main_window.redo_action.shortcuts()] == ["Ctrl+Y", "Ctrl+Shift+Z"]
-    select_project(projects, 2)
+    select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
-    projects.add_progress()
+    tab.add_progress()
     assert main_window.undo_action.text().startswith("撤销 填报“")
-
-
-def findings_csv(path):
-    import csv
-
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["企业名称", "考核年度", "考核级别", "检查日期", "问题类别", "问题描述", "整改期限", "整改状态"])
-        for i in range(3):
-            out.writerow(["撤销测试企业", 2024, "区级", "2024-06-01", "识别标志", f"撤销测试问题{i}", "2024-09-30", "待整改"])
-    return path
 
 
 def test_an_import_batch_is_undone_from_the_edit_menu(main_window, qtbot, tmp_path):
@@ -184,17 +151,17 @@ def test_an_import_batch_is_undone_from_the_edit_menu(main_window, qtbot, tmp_pa
     from ycdesk.imports import batches, import_file
 
     store = main_window.store
-    live = "SELECT COUNT(*) FROM findings WHERE description LIKE '撤销测试问题%' AND deleted_at IS NULL"
+    live = "SELECT COUNT(*) FROM findings WHERE description GLOB '问题[0-5]' AND deleted_at IS NULL"
     result = import_file(store, "findings", findings_csv(tmp_path / "f.csv"))
-    push_import(main_window, result.batch_id, "导入 3 行（f.csv）")
-    assert store.scalar(live) == 3
-    assert main_window.undo_action.text() == "撤销 导入 3 行（f.csv）(&U)"
+    push_import(main_window, result.batch_id, "导入 6 行（f.csv）")
+    assert store.scalar(live) == 6
+    assert main_window.undo_action.text() == "撤销 导入 6 行（f.csv）(&U)"
 
     main_window.undo_action.trigger()
 
     assert store.scalar(live) == 0
     assert [b["undone_at"] is not None for b in batches(store) if b["id"] == result.batch_id] == [True]
-    assert main_window.statusBar().currentMessage() == "已撤销：导入 3 行（f.csv）"
+    assert main_window.statusBar().currentMessage() == "已撤销：导入 6 行（f.csv）"
     assert not main_window.undo_stack.canRedo()  # an undone import is imported again, not redone
 
 
@@ -204,7 +171,7 @@ def test_an_import_undone_in_the_batch_list_leaves_the_stack_quietly(main_window
 
     store = main_window.store
     result = import_file(store, "findings", findings_csv(tmp_path / "f.csv"))
-    push_import(main_window, result.batch_id, "导入 3 行（f.csv）")
+    push_import(main_window, result.batch_id, "导入 6 行（f.csv）")
     undo_batch(store, result.batch_id)
 
     main_window.undo_action.trigger()
@@ -220,8 +187,7 @@ def history_row(view, action):
     return view.model.records[row]
 
 
-def test_restore_a_deleted_record_from_history(main_window, projects, qtbot, monkeypatch, qtmodeltester):
-    tab = projects
+def test_restore_a_deleted_record_from_history(main_window, tab, qtbot, monkeypatch, qtmodeltester):
     p3 = select_project(tab, 3)
     before = live(tab.store, p3["id"])
     victim = tab.store.projects.investments(p3["id"])[0]

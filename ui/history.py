@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import current_record, make_table
 from ui.undo import run_change
 from ycdesk import changes
 from ycdesk.errors import UserError
@@ -60,8 +60,7 @@ class HistoryView(QWidget):
         self._enable()
 
     def selected(self) -> dict | None:
-        index = self.table.currentIndex()
-        return self.model.record(index.row()) if index.isValid() else None
+        return current_record(self.table)
 
     def _enable(self) -> None:
         h = self.selected()

@@ -26,7 +26,7 @@ from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import current_record, make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
 from ui.undo import run_change
 from ycdesk.errors import UserError
@@ -273,8 +273,7 @@ class IndicatorsTab(QWidget):
     # -- actions --------------------------------------------------------------------------
 
     def _selected_observation(self) -> dict | None:
-        index = self.obs_table.currentIndex()
-        return self.obs_model.record(index.row()) if index.isValid() else None
+        return current_record(self.obs_table)
 
     def add_observation(self) -> None:
         ind = self.current()

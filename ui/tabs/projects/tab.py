@@ -21,7 +21,7 @@ from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import current_record, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
 from ui.undo import run_change
@@ -250,8 +250,7 @@ class ProjectsTab(QWidget):
             self._warn(project["id"])
 
     def _selected_record(self) -> dict | None:
-        index = self.progress_table.currentIndex()
-        return self.progress_model.record(index.row()) if index.isValid() else None
+        return current_record(self.progress_table)
 
     def edit_progress(self) -> None:
         project, record = self.selected_project(), self._selected_record()
