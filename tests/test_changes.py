@@ -165,3 +165,16 @@ def test_other_duplicates_name_the_fields(seeded):
 
     text = duplicate_message(seeded, "sludge", ["year"], {"year": 2024})
     assert text == "污泥处置中已有年度“2024”的记录，请修改已有记录或更换年度"
+
+
+def test_undo_of_a_lifecycle_move_puts_the_status_back_and_removes_its_event(seeded):
+    finding = seeded.scalar("SELECT id FROM findings WHERE status = '待整改' AND deleted_at IS NULL LIMIT 1")
+    events = len(seeded.findings.events(finding))
+    _r, span = changes.record(seeded, lambda: seeded.findings.transition(finding, "整改中"))
+    assert seeded.get("findings", finding)["status"] == "整改中"
+    changes.undo_change(seeded, span)
+    assert seeded.get("findings", finding)["status"] == "待整改"
+    assert len(seeded.findings.events(finding)) == events
+    changes.redo_change(seeded, span)
+    assert seeded.get("findings", finding)["status"] == "整改中"
+    assert len(seeded.findings.events(finding)) == events + 1
