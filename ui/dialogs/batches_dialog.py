@@ -15,12 +15,7 @@ from ui.tabs.common import make_table
 from ycdesk.errors import UserError
 from ycdesk.history_text import local_time
 from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
-from ycdesk.imports.kinds import IMPORT_KINDS
-
-
-def kind_label(kind: str) -> str:
-    found = IMPORT_KINDS.get(kind)
-    return found.label if found else kind
+from ycdesk.imports.kinds import kind_label
 
 
 class BatchesDialog(QDialog):
