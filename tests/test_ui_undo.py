@@ -236,3 +236,20 @@ def test_restore_an_edit_from_history_shows_what_goes_back(main_window, qtbot, m
 
     assert "值：94.1 → 93.6" in asked[0]
     qtbot.waitUntil(lambda: tab.store.get("observations", obs)["value"] == 93.6)
+
+
+def test_a_lifecycle_move_is_undone_from_the_window(main_window, qtbot):
+    main_window.tabs.setCurrentIndex(2)
+    audits = main_window.audits_tab
+    audits.status.setCurrentIndex(audits.status.findData("待整改"))
+    qtbot.waitUntil(lambda: audits.model.rowCount() > 0)
+    audits.table.setCurrentIndex(audits.model.index(0, 0))
+    finding = audits.model.row(0)
+    audits.editor.move_buttons["start"].click()
+    qtbot.waitUntil(lambda: audits.store.findings.get(finding["id"])["status"] == "整改中")
+    assert main_window.undo_action.text().startswith("撤销 问题“")
+
+    main_window.undo_action.trigger()
+
+    assert audits.store.findings.get(finding["id"])["status"] == "待整改"
+    assert main_window.statusBar().currentMessage().endswith("改为整改中")
