@@ -52,9 +52,9 @@ def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet)
     qtbot.waitUntil(lambda: run.result is not None, timeout=30_000)
     assert run.result.written and run.result.new == 1
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before + 1
-    run.undo.click()
+    run.undo.click()  # an operation too: its own Store, off the UI thread
+    qtbot.waitUntil(lambda: "已撤销" in run.summary.text(), timeout=30_000)
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before
-    assert "已撤销" in run.summary.text()
 
 
 def test_wizard_refuses_a_hostile_file_in_the_background_and_stays_usable(qtbot, seeded, sheet, tmp_path):
@@ -113,7 +113,8 @@ def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):
     assert not dialog.model.record(0)["undone_at"]
     monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question", lambda *a: QMessageBox.Yes)
     dialog.undo_selected()
-    assert dialog.changed and dialog.model.record(0)["undone_at"]
+    qtbot.waitUntil(lambda: dialog.changed, timeout=30_000)
+    assert dialog.model.record(0)["undone_at"]
     assert not seeded.query("SELECT 1 FROM findings WHERE description = '标志缺失'")
     assert result.batch_id == dialog.model.record(0)["id"]
 

@@ -159,9 +159,9 @@ def test_an_import_batch_is_undone_from_the_edit_menu(main_window, qtbot, tmp_pa
 
     main_window.undo_action.trigger()
 
+    qtbot.waitUntil(lambda: main_window.statusBar().currentMessage() == "已撤销：导入 6 行（f.csv）", timeout=30_000)
     assert store.scalar(live) == 0
     assert [b["undone_at"] is not None for b in batches(store) if b["id"] == result.batch_id] == [True]
-    assert main_window.statusBar().currentMessage() == "已撤销：导入 6 行（f.csv）"
     assert not main_window.undo_stack.canRedo()  # an undone import is imported again, not redone
 
 

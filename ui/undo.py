@@ -84,7 +84,8 @@ class ChangeCommand(QUndoCommand):
 
 class ImportCommand(QUndoCommand):
     """An import batch. Undone with the import's own undo (refused if later work would be
-    lost); it cannot be redone — the file can be imported again — so it leaves the stack."""
+    lost), off the UI thread as the batch list does; it cannot be redone — the file can be
+    imported again — so it leaves the stack."""
 
     def __init__(self, window, label: str, batch_id: str) -> None:
         super().__init__(label)
@@ -99,26 +100,50 @@ class ImportCommand(QUndoCommand):
         if plan.kept:
             raise UndoBlocked(plan.kept)
 
+    def check_redo(self) -> None:
+        raise UserError(tr("导入撤销后不能重做，请重新导入文件"))
+
     def undone_elsewhere(self) -> bool:
         """Undone already (文件 → 导入批次): nothing left to undo here."""
         from ycdesk.imports import batches
 
         return any(b["id"] == self.batch_id and b["undone_at"] for b in batches(self.window.store))
 
-    def check_redo(self) -> None:
-        raise UserError(tr("导入撤销后不能重做，请重新导入文件"))
-
     def undo(self) -> None:
-        from ycdesk.imports import undo_batch
+        from ui.operations import Operation, report_failure
+        from ycdesk.imports import plan_undo
 
         self.setObsolete(True)
+        window, label = self.window, self.text()
         if self.undone_elsewhere():
-            self.window.statusBar().showMessage(tr("“{0}”已在导入批次中撤销").format(self.text()), 10_000)
+            window.statusBar().showMessage(tr("“{0}”已在导入批次中撤销").format(label), 10_000)
             return
-        _apply(self, lambda store, _span: undo_batch(store, self.batch_id), tr("已撤销：{0}"))
+        plan = plan_undo(window.store, self.batch_id)
+        window.statusBar().showMessage(tr("正在撤销：{0}…").format(label))
+        operation = Operation(batch_undo_work(window.store, plan, False), window,
+                              changes={c["table_name"] for c in plan.changes})
+        operation.on_success(lambda _count: window.statusBar().showMessage(tr("已撤销：{0}").format(label), 10_000))
+        operation.on_failure(lambda exc: _refused(window, exc) if isinstance(exc, UserError)
+                             else report_failure(window, exc))
+        operation.start()
 
     def redo(self) -> None:
         self.done = False
+
+
+def batch_undo_work(store, plan, keep: bool):
+    """An import batch's undo as an operation's work, on its own Store (it backs the
+    workspace up first: seconds on a large one)."""
+    from ycdesk.imports import apply_undo
+
+    path, operator = str(store.path), store.operator
+
+    def work(state):
+        from ycdesk.store import Store
+
+        with Store(path, operator=operator) as own:
+            return apply_undo(own, plan, keep_changed=keep)
+    return work
 
 
 def _apply(command, action, message: str) -> None:

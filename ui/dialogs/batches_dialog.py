@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.records import Col, RecordsModel
+from ui.operations import Operation
 from ui.tabs.common import make_table
+from ui.undo import batch_undo_work
 from ycdesk.errors import UserError
 from ycdesk.history_text import local_time
-from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
+from ycdesk.imports import UndoBlocked, batches, plan_undo
 from ycdesk.imports.kinds import kind_label
 
 
@@ -72,13 +74,27 @@ class BatchesDialog(QDialog):
                 if answer != QMessageBox.Yes:
                     return
                 keep = True
-            count = apply_undo(self.store, plan, keep_changed=keep)
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
             return
+        self.undo.setEnabled(False)
+        self.operation = Operation(batch_undo_work(self.store, plan, keep), self,
+                                   changes={c["table_name"] for c in plan.changes})
+        self.operation.on_success(lambda count: self._undone(plan, count)).on_failure(self._refused)
+        self.operation.start()
+
+    def _undone(self, plan, count: int) -> None:
+        self.undo.setEnabled(True)
         self.changed = True
         text = self.tr("已恢复 {0} 处改动").format(count)
         if plan.kept:
             text += self.tr("；保留了 {0} 条导入后又被改动或引用的记录").format(len(plan.kept))
         QMessageBox.information(self, self.tr("已撤销"), text)
         self.refresh()
+
+    def _refused(self, exc) -> None:
+        self.undo.setEnabled(True)
+        if not isinstance(exc, UserError):
+            raise exc
+        QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
+
