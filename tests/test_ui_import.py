@@ -52,9 +52,11 @@ def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet)
     qtbot.waitUntil(lambda: run.result is not None, timeout=30_000)
     assert run.result.written and run.result.new == 1
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before + 1
+    assert wizard.batch() == (run.result.batch_id, f"导入 1 行（{sheet.name}）")  # for 编辑 → 撤销
     run.undo.click()  # an operation too: its own Store, off the UI thread
     qtbot.waitUntil(lambda: "已撤销" in run.summary.text(), timeout=30_000)
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before
+    assert wizard.batch() is None  # undone here: nothing for the window's stack
 
 
 def test_wizard_refuses_a_hostile_file_in_the_background_and_stays_usable(qtbot, seeded, sheet, tmp_path):
