@@ -253,3 +253,30 @@ def test_a_lifecycle_move_is_undone_from_the_window(main_window, qtbot):
 
     assert audits.store.findings.get(finding["id"])["status"] == "待整改"
     assert main_window.statusBar().currentMessage().endswith("改为整改中")
+
+
+def test_run_change_without_a_main_window_just_runs(qtbot, seeded):
+    from PySide6.QtWidgets import QWidget
+
+    from ui.undo import run_change
+
+    alone = QWidget()
+    qtbot.addWidget(alone)
+    p2 = seeded.scalar("SELECT id FROM projects WHERE seq = 2")
+    added = run_change(alone, "填报", lambda: seeded.projects.add_investment(p2, "2025Q4", 1000))
+    assert seeded.get("investments", added)["amount_yuan"] == 1000
+
+
+def test_run_change_from_a_dialog_over_the_window_lands_on_its_stack(main_window, qtbot):
+    from PySide6.QtWidgets import QDialog
+
+    from ui.undo import run_change
+
+    dialog = QDialog(main_window)  # e.g. an editing dialog of another tab
+    qtbot.addWidget(dialog)
+    store = main_window.store
+    p2 = store.scalar("SELECT id FROM projects WHERE seq = 2")
+    added = run_change(dialog, "填报测试", lambda: store.projects.add_investment(p2, "2025Q4", 1000))
+    assert main_window.undo_action.text() == "撤销 填报测试(&U)"
+    main_window.undo_action.trigger()
+    assert added not in {r["id"] for r in store.projects.investments(p2)}
