@@ -281,7 +281,7 @@ class IndicatorsTab(QWidget):
             return
         scope = self.scope.currentText()
         dialog = ObservationDialog(self.store, ind, scope=scope, parent=self)
-        if run_change(self, self.tr("新增“{0}”的观测值").format(ind["name"][:12]), dialog.exec) and dialog.saved_id:
+        if dialog.exec() and dialog.saved_id:  # the dialog saves, on the window's undo stack
             self.refresh()
 
     def edit_observation(self) -> None:
@@ -290,8 +290,7 @@ class IndicatorsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“观测值”中选择一条记录"))
             return
         dialog = ObservationDialog(self.store, ind, record, parent=self)
-        label = self.tr("修改“{0}”{1}的观测值").format(ind["name"][:12], record["period"])
-        if run_change(self, label, dialog.exec) and dialog.old_fields is not None:
+        if dialog.exec() and dialog.old_fields is not None:
             self.refresh()
 
     def delete_observation(self) -> None:

@@ -243,9 +243,8 @@ class ProjectsTab(QWidget):
         if project is None:
             return
         dialog = InvestmentDialog(self.store, project, parent=self)
-        # The dialog saves (and keeps its input on a refusal); what it wrote is one change.
-        if run_change(self, self.tr("填报“{0}”的投资进展").format(project["name"][:12]), dialog.exec) \
-                and dialog.saved_id:
+        # The dialog saves (and keeps its input on a refusal), on the window's undo stack.
+        if dialog.exec() and dialog.saved_id:
             self.refresh()
             self._warn(project["id"])
 
@@ -258,8 +257,7 @@ class ProjectsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“投资进展”中选择一条记录"))
             return
         dialog = InvestmentDialog(self.store, project, record, parent=self)
-        if run_change(self, self.tr("修改“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
-                      dialog.exec):
+        if dialog.exec():
             self.refresh()
             self._warn(project["id"])
 
@@ -279,8 +277,7 @@ class ProjectsTab(QWidget):
         from ui.dialogs.profile_dialog import ProfileDialog
 
         project = self.selected_project()
-        if project is not None and run_change(self, self.tr("修改“{0}”的年度计划").format(project["name"][:12]),
-                                              ProfileDialog(self.store, project, self).exec):
+        if project is not None and ProfileDialog(self.store, project, self).exec():
             self.refresh()
 
     def _warn(self, project_id: str) -> None:
