@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -17,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import open_file
 from ui.undo import run_change
 from ycdesk.errors import NeedsConfirmation, NeedsReason, UserError
+from ycdesk.rules.observations import accepts_words
 from ycdesk.townships import CITY, DISTRICT
 
 
@@ -41,8 +42,7 @@ class ObservationDialog(QDialog):
         if record:
             value = record["value_text"] or ("" if record["value"] is None else f"{record['value']:g}")
         self.value = QLineEdit(value)
-        unit = indicator.get("unit") or ""
-        self.value.setPlaceholderText(self.tr("数值（{0}）或文字，如“完成”").format(unit) if unit else self.tr("数值或文字，如“完成”"))
+        self.value.setPlaceholderText(self.value_hint(indicator))
         self.source = QLineEdit((record or {}).get("source") or "")
         self.note = QLineEdit((record or {}).get("note") or "")
         self.evidence = QLineEdit((record or {}).get("evidence_path") or "")
@@ -69,8 +69,18 @@ class ObservationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def value_hint(self, indicator: dict) -> str:
+        """Only what the validator would accept: words only where the target is met by
+        words, a percentage only from 0 to 100."""
+        unit = indicator.get("unit") or ""
+        if accepts_words(indicator):
+            return self.tr("数值（{0}）或文字，如“完成”").format(unit) if unit else self.tr("数值或文字，如“完成”")
+        if unit == "%":
+            return self.tr("0–100 之间的数值（%），如 92.5")
+        return self.tr("数值（{0}）").format(unit) if unit else self.tr("数值")
+
     def choose_evidence(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择佐证材料"))
+        path = open_file(self, self.tr("选择佐证材料"))
         if path:
             self.evidence.setText(path)
 

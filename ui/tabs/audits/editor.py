@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import open_files
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.undo import run_change
@@ -104,7 +104,7 @@ class FindingEditor(QWidget):
         ])
         self.evidence = make_table(self.evidence_model)
         self.evidence.doubleClicked.connect(lambda _: self.open_evidence())
-        self.add_file = QPushButton(self.tr("添加佐证(&F)…"))
+        self.add_file = QPushButton(self.tr("添加佐证(&A)…"))
         self.open_file = QPushButton(self.tr("打开"))
         self.add_file.clicked.connect(self.attach)
         self.open_file.clicked.connect(self.open_evidence)
@@ -182,7 +182,7 @@ class FindingEditor(QWidget):
     def attach(self) -> None:
         if self.finding is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料（照片、整改报告）"))
+        paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
                 run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
