@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.create_edit_menu()
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
@@ -187,6 +188,18 @@ class MainWindow(QMainWindow):
         for i, action in enumerate(self.tab_actions):  # named, so 快捷键 can list them
             action.setText(self.tr("转到“{0}”页").format(self.tabs.tabText(i)))
 
+    def create_edit_menu(self) -> None:
+        """编辑: 撤销/重做 over one window-wide stack of core changes (see ui.undo)."""
+        from ui.undo import install_edit_menu
+
+        install_edit_menu(self)
+
+    def refresh_tabs(self) -> None:
+        """After an undo or redo: every built tab shows the data as it now is."""
+        for tab in self._built.values():
+            if hasattr(tab, "refresh"):
+                tab.refresh()
+
     def create_status_bar(self) -> None:
         self.workspace_label = QLabel()
         self.operator_label = QLabel()
@@ -198,6 +211,8 @@ class MainWindow(QMainWindow):
     def set_store(self, store) -> None:
         if self.store is not None and self.store is not store:
             self.store.close()
+        if self.store is not store:
+            self.undo_stack.clear()  # its changes belong to the workspace they were made in
         self.store = store
         for tab in self._built.values():  # a new workspace: every built tab reloads
             tab.set_store(store)
@@ -314,6 +329,10 @@ class MainWindow(QMainWindow):
         # The import (and its undo) reports the tables it wrote: the tabs showing them reload.
         wizard = ImportWizard(self.store, self.current_spec().import_kind, path, self)
         wizard.exec()
+        if wizard.batch():
+            from ui.undo import push_import
+
+            push_import(self, *wizard.batch())  # 编辑 → 撤销 undoes the batch (safely)
 
     def show_batches(self) -> None:
         from ui.dialogs.batches_dialog import BatchesDialog
