@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
             widget = getattr(import_module(module), name)()
             self._built[index] = widget
             self.tabs.widget(index).layout().addWidget(widget)
-            if index == 0:
+            if hasattr(widget, "restore_state"):  # remembered widths, sort, filters (per workspace)
                 widget.restore_state(self.settings)
             if self.store is not None:
                 widget.set_store(self.store)
@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.batches_action)
         export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
+        # First: what the current tab shows, with its filter, search and order.
+        self.export_view_action = export_menu.addAction(self.tr("当前视图(&V)…"), self.export_current_view)
+        export_menu.addSeparator()
         for name, spec in TABLES.items():
             export_menu.addAction(spec.title, lambda name=name: self.export(name))
         exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
@@ -219,6 +222,13 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
         if path:
             self._switch_to(path)
+
+    def export_current_view(self) -> None:
+        tab = self._built.get(self.tabs.currentIndex())
+        if tab is None or not hasattr(tab, "export_view"):
+            self.statusBar().showMessage(self.tr("此页没有可导出的列表，请从“导出表格”中选择整张表"), 8000)
+            return
+        tab.export_view()
 
     def export(self, table: str) -> None:
         """Export off the UI thread (a large table takes a while), with a cancellable progress dialog."""
@@ -409,8 +419,9 @@ class MainWindow(QMainWindow):
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.set("window/state", self.saveState())
         self.settings.set("window/tab", self.tabs.currentIndex())
-        if 0 in self._built:
-            self.indicators_tab.save_state(self.settings)
+        for widget in self._built.values():
+            if hasattr(widget, "save_state"):
+                widget.save_state(self.settings)
         if self.store is not None:
             self.store.close()
             self.store = None

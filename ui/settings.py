@@ -26,8 +26,13 @@ OPTIONS = {
         Option("window/tab", 0, int),
         Option("workspace/last", "", str),
         Option("operator", "", str),
+        # Per workspace (see Settings.get's ``workspace``): a table's header (column widths
+        # and sort) and a tab's filters belong to the workspace they were chosen in.
         Option("indicators/header", b"", bytes),
         Option("indicators/filters", "", str),
+        Option("projects/header", b"", bytes),
+        Option("findings/header", b"", bytes),
+        Option("findings/filters", "", str),
     )
 }
 
@@ -36,9 +41,16 @@ class Settings:
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.q = qsettings or QSettings(ORGANIZATION, APPLICATION)
 
-    def get(self, key: str) -> Any:
+    @staticmethod
+    def _where(key: str, workspace: str | None) -> str:
+        # QSettings keys are paths: the workspace id is a plain hex text, kept as a group.
+        return key if workspace is None else f"workspaces/{workspace}/{key}"
+
+    def get(self, key: str, workspace: str | None = None) -> Any:
+        """The value of ``key``; with ``workspace`` (a workspace's id), the value saved for
+        that workspace only, never another's."""
         option = OPTIONS[key]
-        value = self.q.value(key, option.default)
+        value = self.q.value(self._where(key, workspace), option.default)
         if option.kind is bytes:
             return bytes(value) if value else b""
         try:
@@ -46,7 +58,18 @@ class Settings:
         except (TypeError, ValueError):  # a hand-edited or older settings file
             return option.default
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: Any, workspace: str | None = None) -> None:
         if key not in OPTIONS:
             raise KeyError(key)
-        self.q.setValue(key, value)
+        self.q.setValue(self._where(key, workspace), value)
+
+
+def workspace_key(store) -> str:
+    """What remembered view state is filed under: the workspace's id (the same workspace
+    under another file name keeps its state), or its path for one without an id."""
+    found = store.workspace_id
+    if found:
+        return found
+    import hashlib
+
+    return hashlib.sha1(str(store.path).encode()).hexdigest()[:16]
