@@ -65,11 +65,8 @@ class Settings:
 
 
 def workspace_key(store) -> str:
-    """What remembered view state is filed under: the workspace's id (the same workspace
-    under another file name keeps its state), or its path for one without an id."""
-    found = store.workspace_id
-    if found:
-        return found
-    import hashlib
-
-    return hashlib.sha1(str(store.path).encode()).hexdigest()[:16]
+    """What remembered view state is filed under: the workspace's id, so the same workspace
+    under another file name keeps its state and another workspace never sees it. A
+    workspace made without an id is given one now (as its first backup would), so the key
+    does not change later."""
+    return store.ensure_workspace_id()

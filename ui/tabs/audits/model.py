@@ -60,13 +60,20 @@ class FindingsModel(RowsModel):
         self._after = None  # sort key of the last loaded row
 
     def set_filter(self, store, flt: FindingFilter) -> None:
+        # The first page is read inside the reset, and no fetch runs while the reset is
+        # being announced: a view answering modelReset by fetching would otherwise insert
+        # rows before every other listener has seen the reset.
         self.beginResetModel()
-        self.store, self.filter = store, flt
-        self.keys, self.pages, self.exhausted = array("q"), OrderedDict(), store is None
-        self._after = None
-        self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+        self._fetching = True
+        try:
+            self.store, self.filter = store, flt
+            self.keys, self.pages, self.exhausted = array("q"), OrderedDict(), store is None
+            self._after = None
+            if store is not None:
+                self._load(self._read_page())
+            self.endResetModel()
+        finally:
+            self._fetching = False
 
     def can_sort(self, column: int) -> bool:
         return column < 0 or COLUMNS[column][1] in SORT_KEYS
@@ -139,18 +146,27 @@ class FindingsModel(RowsModel):
         finally:
             self._fetching = False
 
-    def _fetch_page(self) -> None:
+    def _read_page(self) -> list[dict]:
         page = self.store.findings.page(self.filter, self._after, PAGE, order=self.order,
                                         descending=self.descending)
         if len(page) < PAGE:
             self.exhausted = True
+        return page
+
+    def _load(self, page: list[dict]) -> None:
+        first = len(self.keys)
+        self.keys.extend(r["rk"] for r in page)
+        if page:
+            self._after = page[-1]["sk"]
+            self._cache(first // PAGE, self._with_repeats(page))
+
+    def _fetch_page(self) -> None:
+        page = self._read_page()
         if not page:
             return
         first = len(self.keys)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)  # last is inclusive
-        self.keys.extend(r["rk"] for r in page)
-        self._after = page[-1]["sk"]
-        self._cache(first // PAGE, self._with_repeats(page))
+        self._load(page)
         self.endInsertRows()
 
     def _overdue_days(self, row: dict) -> int | None:

@@ -185,6 +185,7 @@ class AuditsTab(QWidget):
     def set_store(self, store) -> None:
         if self.store is not None and self.store is not store:
             self._remember()  # the workspace being left keeps its own filters and widths
+        self.model.set_filter(None, FindingFilter())  # let go of the old one (it may be closed already)
         self.store = store
         self._workspace = workspace_key(store)
         self.editor.set_store(store)
