@@ -297,3 +297,39 @@ def test_widths_sort_and_filters_belong_to_their_workspace(main_window, qtbot, t
     assert again.audits_tab.status.currentData() == "整改中"
     assert again.audits_tab.table.columnWidth(COLUMN["description"]) == default_width + 123
     again.close()
+
+
+def test_the_menu_exports_the_current_view_of_a_small_table_too(main_window, tmp_path, monkeypatch):
+    from ui import export_view
+
+    tab = main_window.indicators_tab
+    tab.search.setText("空气")
+    tab.search.returnPressed.emit()
+    tab.table.sortByColumn(1, Qt.DescendingOrder)
+    monkeypatch.setattr(export_view, "ask_path", lambda *_: str(tmp_path / "view.csv"))
+    main_window.export_view_action.trigger()
+    with open(tmp_path / "view.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    model = tab.model
+    assert rows[0] == model.headers()
+    assert [r[1] for r in rows[1:]] == [model.data(model.index(i, 1)) or "" for i in range(model.rowCount())]
+    assert any("空气" in r[1] for r in rows[1:])
+    assert tab.export_finished == (str(tmp_path / "view.csv"), model.rowCount())
+
+
+def test_indicator_filters_do_not_follow_into_another_workspace(main_window, tmp_path):
+    from ycdesk.seed import init_workspace
+    from ycdesk.store import Store
+
+    first = main_window.store.path
+    tab = main_window.indicators_tab
+    tab.status.setCurrentIndex(2)
+    tab.search.setText("水")
+    tab.search.returnPressed.emit()
+    other_path = tmp_path / "other.ycdesk"
+    with Store(other_path, operator="测试员") as other:
+        init_workspace(other)
+    main_window.set_store(Store(other_path, operator="测试员"))
+    assert tab.search.text() == "" and tab.status.currentIndex() == 0
+    main_window.set_store(Store(first, operator="测试员"))
+    assert tab.search.text() == "水" and tab.status.currentIndex() == 2

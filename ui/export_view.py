@@ -59,3 +59,25 @@ def run_export(parent, store, title: str, path: str, write) -> None:
     task.signals.failed.connect(failed)
     parent._export_task = task  # keep it alive until it reports
     task.start()
+
+
+def export_model_view(parent, model, title: str, path: str | None = None) -> int | None:
+    """Export a small table exactly as shown — its rows in their order, each cell's text —
+    through the core's writer (all rows are in memory already: no worker needed)."""
+    from ycdesk.export import export_rows
+
+    path = path or ask_path(parent, parent.tr("{0}（当前视图）.xlsx").format(title))
+    if not path:
+        return None
+    columns = range(model.columnCount())
+    data = [[model.data(model.index(r, c)) or None for c in columns] for r in range(model.rowCount())]
+    try:
+        count = export_rows(path, model.headers(), data, title)
+    except UserError as exc:
+        show_user_error(parent, exc)
+        return None
+    parent.export_finished = (path, count)
+    window = parent.window()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(parent.tr("已导出当前视图 {0} 行到 {1}").format(count, path), 8000)
+    return count

@@ -66,6 +66,16 @@ def export_table(store, name: str, path: str | Path, progress=None, as_of=None) 
     return len(data)
 
 
+def export_rows(path: str | Path, headers: list[str], data: list[list], title: str) -> int:
+    """Write rows as a tab shows them (its filter and order, the cells' text) to ``path``
+    (.xlsx, .csv or .pdf), with the same guards as any export. Returns the number of rows."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
+    write_rows(path, headers, data, title=title)
+    return len(data)
+
+
 VIEW_PAGE = 5000  # findings read per query while exporting a view
 
 

@@ -383,6 +383,12 @@ class IndicatorsTab(QWidget):
 
     # -- remembered state -----------------------------------------------------------------
 
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("指标"), path)
+
     def save_state(self, settings) -> None:
         self.settings = settings
         self._remember()

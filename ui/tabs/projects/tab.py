@@ -207,6 +207,12 @@ class ProjectsTab(QWidget):
         self.initiatives.set_store(store)
         self.refresh()
 
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("重大工程"), path)
+
     def save_state(self, settings) -> None:
         self.settings = settings
         if settings is not None and self._workspace is not None:
