@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.charts.audits import GroupedBars, tr
+from ui.export_view import ask_path, run_export
 from ui.models.records import Col, RecordsModel
+from ui.settings import workspace_key
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
-from ui.export_view import ask_path, run_export
-from ui.settings import workspace_key
 from ui.tabs.common import debounced, make_table
 from ycdesk.audits import FINDING_STATUSES, LEVELS
 from ycdesk import stats

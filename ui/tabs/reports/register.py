@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.records import Col, RecordsModel
+from ui.tabs.common import enable_sorting
 from ui.tasks import Task
 
 
@@ -61,6 +62,7 @@ class RegisterPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        enable_sorting(self.view)  # by a header click, as every table
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.changes = QLabel()
         self.changes.setWordWrap(True)
