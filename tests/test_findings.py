@@ -259,3 +259,19 @@ def test_overdue_days_counts_days_past_the_deadline_of_open_findings():
 def test_sorting_by_an_unknown_column_is_refused(seeded):
     with pytest.raises(UserError, match="排序"):
         seeded.findings.page(FindingFilter(), order="id; DROP TABLE findings")
+
+
+@pytest.mark.parametrize("few", [0, 10**9])
+@pytest.mark.parametrize("order", ["due", "deadline", "status", "category"])
+@pytest.mark.parametrize("flt", [FindingFilter(category="转移联单"), FindingFilter(category="转移联单", status="已销号"),
+    FindingFilter(due="overdue", as_of=date(2025, 10, 1)), FindingFilter(due="due_soon", as_of=date(2025, 9, 10)),
+    FindingFilter(status="整改中"), FindingFilter(status="已销号"), FindingFilter(status="已整改"),
+    FindingFilter(text="渗滤液"), FindingFilter(year=2024, level="区级")], ids=repr)
+def test_sorted_filtered_pages_are_the_filter_in_order_whichever_plan(seeded, monkeypatch, flt, order, few):
+    # A narrow filter sorts its matches, a wide one walks the sort index within the key
+    # range the filter implies: both must list exactly the filter's rows, in order.
+    monkeypatch.setattr(findings_module, "FEW", few)
+    everything = seeded.findings.page(flt, limit=100_000)
+    assert everything  # the seeded workspace has rows for every one of these filters
+    for descending in (False, True):
+        assert walk(seeded, flt, order, descending, limit=11) == expected_order(everything, order, descending)

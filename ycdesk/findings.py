@@ -128,6 +128,9 @@ class FindingFilter:
 SEARCH_MIN = 3
 # Audits read one by one for a sorted page with a text search before the rest is sorted at once.
 SORTED_WALK_AUDITS = 8
+# A filter selecting at most this many findings has them sorted, rather than walking a sort
+# index (whose order meets a narrow filter's rows only here and there).
+FEW = 50_000
 
 
 def fts_phrase(text: str) -> str:
@@ -156,6 +159,39 @@ SORTABLE = {
 }
 AUDITS_WHERE = ("SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
                 "WHERE a.deleted_at IS NULL AND")
+
+
+def _fixed_values(order: str, flt: FindingFilter) -> list[str] | None:
+    """The only values the sort column can have under ``flt``, when the filter fixes them
+    (sorting by 整改状态 while showing only 整改中, or only overdue — open — findings)."""
+    if order == "status":
+        if flt.status:
+            return [flt.status]
+        if flt.due in ("overdue", "due_soon"):
+            return list(OPEN)
+    if order == "category" and flt.category:
+        return [flt.category]
+    return None
+
+
+def _key_range(order: str, key: str, flt: FindingFilter) -> list[tuple[str, list]]:
+    """Conditions on the sort key itself implied by the filter (they select no row the
+    filter would not), which SQLite can answer as a range of the sort index."""
+    out: list[tuple[str, list]] = []
+    open_only = flt.due in ("overdue", "due_soon") or flt.status in OPEN
+    if order == "due":
+        if open_only:
+            out.append((f"{key} < ?", ["1"]))  # open findings: the keys starting with 0
+        elif flt.status:
+            prefix = "1" if flt.status == "已整改" else "2"
+            out.append((f"{key} >= ? AND {key} < ?", [prefix, str(int(prefix) + 1)]))
+    elif order == "deadline":
+        if flt.due == "overdue":
+            out.append((f"{key} < ?", [flt.as_of.isoformat()]))
+        elif flt.due == "due_soon":
+            out.append((f"{key} >= ? AND {key} <= ?", [flt.as_of.isoformat(),
+                                                       (flt.as_of + timedelta(days=flt.soon_days)).isoformat()]))
+    return out
 
 
 def _audit_clauses(flt: FindingFilter) -> tuple[list[str], list]:
@@ -197,8 +233,9 @@ class Findings:
 
         Without ``order``, in row order: ``after`` is the last row's ``rk`` (0: from the
         start). With ``order`` (a key of :data:`SORTABLE`), by that column and then row
-        order, ascending or descending: ``after`` is the last row's ``sk`` (None: from the
-        start). Missing values sort first (last when descending), like empty text."""
+        order (for the audit-level columns: then audit, then row), ascending or descending:
+        ``after`` is the last row's ``sk`` (None: from the start). Missing values sort first
+        (last when descending), like empty text."""
         where, params = flt.where()
         if order is None:
             return self.store.query(
@@ -210,7 +247,67 @@ class Findings:
             raise UserError(_("不能按“{0}”排序").format(order)) from None
         if order in AUDIT_LEVEL:
             return self._page_by_audit_key(flt, where, params, after, limit, key, descending)
+        column = {"status": "f.status", "category": "f.category"}.get(order)
+        fixed = _fixed_values(order, flt)
+        if fixed is not None:
+            return self._page_by_values(where, params, after, limit, column, fixed, descending)
+        if self._few(flt):
+            # The same text, but no longer the indexed expression: SQLite then reads the
+            # few matches through the filter's own index and sorts them, instead of walking
+            # the sort index past a million entries that fail the filter.
+            return self._sorted_page(where, params, after, limit, f"({key} || '')", descending)
+        # Many matches: walk the sort index. A search's list of row keys must then only be
+        # checked, not drive the query (reading 100,000 matches to sort them); the unary +
+        # keeps SQLite from using it to look rows up.
+        where = where.replace("f.rowid IN (SELECT rowid FROM findings_fts", "+f.rowid IN (SELECT rowid FROM findings_fts")
+        # The part of the sort index the filter can match at all, as a range of the key, so
+        # a descending walk does not first pass every row the filter excludes.
+        for clause, values in _key_range(order, key, flt):
+            where += f" AND {clause}"
+            params = [*params, *values]
         return self._sorted_page(where, params, after, limit, key, descending)
+
+    def _page_by_values(self, where: str, params: list, after, limit: int, column: str, values: list[str],
+                        descending: bool) -> list[dict]:
+        """A page sorted by a column the filter holds to one value or a few: each value's
+        rows are simply in row order (no sort, no index walk over other values' rows)."""
+        sign, direction = ("<", "DESC") if descending else (">", "ASC")
+        values = sorted(values, reverse=descending)
+        if after:
+            values = [v for v in values if (v <= after[0] if descending else v >= after[0])]
+        rows: list[dict] = []
+        for value in values:
+            clause, extra = f" AND {column} = ?", [value]
+            if after and value == after[0]:
+                clause += f" AND f.rowid {sign} ?"
+                extra.append(after[1])
+            page = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE {where}{clause} ORDER BY f.rowid {direction} "
+                                    "LIMIT ?", [*params, *extra, limit - len(rows)])
+            for r in page:
+                r["sk"] = (value, r["rk"])
+            rows += page
+            if len(rows) >= limit:
+                break
+        return rows
+
+    def _few(self, flt: FindingFilter) -> bool:
+        """Whether ``flt`` surely selects at most :data:`FEW` findings, judged cheaply: from
+        the per-audit counts for a filter by audit or enterprise, from the search index for
+        a text search (with the enterprises whose name holds the text)."""
+        clauses, params = _audit_clauses(flt)
+        if len(clauses) > 1 and self.store.scalar(
+                "SELECT COALESCE(SUM(c.found), 0) FROM finding_counts c JOIN audits a ON a.id = c.audit_id "
+                f"JOIN enterprises e ON e.id = a.enterprise_id WHERE {' AND '.join(clauses)}", params) <= FEW:
+            return True
+        if flt.text and len(flt.text) >= SEARCH_MIN:
+            indexed = self.store.scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM findings_fts WHERE findings_fts MATCH ? LIMIT ?)",
+                [fts_phrase(flt.text), FEW + 1])
+            named = self.store.scalar(
+                f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} "
+                "instr(e.name, ?) > 0)", [flt.text])
+            return indexed + named <= FEW
+        return False
 
     def _sorted_page(self, where: str, params: list, after, limit: int, key: str, descending: bool) -> list[dict]:
         sign, direction = ("<", "DESC") if descending else (">", "ASC")
