@@ -261,7 +261,7 @@ def test_sorting_by_an_unknown_column_is_refused(seeded):
         seeded.findings.page(FindingFilter(), order="id; DROP TABLE findings")
 
 
-@pytest.mark.parametrize("few", [0, 10**9])
+@pytest.mark.parametrize("few", [False, True])
 @pytest.mark.parametrize("order", ["due", "deadline", "status", "category"])
 @pytest.mark.parametrize("flt", [FindingFilter(category="转移联单"), FindingFilter(category="转移联单", status="已销号"),
     FindingFilter(due="overdue", as_of=date(2025, 10, 1)), FindingFilter(due="due_soon", as_of=date(2025, 9, 10)),
@@ -270,8 +270,16 @@ def test_sorting_by_an_unknown_column_is_refused(seeded):
 def test_sorted_filtered_pages_are_the_filter_in_order_whichever_plan(seeded, monkeypatch, flt, order, few):
     # A narrow filter sorts its matches, a wide one walks the sort index within the key
     # range the filter implies: both must list exactly the filter's rows, in order.
-    monkeypatch.setattr(findings_module, "FEW", few)
+    monkeypatch.setattr(findings_module.Findings, "_few", lambda self, flt, limit: few)
     everything = seeded.findings.page(flt, limit=100_000)
     assert everything  # the seeded workspace has rows for every one of these filters
     for descending in (False, True):
         assert walk(seeded, flt, order, descending, limit=11) == expected_order(everything, order, descending)
+
+
+def test_a_narrow_filter_is_judged_few_and_a_wide_one_not(seeded):
+    # 610 findings, pages of 200: anything up to max(2,000, sqrt(200 x 610)) is "few".
+    assert seeded.findings._few(FindingFilter(year=2024), 200)
+    assert seeded.findings._few(FindingFilter(text="渗滤液"), 200)
+    assert not seeded.findings._few(FindingFilter(), 200)  # no condition to count by
+    assert not seeded.findings._few(FindingFilter(status="整改中"), 200)  # not cheaply countable

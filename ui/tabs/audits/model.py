@@ -71,8 +71,8 @@ class FindingsModel(RowsModel):
             self._after = None
             if store is not None:
                 self._load(self._read_page())
-            self.endResetModel()
         finally:
+            self.endResetModel()
             self._fetching = False
 
     def can_sort(self, column: int) -> bool:
@@ -157,7 +157,7 @@ class FindingsModel(RowsModel):
         first = len(self.keys)
         self.keys.extend(r["rk"] for r in page)
         if page:
-            self._after = page[-1]["sk"]
+            self._after = page[-1].get("sk", page[-1]["rk"])  # order None: row order
             self._cache(first // PAGE, self._with_repeats(page))
 
     def _fetch_page(self) -> None:
