@@ -283,3 +283,14 @@ def test_a_narrow_filter_is_judged_few_and_a_wide_one_not(seeded):
     assert seeded.findings._few(FindingFilter(text="渗滤液"), 200)
     assert not seeded.findings._few(FindingFilter(), 200)  # no condition to count by
     assert not seeded.findings._few(FindingFilter(status="整改中"), 200)  # not cheaply countable
+
+
+def test_audit_level_sorts_list_what_the_unsorted_listing_lists(seeded):
+    # A withdrawn (soft-deleted) audit's findings stay listed unless a filter asks about
+    # audits, in row order and sorted by an audit's column alike.
+    audit_id = seeded.scalar("SELECT audit_id FROM findings WHERE deleted_at IS NULL LIMIT 1")
+    seeded.soft_delete("audits", audit_id)
+    for flt in (FindingFilter(), FindingFilter(level="区级")):
+        everything = seeded.findings.page(flt, limit=100_000)
+        for order in ("enterprise", "year"):
+            assert walk(seeded, flt, order, False, limit=37) == expected_order(everything, order, False)

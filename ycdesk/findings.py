@@ -196,8 +196,9 @@ def _key_range(order: str, key: str, flt: FindingFilter) -> list[tuple[str, list
 
 def _audit_clauses(flt: FindingFilter) -> tuple[list[str], list]:
     """The filter's conditions on the audit and enterprise alone (a sorted walk over the
-    audits skips those that cannot match), as in :meth:`FindingFilter.where`."""
-    clauses, params = ["a.deleted_at IS NULL"], []
+    audits skips those that cannot match), as in :meth:`FindingFilter.where`: none at all
+    (every audit, as the listing in row order has them) when it has none."""
+    clauses, params = [], []
     for column, value in (("a.year", flt.year), ("a.level", flt.level),
                           ("e.township_id", flt.township_id), ("a.enterprise_id", flt.enterprise_id)):
         if value not in (None, ""):
@@ -207,7 +208,7 @@ def _audit_clauses(flt: FindingFilter) -> tuple[list[str], list]:
         if value:
             clauses.append(f"a.audit_date {op} ?")
             params.append(value)
-    return clauses, params
+    return (["a.deleted_at IS NULL", *clauses] if clauses else []), params
 
 # CROSS JOIN keeps findings as the outer loop: pages walk findings by rowid and look up
 # their audit and enterprise, instead of the planner starting from the small tables.
@@ -303,7 +304,7 @@ class Findings:
         total = self.store.scalar("SELECT COALESCE(SUM(found), 0) FROM finding_counts")
         few = max(FEW_FLOOR, int((limit * total) ** 0.5))
         clauses, params = _audit_clauses(flt)
-        if len(clauses) > 1:
+        if clauses:
             audited = self.store.scalar(
                 "SELECT COALESCE(SUM(c.found), 0) FROM finding_counts c JOIN audits a ON a.id = c.audit_id "
                 f"JOIN enterprises e ON e.id = a.enterprise_id WHERE {' AND '.join(clauses)}", params)
@@ -354,7 +355,7 @@ class Findings:
         clauses, audit_params = _audit_clauses(flt)
         audits = [(r["v"], r["id"]) for r in self.store.query(
             f"SELECT {key} AS v, a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
-            f"LEFT JOIN townships t ON t.id = e.township_id WHERE {' AND '.join(clauses)} "
+            f"LEFT JOIN townships t ON t.id = e.township_id WHERE {' AND '.join(clauses) or '1'} "
             f"ORDER BY v {direction}, a.id {direction}", audit_params)]
         if after:  # resume at the last row's audit (or the next one, if it has gone since)
             mark = tuple(after[:2])
