@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
             widget = spec.build()
             self._built[spec.key] = widget
             self.tabs.widget(index).layout().addWidget(widget)
-            if hasattr(widget, "restore_state"):
+            if hasattr(widget, "restore_state"):  # remembered widths, sort, filters (per workspace)
                 widget.restore_state(self.settings)
             if self.store is not None:
                 widget.set_store(self.store)
@@ -274,6 +274,9 @@ class MainWindow(QMainWindow):
         registered export table (rebuilt when opened, so a newly registered one shows)."""
         menu = self.export_menu
         menu.clear()
+        # First: what the current tab shows, with its filter, search and order.
+        self.export_view_action = menu.addAction(self.tr("当前视图(&V)…"), self.export_current_view)
+        menu.addSeparator()
         listed: list[str] = []
         for spec in self.tab_specs:
             names = [n for n in spec.exports if n in TABLES and n not in listed]
@@ -287,6 +290,13 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         for name in rest:
             menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
+
+    def export_current_view(self) -> None:
+        tab = self._built.get(self.tab_specs[self.tabs.currentIndex()].key)
+        if tab is None or not hasattr(tab, "export_view"):
+            self.statusBar().showMessage(self.tr("此页没有可导出的列表，请从“导出表格”中选择整张表"), 8000)
+            return
+        tab.export_view()
 
     def export(self, table: str, path: str | None = None) -> Operation | None:
         """Export off the UI thread (a large table takes a while), with a cancellable

@@ -588,10 +588,35 @@ _REMOVE = ("UPDATE finding_counts SET found = found - 1, rectified = rectified -
 FINDING_COUNTS = (FINDING_COUNTS[0], *(t.format(add_new=_ADD, remove_old=_REMOVE) for t in FINDING_COUNTS[1:]))
 
 
+def migration_16(conn: sqlite3.Connection) -> None:
+    """Indexes for sorting the findings table by a column of its own (ycdesk.findings.SORTABLE).
+
+    A page sorted by 整改期限 over a million findings sorted every row first (about a
+    second); with an index on exactly the sort expression the first page reads 200 entries.
+    Partial (not deleted), as every listing asks. The audit-level columns (enterprise,
+    township, year, level) need none: they are walked audit by audit. The description has
+    none either: its index would be the size of the text again, for a sort nobody reads
+    past the first screen of (it stays a full sort)."""
+    for name, expression in SORT_INDEXES.items():
+        conn.execute(f"CREATE INDEX findings_sort_{name} ON findings ({expression}) WHERE deleted_at IS NULL")
+
+
+# The expressions of ycdesk.findings.SORTABLE for the findings' own columns, written as
+# there (without the table alias) so that the planner matches them.
+SORT_INDEXES = {
+    "due": "(CASE status WHEN '待整改' THEN '0' WHEN '整改中' THEN '0' WHEN '已整改' THEN '1' ELSE '2' END"
+           " || COALESCE(deadline, '~'))",
+    "deadline": "COALESCE(deadline, '')",
+    "category": "COALESCE(category, '')",
+    "status": "COALESCE(status, '')",
+    "responsible": "COALESCE(responsible, '')",
+}
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
     migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
-    migration_15,
+    migration_15, migration_16,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -26,7 +26,8 @@ from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import current_record, make_table
+from ui.settings import workspace_key
+from ui.tabs.common import current_record, debounced, make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
 from ui.undo import run_change
 from ycdesk.errors import UserError
@@ -57,6 +58,7 @@ class IndicatorsTab(QWidget):
         super().__init__(parent)
         self.store = None
         self._sized = False
+        self.settings, self._workspace = None, None  # remembered state, per workspace
         self._build_filters()
         self.model = IndicatorTableModel(self)
         self.table = make_table(self.model)
@@ -115,7 +117,7 @@ class IndicatorsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         for combo in (self.plan, self.category, self.status, self.scope):
             combo.currentIndexChanged.connect(self.refresh)
-        self.search.textChanged.connect(self.refresh)
+        self.search_timer = debounced(self.search, self.refresh)  # live, once typing pauses
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -161,7 +163,10 @@ class IndicatorsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self._remember()  # the workspace being left keeps its own filters and widths
         self.store = store
+        self._workspace = workspace_key(store)
         for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
                              (self.category, self.plan_categories(store))):
             current = combo.currentText()
@@ -176,6 +181,7 @@ class IndicatorsTab(QWidget):
             index = combo.findText(current)
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
+        self._recall()
         self.refresh()
 
     def plan_categories(self, store) -> list[str]:
@@ -360,25 +366,54 @@ class IndicatorsTab(QWidget):
 
     # -- remembered state -----------------------------------------------------------------
 
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("指标"), path)
+
     def save_state(self, settings) -> None:
-        settings.set("indicators/header", self.table.horizontalHeader().saveState())
-        settings.set("indicators/filters", json.dumps({
-            "plan": self.plan.currentIndex(), "category": self.category.currentText(),
-            "status": self.status.currentIndex(), "scope": self.scope.currentText(),
-            "search": self.search.text()}, ensure_ascii=False))
+        self.settings = settings
+        self._remember()
 
     def restore_state(self, settings) -> None:
-        header = settings.get("indicators/header")
-        if header:
-            self.table.horizontalHeader().restoreState(header)
+        self.settings = settings
+        if self.store is not None:
+            self._recall()
+            self.refresh()
+
+    def _remember(self) -> None:
+        if self.settings is None or self._workspace is None:
+            return
+        self.settings.set("indicators/header", self.table.horizontalHeader().saveState(), self._workspace)
+        self.settings.set("indicators/filters", json.dumps({
+            "plan": self.plan.currentIndex(), "category": self.category.currentText(),
+            "status": self.status.currentIndex(), "scope": self.scope.currentText(),
+            "search": self.search.text()}, ensure_ascii=False), self._workspace)
+
+    def _recall(self) -> None:
+        """This workspace's widths, sort and filters, or the defaults: never another's."""
+        if self.settings is None:
+            return
+        header = self.table.horizontalHeader()
+        saved = self.settings.get("indicators/header", self._workspace)
+        if saved and header.restoreState(saved):
             self._sized = True
+        else:
+            header.setSortIndicator(-1, Qt.AscendingOrder)
+            self._sized = False  # fitted to the text again at the next refresh
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         try:
-            filters = json.loads(settings.get("indicators/filters") or "{}")
+            filters = json.loads(self.settings.get("indicators/filters", self._workspace) or "{}")
         except ValueError:
             filters = {}
-        if filters:
-            self.plan.setCurrentIndex(filters.get("plan", 1))
-            self.category.setCurrentIndex(max(self.category.findText(filters.get("category", "")), 0))
-            self.status.setCurrentIndex(filters.get("status", 0))
-            self.scope.setCurrentIndex(max(self.scope.findText(filters.get("scope", "")), 0))
-            self.search.setText(filters.get("search", ""))
+        widgets = (self.plan, self.category, self.status, self.scope, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        self.plan.setCurrentIndex(filters.get("plan", 1))
+        self.category.setCurrentIndex(max(self.category.findText(filters.get("category", "")), 0))
+        self.status.setCurrentIndex(filters.get("status", 0))
+        self.scope.setCurrentIndex(max(self.scope.findText(filters.get("scope", "")), 0))
+        self.search.setText(filters.get("search", ""))
+        for w in widgets:
+            w.blockSignals(False)

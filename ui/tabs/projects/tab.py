@@ -21,7 +21,8 @@ from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import current_record, make_table
+from ui.settings import workspace_key
+from ui.tabs.common import current_record, debounced, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
 from ui.undo import run_change
@@ -39,6 +40,9 @@ class ProjectsTab(QWidget):
         self.model = ProjectTableModel(self)
         self.table = make_table(self.model)
         self.table.doubleClicked.connect(lambda _: self.add_progress())
+        # Widths and sort are remembered per workspace; one with none saved gets these.
+        self._default_header = self.table.horizontalHeader().saveState()
+        self.settings, self._workspace, self._sized = None, None, False
         self.totals = QLabel()
         self.totals.setObjectName("projectTotals")
         self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -100,7 +104,7 @@ class ProjectsTab(QWidget):
         for widget in (self.domain, self.status, self.township, self.period):
             widget.currentIndexChanged.connect(self.refresh)
         for widget in (self.unit, self.search):
-            widget.textChanged.connect(self.refresh)
+            debounced(widget, self.refresh)  # live, once typing pauses
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -165,7 +169,11 @@ class ProjectsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self.save_state(self.settings)  # the workspace being left keeps its widths and sort
         self.store = store
+        self._workspace = workspace_key(store)
+        self.restore_state(self.settings)
         self.township.blockSignals(True)
         self.township.clear()
         self.township.addItem(self.tr("全部镇街"), None)
@@ -178,6 +186,29 @@ class ProjectsTab(QWidget):
         self.period.blockSignals(False)
         self.initiatives.set_store(store)
         self.refresh()
+
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("重大工程"), path)
+
+    def save_state(self, settings) -> None:
+        self.settings = settings
+        if settings is not None and self._workspace is not None:
+            settings.set("projects/header", self.table.horizontalHeader().saveState(), self._workspace)
+
+    def restore_state(self, settings) -> None:
+        """This workspace's column widths and sort, or the defaults: never another's."""
+        self.settings = settings
+        if settings is None or self._workspace is None:
+            return
+        header = self.table.horizontalHeader()
+        saved = settings.get("projects/header", self._workspace)
+        self._sized = bool(saved) and header.restoreState(saved)
+        if not self._sized:
+            header.restoreState(self._default_header)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def filters(self) -> dict:
         return {"status": self.status.currentData(), "unit": self.unit.text().strip() or None,
@@ -198,10 +229,12 @@ class ProjectsTab(QWidget):
         by_domain, total = self.store.projects.rollups_by_domain(period, tuple(domains), **self.filters())
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
-        self.table.resizeColumnsToContents()
-        # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
-        # screen in a 1200-pixel-wide window.
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
+        if not self._sized:  # until the user sizes columns (remembered per workspace), fit the text
+            self.table.resizeColumnsToContents()
+            # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
+            # screen in a 1200-pixel-wide window.
+            self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
+            self._sized = True
         self.totals.setText(self.tr(
             "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
             "尚余 {7} 亿元，滞后 {8} 项").format(
