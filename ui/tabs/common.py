@@ -3,7 +3,7 @@ header click), and a debounced search box."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 SEARCH_DELAY_MS = 300  # typing pauses this long before a search runs
@@ -22,6 +22,18 @@ def make_table(model, parent=None) -> QTableView:
     if hasattr(model, "can_sort"):
         enable_sorting(view)
     return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Columns as wide as their cells and header text. Not resizeColumnsToContents: with
+    sorting on, Qt reserves room for the sort arrow in every header section, which widens
+    a dozen columns by ~20 px each and pushes the last ones off a laptop screen."""
+    header, metrics = view.horizontalHeader(), view.horizontalHeader().fontMetrics()
+    model = view.model()
+    for column in range(model.columnCount()):
+        text = str(model.headerData(column, Qt.Horizontal) or "")
+        longest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
+        header.resizeSection(column, max(view.sizeHintForColumn(column), longest + 12))
 
 
 def current_record(view) -> dict | None:

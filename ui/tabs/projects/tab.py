@@ -22,7 +22,7 @@ from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
-from ui.tabs.common import current_record, debounced, make_table
+from ui.tabs.common import current_record, debounced, fit_columns, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
 from ui.undo import run_change
@@ -230,7 +230,7 @@ class ProjectsTab(QWidget):
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
         if not self._sized:  # until the user sizes columns (remembered per workspace), fit the text
-            self.table.resizeColumnsToContents()
+            fit_columns(self.table)
             # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
             # screen in a 1200-pixel-wide window.
             self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
