@@ -10,7 +10,8 @@ import pytest
 from ycdesk.cli import main
 from ycdesk.errors import UserError
 from ycdesk import stats
-from ycdesk.findings import FindingFilter, due_state
+from ycdesk import findings as findings_module
+from ycdesk.findings import FindingFilter, due_state, overdue_days
 from ycdesk.stats import Cut, age_bucket
 
 
@@ -186,21 +187,73 @@ def test_due_soon_days_is_a_workspace_setting(seeded, finding):
         seeded.findings.set_soon_days(-1)
 
 
+def expected_order(rows: list[dict], order: str, descending: bool) -> list[str]:
+    """The order a sorted listing must have, computed here independently of the SQL: by the
+    column (missing values as empty), ties by audit then row for the audit-level columns,
+    by row otherwise; "due" is open first by deadline, then 已整改, then the rest."""
+    def key(r):
+        if order == "due":
+            rank = {"待整改": "0", "整改中": "0", "已整改": "1"}.get(r["status"], "2")
+            return (rank + (r["deadline"] or "~"), r["rk"])
+        value = r[order] if r[order] is not None else (0 if order == "year" else "")
+        if order in ("enterprise", "township", "year", "level"):
+            return (value, r["audit_id"], r["rk"])
+        return (value, r["rk"])
+    return [r["id"] for r in sorted(rows, key=key, reverse=descending)]
+
+
+def walk(store, flt, order, descending, limit=53) -> list[str]:
+    seen, after = [], None
+    while page := store.findings.page(flt, after, limit=limit, order=order, descending=descending):
+        seen += [r["id"] for r in page]
+        after = page[-1]["sk"]
+    return seen
+
+
 @pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("order", ["enterprise", "township", "year", "level", "category", "description",
+@pytest.mark.parametrize("order", ["due", "enterprise", "township", "year", "level", "category", "description",
                                    "deadline", "status", "responsible"])
 def test_sorted_keyset_pages_cover_everything_once_in_order(seeded, order, descending):
     flt = FindingFilter(level="区级") if order == "deadline" else FindingFilter()
     everything = seeded.findings.page(flt, limit=100_000)
-    column = {"enterprise": "enterprise", "township": "township"}.get(order, order)
-    empty = 0 if order == "year" else ""
-    expected = [r["id"] for r in sorted(everything, key=lambda r: (r[column] if r[column] is not None else empty,
-                                                                    r["rk"]), reverse=descending)]
-    seen, after = [], None
-    while page := seeded.findings.page(flt, after, limit=53, order=order, descending=descending):
-        seen += [r["id"] for r in page]
-        after = page[-1]["sk"]
-    assert seen == expected and len(seen) == seeded.findings.count(flt)
+    seen = walk(seeded, flt, order, descending)
+    assert seen == expected_order(everything, order, descending) and len(seen) == seeded.findings.count(flt)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("text", ["渗滤液", "台账", "不存在的词"])
+def test_sorted_by_enterprise_with_a_search_is_one_order_however_it_is_read(seeded, monkeypatch, text, descending):
+    # A sorted page with an indexed search walks a few audits and then sorts the rest in
+    # one statement: the order must not depend on where that switch falls.
+    flt = FindingFilter(text=text)
+    expected = expected_order(seeded.findings.page(flt, limit=100_000), "enterprise", descending)
+    for audits in (0, 1, 3, 1000):
+        monkeypatch.setattr(findings_module, "SORTED_WALK_AUDITS", audits)
+        assert walk(seeded, flt, "enterprise", descending, limit=7) == expected
+
+
+def test_sorted_walk_skips_audits_the_filter_excludes(seeded):
+    flt = FindingFilter(year=2021, level="区级", status="已销号")
+    expected = expected_order(seeded.findings.page(flt, limit=100_000), "township", True)
+    assert expected and walk(seeded, flt, "township", True, limit=5) == expected
+
+
+def test_default_order_puts_open_findings_first_most_overdue_first(seeded):
+    first = seeded.findings.page(FindingFilter(), limit=50, order="due")
+    open_ = [r for r in first if r["status"] in ("待整改", "整改中")]
+    assert open_ == first[:len(open_)] and open_, "open findings come first"
+    deadlines = [r["deadline"] for r in open_ if r["deadline"]]
+    assert deadlines == sorted(deadlines)
+    assert first[0]["status"] != "已销号"
+
+
+def test_overdue_days_counts_days_past_the_deadline_of_open_findings():
+    f = {"status": "整改中", "deadline": "2025-09-30"}
+    assert overdue_days(f, date(2025, 9, 30)) is None       # due today: not overdue
+    assert overdue_days(f, date(2025, 10, 1)) == 1
+    assert overdue_days(f, date(2026, 9, 30)) == 365
+    assert overdue_days({**f, "status": "已销号"}, date(2026, 1, 1)) is None
+    assert overdue_days({**f, "deadline": None}, date(2026, 1, 1)) is None
 
 
 def test_sorting_by_an_unknown_column_is_refused(seeded):
@@ -246,3 +299,38 @@ def test_pages_of_open_findings_narrowed_further_cover_everything_once(seeded):
             paged += [r["rk"] for r in page]
             after = page[-1]["rk"]
         assert paged == everything == sorted(everything) and len(everything) >= 2
+
+
+@pytest.mark.parametrize("few", [False, True])
+@pytest.mark.parametrize("order", ["due", "deadline", "status", "category"])
+@pytest.mark.parametrize("flt", [FindingFilter(category="转移联单"), FindingFilter(category="转移联单", status="已销号"),
+    FindingFilter(due="overdue", as_of=date(2025, 10, 1)), FindingFilter(due="due_soon", as_of=date(2025, 9, 10)),
+    FindingFilter(status="整改中"), FindingFilter(status="已销号"), FindingFilter(status="已整改"),
+    FindingFilter(text="渗滤液"), FindingFilter(year=2024, level="区级")], ids=repr)
+def test_sorted_filtered_pages_are_the_filter_in_order_whichever_plan(seeded, monkeypatch, flt, order, few):
+    # A narrow filter sorts its matches, a wide one walks the sort index within the key
+    # range the filter implies: both must list exactly the filter's rows, in order.
+    monkeypatch.setattr(findings_module.Findings, "_few", lambda self, flt, limit: few)
+    everything = seeded.findings.page(flt, limit=100_000)
+    assert everything  # the seeded workspace has rows for every one of these filters
+    for descending in (False, True):
+        assert walk(seeded, flt, order, descending, limit=11) == expected_order(everything, order, descending)
+
+
+def test_a_narrow_filter_is_judged_few_and_a_wide_one_not(seeded):
+    # 610 findings, pages of 200: anything up to max(2,000, sqrt(200 x 610)) is "few".
+    assert seeded.findings._few(FindingFilter(year=2024), 200)
+    assert seeded.findings._few(FindingFilter(text="渗滤液"), 200)
+    assert not seeded.findings._few(FindingFilter(), 200)  # no condition to count by
+    assert not seeded.findings._few(FindingFilter(status="整改中"), 200)  # not cheaply countable
+
+
+def test_audit_level_sorts_list_what_the_unsorted_listing_lists(seeded):
+    # A withdrawn (soft-deleted) audit's findings stay listed unless a filter asks about
+    # audits, in row order and sorted by an audit's column alike.
+    audit_id = seeded.scalar("SELECT audit_id FROM findings WHERE deleted_at IS NULL LIMIT 1")
+    seeded.soft_delete("audits", audit_id)
+    for flt in (FindingFilter(), FindingFilter(level="区级")):
+        everything = seeded.findings.page(flt, limit=100_000)
+        for order in ("enterprise", "year"):
+            assert walk(seeded, flt, order, False, limit=37) == expected_order(everything, order, False)

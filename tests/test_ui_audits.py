@@ -139,7 +139,7 @@ def test_scrolled_rows_are_kept_by_key_and_read_again(tab, monkeypatch):
     monkeypatch.setattr(model_module, "CACHED_PAGES", 1)
     while tab.model.canFetchMore():
         tab.model.fetchMore()
-    everything = tab.store.findings.page(FindingFilter(as_of=tab.as_of), limit=100_000)
+    everything = tab.store.findings.page(FindingFilter(as_of=tab.as_of), limit=100_000, order="due")
     assert tab.model.rowCount() == len(everything) > 2 * PAGE
     assert len(tab.model.pages) == 1
     for i in (0, PAGE + 3, len(everything) - 1, 1):

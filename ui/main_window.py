@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
             widget = spec.build()
             self._built[spec.key] = widget
             self.tabs.widget(index).layout().addWidget(widget)
-            if hasattr(widget, "restore_state"):
+            if hasattr(widget, "restore_state"):  # remembered widths, sort, filters (per workspace)
                 widget.restore_state(self.settings)
             if self.store is not None:
                 widget.set_store(self.store)
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.create_edit_menu()
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
@@ -186,6 +187,18 @@ class MainWindow(QMainWindow):
         for i, action in enumerate(self.tab_actions):  # named, so 快捷键 can list them
             action.setText(self.tr("转到“{0}”页").format(self.tabs.tabText(i)))
 
+    def create_edit_menu(self) -> None:
+        """编辑: 撤销/重做 over one window-wide stack of core changes (see ui.undo)."""
+        from ui.undo import install_edit_menu
+
+        install_edit_menu(self)
+
+    def refresh_tabs(self) -> None:
+        """After an undo or redo: every built tab shows the data as it now is."""
+        for tab in self._built.values():
+            if hasattr(tab, "refresh"):
+                tab.refresh()
+
     def create_status_bar(self) -> None:
         self.workspace_label = QLabel()
         self.operator_label = QLabel()
@@ -197,6 +210,8 @@ class MainWindow(QMainWindow):
     def set_store(self, store) -> None:
         if self.store is not None and self.store is not store:
             self.store.close()
+        if self.store is not store:
+            self.undo_stack.clear()  # its changes belong to the workspace they were made in
         self.store = store
         for tab in self._built.values():  # a new workspace: every built tab reloads
             tab.set_store(store)
@@ -258,6 +273,9 @@ class MainWindow(QMainWindow):
         registered export table (rebuilt when opened, so a newly registered one shows)."""
         menu = self.export_menu
         menu.clear()
+        # First: what the current tab shows, with its filter, search and order.
+        self.export_view_action = menu.addAction(self.tr("当前视图(&V)…"), self.export_current_view)
+        menu.addSeparator()
         listed: list[str] = []
         for spec in self.tab_specs:
             names = [n for n in spec.exports if n in TABLES and n not in listed]
@@ -271,6 +289,13 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
         for name in rest:
             menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
+
+    def export_current_view(self) -> None:
+        tab = self._built.get(self.tab_specs[self.tabs.currentIndex()].key)
+        if tab is None or not hasattr(tab, "export_view"):
+            self.statusBar().showMessage(self.tr("此页没有可导出的列表，请从“导出表格”中选择整张表"), 8000)
+            return
+        tab.export_view()
 
     def export(self, table: str, path: str | None = None) -> Operation | None:
         """Export off the UI thread (a large table takes a while), with a cancellable
@@ -314,6 +339,10 @@ class MainWindow(QMainWindow):
         # The import (and its undo) reports the tables it wrote: the tabs showing them reload.
         wizard = ImportWizard(self.store, self.current_spec().import_kind, path, self)
         wizard.exec()
+        if wizard.batch():
+            from ui.undo import push_import
+
+            push_import(self, *wizard.batch())  # 编辑 → 撤销 undoes the batch (safely)
 
     def show_batches(self) -> None:
         from ui.dialogs.batches_dialog import BatchesDialog

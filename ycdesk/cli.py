@@ -497,12 +497,14 @@ def cmd_template(args) -> int:
 
 
 def cmd_batches(args) -> int:
+    from ycdesk.history_text import local_time
     from ycdesk.imports import batches
+    from ycdesk.imports.kinds import kind_label
 
     with open_store(args, create=False) as store:
         for b in batches(store):
             state = _("已撤销") if b["undone_at"] else ""
-            print(f"{b['id']}  {b['created_at']}  {b['kind']}  {b['file_name']}  "
+            print(f"{b['id']}  {local_time(b['created_at'])}  {kind_label(b['kind'])}  {b['file_name']}  "
                   f"新增{b['new']} 更新{b['updated']} 未变{b['unchanged']} 拒绝{b['rejected']}  {state}")
     return 0
 

@@ -156,6 +156,13 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
         absolute("子串搜索 无结果“不存在的词”", "search no match", 150)
         absolute("滚动加载下一页（200 条）", "next page", 200)
         absolute("统计图表页", "charts page", 400)
+        for key, figure in (("view sort deadline", "点击表头按整改期限排序（首页，含界面）"),
+                            ("view sort deadline desc", "再点一次：整改期限倒序"),
+                            ("view sort enterprise", "点击表头按企业名称排序"),
+                            ("view sort status", "点击表头按整改状态排序"),
+                            ("view sort overdue_days desc", "回到默认顺序（逾期天数倒序：未整改、逾期最久在前）")):
+            if key in v:
+                absolute(figure, key, 300)
         sorts = [k for k in v if k.startswith("sort ")]
         if sorts:
             slowest = max(sorts, key=lambda k: statistics.median(v[k]))

@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (
 from ui.models.records import Col, RecordsModel
 from ui.operations import Operation
 from ui.tabs.common import make_table
+from ui.undo import batch_undo_work
 from ycdesk.errors import UserError
-from ycdesk.imports import UndoBlocked, apply_undo, batches, plan_undo
+from ycdesk.history_text import local_time
+from ycdesk.imports import UndoBlocked, batches, plan_undo
+from ycdesk.imports.kinds import kind_label
 
 
 class BatchesDialog(QDialog):
@@ -24,10 +27,11 @@ class BatchesDialog(QDialog):
         self.changed = False
         self.setWindowTitle(self.tr("导入批次"))
         self.model = RecordsModel([
-            Col(self.tr("时间"), "created_at"), Col(self.tr("类型"), "kind"), Col(self.tr("文件"), "file_name"),
+            Col(self.tr("时间"), "created_at", local_time), Col(self.tr("类型"), "kind", kind_label),
+            Col(self.tr("文件"), "file_name"),
             Col(self.tr("工作表"), "sheet"), Col(self.tr("新增"), "new"), Col(self.tr("更新"), "updated"),
             Col(self.tr("未变"), "unchanged"), Col(self.tr("拒绝"), "rejected"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("撤销于"), "undone_at"),
+            Col(self.tr("撤销于"), "undone_at", local_time),
         ])
         self.table = make_table(self.model)
         self.undo = QPushButton(self.tr("撤销所选批次(&U)"))
@@ -45,6 +49,12 @@ class BatchesDialog(QDialog):
         self.model.set_records(batches(self.store))
         self.table.resizeColumnsToContents()
 
+    def confirmation(self, batch: dict) -> str:
+        return self.tr("撤销 {0} {1}导入的“{2}”（{3}：新增 {4} 条，更新 {5} 条）？\n"
+                       "新增的记录将删除，更新过的记录恢复原值；撤销前会自动备份工作区。").format(
+            local_time(batch["created_at"]), batch["operator"], batch["file_name"], kind_label(batch["kind"]),
+            batch["new"], batch["updated"])
+
     def undo_selected(self) -> None:
         index = self.table.currentIndex()
         if not index.isValid():
@@ -53,6 +63,8 @@ class BatchesDialog(QDialog):
         try:
             plan = plan_undo(self.store, batch["id"])
             keep = False
+            if not plan.kept and QMessageBox.question(self, self.tr("撤销导入"), self.confirmation(batch)) != QMessageBox.Yes:
+                return
             if plan.kept:
                 # Later work on some of the batch's records: say which, and undo only the rest if asked.
                 answer = QMessageBox.question(
@@ -66,7 +78,7 @@ class BatchesDialog(QDialog):
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
             return
         self.undo.setEnabled(False)
-        self.operation = Operation(_undo_work(self.store, plan, keep), self,
+        self.operation = Operation(batch_undo_work(self.store, plan, keep), self,
                                    changes={c["table_name"] for c in plan.changes})
         self.operation.on_success(lambda count: self._undone(plan, count)).on_failure(self._refused)
         self.operation.start()
@@ -86,14 +98,3 @@ class BatchesDialog(QDialog):
             raise exc
         QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
 
-
-def _undo_work(store, plan, keep: bool):
-    """The undo on its own Store (it backs the workspace up first: seconds on a large one)."""
-    path, operator = str(store.path), store.operator
-
-    def work(state):
-        from ycdesk.store import Store
-
-        with Store(path, operator=operator) as own:
-            return apply_undo(own, plan, keep_changed=keep)
-    return work

@@ -318,6 +318,7 @@ class RunPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.result = None
+        self.undone = False
         self.undo.setVisible(False)
         self.export_rejected.setVisible(False)
         self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
@@ -411,6 +412,7 @@ class RunPage(QWizardPage):
             self.task = None
             self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
             self.undo.setVisible(False)
+            self.undone = True  # nothing left for 编辑 → 撤销 to undo
 
         def refused(exc) -> None:
             self.task = None
@@ -448,6 +450,15 @@ class ImportWizard(QWizard):
 
     def kind(self) -> str:
         return self.file_page.kind.currentData()
+
+    def batch(self) -> tuple[str, str] | None:
+        """(batch id, 编辑 → 撤销 label) of what this wizard imported and kept, or None."""
+        result = self.run_page.result
+        if result is None or not result.batch_id or getattr(self.run_page, "undone", False):
+            return None
+        from pathlib import Path
+
+        return result.batch_id, self.tr("导入 {0} 行（{1}）").format(result.new + result.updated, Path(self.path()).name)
 
     def path(self) -> str:
         return self.file_page.path.text().strip()

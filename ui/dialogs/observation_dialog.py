@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.file_dialogs import open_file
+from ui.undo import run_change
 from ycdesk.errors import NeedsConfirmation, NeedsReason, UserError
 from ycdesk.rules.observations import accepts_words
 from ycdesk.townships import CITY, DISTRICT
@@ -88,15 +89,19 @@ class ObservationDialog(QDialog):
                 "evidence_path": self.evidence.text().strip() or None}
 
     def _write(self, confirm: bool) -> None:
-        ind = self.store.indicators
+        ind, name = self.store.indicators, self.indicator["name"][:12]
         if self.record:
-            self.old_fields = ind.update_observation(self.record["id"], self.value.text(),
-                                                     confirm_outlier=confirm, **self._fields())
+            self.old_fields = run_change(
+                self, self.tr("修改“{0}”{1}的观测值").format(name, self.record["period"]),
+                lambda: ind.update_observation(self.record["id"], self.value.text(), confirm_outlier=confirm,
+                                               **self._fields()))
             self.saved_id = self.record["id"]
         else:
-            self.saved_id = ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
-                                                scope=self.scope.currentText(), confirm_outlier=confirm,
-                                                future_reason=self.future_reason, **self._fields())
+            self.saved_id = run_change(
+                self, self.tr("新增“{0}”的观测值").format(name),
+                lambda: ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
+                                            scope=self.scope.currentText(), confirm_outlier=confirm,
+                                            future_reason=self.future_reason, **self._fields()))
 
     def save(self) -> None:
         """Save through the core's observation validator; a period still to come asks for a

@@ -35,9 +35,12 @@ class RecordsModel(RowsModel):
     def records(self) -> list[dict]:
         return self.rows
 
+    def column_key(self, column: int) -> str | None:
+        return self.columns[column].key if 0 <= column < len(self.columns) else None
+
     def set_records(self, records: list[dict]) -> None:
         self.beginResetModel()
-        self.rows = list(records)
+        self.rows = self.sorted_rows(records)
         self.endResetModel()
 
     def record(self, row: int) -> dict:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ycdesk.errors import UserError
-from ycdesk.export.tables import TABLES, TableSpec, cell_value
+from ycdesk.export.tables import TABLES, Column, TableSpec, cell_value
 from ycdesk.i18n import _
 from ycdesk.tempdir import scratch
 
@@ -64,6 +64,60 @@ def export_table(store, name: str, path: str | Path, progress=None, as_of=None) 
     headers, data = rows(store, name, as_of)
     write_rows(path, headers, _reporting(data, progress), title=spec(name).title)
     return len(data)
+
+
+def export_rows(path: str | Path, headers: list[str], data: list[list], title: str) -> int:
+    """Write rows as a tab shows them (its filter and order, the cells' text) to ``path``
+    (.xlsx, .csv or .pdf), with the same guards as any export. Returns the number of rows."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
+    write_rows(path, headers, data, title=title)
+    return len(data)
+
+
+VIEW_PAGE = 5000  # findings read per query while exporting a view
+
+
+def export_findings_view(store, path: str | Path, flt, *, order: str | None = None, descending: bool = False,
+                         progress=None) -> int:
+    """Write exactly the findings the 危废考核 list shows — those ``flt`` selects, in its
+    order (``order``/``descending`` as for :meth:`ycdesk.findings.Findings.page`) — to
+    ``path``. The columns are the findings table's (so the file re-imports), plus 逾期天数
+    as the list shows it. Returns the number of rows."""
+    from ycdesk.findings import overdue_days
+
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise UserError(_("不支持的导出格式“{0}”，请使用 .xlsx、.csv 或 .pdf").format(path.suffix))
+    table = spec("findings")
+    columns = (*table.columns, Column("逾期天数", "overdue_days", "int"))
+    total = store.findings.count(flt)
+
+    def data():
+        after, done = None, 0
+        while True:
+            page = store.findings.page(flt, after, VIEW_PAGE, order=order, descending=descending)
+            if not page:
+                break
+            after = page[-1]["sk"] if order else page[-1]["rk"]
+            for r in page:
+                late = overdue_days(r, flt.as_of)
+                r["overdue_days"], r["overdue_text"] = late, "是" if late else "否"
+                yield [cell_value(c, r.get(c.key)) for c in columns]
+            done += len(page)
+            if progress is not None:
+                progress(done, total)
+
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in data():
+            count += 1
+            yield row
+    write_rows(path, [c.header for c in columns], counted(), title=table.title)
+    return count
 
 
 def _reporting(data: list[list], progress):

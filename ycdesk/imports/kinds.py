@@ -28,6 +28,12 @@ def register(kind: ImportKind) -> ImportKind:
     return declare(IMPORT_KINDS, kind.key, kind, "import kind")
 
 
+def kind_label(key: str) -> str:
+    """"findings" → "考核问题": how a kind is named to people (batch lists, CLI)."""
+    found = IMPORT_KINDS.get(key)
+    return found.label if found else key
+
+
 def unregister(key: str) -> None:
     """For tests that declare a throwaway kind."""
     IMPORT_KINDS.pop(key, None)

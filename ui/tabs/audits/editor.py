@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui.file_dialogs import open_files
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
+from ui.undo import run_change
 from ycdesk.errors import UserError
 
 # Lifecycle moves as buttons: (key, target status, text). Only the allowed ones are shown.
@@ -169,7 +171,8 @@ class FindingEditor(QWidget):
                 return
             kwargs = dialog.values()
         try:
-            self.store.findings.transition(f["id"], to, today=date.today(), **kwargs)
+            run_change(self, self.tr("问题“{0}”改为{1}").format(f["description"][:12], to),
+                       lambda: self.store.findings.transition(f["id"], to, today=date.today(), **kwargs))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法更改状态"), str(exc))
             return
@@ -182,7 +185,8 @@ class FindingEditor(QWidget):
         paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
-                self.store.findings.attach(self.finding["id"], path)
+                run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
+                           lambda path=path: self.store.findings.attach(self.finding["id"], path))
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), str(exc))
         self.show_finding(self.finding["id"])

@@ -1,7 +1,10 @@
 """The findings table: lazy, paged by key, so a million findings scroll like a hundred.
 
 ``fetchMore`` asks the core for the rows after the last loaded key (never OFFSET), as
-datasette pages its tables; the view calls it when the user scrolls near the end.
+datasette pages its tables; the view calls it when the user scrolls near the end. Sorting
+by a header is the core's sorted keyset paging (in SQL): the model only remembers the
+order and the last row's sort key. It opens on the core's default order: open and overdue
+findings first, most overdue first.
 
 The model keeps every loaded row's key (8 bytes) but the rows themselves only for the
 pages seen last (:data:`CACHED_PAGES`): scrolling through a million findings would
@@ -18,15 +21,22 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ui.models.base import RowsModel
-from ycdesk.findings import FindingFilter, due_state
+from ycdesk.findings import DEFAULT_ORDER, SORTABLE, FindingFilter, due_state, overdue_days
 
 PAGE = 200
 CACHED_PAGES = 25  # rows kept as dicts: 5,000, whatever the number loaded
 COLUMNS = [
     ("企业名称", "enterprise"), ("镇街", "township"), ("年度", "year"), ("级别", "level"),
     ("问题类别", "category"), ("问题描述", "description"), ("整改期限", "deadline"),
-    ("整改状态", "status"), ("期限提醒", "due"), ("责任人", "responsible"), ("重复", "repeat"),
+    ("整改状态", "status"), ("期限提醒", "due"), ("逾期天数", "overdue_days"), ("责任人", "responsible"),
+    ("重复", "repeat"),
 ]
+# Column → (the core's sort key, whether the column's ascending is the key's descending).
+# 逾期天数 and 期限提醒 both follow the default order: most days overdue = earliest deadline
+# of an open finding. 重复 is worked out per loaded page, so it cannot order a million rows.
+SORT_KEYS = {key: (key, False) for key in SORTABLE} | {"overdue_days": (DEFAULT_ORDER, True),
+                                                       "due": (DEFAULT_ORDER, False)}
+DEFAULT_SORT = ([k for _, k in COLUMNS].index("overdue_days"), Qt.DescendingOrder)
 DUE_TEXT = {"overdue": "逾期", "due_soon": "即将到期"}
 DUE_BRUSH = {"overdue": QBrush(QColor("#fbd5d3")), "due_soon": QBrush(QColor("#fff1c2"))}
 STATUS_BRUSH = {"待整改": QBrush(QColor("#fbe3d0")), "整改中": QBrush(QColor("#fff1c2")),
@@ -45,14 +55,43 @@ class FindingsModel(RowsModel):
         self.pages: OrderedDict[int, list[dict]] = OrderedDict()  # page number → rows, newest last
         self.exhausted = True
         self._fetching = False
+        self.order, self.descending = DEFAULT_ORDER, False  # the core's sort key and direction
+        self.sort_column, self.sort_order = DEFAULT_SORT  # as shown in the header
+        self._after = None  # sort key of the last loaded row
 
     def set_filter(self, store, flt: FindingFilter) -> None:
+        # The first page is read inside the reset, and no fetch runs while the reset is
+        # being announced: a view answering modelReset by fetching would otherwise insert
+        # rows before every other listener has seen the reset.
         self.beginResetModel()
-        self.store, self.filter = store, flt
-        self.keys, self.pages, self.exhausted = array("q"), OrderedDict(), store is None
-        self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+        self._fetching = True
+        try:
+            self.store, self.filter = store, flt
+            self.keys, self.pages, self.exhausted = array("q"), OrderedDict(), store is None
+            self._after = None
+            if store is not None:
+                self._load(self._read_page())
+        finally:
+            self.endResetModel()
+            self._fetching = False
+
+    def can_sort(self, column: int) -> bool:
+        return column < 0 or COLUMNS[column][1] in SORT_KEYS
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sort by a header (column -1: the default order): the first page again, in SQL."""
+        if not self.can_sort(column):
+            return
+        if column < 0:
+            column, order = DEFAULT_SORT
+        key, flipped = SORT_KEYS[COLUMNS[column][1]]
+        descending = (order == Qt.DescendingOrder) != flipped
+        if (column, order) == (self.sort_column, self.sort_order) and (key, descending) == (self.order, self.descending):
+            return
+        self.sort_column, self.sort_order = column, order
+        self.order, self.descending = key, descending
+        if self.store is not None:
+            self.set_filter(self.store, self.filter)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.keys)
@@ -107,18 +146,31 @@ class FindingsModel(RowsModel):
         finally:
             self._fetching = False
 
-    def _fetch_page(self) -> None:
-        after = self.keys[-1] if self.keys else 0
-        page = self.store.findings.page(self.filter, after, PAGE)
+    def _read_page(self) -> list[dict]:
+        page = self.store.findings.page(self.filter, self._after, PAGE, order=self.order,
+                                        descending=self.descending)
         if len(page) < PAGE:
             self.exhausted = True
+        return page
+
+    def _load(self, page: list[dict]) -> None:
+        first = len(self.keys)
+        self.keys.extend(r["rk"] for r in page)
+        if page:
+            self._after = page[-1].get("sk", page[-1]["rk"])  # order None: row order
+            self._cache(first // PAGE, self._with_repeats(page))
+
+    def _fetch_page(self) -> None:
+        page = self._read_page()
         if not page:
             return
         first = len(self.keys)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)  # last is inclusive
-        self.keys.extend(r["rk"] for r in page)
-        self._cache(first // PAGE, self._with_repeats(page))
+        self._load(page)
         self.endInsertRows()
+
+    def _overdue_days(self, row: dict) -> int | None:
+        return overdue_days(row, self.filter.as_of or date.today()) if row.get("status") else None
 
     def _due(self, row: dict) -> str | None:
         return due_state(row, self.filter.as_of or date.today(), self.filter.soon_days)
@@ -133,10 +185,15 @@ class FindingsModel(RowsModel):
                 return DUE_TEXT.get(self._due(row), "")
             if key == "repeat":
                 return "重复" if row.get("repeat") else ""
+            if key == "overdue_days":
+                days = self._overdue_days(row)
+                return "" if days is None else str(days)
             value = row.get(key)
             return "" if value is None else str(value)
+        if role == Qt.TextAlignmentRole and key == "overdue_days":
+            return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.BackgroundRole:
-            if key == "due":
+            if key in ("due", "overdue_days"):
                 return DUE_BRUSH.get(self._due(row))
             if key == "status":
                 return STATUS_BRUSH.get(row["status"])

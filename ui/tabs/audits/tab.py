@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
+from ui.export_view import ask_path, run_export
 from ui.models.records import Col, RecordsModel
+from ui.settings import workspace_key
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import debounced, make_table
 from ycdesk.audits import FINDING_STATUSES, LEVELS
 from ycdesk import stats
 from ycdesk.findings import FindingFilter
@@ -38,8 +41,13 @@ class AuditsTab(QWidget):
         self._build_filters()
         self.model = FindingsModel(self)
         self.table = make_table(self.model)
-        for column, width in ((0, 210), (1, 80), (2, 50), (3, 50), (4, 130), (5, 300), (6, 90), (7, 70), (8, 70)):
+        for column, width in ((0, 210), (1, 80), (2, 50), (3, 50), (4, 130), (5, 300), (6, 90), (7, 70), (8, 70),
+                              (9, 70)):
             self.table.setColumnWidth(column, width)
+        # Widths, sort and filters are remembered per workspace (restore_state/set_store);
+        # a workspace with none saved gets these.
+        self._default_header = self.table.horizontalHeader().saveState()
+        self.settings, self._workspace = None, None
         self.count = QLabel()
         self.editor = FindingEditor()
         self.editor.changed.connect(self._finding_changed)
@@ -112,8 +120,10 @@ class AuditsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         for combo in (self.year, self.level, self.township, self.enterprise, self.category, self.status, self.due):
             combo.currentIndexChanged.connect(self.apply_filter)
-        self.search.returnPressed.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda text: text or self.apply_filter())
+        self.search_timer = debounced(self.search, self.apply_filter)  # live, once typing pauses
+        self.export_view_button = QPushButton(self.tr("导出当前视图(&V)…"))
+        self.export_view_button.setToolTip(self.tr("按当前的筛选、搜索和排序导出列表中的问题"))
+        self.export_view_button.clicked.connect(lambda: self.export_view())
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -125,6 +135,7 @@ class AuditsTab(QWidget):
         for widget in (self.year, self.level, self.township, self.enterprise, self.category, self.status, self.due):
             bar.addWidget(widget)
         bar.addWidget(self.search, 1)
+        bar.addWidget(self.export_view_button)
         findings_page = QWidget()
         fl = QVBoxLayout(findings_page)
         fl.addLayout(bar)
@@ -178,7 +189,11 @@ class AuditsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self._remember()  # the workspace being left keeps its own filters and widths
+        self.model.set_filter(None, FindingFilter())  # let go of the old one (it may be closed already)
         self.store = store
+        self._workspace = workspace_key(store)
         self.editor.set_store(store)
         self.soon_days.blockSignals(True)
         self.soon_days.setValue(store.findings.soon_days)
@@ -197,6 +212,7 @@ class AuditsTab(QWidget):
             for text, data in items:
                 combo.addItem(text, data)
             combo.blockSignals(False)
+        self._recall()
         self.refresh()
 
     def refresh(self) -> None:
@@ -241,6 +257,62 @@ class AuditsTab(QWidget):
         self.model.set_filter(self.store, flt)
         self.count.setText(self.tr("符合条件 {0} 条").format(self.store.findings.count(flt)))
         self.editor.show_finding(None)
+
+    # -- the current view: exported, and remembered per workspace -------------------------
+
+    def export_view(self, path: str | None = None) -> None:
+        """Export exactly the findings listed: this filter and search, in this order."""
+        if self.store is None:
+            return
+        path = path or ask_path(self, self.tr("考核问题（当前视图）.xlsx"))
+        if not path:
+            return
+        from ycdesk.export import export_findings_view
+
+        flt, order, descending = self.current_filter(), self.model.order, self.model.descending
+        run_export(self, self.store, self.tr("考核问题（当前视图）"), path, lambda store, target, progress:
+                   export_findings_view(store, target, flt, order=order, descending=descending, progress=progress))
+
+    FILTERS = ("year", "level", "township", "enterprise", "category", "status", "due")
+
+    def restore_state(self, settings) -> None:
+        self.settings = settings
+        if self.store is not None:
+            self._recall()
+            self.apply_filter()
+
+    def save_state(self, settings) -> None:
+        self.settings = settings
+        self._remember()
+
+    def _remember(self) -> None:
+        if self.settings is None or self._workspace is None:
+            return
+        self.settings.set("findings/header", self.table.horizontalHeader().saveState(), self._workspace)
+        filters = {name: getattr(self, name).currentData() for name in self.FILTERS}
+        self.settings.set("findings/filters", json.dumps({**filters, "search": self.search.text()},
+                                                         ensure_ascii=False), self._workspace)
+
+    def _recall(self) -> None:
+        """This workspace's widths, sort and filters, or the defaults: never another's."""
+        if self.settings is None:
+            return
+        header = self.table.horizontalHeader()
+        if not header.restoreState(self.settings.get("findings/header", self._workspace) or self._default_header):
+            header.restoreState(self._default_header)
+        try:
+            filters = json.loads(self.settings.get("findings/filters", self._workspace) or "{}")
+        except ValueError:
+            filters = {}
+        for name in self.FILTERS:
+            combo = getattr(self, name)
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(filters.get(name)), 0) if filters.get(name) is not None else 0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(filters.get("search", ""))
+        self.search.blockSignals(False)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def _set_soon_days(self) -> None:
         if self.store is None or self.soon_days.value() == self.store.findings.soon_days:

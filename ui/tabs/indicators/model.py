@@ -41,8 +41,14 @@ class IndicatorTableModel(RowsModel):
                 rows.append({"kind": GROUP, "name": label})
             rows.append({**ind, "kind": ITEM})
         self.beginResetModel()
-        self.rows = rows
+        self.rows = self.sorted_rows(rows)
         self.endResetModel()
+
+    def column_key(self, column: int) -> str | None:
+        return COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+
+    def fixed(self, row: dict) -> bool:
+        return row["kind"] == GROUP  # sorting keeps each plan·nature group together
 
 
     def find(self, indicator_id: str) -> int | None:

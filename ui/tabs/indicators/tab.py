@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,11 +24,12 @@ from PySide6.QtWidgets import (
 from ui.file_dialogs import save_file
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
-from ui.history import describe
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.settings import workspace_key
+from ui.tabs.common import current_record, debounced, make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
-from ui.undo import install_undo
+from ui.undo import run_change
 from ycdesk.errors import UserError
 from ycdesk.indicators import PLANS, indicator_rows
 from ycdesk.status import INDICATOR_STATUSES, effective_target
@@ -53,42 +53,12 @@ class PeriodReasonDialog(QDialog):
         form.addRow(buttons)
 
 
-class AddCommand(QUndoCommand):
-    def __init__(self, tab, observation_id: str) -> None:
-        super().__init__(tab.tr("新增观测值"))
-        self.tab, self.id, self.first = tab, observation_id, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.run(lambda: self.tab.store.indicators.restore_observation(self.id))
-
-    def undo(self) -> None:
-        self.tab.run(lambda: self.tab.store.indicators.delete_observation(self.id))
-
-
-class EditCommand(QUndoCommand):
-    def __init__(self, tab, observation_id: str, old: dict, new: dict) -> None:
-        super().__init__(tab.tr("修改观测值"))
-        self.tab, self.id, self.old, self.new, self.first = tab, observation_id, old, new, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.run(lambda: self.tab.store.indicators.restore_fields(self.id, self.new))
-
-    def undo(self) -> None:
-        self.tab.run(lambda: self.tab.store.indicators.restore_fields(self.id, self.old))
-
-
 class IndicatorsTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
         self._sized = False
-        self.undo_stack = QUndoStack(self)
+        self.settings, self._workspace = None, None  # remembered state, per workspace
         self._build_filters()
         self.model = IndicatorTableModel(self)
         self.table = make_table(self.model)
@@ -103,11 +73,9 @@ class IndicatorsTab(QWidget):
             Col(self.tr("佐证材料"), "evidence_path"),
         ])
         self.obs_table = make_table(self.obs_model)
-        self.history_model = RecordsModel([
-            Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
-        ])
-        self.history_table = make_table(self.history_model)
+        self.history = HistoryView()  # 修改记录, with 恢复
+        self.history.restored.connect(self.refresh)
+        self.history_model = self.history.model
         self.completeness = QLabel()
         self.completeness.setWordWrap(True)
         self.completeness.setAlignment(Qt.AlignTop)
@@ -127,7 +95,6 @@ class IndicatorsTab(QWidget):
             self.buttons[key] = button
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
-        self.undo_action, self.redo_action = install_undo(self, self.undo_stack)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -150,7 +117,7 @@ class IndicatorsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         for combo in (self.plan, self.category, self.status, self.scope):
             combo.currentIndexChanged.connect(self.refresh)
-        self.search.textChanged.connect(self.refresh)
+        self.search_timer = debounced(self.search, self.refresh)  # live, once typing pauses
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -168,7 +135,7 @@ class IndicatorsTab(QWidget):
         row.addWidget(self.locks)
         tabs = QTabWidget()
         tabs.addTab(self.obs_table, self.tr("观测值"))
-        tabs.addTab(self.history_table, self.tr("修改记录"))
+        tabs.addTab(self.history, self.tr("修改记录"))
         tabs.addTab(self.completeness, self.tr("镇街填报情况"))
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -196,8 +163,10 @@ class IndicatorsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self._remember()  # the workspace being left keeps its own filters and widths
         self.store = store
-        self.undo_stack.clear()
+        self._workspace = workspace_key(store)
         for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
                              (self.category, self.plan_categories(store))):
             current = combo.currentText()
@@ -212,6 +181,7 @@ class IndicatorsTab(QWidget):
             index = combo.findText(current)
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
+        self._recall()
         self.refresh()
 
     def plan_categories(self, store) -> list[str]:
@@ -287,7 +257,7 @@ class IndicatorsTab(QWidget):
             self.buttons[key].setEnabled(ind is not None)
         if ind is None:
             self.obs_model.set_records([])
-            self.history_model.set_records([])
+            self.history.set_history(self.store, [])
             self.completeness.setText("")
             return
         self.buttons["assign"].setEnabled(ind["target_kind"] == "deferred")
@@ -311,12 +281,9 @@ class IndicatorsTab(QWidget):
             if o["scope"] in scopes and o["value"] is not None:
                 series.setdefault(o["scope"], []).append(o)
         self.chart.set_series(ind, series, target.value if target.kind in ("numeric", "range") else None)
-        self.history_model.set_records(self._history(ind["id"]))
+        self.history.set_history(self.store, self.store.history_with_children(
+            "indicators", ind["id"], (("observations", "indicator_id"),)))
         self._show_completeness(ind, observations)
-
-    def _history(self, indicator_id: str) -> list[dict]:
-        rows = self.store.history_with_children("indicators", indicator_id, (("observations", "indicator_id"),))
-        return describe(rows, ("period", "scope", "value", "value_text", "source", "assigned_target_text"))
 
     def _show_completeness(self, ind: dict, observations: list[dict]) -> None:
         quarters = sorted({o["period"] for o in observations if "Q" in o["period"] and o["township_id"]})
@@ -333,8 +300,7 @@ class IndicatorsTab(QWidget):
     # -- actions --------------------------------------------------------------------------
 
     def _selected_observation(self) -> dict | None:
-        index = self.obs_table.currentIndex()
-        return self.obs_model.record(index.row()) if index.isValid() else None
+        return current_record(self.obs_table)
 
     def add_observation(self) -> None:
         ind = self.current()
@@ -342,8 +308,7 @@ class IndicatorsTab(QWidget):
             return
         scope = self.scope.currentText()
         dialog = ObservationDialog(self.store, ind, scope=scope, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.undo_stack.push(AddCommand(self, dialog.saved_id))
+        if dialog.exec() and dialog.saved_id:  # the dialog saves, on the window's undo stack
             self.refresh()
 
     def edit_observation(self) -> None:
@@ -353,8 +318,6 @@ class IndicatorsTab(QWidget):
             return
         dialog = ObservationDialog(self.store, ind, record, parent=self)
         if dialog.exec() and dialog.old_fields is not None:
-            new = {k: self.store.get("observations", record["id"])[k] for k in dialog.old_fields}
-            self.undo_stack.push(EditCommand(self, record["id"], dialog.old_fields, new))
             self.refresh()
 
     def delete_observation(self) -> None:
@@ -364,8 +327,8 @@ class IndicatorsTab(QWidget):
             return
         if QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} {1} 的观测值？").format(
                 record["period"], record["scope"])) == QMessageBox.Yes:
-            if self.run(lambda: self.store.indicators.delete_observation(record["id"])):
-                self.undo_stack.clear()
+            label = self.tr("删除{0} {1}的观测值").format(record["period"], record["scope"])
+            self.run(lambda: run_change(self, label, lambda: self.store.indicators.delete_observation(record["id"])))
 
     def assign_target(self) -> None:
         ind = self.current()
@@ -378,18 +341,23 @@ class IndicatorsTab(QWidget):
         form.labelForField(dialog.period).setText(self.tr("目标值(&T)："))
         form.labelForField(dialog.reason).setText(self.tr("下达文件(&S)："))
         if dialog.exec():
-            self.run(lambda: self.store.indicators.assign_target(
-                ind["id"], dialog.period.text(), dialog.reason.text()))
+            self.run(lambda: run_change(self, self.tr("录入“{0}”的下达目标").format(ind["name"][:12]),
+                                        lambda: self.store.indicators.assign_target(
+                                            ind["id"], dialog.period.text(), dialog.reason.text())))
 
     def lock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("签收锁定季度"), False, self)
         if dialog.exec():
-            self.run(lambda: self.store.indicators.lock_period(dialog.period.text(), dialog.reason.text() or None))
+            self.run(lambda: run_change(self, self.tr("锁定 {0}").format(dialog.period.text()),
+                                        lambda: self.store.indicators.lock_period(dialog.period.text(),
+                                                                                  dialog.reason.text() or None)))
 
     def unlock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("解锁季度"), True, self)
         if dialog.exec():
-            self.run(lambda: self.store.indicators.unlock_period(dialog.period.text(), dialog.reason.text()))
+            self.run(lambda: run_change(self, self.tr("解锁 {0}").format(dialog.period.text()),
+                                        lambda: self.store.indicators.unlock_period(dialog.period.text(),
+                                                                                    dialog.reason.text())))
 
     def export_chart(self) -> None:
         path = save_file(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
@@ -398,25 +366,54 @@ class IndicatorsTab(QWidget):
 
     # -- remembered state -----------------------------------------------------------------
 
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("指标"), path)
+
     def save_state(self, settings) -> None:
-        settings.set("indicators/header", self.table.horizontalHeader().saveState())
-        settings.set("indicators/filters", json.dumps({
-            "plan": self.plan.currentIndex(), "category": self.category.currentText(),
-            "status": self.status.currentIndex(), "scope": self.scope.currentText(),
-            "search": self.search.text()}, ensure_ascii=False))
+        self.settings = settings
+        self._remember()
 
     def restore_state(self, settings) -> None:
-        header = settings.get("indicators/header")
-        if header:
-            self.table.horizontalHeader().restoreState(header)
+        self.settings = settings
+        if self.store is not None:
+            self._recall()
+            self.refresh()
+
+    def _remember(self) -> None:
+        if self.settings is None or self._workspace is None:
+            return
+        self.settings.set("indicators/header", self.table.horizontalHeader().saveState(), self._workspace)
+        self.settings.set("indicators/filters", json.dumps({
+            "plan": self.plan.currentIndex(), "category": self.category.currentText(),
+            "status": self.status.currentIndex(), "scope": self.scope.currentText(),
+            "search": self.search.text()}, ensure_ascii=False), self._workspace)
+
+    def _recall(self) -> None:
+        """This workspace's widths, sort and filters, or the defaults: never another's."""
+        if self.settings is None:
+            return
+        header = self.table.horizontalHeader()
+        saved = self.settings.get("indicators/header", self._workspace)
+        if saved and header.restoreState(saved):
             self._sized = True
+        else:
+            header.setSortIndicator(-1, Qt.AscendingOrder)
+            self._sized = False  # fitted to the text again at the next refresh
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         try:
-            filters = json.loads(settings.get("indicators/filters") or "{}")
+            filters = json.loads(self.settings.get("indicators/filters", self._workspace) or "{}")
         except ValueError:
             filters = {}
-        if filters:
-            self.plan.setCurrentIndex(filters.get("plan", 1))
-            self.category.setCurrentIndex(max(self.category.findText(filters.get("category", "")), 0))
-            self.status.setCurrentIndex(filters.get("status", 0))
-            self.scope.setCurrentIndex(max(self.scope.findText(filters.get("scope", "")), 0))
-            self.search.setText(filters.get("search", ""))
+        widgets = (self.plan, self.category, self.status, self.scope, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        self.plan.setCurrentIndex(filters.get("plan", 1))
+        self.category.setCurrentIndex(max(self.category.findText(filters.get("category", "")), 0))
+        self.status.setCurrentIndex(filters.get("status", 0))
+        self.scope.setCurrentIndex(max(self.scope.findText(filters.get("scope", "")), 0))
+        self.search.setText(filters.get("search", ""))
+        for w in widgets:
+            w.blockSignals(False)

@@ -39,8 +39,14 @@ class ProjectTableModel(RowsModel):
 
     def set_rows(self, rows: list[dict]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = self.sorted_rows(rows)
         self.endResetModel()
+
+    def column_key(self, column: int) -> str | None:
+        return COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+
+    def fixed(self, row: dict) -> bool:
+        return row["kind"] != PROJECT  # subtotals and the total keep their place
 
 
     def project_row(self, project_id: str) -> int | None:

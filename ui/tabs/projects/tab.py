@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,46 +19,30 @@ from PySide6.QtWidgets import (
 from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
-from ui.history import describe
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.settings import workspace_key
+from ui.tabs.common import current_record, debounced, fit_columns, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
-from ui.undo import install_undo
+from ui.undo import run_change
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
 from ycdesk.projects import DOMAINS, PROJECT_STATUSES
 
 
-class AddProgressCommand(QUndoCommand):
-    """Undo soft-deletes the new record; redo restores it (history keeps both)."""
-
-    def __init__(self, tab, investment_id: str, text: str) -> None:
-        super().__init__(text)
-        self.tab, self.investment_id, self.first = tab, investment_id, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.store.restore("investments", self.investment_id)
-        self.tab.refresh()
-
-    def undo(self) -> None:
-        self.tab.store.projects.delete_investment(self.investment_id)
-        self.tab.refresh()
-
-
 class ProjectsTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.undo_stack = QUndoStack(self)
         self._build_filters()
         self.model = ProjectTableModel(self)
         self.table = make_table(self.model)
         self.table.doubleClicked.connect(lambda _: self.add_progress())
+        # Widths and sort are remembered per workspace; one with none saved gets these.
+        self._default_header = self.table.horizontalHeader().saveState()
+        self.settings, self._workspace, self._sized = None, None, False
         self.totals = QLabel()
         self.totals.setObjectName("projectTotals")
         self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -71,12 +54,9 @@ class ProjectsTab(QWidget):
             Col(self.tr("备注"), "note"),
         ])
         self.progress_table = make_table(self.progress_model)
-        self.history_model = RecordsModel([
-            Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("表"), "table_label"), Col(self.tr("操作"), "action_label"),
-            Col(self.tr("变更"), "change"),
-        ])
-        self.history_table = make_table(self.history_model)
+        self.history = HistoryView()  # 修改记录, with 恢复
+        self.history.restored.connect(self.refresh)
+        self.history_model = self.history.model
         self.detail_title = QLabel(self.tr("选择一个项目查看详情"))
         self.detail_title.setWordWrap(True)
         self.add_button = QPushButton(self.tr("填报进展(&A)…"))
@@ -99,7 +79,6 @@ class ProjectsTab(QWidget):
         self.initiatives = InitiativesView()
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
-        self.undo_action, self.redo_action = install_undo(self, self.undo_stack)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -125,7 +104,7 @@ class ProjectsTab(QWidget):
         for widget in (self.domain, self.status, self.township, self.period):
             widget.currentIndexChanged.connect(self.refresh)
         for widget in (self.unit, self.search):
-            widget.textChanged.connect(self.refresh)
+            debounced(widget, self.refresh)  # live, once typing pauses
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -147,7 +126,7 @@ class ProjectsTab(QWidget):
         dl.addLayout(buttons)
         inner = QTabWidget()
         inner.addTab(self.progress_table, self.tr("投资进展"))
-        inner.addTab(self.history_table, self.tr("修改记录"))
+        inner.addTab(self.history, self.tr("修改记录"))
         dl.addWidget(inner)
 
         chart_box = QWidget()
@@ -190,8 +169,11 @@ class ProjectsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
+        if self.store is not None and self.store is not store:
+            self.save_state(self.settings)  # the workspace being left keeps its widths and sort
         self.store = store
-        self.undo_stack.clear()
+        self._workspace = workspace_key(store)
+        self.restore_state(self.settings)
         self.township.blockSignals(True)
         self.township.clear()
         self.township.addItem(self.tr("全部镇街"), None)
@@ -204,6 +186,29 @@ class ProjectsTab(QWidget):
         self.period.blockSignals(False)
         self.initiatives.set_store(store)
         self.refresh()
+
+    def export_view(self, path: str | None = None) -> None:
+        """文件 → 导出表格 → 当前视图: the table as filtered and sorted here."""
+        from ui.export_view import export_model_view
+
+        export_model_view(self, self.model, self.tr("重大工程"), path)
+
+    def save_state(self, settings) -> None:
+        self.settings = settings
+        if settings is not None and self._workspace is not None:
+            settings.set("projects/header", self.table.horizontalHeader().saveState(), self._workspace)
+
+    def restore_state(self, settings) -> None:
+        """This workspace's column widths and sort, or the defaults: never another's."""
+        self.settings = settings
+        if settings is None or self._workspace is None:
+            return
+        header = self.table.horizontalHeader()
+        saved = settings.get("projects/header", self._workspace)
+        self._sized = bool(saved) and header.restoreState(saved)
+        if not self._sized:
+            header.restoreState(self._default_header)
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def filters(self) -> dict:
         return {"status": self.status.currentData(), "unit": self.unit.text().strip() or None,
@@ -224,10 +229,12 @@ class ProjectsTab(QWidget):
         by_domain, total = self.store.projects.rollups_by_domain(period, tuple(domains), **self.filters())
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
-        self.table.resizeColumnsToContents()
-        # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
-        # screen in a 1200-pixel-wide window.
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
+        if not self._sized:  # until the user sizes columns (remembered per workspace), fit the text
+            fit_columns(self.table)
+            # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
+            # screen in a 1200-pixel-wide window.
+            self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
+            self._sized = True
         self.totals.setText(self.tr(
             "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
             "尚余 {7} 亿元，滞后 {8} 项").format(
@@ -262,18 +269,15 @@ class ProjectsTab(QWidget):
             self.curve.set_data(progress.s_curve(ids), self.tr("所选项目合计：计划与实际累计投资（亿元）"))
             self.detail_title.setText(self.tr("选择一个项目查看详情；图表显示当前筛选的全部项目"))
             self.progress_model.set_records([])
-            self.history_model.set_records([])
+            self.history.set_history(self.store, [])
             return
         self.curve.set_data(progress.s_curve([project["id"]]),
                             self.tr("{0}：计划与实际累计投资（亿元）").format(project["name"][:18]))
         self.detail_title.setText(
             f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
         self.progress_model.set_records(self.store.projects.investments(project["id"]))
-        self.history_model.set_records(self._history(project["id"]))
-
-    def _history(self, project_id: str) -> list[dict]:
-        rows = self.store.history_with_children("projects", project_id, (("investments", "project_id"),))
-        return describe(rows)
+        self.history.set_history(self.store, self.store.history_with_children(
+            "projects", project["id"], (("investments", "project_id"),)))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -282,15 +286,13 @@ class ProjectsTab(QWidget):
         if project is None:
             return
         dialog = InvestmentDialog(self.store, project, parent=self)
+        # The dialog saves (and keeps its input on a refusal), on the window's undo stack.
         if dialog.exec() and dialog.saved_id:
-            self.undo_stack.push(AddProgressCommand(self, dialog.saved_id,
-                                                    self.tr("填报 {0} 的投资进展").format(project["name"][:12])))
             self.refresh()
             self._warn(project["id"])
 
     def _selected_record(self) -> dict | None:
-        index = self.progress_table.currentIndex()
-        return self.progress_model.record(index.row()) if index.isValid() else None
+        return current_record(self.progress_table)
 
     def edit_progress(self) -> None:
         project, record = self.selected_project(), self._selected_record()
@@ -299,7 +301,6 @@ class ProjectsTab(QWidget):
             return
         dialog = InvestmentDialog(self.store, project, record, parent=self)
         if dialog.exec():
-            self.undo_stack.clear()  # edits are undone from history, not the session stack
             self.refresh()
             self._warn(project["id"])
 
@@ -308,9 +309,11 @@ class ProjectsTab(QWidget):
         if record is None:
             QMessageBox.information(self, self.tr("删除"), self.tr("请先在“投资进展”中选择一条记录"))
             return
-        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可在修改记录中查到。").format(record["period"]))
+        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(record["period"]))
         if answer == QMessageBox.Yes:
-            self.store.projects.delete_investment(record["id"])
+            project = self.selected_project() or {"name": ""}
+            run_change(self, self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
+                       lambda: self.store.projects.delete_investment(record["id"]))
             self.refresh()
 
     def edit_profile(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ui.file_dialogs import save_file
 from ui.models.records import Col, RecordsModel
 from ui.operations import Operation
+from ui.tabs.common import enable_sorting
 
 
 def load_register(db_path: str, operator: str):
@@ -61,6 +62,7 @@ class RegisterPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        enable_sorting(self.view)  # by a header click, as every table
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.changes = QLabel()
         self.changes.setWordWrap(True)
