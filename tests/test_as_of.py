@@ -123,3 +123,27 @@ def test_one_counter_for_audits_with_no_findings(seeded):
     assert figures["units"] == row["units"]
     assert quarter["audits"] == seeded.scalar(
         "SELECT COUNT(*) FROM audits WHERE audit_date BETWEEN '2024-04-01' AND '2024-06-30' AND deleted_at IS NULL")
+
+
+def test_the_reports_overdue_total_is_the_due_figure(seeded):
+    """The quarterly report takes its overdue total from the to-date figures; it must be the
+    number stats.due gives for the same cut, on days with and without overdue findings."""
+    from ycdesk.reports.data import audits
+
+    for end in (date(2022, 3, 31), date(2024, 9, 30), date(2025, 12, 31)):
+        for township in (None, seeded.townships.list()[1]["id"]):
+            cut = stats.Cut(as_of=end, township_id=township)
+            assert audits(seeded, date(end.year, 1, 1), end, township)["overdue_total"] == \
+                stats.due(seeded, cut, 0)["overdue"]
+    assert stats.due(seeded, stats.Cut(as_of=date(2025, 12, 31)), 0)["overdue"] > 0
+
+
+def test_period_figures_from_the_to_date_read_equal_their_own_cut(seeded):
+    """audit_views' period figures (taken from the to-date read) equal audit_figures for the
+    cut narrowed to the period's audits."""
+    for end, start in ((date(2022, 3, 31), date(2022, 1, 1)), (date(2024, 9, 30), date(2024, 7, 1)),
+                       (date(2025, 12, 31), date(2025, 10, 1))):
+        for township in (None, seeded.townships.list()[1]["id"]):
+            views = stats.audit_views(seeded, stats.Cut(as_of=end, township_id=township), period_from=start)
+            alone = stats.audit_figures(seeded, stats.Cut(as_of=end, township_id=township, dated_from=start))
+            assert views["period_figures"] == alone

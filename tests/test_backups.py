@@ -268,3 +268,24 @@ def test_restore_refuses_a_workspace_another_connection_has_open(seeded, capsys)
     assert "正被其他程序使用" in capsys.readouterr().err
     assert seeded.scalar("SELECT position FROM townships WHERE name = '北海街道'") == 99
     assert townships(seeded.path) == before
+
+
+def test_an_import_whose_backup_fails_writes_nothing(seeded, tmp_path, monkeypatch, capsys):
+    """The import's backup is copied on another thread; a copy that fails (here: the disk
+    fills while it is written) still stops the import before anything is committed."""
+    import errno
+
+    import ycdesk.backups
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device", "backup")
+
+    monkeypatch.setattr(ycdesk.backups, "_copy_database", full)
+    good = tmp_path / "good.csv"
+    good.write_text("企业名称,所属镇街\n示例新企业（演示）,北海街道\n", encoding="utf-8")
+    before = seeded.scalar("SELECT COUNT(*) FROM enterprises")
+    assert main(["import", "enterprises", str(good), "--db", str(seeded.path)]) == 3
+    assert "磁盘空间不足" in capsys.readouterr().err
+    assert seeded.scalar("SELECT COUNT(*) FROM enterprises") == before
+    assert seeded.backups() == []
+    assert [p for p in (seeded.path.parent / "backups").rglob("*") if p.is_file()] == []  # no copy left behind

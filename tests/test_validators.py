@@ -269,3 +269,27 @@ def test_report_period_inside_the_plans_is_accepted(seeded):
     from ycdesk.reports import quarterly
 
     assert quarterly.gather(seeded, "2016Q1")["audits"]["to_date"]["found"] == 0
+
+
+def test_many_findings_are_judged_as_each_would_be_alone():
+    """The importer asks the finding validator once per distinct combination of what it
+    judges; every row must still get exactly the answer it would get on its own."""
+    import itertools
+
+    from ycdesk.rules.findings import JUDGED, finding_reason, finding_reasons
+
+    today = date(2025, 6, 30)
+    grid = itertools.product(
+        ("转移联单", "不在清单"), ("描述甲", "  ", None, "描述乙"), (None, "严重", "很严重"),
+        ("2025-03-01", "2024-12-01", "2025/3/1", None), ("待整改", "已整改", "已销号", "作废"),
+        (None, "2025-02-01", "2026-01-01"), (None, "张三", " "), (None, "2025-02-15", "2025-01-15"),
+        (2025, 2024), ("2025-01-10", None, "2026-01-10"))
+    rows = list(grid)
+    columns = {k: [r[j] for r in rows] for j, k in enumerate(JUDGED)}
+    years, inspected = [r[8] for r in rows], [r[9] for r in rows]
+    categories = {"转移联单"}
+    expected = [finding_reason(dict(zip(JUDGED, r[:8])), audit_year=r[8], inspected=r[9], categories=categories,
+                               today=today) for r in rows]
+    assert finding_reasons(columns, years, inspected, categories=categories, today=today) == expected
+    assert len(set(expected)) > 10  # the grid reaches many different refusals, and acceptance
+    assert None in expected

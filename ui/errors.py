@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -15,8 +14,35 @@ from ycdesk.paths import log_path
 log = logging.getLogger("ycdesk")
 
 
+class _RotatingLog(logging.Handler):
+    """The rotating log file, opened at the first record. ``logging.handlers`` (with socket,
+    pickle and queue) took 30 ms of a start-up that logs nothing before its first paint."""
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        self.path = path
+        self.target = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.target is None:
+            from logging.handlers import RotatingFileHandler
+
+            self.target = RotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            self.target.setFormatter(self.formatter)
+        self.target.handle(record)
+
+    def flush(self) -> None:
+        if self.target is not None:
+            self.target.flush()
+
+    def close(self) -> None:
+        if self.target is not None:
+            self.target.close()
+        super().close()
+
+
 def setup_logging() -> None:
-    handler = RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler = _RotatingLog(log_path())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

@@ -15,7 +15,6 @@ from ui.settings import Settings
 from ui.tabs import registry
 from ycdesk import __version__
 from ycdesk.errors import Cancelled, UserError
-from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
 from ycdesk.workspace import WorkspaceProblem, open_workspace
 
@@ -311,6 +310,7 @@ class MainWindow(QMainWindow):
         db, operator = str(self.store.path), self.store.operator
 
         def work(state):
+            from ycdesk.export import export_table  # not at start-up: only an export needs it
             from ycdesk.store import Store
 
             with Store(db, operator=operator) as store:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
+from ycdesk.store.migrations import DELETED_INDEX, OPEN_INDEX, OPEN_INDEX_WHERE
 
 TRANSITIONS = {
     "待整改": ("整改中", "已整改"),
@@ -105,6 +106,10 @@ class FindingFilter:
             else:
                 clauses.append("f.deadline BETWEEN ? AND ?")
                 params += [self.as_of.isoformat(), (self.as_of + timedelta(days=self.soon_days)).isoformat()]
+        if self.open_only():
+            # Redundant with the conditions above, but the very condition of the index of
+            # open findings: with it SQLite may read that (small) index instead.
+            clauses.append(OPEN_TERM)
         if self.text:
             # A substring of the description (plain instr() semantics, right for Chinese)
             # or of the enterprise's name (a few thousand names: instr() over them is cheap).
@@ -119,6 +124,36 @@ class FindingFilter:
                 clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({named}))")
                 params += [self.text, self.text]
         return " AND ".join(clauses), params
+
+    def open_only(self) -> bool:
+        """Only open findings can match: an open status, or a due filter (due dates are
+        asked of open findings only)."""
+        return self.status in OPEN or (self.due in ("overdue", "due_soon") and self.status in (None, ""))
+
+    def audit_level(self) -> bool:
+        """A condition on the findings' audits (year, level, township, enterprise, dates)."""
+        return any(value not in (None, "") for value in (
+            self.year, self.level, self.township_id, self.enterprise_id, self.audit_from, self.audit_to))
+
+    def narrowed(self) -> bool:
+        """A condition besides status and due: audit-level, category or text."""
+        return self.category not in (None, "") or bool(self.text) or self.audit_level()
+
+
+# The partial index of open findings (migration 17) applies to a query that carries its
+# condition word for word: FindingFilter.where adds this term whenever only open findings
+# can match.
+OPEN_TERM = "f." + OPEN_INDEX_WHERE.split(" AND ")[1]
+
+
+def source(flt: FindingFilter) -> str:
+    """FROM for a page in row order: open findings narrowed further (a few hundred of a
+    million) are found through the index of open findings and sorted, rather than by
+    walking a million rows in order past the few that match (0.27 s → 8 ms). An open
+    status alone stays a walk: one row in twenty-five matches, the first page comes at once."""
+    if flt.open_only() and flt.narrowed():
+        return FROM.replace("findings f", f"findings f INDEXED BY {OPEN_INDEX}", 1)
+    return FROM
 
 
 # The trigram index (migration 15) answers substrings of three characters or more: a
@@ -240,7 +275,7 @@ class Findings:
         where, params = flt.where()
         if order is None:
             return self.store.query(
-                f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
+                f"SELECT {COLUMNS} {source(flt)} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
                 [*params, after or 0, limit])
         try:
             key = SORTABLE[order]
@@ -409,6 +444,26 @@ class Findings:
             return self.store.scalar("SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f"
                                      + (f" WHERE {audits}" if audits else ""), params)
         where, params = flt.where()
+        if flt.text and len(flt.text) >= SEARCH_MIN and not (flt.category or flt.status or flt.due or flt.audit_level()):
+            # Search alone: the size of the index's answer (with the named enterprises'
+            # findings) less the few deleted findings in it — no row read per match.
+            matched = (f"SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? UNION SELECT rowid FROM findings "
+                       f"WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)")
+            search = [fts_phrase(flt.text), flt.text]
+            return self.store.scalar(
+                f"SELECT (SELECT COUNT(*) FROM ({matched})) - (SELECT COUNT(*) FROM findings INDEXED BY "
+                f"{DELETED_INDEX} WHERE deleted_at IS NOT NULL AND rowid IN ({matched}))", search * 2)
+        if flt.open_only():
+            # Open findings only: counted from the index of open findings alone. Without
+            # the hint the planner, which cannot tell how rare an open finding is, goes
+            # by category or audit and reads every matching row.
+            return self.store.scalar(f"SELECT COUNT(*) FROM findings f INDEXED BY {OPEN_INDEX} WHERE {where}", params)
+        if flt.status and not (flt.narrowed() or flt.due):
+            # A status alone (a closed one, most of the table): its entries in the
+            # (status, deadline) index less the few deleted ones — no row read per match.
+            return self.store.scalar(
+                f"SELECT (SELECT COUNT(*) FROM findings WHERE status = ?) - (SELECT COUNT(*) FROM findings "
+                f"INDEXED BY {DELETED_INDEX} WHERE deleted_at IS NOT NULL AND status = ?)", [flt.status] * 2)
         return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 
     def get(self, finding_id: str) -> dict:

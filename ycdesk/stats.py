@@ -25,7 +25,7 @@ change them: that is what the register of issued reports detects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -200,12 +200,18 @@ def open_by_township(store, cut: Cut) -> list[dict]:
     return _by_township(_audits(store, cut), _per_audit(store, cut))
 
 
-def audit_views(store, cut: Cut) -> dict:
+def audit_views(store, cut: Cut, period_from: date | None = None) -> dict:
     """The three above from one read of the cut's audits and counts, for screens and
-    reports that show them together (the read is most of the cost)."""
+    reports that show them together (the read is most of the cost). With ``period_from``
+    also ``period_figures``: :func:`audit_figures` for the cut narrowed to audits dated
+    from that day. An audit's figures depend only on the audit and the day, and those
+    audits are among the cut's, so they come from the same read."""
     audits, per = _audits(store, cut), _per_audit(store, cut)
-    return {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
-            "by_township": _by_township(audits, per)}
+    out = {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
+           "by_township": _by_township(audits, per)}
+    if period_from is not None:
+        out["period_figures"] = _figures(_audits(store, replace(cut, dated_from=period_from)), per)
+    return out
 
 
 def _figures(audits: list[dict], per: dict[str, dict]) -> dict:
@@ -285,16 +291,18 @@ def ageing(store, cut: Cut) -> dict[str, int]:
 
 
 def oldest_overdue(store, cut: Cut, limit: int) -> list[dict]:
-    """The ``limit`` findings overdue longest as of the cut, with their status on that day."""
+    """The ``limit`` findings overdue longest as of the cut, with their status on that day.
+    The ``limit`` are chosen from the open subquery's own columns (an index range), so
+    only they are read from the table, not every overdue finding."""
     open_sql, params = _open(store, cut)
     rows = store.query(
         f"""SELECT f.id, f.category, f.deadline, f.status, e.name AS enterprise,
                    COALESCE(t.name, '') AS township
             FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id
             LEFT JOIN townships t ON t.id = e.township_id
-            WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ?)
+            WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ? ORDER BY o.deadline, o.rk LIMIT ?)
             ORDER BY f.deadline, f.rowid LIMIT ?""",
-        [*params, cut.day, limit])
+        [*params, cut.day, limit, limit])
     return [{"enterprise": r["enterprise"], "township": r["township"], "category": r["category"],
              "deadline": r["deadline"], "days": (cut.as_of - date.fromisoformat(r["deadline"])).days,
              "status": open_status_at(store, r, cut.day)} for r in rows]

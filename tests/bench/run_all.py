@@ -7,8 +7,11 @@ a figure and its yardstick alike. Prints one Markdown table — figure, ycdesk, 
 ratio, target, met — of medians with the spread over rounds (min–max) in brackets.
 
 Usage: python tests/bench/run_all.py [--findings 1000000] [--rows 100000] [--rounds 2] [--dir DIR]
+                                     [--only import,big,export,record,startup,reports,view]
 
 With --dir the built data is kept there and reused by the next run with the same sizes.
+--only runs just the named groups (the floor runs with any import group) and prints their
+rows, for measuring one change before and after without the whole run.
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ def workspace_mb(path: Path) -> float:
     return path.stat().st_size / 2**20
 
 
-def one_round(paths: dict[str, Path], work: Path, results: dict[str, list]) -> None:
+GROUPS = ("import", "big", "export", "record", "startup", "reports", "view")
+
+
+def one_round(paths: dict[str, Path], work: Path, results: dict[str, list], only: set[str] = set(GROUPS)) -> None:
     def add(key, value):
         results.setdefault(key, []).append(value)
 
@@ -71,25 +77,34 @@ def one_round(paths: dict[str, Path], work: Path, results: dict[str, list]) -> N
         return work / "db"
 
     book = paths["book"]
-    add("floor", imports.run(imports.FLOOR, book, clean()))
-    add("import whole", imports.run(imports.YCDESK, book, clean(), ROOT, "whole"))
-    add("import split", imports.run(imports.YCDESK, book, clean(), ROOT, "split"))
-    add("export", imports.run(imports.EXPORT, "-", work / "db", ROOT, work / "export.xlsx"))
-    add("xlsxwriter", imports.run(imports.XLSXWRITER, "-", work / "db", ROOT, work / "plain.xlsx"))
-    add("sqlite-utils", imports.run(imports.SQLITE_UTILS, book, clean()))
-    add("pandas", imports.run(imports.PANDAS, book, clean()))
-    big = clean()
-    shutil.copyfile(paths["big"], big)
-    add("import into big", imports.run(imports.YCDESK, book, big, ROOT, "split"))
+    if only & {"import", "big", "export", "record"}:
+        add("floor", imports.run(imports.FLOOR, book, clean()))
+    if only & {"import", "big"}:
+        add("import whole", imports.run(imports.YCDESK, book, clean(), ROOT, "whole"))
+    if only & {"import", "big", "export"}:
+        add("import split", imports.run(imports.YCDESK, book, clean(), ROOT, "split"))
+    if "export" in only:
+        add("export", imports.run(imports.EXPORT, "-", work / "db", ROOT, work / "export.xlsx"))
+        add("xlsxwriter", imports.run(imports.XLSXWRITER, "-", work / "db", ROOT, work / "plain.xlsx"))
+    if "record" in only:
+        add("sqlite-utils", imports.run(imports.SQLITE_UTILS, book, clean()))
+        add("pandas", imports.run(imports.PANDAS, book, clean()))
+    if "big" in only:
+        big = clean()
+        shutil.copyfile(paths["big"], big)
+        add("import into big", imports.run(imports.YCDESK, book, big, ROOT, "split"))
     clean()
-    home = str(work / "home")
-    if not os.path.exists(home):  # the first round warms the bytecode caches (see startup.run)
-        startup.run(startup.BARE, home=home)
-        startup.run(startup.APP, str(paths["fresh"]), str(ROOT), home=home)
-    add("bare window", startup.run(startup.BARE, home=home))
-    add("app window", startup.run(startup.APP, str(paths["fresh"]), str(ROOT), home=home))
-    add("reports", imports.run(HERE / "reports.py", paths["big"]))
-    add("view", imports.run(HERE / "view.py", paths["big"]))
+    if "startup" in only:
+        home = str(work / "home")
+        if not os.path.exists(home):  # the first round warms the bytecode caches (see startup.run)
+            startup.run(startup.BARE, home=home)
+            startup.run(startup.APP, str(paths["fresh"]), str(ROOT), home=home)
+        add("bare window", startup.run(startup.BARE, home=home))
+        add("app window", startup.run(startup.APP, str(paths["fresh"]), str(ROOT), home=home))
+    if "reports" in only:
+        add("reports", imports.run(HERE / "reports.py", paths["big"]))
+    if "view" in only:
+        add("view", imports.run(HERE / "view.py", paths["big"]))
 
 
 def med(values: list[float]) -> tuple[float, float, float]:
@@ -110,7 +125,7 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
     """Rows of (figure, ycdesk, yardstick, ratio, target, met)."""
     rows = []
     seconds = {k: [r["seconds"] for r in v] for k, v in results.items() if isinstance(v[0], dict) and "seconds" in v[0]}
-    view = results["view"]
+    view = results.get("view") or [{}]
     v = {key: [r[key] for r in view] for key in view[0]}
 
     def absolute(figure, key, limit_ms):
@@ -124,55 +139,62 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
         rows.append((figure, secs(ours), yard_text or secs(yard), f"{m:.2f}×{spread}",
                      "—" if limit is None else f"≤ {limit}×", None if limit is None else m <= limit))
 
-    absolute("打开危废考核页（提醒面板、首页、计数）", "open", 300)
-    names = {"filter year": "年度", "filter level": "级别", "filter township": "镇街", "filter enterprise": "企业",
-             "filter category": "问题类别", "filter status": "整改状态", "filter overdue": "只看逾期",
-             "filter due soon": "只看即将到期"}
-    for key, name in names.items():
-        absolute(f"单项筛选：{name}", key, 200)
-    for key in [k for k in v if k.startswith("combined")]:
-        label = {"year": "年度", "level": "级别", "township": "镇街", "status": "状态 待整改", "overdue": "逾期",
-                 "search": "搜索“问题”"}[key.split("+")[1]]
-        absolute(f"组合筛选：再加{label}", key, 200)
-    absolute("子串搜索 3 字“渗滤液”", "search 3 chars", 150)
-    absolute("子串搜索 2 字“渗滤”", "search 2 chars", 150)
-    absolute("子串搜索 1 字“渗”", "search 1 char", 150)
-    absolute("子串搜索 无结果“不存在的词”", "search no match", 150)
-    absolute("滚动加载下一页（200 条）", "next page", 200)
-    absolute("统计图表页", "charts page", 400)
-    for key, figure in (("view sort deadline", "点击表头按整改期限排序（首页，含界面）"),
-                        ("view sort deadline desc", "再点一次：整改期限倒序"),
-                        ("view sort enterprise", "点击表头按企业名称排序"),
-                        ("view sort status", "点击表头按整改状态排序"),
-                        ("view sort overdue_days desc", "回到默认顺序（逾期天数倒序：未整改、逾期最久在前）")):
-        if key in v:
-            absolute(figure, key, 300)
-    sorts = [k for k in v if k.startswith("sort ")]
-    if sorts:
-        slowest = max(sorts, key=lambda k: statistics.median(v[k]))
-        absolute(f"按列排序首页（{len(sorts)} 种中最慢：{slowest[5:]}）", slowest, 300)
-    else:
-        rows.append(("按列排序首页", "不支持", "—", "—", "≤ 300 ms", False))
-    grow = statistics.median(v["scroll memory to the end (MB)"])
-    rows.append((f"滚动到底（{statistics.median(v['findings']):,.0f} 行）的内存增长（由前 4 万行推算）",
-                 f"{grow:.0f} MB", "—", "—", "< 100 MB", grow < 100))
-    ratio(f"导入 {rows_n:,} 行问题（并行切分读取）", seconds["import split"], seconds["floor"], 1.25)
-    ratio(f"导入 {rows_n:,} 行问题（不切分，如单核）", seconds["import whole"], seconds["floor"], 1.4)
-    peak = statistics.median(r["peak_mb"] for r in results["import split"])
-    floor_peak = statistics.median(r["peak_mb"] for r in results["floor"])
-    rows.append(("导入峰值内存", f"{peak:.0f} MB", f"{floor_peak:.0f} MB", f"{peak / floor_peak:.2f}×", "< 300 MB",
-                 peak < 300))
-    ratio(f"导入到已有 {findings:,} 条问题的工作区（对比空工作区）", seconds["import into big"],
-          seconds["import split"], 1.5, "同上导入空工作区")
-    ratio("（记录）pandas + openpyxl 读取 + to_sql", seconds["pandas"], seconds["floor"], None)
-    ratio("（记录）calamine + sqlite-utils insert_all", seconds["sqlite-utils"], seconds["floor"], None)
-    ratio(f"导出 {rows_n:,} 条问题到 xlsx（对比 XlsxWriter 直接写同样的行）", seconds["export"], seconds["xlsxwriter"], 1.3)
-    reports = {key: [r[key] for r in results["reports"]] for key in results["reports"][0]}
-    for key, figure, limit in (("quarterly", "季度报告 2025Q4（全区）", 1), ("quarterly township",
-                               "季度报告 2024Q3（塔山街道）", 1), ("evaluation", "终期评估报告 2025", 1.5)):
-        m = statistics.median(reports[key])
-        rows.append((figure, secs(reports[key]), "—", "—", f"≤ {limit} s", m <= limit))
-    ratio("启动到主窗口首次绘制（对比空 QMainWindow）", results["app window"], results["bare window"], 1.5)
+    if "view" in results:
+        absolute("打开危废考核页（提醒面板、首页、计数）", "open", 300)
+        names = {"filter year": "年度", "filter level": "级别", "filter township": "镇街", "filter enterprise": "企业",
+                 "filter category": "问题类别", "filter status": "整改状态", "filter overdue": "只看逾期",
+                 "filter due soon": "只看即将到期"}
+        for key, name in names.items():
+            absolute(f"单项筛选：{name}", key, 200)
+        for key in [k for k in v if k.startswith("combined")]:
+            label = {"year": "年度", "level": "级别", "township": "镇街", "status": "状态 待整改", "overdue": "逾期",
+                     "search": "搜索“问题”"}[key.split("+")[1]]
+            absolute(f"组合筛选：再加{label}", key, 200)
+        absolute("子串搜索 3 字“渗滤液”", "search 3 chars", 150)
+        absolute("子串搜索 2 字“渗滤”", "search 2 chars", 150)
+        absolute("子串搜索 1 字“渗”", "search 1 char", 150)
+        absolute("子串搜索 无结果“不存在的词”", "search no match", 150)
+        absolute("滚动加载下一页（200 条）", "next page", 200)
+        absolute("统计图表页", "charts page", 400)
+        for key, figure in (("view sort deadline", "点击表头按整改期限排序（首页，含界面）"),
+                            ("view sort deadline desc", "再点一次：整改期限倒序"),
+                            ("view sort enterprise", "点击表头按企业名称排序"),
+                            ("view sort status", "点击表头按整改状态排序"),
+                            ("view sort overdue_days desc", "回到默认顺序（逾期天数倒序：未整改、逾期最久在前）")):
+            if key in v:
+                absolute(figure, key, 300)
+        sorts = [k for k in v if k.startswith("sort ")]
+        if sorts:
+            slowest = max(sorts, key=lambda k: statistics.median(v[k]))
+            absolute(f"按列排序首页（{len(sorts)} 种中最慢：{slowest[5:]}）", slowest, 300)
+        else:
+            rows.append(("按列排序首页", "不支持", "—", "—", "≤ 300 ms", False))
+        grow = statistics.median(v["scroll memory to the end (MB)"])
+        rows.append((f"滚动到底（{statistics.median(v['findings']):,.0f} 行）的内存增长（由前 4 万行推算）",
+                     f"{grow:.0f} MB", "—", "—", "< 100 MB", grow < 100))
+    if "import whole" in results:
+        ratio(f"导入 {rows_n:,} 行问题（并行切分读取）", seconds["import split"], seconds["floor"], 1.25)
+        ratio(f"导入 {rows_n:,} 行问题（不切分，如单核）", seconds["import whole"], seconds["floor"], 1.4)
+        peak = statistics.median(r["peak_mb"] for r in results["import split"])
+        floor_peak = statistics.median(r["peak_mb"] for r in results["floor"])
+        rows.append(("导入峰值内存", f"{peak:.0f} MB", f"{floor_peak:.0f} MB", f"{peak / floor_peak:.2f}×", "< 300 MB",
+                     peak < 300))
+    if "import into big" in results:
+        ratio(f"导入到已有 {findings:,} 条问题的工作区（对比空工作区）", seconds["import into big"],
+              seconds["import split"], 1.5, "同上导入空工作区")
+    if "pandas" in results:
+        ratio("（记录）pandas + openpyxl 读取 + to_sql", seconds["pandas"], seconds["floor"], None)
+        ratio("（记录）calamine + sqlite-utils insert_all", seconds["sqlite-utils"], seconds["floor"], None)
+    if "export" in results:
+        ratio(f"导出 {rows_n:,} 条问题到 xlsx（对比 XlsxWriter 直接写同样的行）", seconds["export"], seconds["xlsxwriter"], 1.3)
+    if "reports" in results:
+        reports = {key: [r[key] for r in results["reports"]] for key in results["reports"][0]}
+        for key, figure, limit in (("quarterly", "季度报告 2025Q4（全区）", 1), ("quarterly township",
+                                   "季度报告 2024Q3（塔山街道）", 1), ("evaluation", "终期评估报告 2025", 1.5)):
+            m = statistics.median(reports[key])
+            rows.append((figure, secs(reports[key]), "—", "—", f"≤ {limit} s", m <= limit))
+    if "app window" in results:
+        ratio("启动到主窗口首次绘制（对比空 QMainWindow）", results["app window"], results["bare window"], 1.5)
     per_million = size_mb / findings * 1_000_000
     rows.append((f"工作区大小（{findings:,} 条问题）", f"{size_mb:.0f} MB", "—", "—",
                  "报告", None))
@@ -186,7 +208,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--only", default=",".join(GROUPS), help="comma-separated groups: " + ",".join(GROUPS))
     args = parser.parse_args()
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+    if only - set(GROUPS):
+        parser.error(f"unknown group(s): {', '.join(sorted(only - set(GROUPS)))}")
     started = time.perf_counter()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="ycdesk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +223,7 @@ def main() -> None:
     results: dict[str, list] = {}
     for n in range(args.rounds):
         start = time.perf_counter()
-        one_round(paths, work, results)
+        one_round(paths, work, results, only)
         print(f"round {n + 1}/{args.rounds}: {time.perf_counter() - start:.0f} s", flush=True)
     rows = table(results, size_mb, args.findings, args.rows)
     print(f"\n{args.findings:,} 条问题的工作区，{args.rows:,} 行的导入工作簿；{os.cpu_count()} 核；"

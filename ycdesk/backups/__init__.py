@@ -115,6 +115,42 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
     with its evidence, then apply retention. Raises :class:`DamagedWorkspaceError` (and
     writes nothing) if the copy fails ``quick_check``. ``progress(done, total)`` is called
     as pages are copied; raising from it (a cancel) stops the backup and leaves no file."""
+    return stage(source, workspace_id, reason, now, progress).publish(protect)
+
+
+@dataclass
+class Staged:
+    """A backup copied, checked and hashed under a temporary name beside its final one, not
+    yet a backup: :meth:`publish` makes it one (and applies retention), :meth:`discard`
+    drops it, leaving the folder as it was."""
+
+    temp: Path
+    backup: Backup
+
+    def publish(self, protect: Path | None = None) -> Backup:
+        folder = self.backup.path.parent
+        try:
+            try:
+                newest = next(iter(read_folder(folder)), None) if self.backup.reason == "scheduled" else None
+                if newest and (newest.sha256, newest.missing_files) == (self.backup.sha256, []):
+                    # Nothing changed since the newest backup: a daily copy of the same bytes
+                    # would only push older restore points out of the rotation.
+                    return newest
+                publish(self.temp, self.backup.path)
+            finally:
+                self.discard()
+            _write_record(self.backup)
+            rotate(folder, self.backup.created_at, protect)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise environment_problem(exc, _("备份")) from None
+        return self.backup
+
+    def discard(self) -> None:
+        self.temp.unlink(missing_ok=True)
+
+
+def stage(source: Path, workspace_id: str, reason: str, now: datetime, progress=None) -> Staged:
+    """The copy of :func:`write`, up to (not including) putting it in the folder."""
     source = Path(source)
     reason = re.sub(r"[^A-Za-z0-9_-]", "-", reason)  # it is part of a file name
     folder = folder_for(source, workspace_id)
@@ -133,19 +169,49 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
             copied, missing = _store_evidence(evidence_dir(source), folder / "files", needed)
             backup = Backup(final, now, reason, temp.stat().st_size, "ok", workspace_id, source.name,
                             file_sha256(temp), copied, missing)
-            newest = next(iter(read_folder(folder)), None) if reason == "scheduled" else None
-            if newest and (newest.sha256, newest.missing_files) == (backup.sha256, []):
-                # Nothing changed since the newest backup: a daily copy of the same bytes
-                # would only push older restore points out of the rotation.
-                return newest
-            publish(temp, final)
-        finally:
+        except BaseException:
             temp.unlink(missing_ok=True)
-        _write_record(backup)
-        rotate(folder, now, protect)
+            raise
     except (OSError, sqlite3.OperationalError) as exc:
         raise environment_problem(exc, _("备份")) from None
-    return backup
+    return Staged(temp, backup)
+
+
+class InBackground:
+    """:func:`stage` on a worker thread, for a caller that holds the write lock and works in
+    its own uncommitted transaction meanwhile (an import): the copy is of the committed
+    state, which nobody else can change while the lock is held, so it is exactly the
+    state before the caller's work. SQLite's backup step, ``quick_check`` and hashing run
+    without the GIL, so the copy costs the caller little wall time on a second core.
+    Then :meth:`publish` (waits, raises what the copy raised) or :meth:`discard`."""
+
+    def __init__(self, source: Path, workspace_id: str, reason: str, now: datetime) -> None:
+        import threading
+
+        self._staged: Staged | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(source, workspace_id, reason, now),
+                                        name="ycdesk-backup", daemon=True)
+        self._thread.start()
+
+    def _run(self, *args) -> None:
+        try:
+            self._staged = stage(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller in publish()
+            self._error = exc
+
+    def publish(self, protect: Path | None = None) -> Backup:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        staged, self._staged = self._staged, None
+        return staged.publish(protect)
+
+    def discard(self) -> None:
+        self._thread.join()
+        if self._staged is not None:
+            self._staged.discard()
+            self._staged = None
 
 
 def write_to(source: Path, dest: Path, workspace_id: str | None) -> Path:

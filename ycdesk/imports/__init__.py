@@ -198,11 +198,19 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
     # The batch holds the write lock from here: every history row after this one is its own.
     first_seq = store.begin()
     total = len(kept)
+    # The backup before the batch: the committed state, which nobody can change while the
+    # batch holds the lock, copied on another thread while the rows are applied (a full
+    # copy of a big workspace took as long as the import itself). It is published only
+    # when the batch is about to be written: a rejected import writes nothing, so it must
+    # not push a good restore point out of the rotation.
+    pending = None
 
     def checking(done, of):  # checking and matching: the first 80 % of the bar, writing the rest
         step(done * total * 4 // (5 * max(of, 1)), total)
 
     try:
+        if not dry_run:
+            pending = store.backup_started(reason=f"before-import-{kind}")
         handler = IMPORT_KINDS[kind].handler(store)
         # A big file builds the table's indexes once, after the load.
         with store.indexes_deferred(handler.table, len(valid)) as indexes:
@@ -221,10 +229,7 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
             store.conn.execute("ROLLBACK")
             step(total, total)
             return result
-        # The backup only now, when the batch is about to be written: a rejected import
-        # writes nothing, so it must not push a good restore point out of the rotation.
-        # It copies the committed state, so the batch's own changes are not in it.
-        store.backup(reason=f"before-import-{kind}")
+        pending.publish()
         _record_batch(store, result, path, batch_id, first_seq)
         store.seal_history(first_seq)
         store.conn.execute("COMMIT")
@@ -234,6 +239,9 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         if store.conn.in_transaction:
             store.conn.execute("ROLLBACK")
         raise
+    finally:
+        if pending is not None:
+            pending.discard()
     result.written = True
     if mapping:
         store.set_meta(f"import_mapping:{kind}", json.dumps({**saved, **mapping}, ensure_ascii=False))

@@ -18,7 +18,7 @@ from ycdesk.imports.bulk import BulkInserts
 from ycdesk.periods import parse_period
 from ycdesk.rules import investments as investment_rules
 from ycdesk.rules.audits import audit_reason, enterprise_code, enterprise_reason
-from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
+from ycdesk.rules.findings import JUDGED, OPEN, RECTIFIED, finding_reasons
 from ycdesk.rules.observations import observation_period, observation_value
 from ycdesk.store.ids import new_ids
 from ycdesk.townships import CITY, DISTRICT
@@ -159,16 +159,14 @@ class FindingRows(Handler):
         self.audits = {(r["enterprise_id"], r["year"], r["level"]): r["id"] for r in audits}
         self.audit_dates = {r["id"]: r["audit_date"] for r in audits}
         self.audit_reasons: dict[tuple, str | None] = {}  # (year, level, date) → refusal, once each
+        self.finding_answers: dict[tuple, str | None] = {}  # what the finding validator judged → its answer
         self.today = store.today()
         # Each finding under its id and under its natural key (enterprise, year, level,
         # category, description): a record from the workspace as a dict, a new one from
-        # this file as its queued row (a list).
+        # this file as its queued row (a list). Workspace records are read as the rows
+        # come to need them (see _load_matches).
         self.matches: dict = {}
-        for r in store.query(
-            "SELECT f.*, a.enterprise_id, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
-            "WHERE f.deleted_at IS NULL"):
-            self.matches[r["id"]] = r
-            self.matches[(r["enterprise_id"], r["year"], r["level"], r["category"], r["description"])] = r
+        self.loaded_firms: set[str] = set()
         self.firms: dict[tuple, str | _Refused] = {}  # (name, code, 镇街) as typed → enterprise id
         self.categories = set(store.findings.categories())
 
@@ -194,7 +192,7 @@ class FindingRows(Handler):
     BLOCK = 10_000  # rows between progress reports (and chances to cancel)
 
     def _apply_block(self, c: dict, rows: list[int], counts: dict, errors: list) -> None:
-        refused = [(i, reason) for i in rows if (reason := self._row_reason(c, i))]
+        refused = self._block_reasons(c, rows)
         if refused:
             errors += refused
             skip = {i for i, _r in refused}
@@ -227,6 +225,7 @@ class FindingRows(Handler):
         finding_keys = [(*key, cat, desc) for key, cat, desc in
                         zip(audit_keys, _pick(c["category"], rows), _pick(c["description"], rows))]
         ids = _pick(c["id"], rows)
+        self._load_matches(firm_ids, ids)
         matches = self.matches
         with_ids = all(ids)  # an exported sheet carries every row's ID; a received one none
         lookups = ids if with_ids else finding_keys
@@ -262,6 +261,34 @@ class FindingRows(Handler):
                 counts[outcome] += 1
         bulk.add_rows("findings", self.COLUMNS, new_rows)
 
+    # By enterprise: audits first; by ID: findings first. (CROSS JOIN fixes the order: with
+    # 500 values in the list SQLite chose to scan every finding.)
+    MATCH_SQL = {"a.enterprise_id": "FROM audits a CROSS JOIN findings f ON f.audit_id = a.id",
+                 "f.id": "FROM findings f CROSS JOIN audits a ON a.id = f.audit_id"}
+
+    def _load_matches(self, firm_ids: list[str], ids: list) -> None:
+        """The workspace's findings a block of rows may match, read when first needed:
+        every finding of the block's enterprises (a row without an ID matches on
+        enterprise, year, level, category and description) and those with the IDs the
+        rows carry. Reading all findings up front made an import into a workspace of a
+        million findings build a million dicts first (17 of its 30 s). A key already
+        known keeps its entry (a row of this file, or the same record), as it would
+        have after reading everything first; of two records with one natural key the
+        later (by rowid) is the one matched, as before."""
+        firms = [f for f in dict.fromkeys(firm_ids) if f not in self.loaded_firms]
+        self.loaded_firms.update(firms)
+        wanted = [i for i in dict.fromkeys(ids) if i and i not in self.matches]
+        matches = self.matches
+        for column, values in (("a.enterprise_id", firms), ("f.id", wanted)):
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                for r in self.store.query(
+                        f"SELECT f.*, a.enterprise_id, a.year, a.level {self.MATCH_SQL[column]} WHERE "
+                        f"f.deleted_at IS NULL AND {column} IN ({','.join('?' * len(chunk))}) ORDER BY f.rowid DESC",
+                        chunk):
+                    matches.setdefault(r["id"], r)
+                    matches.setdefault((r["enterprise_id"], r["year"], r["level"], r["category"], r["description"]), r)
+
     def write(self, table: str, existing: dict | None, record: dict) -> tuple[str, str]:
         """A finding already in the workspace whose status the sheet changes gets the same
         lifecycle event as a move made in the app (dated by its completion or verification
@@ -282,30 +309,33 @@ class FindingRows(Handler):
                 "effective_date": effective or self.today.isoformat(), **withdrawn})
         return outcome, row_id
 
-    def _row_reason(self, c: dict, i: int) -> str | None:
-        """Why row ``i`` cannot be imported as it stands (the audit and finding validators,
-        the same as for a typed record), or None. Reads only, so a refused row writes
-        nothing — not even its enterprise."""
-        year, level, day = c["year"][i], c["level"][i], c["audit_date"][i]
-        audit_key = (year, level, day)
-        reason = self.audit_reasons.get(audit_key, False)
-        if reason is False:
-            reason = self.audit_reasons[audit_key] = audit_reason(
-                {"year": year, "level": level, "audit_date": day}, self.today)
-        if reason:
-            return reason
-        if not day:  # the row names no inspection date: its audit's, if it exists already
-            firm = self.firms.get((c["enterprise"][i], c["uscc"][i], c["township"][i]))
-            if firm is None or type(firm) is _Refused:
-                known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
-                firm = known["id"] if known else None
-            day = self.audit_dates.get(self.audits.get((firm, year, level)))
-        return finding_reason({k: c[k][i] for k in self.CHECKED}, audit_year=year, inspected=day,
-                              categories=self.categories, today=self.today)
+    def _block_reasons(self, c: dict, rows: list[int]) -> list[tuple[int, str]]:
+        """(row, why it cannot be imported as it stands) for the rows of a block that fail
+        the audit and finding validators (the same as for a typed record), audit first.
+        Reads only, so a refused row writes nothing — not even its enterprise."""
+        years, levels, days = _pick(c["year"], rows), _pick(c["level"], rows), _pick(c["audit_date"], rows)
+        audit = [self._audit_reason(key) for key in zip(years, levels, days)]
+        inspected = list(days)
+        for n, i in enumerate(rows):
+            if not inspected[n] and not audit[n]:
+                # The row names no inspection date: its audit's, if it exists already.
+                firm = self.firms.get((c["enterprise"][i], c["uscc"][i], c["township"][i]))
+                if firm is None or type(firm) is _Refused:
+                    known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
+                    firm = known["id"] if known else None
+                inspected[n] = self.audit_dates.get(self.audits.get((firm, years[n], levels[n])))
+        found = finding_reasons({k: _pick(c[k], rows) for k in JUDGED}, years, inspected,
+                                categories=self.categories, today=self.today, answers=self.finding_answers)
+        return [(i, a or f) for i, a, f in zip(rows, audit, found) if a or f]
 
-    # The fields the finding validator reads (the others cannot make a row invalid).
-    CHECKED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier",
-               "verified_date")
+    def _audit_reason(self, key: tuple) -> str | None:
+        """The audit validator's answer for (year, level, date), once per distinct key."""
+        reason = self.audit_reasons.get(key, False)
+        if reason is False:
+            year, level, day = key
+            reason = self.audit_reasons[key] = audit_reason({"year": year, "level": level, "audit_date": day},
+                                                            self.today)
+        return reason
 
     def _firm(self, name, uscc, township):
         """The enterprise id for a row's name, code and 镇街 (created if new), or why not."""

@@ -33,7 +33,8 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
     ``inspected`` (ISO date or None), or None when it can.
 
     Dates are compared as ISO text (they sort as dates), so this stays cheap for the
-    100,000 rows of a big import."""
+    100,000 rows of a big import. The description and the verifier are judged only as
+    blank or not: :func:`finding_reasons` relies on that (keep ``_judged`` in step)."""
     if not (record.get("description") or "").strip():
         return _("问题描述不能为空")
     if record.get("category") not in categories:
@@ -75,3 +76,45 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
     if verified and verified > today_text:
         return _("验收日期{0}晚于今天").format(verified)
     return None
+
+
+# The fields finding_reason reads from a record.
+JUDGED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier",
+          "verified_date")
+
+
+def _filled(value) -> bool:
+    return bool((value or "").strip())
+
+
+def _judged(columns: dict[str, list], audit_years: list, inspected: list):
+    """Per row, everything finding_reason's answer depends on: the values it reads, with
+    the description and verifier reduced to whether they are filled (all it asks of them)."""
+    return zip(columns["category"], map(_filled, columns["description"]), columns["severity"],
+               columns["deadline"], columns["status"], columns["rectified_date"],
+               map(_filled, columns["verifier"]), columns["verified_date"], audit_years, inspected)
+
+
+def finding_reasons(columns: dict[str, list], audit_years: list, inspected: list, *, categories,
+                    today: date, answers: dict | None = None) -> list[str | None]:
+    """:func:`finding_reason` for many rows at once (``columns``: each field of
+    :data:`JUDGED` → one value per row; ``audit_years``, ``inspected``: per row). The rule
+    is that one function; it is asked once per distinct combination of what it judges —
+    a 100,000-row sheet repeats its dates, statuses and categories, and its descriptions
+    differ only in wording — and each row gets the answer for its combination.
+    ``answers``: a dict kept by the caller across calls with the same ``categories`` and
+    ``today`` (an import's blocks of rows), so a combination is judged once per file."""
+    answers = {} if answers is None else answers
+    out = []
+    for n, key in enumerate(_judged(columns, audit_years, inspected)):
+        try:
+            reason = answers[key]
+        except KeyError:
+            reason = answers[key] = finding_reason(
+                {k: columns[k][n] for k in JUDGED}, audit_year=audit_years[n], inspected=inspected[n],
+                categories=categories, today=today)
+        except TypeError:  # an unhashable value: judged on its own
+            reason = finding_reason({k: columns[k][n] for k in JUDGED}, audit_year=audit_years[n],
+                                    inspected=inspected[n], categories=categories, today=today)
+        out.append(reason)
+    return out

@@ -442,6 +442,14 @@ class Store:
             return backups.write_to(self.path, Path(dest), self.workspace_id)
         return backups.write(self.path, self.ensure_workspace_id(), reason, self._clock()).path
 
+    def backup_started(self, reason: str):
+        """A backup of the committed state begun on a worker thread (``backups.InBackground``),
+        for a writer that holds the write lock meanwhile: ``publish()`` it before COMMIT,
+        or ``discard()`` it."""
+        from ycdesk import backups
+
+        return backups.InBackground(self.path, self.ensure_workspace_id(), reason, self._clock())
+
     def backups(self) -> list:
         from ycdesk import backups
 
