@@ -148,6 +148,10 @@ def warnings(monkeypatch):
     return shown
 
 
+def show_tab(window, key):
+    window.tabs.setCurrentIndex(next(i for i, s in enumerate(window.tab_specs) if s.key == key))
+
+
 # 6. A locked workspace during 撤销: a message, and the stack stays where the data is.
 
 def test_undo_while_another_writer_holds_the_workspace_keeps_the_stack_in_step(main_window, warnings):
@@ -220,7 +224,7 @@ def test_closed_import_wizard_and_batch_list_are_deleted(main_window, qtbot, tmp
     from ui.dialogs.import_wizard import ImportWizard
 
     path = findings_workbook(tmp_path / "few.xlsx", 20)
-    main_window.tabs.setCurrentIndex(main_window.tabs.indexOf(main_window.audits_tab))  # imports findings
+    show_tab(main_window, "audits")  # its import is of findings
     seen = []
 
     def look_then_close(wizard):
@@ -249,7 +253,7 @@ def test_switching_workspace_clears_the_report_on_show(main_window, qtbot, tmp_p
     from ycdesk.workspace import create_workspace
 
     tab = main_window.reports_tab
-    main_window.tabs.setCurrentIndex(main_window.tabs.indexOf(tab))
+    show_tab(main_window, "reports")
     with qtbot.waitSignal(tab.generated, timeout=60_000):
         tab.generate_button.click()
     assert tab.issue_button.isEnabled() and tab.preview.page_labels
@@ -268,7 +272,7 @@ def test_switching_workspace_while_a_report_is_made_cancels_it(main_window, qtbo
     from ycdesk.workspace import create_workspace
 
     tab = main_window.reports_tab
-    main_window.tabs.setCurrentIndex(main_window.tabs.indexOf(tab))
+    show_tab(main_window, "reports")
     tab.generate_button.click()
     running_task = tab.task
     assert running_task is not None
@@ -285,7 +289,7 @@ def test_tables_changed_keeps_the_findings_view_on_show(main_window):
     from PySide6.QtCore import Qt
 
     tab = main_window.audits_tab
-    main_window.tabs.setCurrentIndex(main_window.tabs.indexOf(tab))
+    show_tab(main_window, "audits")
     tab.status.setCurrentIndex(tab.status.findData("整改中"))
     tab.search.setText("标志")
     tab.apply_filter()
@@ -297,7 +301,7 @@ def test_tables_changed_keeps_the_findings_view_on_show(main_window):
 
 def test_tables_changed_keeps_the_report_choices(main_window):
     tab = main_window.reports_tab
-    main_window.tabs.setCurrentIndex(main_window.tabs.indexOf(tab))
+    show_tab(main_window, "reports")
     tab.scope.setCurrentIndex(2)
     tab.period.setCurrentIndex(tab.period.findData("2025Q2"))
     tab.audit.setCurrentIndex(tab.audit.count() - 1)
