@@ -250,6 +250,8 @@ def test_closed_import_wizard_and_batch_list_are_deleted(main_window, qtbot, tmp
 # 5. 报告 after switching workspace: the old report is gone, 签发 cannot register it.
 
 def test_switching_workspace_clears_the_report_on_show(main_window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
     from ycdesk.workspace import create_workspace
 
     tab = main_window.reports_tab
@@ -264,6 +266,7 @@ def test_switching_workspace_clears_the_report_on_show(main_window, qtbot, tmp_p
     assert not tab.issue_button.isEnabled() and not tab.save_button.isEnabled()
     assert tab.generate_button.isEnabled()
     assert tab.preview.page_labels == []
+    assert not any(label.isVisible() for label in tab.preview.findChildren(QLabel))  # no old page on view
     tab.issue()  # nothing to sign off
     assert main_window.store.query("SELECT * FROM issued_reports") == []
 

@@ -176,6 +176,7 @@ class PdfPreview(QScrollArea):
         self.stop()
         self.path = None
         for label in self.page_labels:
+            label.hide()  # gone from view now, not when the event loop gets to deleting it
             label.deleteLater()
         self.page_labels = []
         self.pages_ready = 0
