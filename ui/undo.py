@@ -68,8 +68,8 @@ class ChangeCommand(QUndoCommand):
     def __init__(self, window, label: str, span: changes.Span) -> None:
         super().__init__(label)
         self.window, self.span, self.done = window, span, True
-        # Written by undo()/redo() below before the stack moves: if the write fails (refused,
-        # workspace locked) the stack's index stays where the data is.
+        # Set by the module's undo()/redo(), which write before the stack moves: if the
+        # write fails (refused, workspace locked) the stack's index stays where the data is.
         self.written = False
 
     def check_undo(self) -> None:
