@@ -339,15 +339,19 @@ class MainWindow(QMainWindow):
         # The import (and its undo) reports the tables it wrote: the tabs showing them reload.
         wizard = ImportWizard(self.store, self.current_spec().import_kind, path, self)
         wizard.exec()
-        if wizard.batch():
+        batch = wizard.batch()
+        wizard.deleteLater()  # not kept alive (with its sheet's rows) as the window's child
+        if batch:
             from ui.undo import push_import
 
-            push_import(self, *wizard.batch())  # 编辑 → 撤销 undoes the batch (safely)
+            push_import(self, *batch)  # 编辑 → 撤销 undoes the batch (safely)
 
     def show_batches(self) -> None:
         from ui.dialogs.batches_dialog import BatchesDialog
 
-        BatchesDialog(self.store, self).exec()  # an undo reports the tables it changed
+        dialog = BatchesDialog(self.store, self)
+        dialog.exec()  # an undo reports the tables it changed
+        dialog.deleteLater()
 
     def _dropped_file(self, event) -> str | None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []

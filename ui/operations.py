@@ -22,7 +22,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 
 from ycdesk.errors import Cancelled, UserError
 
@@ -185,6 +185,19 @@ def running() -> list[Operation]:
 def cancel_all() -> None:
     for operation in list(_RUNNING):
         operation.cancel()
+
+
+def finish(operation: Operation | None, *, cancel: bool = True) -> None:
+    """Ask ``operation`` to cancel (unless ``cancel`` is False) and block until it has
+    reported — its success or failure handlers have run — with user input held back. For a
+    dialog closed while its work runs: afterwards nothing of it is still writing."""
+    if operation is None or operation not in _RUNNING:
+        return
+    if cancel:
+        operation.cancel()
+    loop = QEventLoop()
+    operation.finished.connect(loop.quit)
+    loop.exec(QEventLoop.ExcludeUserInputEvents)  # reports arrive on this (the UI) thread
 
 
 def wait_all(msecs: int = 10_000) -> bool:

@@ -68,12 +68,23 @@ class ChangeCommand(QUndoCommand):
     def __init__(self, window, label: str, span: changes.Span) -> None:
         super().__init__(label)
         self.window, self.span, self.done = window, span, True
+        # Set by the module's undo()/redo(), which write before the stack moves: if the
+        # write fails (refused, workspace locked) the stack's index stays where the data is.
+        self.written = False
 
     def check_undo(self) -> None:
         changes.check_undo(self.window.store, self.span)
 
     def check_redo(self) -> None:
         changes.check_redo(self.window.store, self.span)
+
+    def write_undo(self) -> None:
+        changes.undo_change(self.window.store, self.span)
+        self.written = True
+
+    def write_redo(self) -> None:
+        changes.redo_change(self.window.store, self.span)
+        self.written = True
 
     def undo(self) -> None:
         _apply(self, changes.undo_change, tr("已撤销：{0}"))
@@ -151,16 +162,31 @@ def batch_undo_work(store, plan, keep: bool):
 
 def _apply(command, action, message: str) -> None:
     window = command.window
-    try:
-        action(window.store, getattr(command, "span", None))
-    except UserError as exc:  # checked before, so only if the workspace changed under us
-        command.setObsolete(True)
-        _refused(window, exc)
-        return
+    if command.written:  # the write was made (and succeeded) before the stack moved
+        command.written = False
+    else:  # the stack moved without undo()/redo() below (QUndoStack driven directly)
+        try:
+            action(window.store, getattr(command, "span", None))
+        except Exception as exc:
+            problem = _user_problem(exc)
+            command.setObsolete(True)  # the stack moved: drop the step rather than misstate it
+            _refused(window, problem)
+            return
     window.statusBar().showMessage(message.format(command.text()), 10_000)
     refresh = getattr(window, "refresh_tabs", None)
     if refresh is not None:
         refresh()
+
+
+def _user_problem(exc: Exception) -> UserError:
+    """A refusal, or the computer's problem (workspace locked by another writer, disk full)
+    as its Chinese message; anything else is a bug and propagates."""
+    from ycdesk.environment import environment_problem
+
+    problem = environment_problem(exc)
+    if problem is None:
+        raise exc
+    return problem
 
 
 def _refused(window, exc: UserError) -> None:
@@ -173,10 +199,13 @@ def undo(window) -> None:
     stack = window.undo_stack
     if not stack.canUndo():
         return
-    try:
-        stack.command(stack.index() - 1).check_undo()
-    except UserError as exc:
-        _refused(window, exc)
+    try:  # a change is written here; the stack moves only once it succeeded
+        command = stack.command(stack.index() - 1)
+        command.check_undo()
+        if hasattr(command, "write_undo"):
+            command.write_undo()
+    except Exception as exc:
+        _refused(window, _user_problem(exc))
         return
     stack.undo()
 
@@ -186,8 +215,12 @@ def redo(window) -> None:
     if not stack.canRedo():
         return
     try:
-        stack.command(stack.index()).check_redo()
-    except UserError as exc:
+        command = stack.command(stack.index())
+        command.check_redo()
+        if hasattr(command, "write_redo"):
+            command.write_redo()
+    except Exception as exc:
+        exc = _user_problem(exc)
         window.statusBar().showMessage(tr("未重做：{0}").format(str(exc).splitlines()[0]), 10_000)
         QMessageBox.warning(window, tr("无法重做"), str(exc))
         return

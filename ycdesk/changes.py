@@ -90,7 +90,18 @@ def _is(current: dict | None, state: dict | None) -> bool:
         return current is None or current.get("deleted_at") is not None
     if current is None:
         return False
-    return all(current.get(k) == v for k, v in state.items() if k != "updated_at" and k in current)
+    return all(same_value(current.get(k), v) for k, v in state.items() if k != "updated_at" and k in current)
+
+
+def same_value(current: Any, recorded: Any) -> bool:
+    """Whether a column's value now is the one history recorded. The history triggers'
+    json_object writes a REAL with 15 significant digits (66.66666666666667 → 66.6666666666667),
+    so a float is compared as SQLite formats it, not bit for bit."""
+    if current == recorded:
+        return True
+    if isinstance(current, float) and isinstance(recorded, (int, float)) and not isinstance(recorded, bool):
+        return float(f"{current:.15g}") == recorded
+    return False
 
 
 def _refusal(store, rec: _Record, after: int, verb: str) -> UserError:
@@ -131,6 +142,9 @@ def _put(store, table: str, row_id: str, state: dict | None) -> None:
                            list(values.values()))
     else:
         values.pop("id", None)
+        for k in [k for k, v in values.items() if k != "updated_at" and isinstance(current.get(k), float)
+                  and same_value(current[k], v)]:
+            del values[k]  # the full-precision value now, not history's 15-digit rounding of it
         changed = {k: v for k, v in values.items() if current.get(k) != v}
         store.check_scope(table, {**current, **values}, old=current, changed=changed)
         store.conn.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
@@ -153,13 +167,15 @@ def _apply(store, span: Span, backwards: bool) -> Span | None:
 
     store.check_writable()
     verb = _("撤销") if backwards else _("重做")
-    records = _records(store, span)
-    for rec in records:  # checked before anything is written
-        if not _is(_current(store, rec.table, rec.row_id), rec.after if backwards else rec.before):
-            raise _refusal(store, rec, span.last, verb)
-    before = mark(store)
     try:
+        # The write lock first, then read and check: a check made before BEGIN IMMEDIATE
+        # could pass on a state another connection is just overwriting (lost update).
         with store.transaction():
+            before = mark(store)
+            records = _records(store, span)
+            for rec in records:  # checked before anything is written
+                if not _is(_current(store, rec.table, rec.row_id), rec.after if backwards else rec.before):
+                    raise _refusal(store, rec, span.last, verb)
             for rec in (reversed(records) if backwards else records):
                 _put(store, rec.table, rec.row_id, rec.before if backwards else rec.after)
     except sqlite3.IntegrityError as exc:
@@ -236,13 +252,13 @@ def restore_version(store, seq: int, *, before: bool = True) -> Span | None:
     store.check_writable()
     h = version(store, seq, before=before)
     table, row_id, state = h["table_name"], h["row_id"], h["state"]
-    if _is(_current(store, table, row_id), state):
-        other = version(store, seq, before=not before)["state"]
-        raise UserError(_("{0}“{1}”已经是这个版本，无需恢复").format(
-            TABLE_LABELS.get(table, table), name_of(state or other)))
-    start = mark(store)
     try:
-        with store.transaction():
+        with store.transaction():  # the lock before the check (see _apply)
+            start = mark(store)
+            if _is(_current(store, table, row_id), state):
+                other = version(store, seq, before=not before)["state"]
+                raise UserError(_("{0}“{1}”已经是这个版本，无需恢复").format(
+                    TABLE_LABELS.get(table, table), name_of(state or other)))
             _put(store, table, row_id, state)
     except sqlite3.IntegrityError as exc:
         raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc, store, state or {}))) from None

@@ -83,6 +83,14 @@ class BatchesDialog(QDialog):
         self.operation.on_success(lambda count: self._undone(plan, count)).on_failure(self._refused)
         self.operation.start()
 
+    def done(self, result: int) -> None:
+        # Closed while an undo runs: it is one transaction and is not cancelled; wait for
+        # it, so that its report never reaches a dialog that is gone.
+        from ui.operations import finish
+
+        finish(getattr(self, "operation", None), cancel=False)
+        super().done(result)
+
     def _undone(self, plan, count: int) -> None:
         self.undo.setEnabled(True)
         self.changed = True

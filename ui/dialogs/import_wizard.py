@@ -448,6 +448,18 @@ class ImportWizard(QWizard):
             self.file_page.path.setText(path)
         self.resize(900, 640)
 
+    def reject(self) -> None:
+        """取消, Esc or closing the window: a running read, check or import is cancelled and
+        waited for — the import is one transaction, so a cancel writes nothing; if it had
+        already committed, batch() still has it for 编辑 → 撤销. An undo under way finishes."""
+        from ui.operations import finish
+
+        for page in (self.file_page, self.mapping_page, self.dry_page, self.run_page):
+            undoing = page is self.run_page and self.run_page.result is not None
+            finish(getattr(page, "task", None), cancel=not undoing)
+        self.sheet_read = None  # the sheet's rows are not needed any more
+        super().reject()
+
     def kind(self) -> str:
         return self.file_page.kind.currentData()
 

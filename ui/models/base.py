@@ -10,6 +10,7 @@ in either direction, as in Excel; numbers (and text that is a number) sort as nu
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -19,15 +20,20 @@ def sort_value(value) -> tuple:
     """Numbers before text, numbers by value ("10" after "9"), lists as their joined text."""
     if isinstance(value, bool):
         return (0, int(value))
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, int):
+        return (0, value)
+    if isinstance(value, float) and math.isfinite(value) or isinstance(value, Decimal) and value.is_finite():
         return (0, value)
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
     text = str(value)
     try:
-        return (0, Decimal(text.strip().rstrip("%")))
+        number = Decimal(text.strip().rstrip("%"))
     except InvalidOperation:
         return (1, text)
+    # Only finite numbers sort as numbers: "NaN" cannot be compared (it raises) and "inf"
+    # is a word a cell may hold; both sort as text.
+    return (0, number) if number.is_finite() else (1, text)
 
 
 class RowsModel(QAbstractTableModel):

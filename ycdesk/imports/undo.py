@@ -20,6 +20,7 @@ loses nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 
 from ycdesk.errors import UserError
@@ -105,19 +106,45 @@ def apply_undo(store, plan: UndoPlan, *, keep_changed: bool = False) -> int:
     store.check_writable()
     store.backup(reason="before-undo-import")
     keep = plan.kept_keys
+    try:
+        with store.transaction():
+            _check_still(store, plan, keep_changed)
+            done = _write_undo(store, plan, keep)
+    except sqlite3.IntegrityError as exc:
+        raise UserError(_("无法撤销该批次：撤销会破坏记录之间的关联（{0}），因此没有做任何修改。").format(
+            _("有其他记录仍引用该批次的记录") if "FOREIGN KEY" in str(exc) else _("与现有记录冲突"))) from None
+    return done
+
+
+def _check_still(store, plan: UndoPlan, keep_changed: bool) -> None:
+    """Plan again under the write lock: the plan the user confirmed was made before the
+    backup (seconds), and an edit made meanwhile must not be overwritten by it."""
+    fresh = plan_undo(store, plan.batch["id"])
+    if fresh.kept and not keep_changed:
+        raise UndoBlocked(fresh.kept)
+    if fresh.kept_keys != plan.kept_keys or _plan_rows(fresh) != _plan_rows(plan):
+        raise UserError(_("确认撤销之后，该批次的记录又被改动过，为免丢掉这些改动，没有撤销任何内容。\n"
+                          "请重新撤销该批次，查看新的保留清单。"))
+
+
+def _plan_rows(plan: UndoPlan) -> list[tuple]:
+    return [(c["table_name"], c["row_id"], c["action"], c.get("seq")) for c in plan.changes]
+
+
+def _write_undo(store, plan: UndoPlan, keep: set[tuple[str, str]]) -> int:
+    """Each change of the plan put back, except the kept records; how many."""
     done = 0
-    with store.transaction():
-        for c in plan.changes:
-            if (c["table_name"], c["row_id"]) in keep:
-                continue
-            if c["action"] == "insert":
-                store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
-            elif c["old"]:
-                sets = ", ".join(f"{k} = ?" for k in c["old"])
-                store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?",
-                                   [*c["old"].values(), c["row_id"]])
-            done += 1
-        store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), plan.batch["id"]))
+    for c in plan.changes:
+        if (c["table_name"], c["row_id"]) in keep:
+            continue
+        if c["action"] == "insert":
+            store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
+        elif c["old"]:
+            sets = ", ".join(f"{k} = ?" for k in c["old"])
+            store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?",
+                               [*c["old"].values(), c["row_id"]])
+        done += 1
+    store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), plan.batch["id"]))
     return done
 
 
@@ -204,7 +231,9 @@ def _changed_since(store, batch: dict, changes: list[dict]) -> list[Kept]:
 
 
 def _differs(left: dict, now: dict) -> bool:
-    return any(now.get(k) != v for k, v in left.items() if k != "updated_at")
+    from ycdesk.changes import same_value  # a REAL as history rounded it
+
+    return any(not same_value(now.get(k), v) for k, v in left.items() if k != "updated_at")
 
 
 def _foreign_keys(store) -> list[tuple[str, str, str]]:

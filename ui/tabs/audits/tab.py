@@ -189,8 +189,11 @@ class AuditsTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def set_store(self, store) -> None:
-        if self.store is not None and self.store is not store:
-            self._remember()  # the workspace being left keeps its own filters and widths
+        if self.store is not None:
+            # The workspace being left keeps its own filters and widths; the same workspace
+            # again (its data changed: an import, an undo) keeps the view on show, which
+            # _recall below puts back.
+            self._remember()
         self.model.set_filter(None, FindingFilter())  # let go of the old one (it may be closed already)
         self.store = store
         self._workspace = workspace_key(store)

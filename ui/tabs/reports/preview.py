@@ -171,6 +171,17 @@ class PdfPreview(QScrollArea):
         self.destroyed.connect(task.cancel)  # the preview (its dialog) is gone: stop
         return task.start()
 
+    def clear(self) -> None:
+        """Show nothing (the document shown belonged to a workspace left)."""
+        self.stop()
+        self.path = None
+        for label in self.page_labels:
+            label.hide()  # gone from view now, not when the event loop gets to deleting it
+            label.deleteLater()
+        self.page_labels = []
+        self.pages_ready = 0
+        self._fit()
+
     def stop(self) -> None:
         """Cancel the rendering under way (it stops before its next page)."""
         if self.rendering is not None:

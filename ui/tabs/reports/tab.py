@@ -175,15 +175,36 @@ class ReportsTab(QWidget):
         layout.addWidget(split)
 
     def set_store(self, store) -> None:
+        same = store is self.store  # its data changed: the choices on show stay
+        scope, audit = self.scope.currentText(), self.audit.currentData()
+        if not same:
+            self._leave_workspace()
         self.store = store
         self.scope.clear()
         self.scope.addItem(DISTRICT)
         self.scope.addItems(store.townships.names())
-        self.period.setCurrentIndex(max(self.period.findData(str(_last_full_quarter())), 0))
+        if not same:
+            self.period.setCurrentIndex(max(self.period.findData(str(_last_full_quarter())), 0))
         self.audit.clear()
         for a in store.audits.with_enterprise():
             self.audit.addItem(f"{a['year']}年{a['level']} {a['name']}", a["id"])
+        if same:
+            self.scope.setCurrentIndex(max(self.scope.findText(scope), 0))
+            self.audit.setCurrentIndex(max(self.audit.findData(audit), 0))
         self.register.set_store(store)
+
+    def _leave_workspace(self) -> None:
+        """Another workspace: the report being made or shown is the old one's — cancelled
+        and cleared, so that 签发 can never register it in the new one."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None  # its late report is ignored (_on_done checks the task)
+        self.output = None
+        self._issued_params = None
+        self.preview.clear()
+        self.progress.setValue(0)
+        self.status.setText("")
+        self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
         self.generate_button.setEnabled(not busy)
