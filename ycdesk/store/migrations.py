@@ -588,10 +588,19 @@ _REMOVE = ("UPDATE finding_counts SET found = found - 1, rectified = rectified -
 FINDING_COUNTS = (FINDING_COUNTS[0], *(t.format(add_new=_ADD, remove_old=_REMOVE) for t in FINDING_COUNTS[1:]))
 
 
+def migration_19(conn: sqlite3.Connection) -> None:
+    """Why a record was deleted (a finding, an audit, an enterprise, an evidence file):
+    the desk's 删除/移除 asks for a reason, and it stays on the row and in its history."""
+    for table in ("findings", "audits", "enterprises", "attachments"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN deleted_reason TEXT")
+        install_triggers(conn, table)  # history records the new column too
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
     migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
     migration_15,
+    migration_19,  # 16–18 are other branches' (merged in number order)
 ]
 LATEST = len(MIGRATIONS)
 
