@@ -118,6 +118,14 @@ class Audits:
             f"""SELECT a.*, e.name AS enterprise FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
                 WHERE {where} ORDER BY a.year DESC, a.audit_date DESC, e.name""", params)
 
+    def get_audit(self, audit_id: str) -> dict:
+        """One audit (not deleted) with its enterprise's name."""
+        rows = self.store.query("SELECT a.*, e.name AS enterprise FROM audits a JOIN enterprises e "
+                                "ON e.id = a.enterprise_id WHERE a.id = ? AND a.deleted_at IS NULL", (audit_id,))
+        if not rows:
+            raise UserError(_("考核记录不存在或已删除：{0}").format(audit_id))
+        return rows[0]
+
     def update_audit(self, audit_id: str, changes: dict) -> None:
         """Correct an audit. Its findings are judged again against the new year and
         inspection date (a deadline may not fall before the inspection), so an edit cannot

@@ -297,7 +297,7 @@ class Findings:
     def deleted(self, limit: int = 500) -> list[dict]:
         """Deleted findings whose audit is still there, newest deletion first (to restore)."""
         return self.store.query(
-            f"""SELECT f.id, f.category, f.description, f.deleted_at, f.deleted_reason, a.year, a.level,
+            """SELECT f.id, f.category, f.description, f.deleted_at, f.deleted_reason, a.year, a.level,
                    e.name AS enterprise FROM findings f JOIN audits a ON a.id = f.audit_id
                    JOIN enterprises e ON e.id = a.enterprise_id
                 WHERE f.deleted_at IS NOT NULL AND a.deleted_at IS NULL
