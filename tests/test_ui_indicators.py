@@ -85,9 +85,9 @@ def test_add_observation_updates_chart_and_undo_removes_it(tab, qtbot, monkeypat
     qtbot.waitUntil(lambda: len(tab.chart.curves["全区"][1]) == len(before) + 1)
     assert 93.6 in tab.chart.curves["全区"][1]
     assert any(o["period"] == "2025Q3" for o in tab.obs_model.records)
-    tab.undo_action.trigger()
+    tab.window().undo_action.trigger()
     qtbot.waitUntil(lambda: tab.chart.curves["全区"][1] == before)
-    tab.redo_action.trigger()
+    tab.window().redo_action.trigger()
     qtbot.waitUntil(lambda: 93.6 in tab.chart.curves["全区"][1])
 
 

@@ -67,9 +67,9 @@ def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypa
     assert tab.curve.completed.yData[-1] == pytest.approx(before_done + 0.001)
     assert tab.selected_project()["id"] == project["id"]
     assert tab.history_model.records[0]["action_label"] == "新增"
-    tab.undo_stack.undo()
+    tab.window().undo_action.trigger()
     qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows)
-    tab.undo_stack.redo()
+    tab.window().redo_action.trigger()
     qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
 
 

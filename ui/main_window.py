@@ -149,9 +149,22 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.operator_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.create_edit_menu()
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
+
+    def create_edit_menu(self) -> None:
+        """编辑: 撤销/重做 over one window-wide stack of core changes (see ui.undo)."""
+        from ui.undo import install_edit_menu
+
+        install_edit_menu(self)
+
+    def refresh_tabs(self) -> None:
+        """After an undo or redo: every built tab shows the data as it now is."""
+        for tab in self._built.values():
+            if hasattr(tab, "refresh"):
+                tab.refresh()
 
     def create_status_bar(self) -> None:
         self.workspace_label = QLabel()
@@ -164,6 +177,8 @@ class MainWindow(QMainWindow):
     def set_store(self, store) -> None:
         if self.store is not None and self.store is not store:
             self.store.close()
+        if self.store is not store:
+            self.undo_stack.clear()  # its changes belong to the workspace they were made in
         self.store = store
         for tab in self._built.values():
             tab.set_store(store)

@@ -1,18 +1,187 @@
-"""Undo/redo for a tab: Ctrl+Z / Ctrl+Shift+Z act on that tab's own stack only."""
+"""One undo stack for the whole window, built on the core's changes (:mod:`ycdesk.changes`).
+
+Every write made from the UI goes through :func:`run_change`: the core write runs, and
+the span of history it wrote becomes a command on the window's stack. Undo and redo put
+the records back from history, comparing values first, so an undo never removes later
+work (it is refused with the reason, nothing changed) and the order of tabs or focus
+does not matter. 编辑 → 撤销/重做 (Ctrl+Z, Ctrl+Y / Ctrl+Shift+Z) work from anywhere in
+the window; a text field with focus keeps its own Ctrl+Z (its shortcut override wins
+over a window shortcut, as in every Qt application).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox
+
+from ycdesk import changes
+from ycdesk.errors import UserError
 
 
-def install_undo(widget, stack: QUndoStack) -> tuple[QAction, QAction]:
-    undo = stack.createUndoAction(widget, QCoreApplication.translate("undo", "撤销"))
-    redo = stack.createRedoAction(widget, QCoreApplication.translate("undo", "重做"))
-    undo.setShortcut(QKeySequence.Undo)
-    redo.setShortcut(QKeySequence.Redo)
-    for action in (undo, redo):
-        # Each tab keeps its own stack: the shortcut works while focus is inside the tab.
-        action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-        widget.addAction(action)
-    return undo, redo
+def tr(text: str) -> str:
+    return QCoreApplication.translate("undo", text)
+
+
+def window_of(widget):
+    """The main window (the one with ``undo_stack``) a widget, or a dialog over it, belongs to."""
+    while widget is not None:
+        top = widget.window()
+        if getattr(top, "undo_stack", None) is not None:
+            return top
+        widget = top.parentWidget()
+    return None
+
+
+def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` (a core write) and put it on the window's undo stack as ``label``.
+
+    Returns what ``fn`` returns; a UserError from ``fn`` propagates (nothing was written,
+    nothing is pushed). With no main window (a tab tested alone) ``fn`` just runs."""
+    window = window_of(widget)
+    if window is None or window.store is None:
+        return fn()
+    result, span = changes.record(window.store, fn)
+    if span is not None:
+        window.undo_stack.push(ChangeCommand(window, label, span))
+    return result
+
+
+def push_import(widget, batch_id: str, rows: int, label: str | None = None) -> None:
+    """An import batch on the undo stack; its undo is the import's safe undo."""
+    window = window_of(widget)
+    if window is not None:
+        window.undo_stack.push(ImportCommand(window, label or tr("导入 {0} 行").format(rows), batch_id))
+
+
+class ChangeCommand(QUndoCommand):
+    """One core change. The first redo is the write itself, already done by run_change."""
+
+    def __init__(self, window, label: str, span: changes.Span) -> None:
+        super().__init__(label)
+        self.window, self.span, self.done = window, span, True
+
+    def check_undo(self) -> None:
+        changes.check_undo(self.window.store, self.span)
+
+    def check_redo(self) -> None:
+        changes.check_redo(self.window.store, self.span)
+
+    def undo(self) -> None:
+        _apply(self, changes.undo_change, tr("已撤销：{0}"))
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        _apply(self, changes.redo_change, tr("已重做：{0}"))
+
+
+class ImportCommand(QUndoCommand):
+    """An import batch. Undone with the import's own undo (refused if later work would be
+    lost); it cannot be redone — the file can be imported again — so it leaves the stack."""
+
+    def __init__(self, window, label: str, batch_id: str) -> None:
+        super().__init__(label)
+        self.window, self.batch_id, self.done = window, batch_id, True
+
+    def check_undo(self) -> None:
+        from ycdesk.imports import UndoBlocked, plan_undo
+
+        plan = plan_undo(self.window.store, self.batch_id)
+        if plan.kept:
+            raise UndoBlocked(plan.kept)
+
+    def check_redo(self) -> None:
+        raise UserError(tr("导入撤销后不能重做，请重新导入文件"))
+
+    def undo(self) -> None:
+        from ycdesk.imports import undo_batch
+
+        _apply(self, lambda store, _batch: undo_batch(store, self.batch_id), tr("已撤销：{0}"))
+        self.setObsolete(True)
+
+    def redo(self) -> None:
+        self.done = False
+
+
+def _apply(command, action, message: str) -> None:
+    window = command.window
+    try:
+        action(window.store, getattr(command, "span", None))
+    except UserError as exc:  # checked before, so only if the workspace changed under us
+        command.setObsolete(True)
+        _refused(window, exc)
+        return
+    window.statusBar().showMessage(message.format(command.text()), 10_000)
+    refresh = getattr(window, "refresh_tabs", None)
+    if refresh is not None:
+        refresh()
+
+
+def _refused(window, exc: UserError) -> None:
+    window.statusBar().showMessage(tr("未撤销：{0}").format(str(exc).splitlines()[0]), 10_000)
+    QMessageBox.warning(window, tr("无法撤销"), str(exc))
+
+
+def undo(window) -> None:
+    """编辑 → 撤销: checked first, so a refusal leaves the stack and the data as they were."""
+    stack = window.undo_stack
+    if not stack.canUndo():
+        return
+    try:
+        stack.command(stack.index() - 1).check_undo()
+    except UserError as exc:
+        _refused(window, exc)
+        return
+    stack.undo()
+
+
+def redo(window) -> None:
+    stack = window.undo_stack
+    if not stack.canRedo():
+        return
+    try:
+        stack.command(stack.index()).check_redo()
+    except UserError as exc:
+        window.statusBar().showMessage(tr("未重做：{0}").format(str(exc).splitlines()[0]), 10_000)
+        QMessageBox.warning(window, tr("无法重做"), str(exc))
+        return
+    stack.redo()
+
+
+def install_edit_menu(window) -> QUndoStack:
+    """The window's stack and its 编辑 menu: 撤销/重做 naming the action."""
+    stack = QUndoStack(window)
+    window.undo_stack = stack
+    menu = window.menuBar().addMenu(tr("编辑(&E)"))
+    window.undo_action = QAction(tr("撤销(&U)"), window)
+    window.undo_action.setShortcut(QKeySequence.Undo)
+    window.redo_action = QAction(tr("重做(&R)"), window)
+    window.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+    window.undo_action.triggered.connect(lambda: undo(window))
+    window.redo_action.triggered.connect(lambda: redo(window))
+    for action in (window.undo_action, window.redo_action):
+        # Window-wide, not tied to the focused tab; a focused text field still takes its own Ctrl+Z.
+        action.setShortcutContext(Qt.WindowShortcut)
+        menu.addAction(action)
+        window.addAction(action)
+
+    def update(*_args) -> None:
+        if not shiboken6.isValid(stack):  # the window is being destroyed
+            return
+        window.undo_action.setEnabled(stack.canUndo())
+        window.redo_action.setEnabled(stack.canRedo())
+        window.undo_action.setText(tr("撤销 {0}(&U)").format(stack.undoText()) if stack.canUndo() else tr("撤销(&U)"))
+        window.redo_action.setText(tr("重做 {0}(&R)").format(stack.redoText()) if stack.canRedo() else tr("重做(&R)"))
+
+    for signal in (stack.indexChanged, stack.canUndoChanged, stack.canRedoChanged,
+                   stack.undoTextChanged, stack.redoTextChanged):
+        signal.connect(update)
+    update()
+    window.edit_menu = menu
+    return stack

@@ -4,8 +4,6 @@ paragraph because one date was wrong is what users of the old dialogs complained
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,11 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from ycdesk.errors import UserError
-
-
-def write(widget, label: str, fn: Callable):
-    """Run the core write ``fn`` for ``widget`` as the undoable step ``label``."""
-    return fn()
 
 
 class FormDialog(QDialog):
@@ -47,7 +40,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def submit(self):
-        """Do the write (through :func:`write`); raise UserError to refuse."""
+        """Do the write (through ``ui.undo.run_change``); raise UserError to refuse."""
         raise NotImplementedError
 
     def try_accept(self) -> None:

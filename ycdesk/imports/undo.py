@@ -23,16 +23,8 @@ import json
 from dataclasses import dataclass, field
 
 from ycdesk.errors import UserError
+from ycdesk.history_text import ACTION_LABELS, TABLE_LABELS, local_time, record_label
 from ycdesk.i18n import _
-
-TABLE_LABELS = {
-    "enterprises": "企业", "audits": "考核", "findings": "问题", "observations": "观测值",
-    "investments": "投资进展", "projects": "项目", "project_units": "项目责任单位",
-    "finding_events": "整改状态记录", "attachments": "证据文件", "townships": "镇街",
-    "indicators": "指标", "project_plan_years": "年度计划投资", "initiative_progress": "进展记录",
-}
-ACTION_LABELS = {"insert": "新增", "update": "修改", "soft_delete": "删除", "restore": "恢复", "delete": "彻底删除"}
-_NAME_FIELDS = ("name", "description", "period", "original_name", "unit")
 
 # Batches imported before schema 10 kept their own log in import_changes; later ones
 # are the span of history they wrote.
@@ -100,7 +92,7 @@ def plan_undo(store, batch_id: str) -> UndoPlan:
         kept.setdefault((k.table_name, k.row_id), k)
     _keep_parents(store, inserted, kept)
     for (table, row_id), k in kept.items():
-        k.label = _label(store, table, row_id)
+        k.label = record_label(store, table, row_id)
     plan.kept = list(kept.values())
     return plan
 
@@ -203,7 +195,7 @@ def _changed_since(store, batch: dict, changes: list[dict]) -> list[Kept]:
         left = entry["new"] if entry["new"] is not None else rows[0]["old"]  # what the batch left
         now = store.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         last = rows[-1]
-        when = _("{0}，{1}{2}").format(last["at"], last["operator"], ACTION_LABELS.get(last["action"], last["action"]))
+        when = _("{0}，{1}{2}").format(local_time(last["at"]), last["operator"], ACTION_LABELS.get(last["action"], last["action"]))
         if not now:
             out.append(Kept(table, row_id, _("导入后已被彻底删除（{0}）").format(when)))
         elif entry["seq"] is None or left is None or _differs(json.loads(left), now[0]):
@@ -265,14 +257,3 @@ def _keep_parents(store, inserted: set[tuple[str, str]], kept: dict[tuple[str, s
                 kept[key] = Kept(parent, value, _("保留的{0}引用它").format(TABLE_LABELS.get(table, table)))
                 todo.append(key)
 
-
-def _label(store, table: str, row_id: str) -> str:
-    rows = store.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-    if not rows:
-        return ""
-    for name in _NAME_FIELDS:
-        value = rows[0].get(name)
-        if value:
-            text = str(value)
-            return text if len(text) <= 30 else text[:29] + "…"
-    return ""

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton
 
-from ui.dialogs.form_dialog import write
 from ui.tabs.audits.dialogs import (
     AuditDialog,
     DeletedDialog,
@@ -16,6 +15,7 @@ from ui.tabs.audits.dialogs import (
     FindingDialog,
     ReasonDialog,
 )
+from ui.undo import run_change
 
 
 class EditActions:
@@ -127,7 +127,7 @@ class EditActions:
             self.tab.tr("删除问题"),
             self.tab.tr("删除“{0}”的问题：{1}<br>删除后可在“已删除记录”中恢复。").format(
                 current["enterprise"], current["description"]),
-            lambda reason: write(self.tab, self.tab.tr("删除问题"),
+            lambda reason: run_change(self.tab, self.tab.tr("删除问题"),
                                  lambda: self.store.findings.delete(finding_id, reason)),
             self.tab)
         if dialog.exec():
@@ -170,7 +170,7 @@ class EditActions:
             self.tab.tr("删除考核"),
             self.tab.tr("删除{0}年{1}考核（检查日期 {2}）及其 {3} 条问题？删除后可在“已删除记录”中恢复。").format(
                 audit["year"], audit["level"], audit["audit_date"] or "—", audit["found"]),
-            lambda reason: write(self.tab, self.tab.tr("删除考核"),
+            lambda reason: run_change(self.tab, self.tab.tr("删除考核"),
                                  lambda: self.store.audits.delete_audit(audit_id, reason)),
             self.tab)
         if dialog.exec():
@@ -197,7 +197,7 @@ class EditActions:
         dialog = ReasonDialog(
             self.tab.tr("删除企业"),
             self.tab.tr("删除企业“{0}”？删除后可在“已删除记录”中恢复。").format(ent["name"]),
-            lambda reason: write(self.tab, self.tab.tr("删除企业"),
+            lambda reason: run_change(self.tab, self.tab.tr("删除企业"),
                                  lambda: self.store.audits.delete_enterprise(enterprise_id, reason)),
             self.tab)
         if dialog.exec():

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from ui.dialogs.form_dialog import FormDialog, write
+from ui.dialogs.form_dialog import FormDialog
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
+from ui.undo import run_change
 from ycdesk.audits import LEVELS, RESULTS, ROLES
 from ycdesk.errors import UserError
 from ycdesk.rules.dates import REPORT_YEARS
@@ -91,12 +92,12 @@ class FindingDialog(FormDialog):
         values = self.values()
         if self.finding:
             finding_id = self.finding["id"]
-            write(self.parent(), self.tr("修改问题"), lambda: self.store.findings.update(finding_id, values))
+            run_change(self.parent(), self.tr("修改问题"), lambda: self.store.findings.update(finding_id, values))
             return finding_id
         audit_id = self.audit.currentData()
         if audit_id is None:
             raise UserError(self.tr("请先选择所属考核（没有考核时，请在“企业”页新增考核）"))
-        return write(self.parent(), self.tr("新增问题"),
+        return run_change(self.parent(), self.tr("新增问题"),
                      lambda: self.store.audits.add_finding({"audit_id": audit_id, **values}))
 
 
@@ -142,9 +143,9 @@ class AuditDialog(FormDialog):
             raise UserError(self.tr("请先选择企业（没有企业时，请先新增企业）"))
         if self.audit:
             audit_id = self.audit["id"]
-            write(self.parent(), self.tr("修改考核"), lambda: self.store.audits.update_audit(audit_id, values))
+            run_change(self.parent(), self.tr("修改考核"), lambda: self.store.audits.update_audit(audit_id, values))
             return audit_id
-        return write(self.parent(), self.tr("新增考核"), lambda: self.store.audits.add_audit(values))
+        return run_change(self.parent(), self.tr("新增考核"), lambda: self.store.audits.add_audit(values))
 
 
 class EnterpriseDialog(FormDialog):
@@ -176,9 +177,9 @@ class EnterpriseDialog(FormDialog):
         values = self.values()
         if self.enterprise:
             enterprise_id = self.enterprise["id"]
-            write(self.parent(), self.tr("修改企业"), lambda: self.store.audits.update_enterprise(enterprise_id, values))
+            run_change(self.parent(), self.tr("修改企业"), lambda: self.store.audits.update_enterprise(enterprise_id, values))
             return enterprise_id
-        return write(self.parent(), self.tr("新增企业"), lambda: self.store.audits.add_enterprise(values))
+        return run_change(self.parent(), self.tr("新增企业"), lambda: self.store.audits.add_enterprise(values))
 
 
 class ReasonDialog(FormDialog):
@@ -254,5 +255,5 @@ class DeletedDialog(FormDialog):
         restore = {"findings": self.store.findings.restore, "audits": self.store.audits.restore_audit,
                    "enterprises": self.store.audits.restore_enterprise}[kind]
         label = {"findings": self.tr("恢复问题"), "audits": self.tr("恢复考核"), "enterprises": self.tr("恢复企业")}[kind]
-        write(self.parent(), label, lambda: restore(row_id))
+        run_change(self.parent(), label, lambda: restore(row_id))
         self.restored.append((kind, row_id))

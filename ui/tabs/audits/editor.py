@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -20,25 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.form_dialog import FormDialog, write
-from ui.history import describe
+from ui.dialogs.form_dialog import FormDialog
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.dialogs import ReasonDialog
 from ui.tabs.common import make_table
+from ui.undo import run_change
 from ycdesk.errors import UserError
+from ycdesk.history_text import describe
 
 # Lifecycle moves as buttons: (key, target status, text). Only the allowed ones are shown.
 MOVES = [("start", "整改中", "开始整改"), ("rectify", "已整改", "标记已整改…"),
          ("close", "已销号", "验收销号…"), ("reopen", "整改中", "退回整改…")]
-
-
-def finding_history(rows: list[dict]) -> list[dict]:
-    """The finding's and its evidence files' history, described; a removal shows its reason."""
-    out = describe(rows, most=6)
-    for row in out:
-        if row["table_name"] == "attachments":
-            row["table_label"] = QCoreApplication.translate("editor", "佐证材料")
-    return out
 
 
 def move_allowed(key: str, to: str, finding: dict, allowed: tuple) -> bool:
@@ -140,8 +132,7 @@ class FindingEditor(QWidget):
         tabs.addTab(ev, self.tr("佐证材料"))
         tabs.addTab(self.events, self.tr("整改记录"))
         self.history_model = RecordsModel([
-            Col(self.tr("时间"), "at", lambda t: (t or "")[:16].replace("T", " ")), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("对象"), "table_label"), Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
+            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"), Col(self.tr("对象"), "table_label"), Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
         ])
         self.history = make_table(self.history_model)
         tabs.addTab(self.history, self.tr("修改记录"))
@@ -179,7 +170,7 @@ class FindingEditor(QWidget):
             f["verified_date"] or ""))
         self.evidence_model.set_records(self.store.findings.attachments(f["id"]))
         self.events_model.set_records(self.store.findings.events(f["id"]))
-        self.history_model.set_records(finding_history(self.store.findings.history(f["id"])))
+        self.history_model.set_records(describe(self.store.findings.history(f["id"]), most=6))
 
     def move(self, to: str, reopen: bool = False) -> None:
         f = self.finding
@@ -188,7 +179,7 @@ class FindingEditor(QWidget):
         label = self.tr("问题状态改为“{0}”").format(to)
 
         def do_move(values: dict) -> None:
-            write(self, label, lambda: self.store.findings.transition(f["id"], to, today=date.today(), **values))
+            run_change(self, label, lambda: self.store.findings.transition(f["id"], to, today=date.today(), **values))
 
         if to in ("已整改", "已销号") or reopen:
             if not TransitionDialog(to, reopen, self, submit=do_move).exec():
@@ -209,7 +200,7 @@ class FindingEditor(QWidget):
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
-                write(self, self.tr("添加佐证“{0}”").format(Path(path).name),
+                run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
                       lambda path=path: self.store.findings.attach(finding_id, path))
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), str(exc))
@@ -256,7 +247,7 @@ class FindingEditor(QWidget):
         dialog = ReasonDialog(
             self.tr("移除佐证材料"),
             self.tr("从本问题移除“{0}”（第{1}版）？原因会记入修改记录。").format(item["original_name"], item["version"]),
-            lambda reason: write(self, label, lambda: self.store.findings.remove_attachment(attachment_id, reason)),
+            lambda reason: run_change(self, label, lambda: self.store.findings.remove_attachment(attachment_id, reason)),
             self, ok_text=self.tr("移除(&X)"))
         if dialog.exec():
             self.show_finding(finding_id)

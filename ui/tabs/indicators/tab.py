@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
-from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
-from ui.undo import install_undo
+from ui.undo import run_change
 from ycdesk.errors import UserError
+from ycdesk.history_text import describe
 from ycdesk.indicators import PLANS, indicator_rows
 from ycdesk.status import INDICATOR_STATUSES, effective_target
 from ycdesk.townships import CITY, DISTRICT
@@ -53,42 +52,11 @@ class PeriodReasonDialog(QDialog):
         form.addRow(buttons)
 
 
-class AddCommand(QUndoCommand):
-    def __init__(self, tab, observation_id: str) -> None:
-        super().__init__(tab.tr("新增观测值"))
-        self.tab, self.id, self.first = tab, observation_id, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.run(lambda: self.tab.store.indicators.restore_observation(self.id))
-
-    def undo(self) -> None:
-        self.tab.run(lambda: self.tab.store.indicators.delete_observation(self.id))
-
-
-class EditCommand(QUndoCommand):
-    def __init__(self, tab, observation_id: str, old: dict, new: dict) -> None:
-        super().__init__(tab.tr("修改观测值"))
-        self.tab, self.id, self.old, self.new, self.first = tab, observation_id, old, new, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.run(lambda: self.tab.store.indicators.restore_fields(self.id, self.new))
-
-    def undo(self) -> None:
-        self.tab.run(lambda: self.tab.store.indicators.restore_fields(self.id, self.old))
-
-
 class IndicatorsTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
         self._sized = False
-        self.undo_stack = QUndoStack(self)
         self._build_filters()
         self.model = IndicatorTableModel(self)
         self.table = make_table(self.model)
@@ -104,7 +72,7 @@ class IndicatorsTab(QWidget):
         ])
         self.obs_table = make_table(self.obs_model)
         self.history_model = RecordsModel([
-            Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
+            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"),
             Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
         ])
         self.history_table = make_table(self.history_model)
@@ -127,7 +95,6 @@ class IndicatorsTab(QWidget):
             self.buttons[key] = button
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
-        self.undo_action, self.redo_action = install_undo(self, self.undo_stack)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -196,7 +163,6 @@ class IndicatorsTab(QWidget):
 
     def set_store(self, store) -> None:
         self.store = store
-        self.undo_stack.clear()
         for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
                              (self.category, sorted({i["category"] for i in store.indicators.list() if i["category"]}))):
             current = combo.currentText()
@@ -321,8 +287,7 @@ class IndicatorsTab(QWidget):
             return
         scope = self.scope.currentText()
         dialog = ObservationDialog(self.store, ind, scope=scope, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.undo_stack.push(AddCommand(self, dialog.saved_id))
+        if run_change(self, self.tr("新增“{0}”的观测值").format(ind["name"][:12]), dialog.exec) and dialog.saved_id:
             self.refresh()
 
     def edit_observation(self) -> None:
@@ -331,9 +296,8 @@ class IndicatorsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“观测值”中选择一条记录"))
             return
         dialog = ObservationDialog(self.store, ind, record, parent=self)
-        if dialog.exec() and dialog.old_fields is not None:
-            new = {k: self.store.get("observations", record["id"])[k] for k in dialog.old_fields}
-            self.undo_stack.push(EditCommand(self, record["id"], dialog.old_fields, new))
+        label = self.tr("修改“{0}”{1}的观测值").format(ind["name"][:12], record["period"])
+        if run_change(self, label, dialog.exec) and dialog.old_fields is not None:
             self.refresh()
 
     def delete_observation(self) -> None:
@@ -343,8 +307,8 @@ class IndicatorsTab(QWidget):
             return
         if QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} {1} 的观测值？").format(
                 record["period"], record["scope"])) == QMessageBox.Yes:
-            if self.run(lambda: self.store.indicators.delete_observation(record["id"])):
-                self.undo_stack.clear()
+            label = self.tr("删除{0} {1}的观测值").format(record["period"], record["scope"])
+            self.run(lambda: run_change(self, label, lambda: self.store.indicators.delete_observation(record["id"])))
 
     def assign_target(self) -> None:
         ind = self.current()
@@ -357,18 +321,23 @@ class IndicatorsTab(QWidget):
         form.labelForField(dialog.period).setText(self.tr("目标值(&T)："))
         form.labelForField(dialog.reason).setText(self.tr("下达文件(&S)："))
         if dialog.exec():
-            self.run(lambda: self.store.indicators.assign_target(
-                ind["id"], dialog.period.text(), dialog.reason.text()))
+            self.run(lambda: run_change(self, self.tr("录入“{0}”的下达目标").format(ind["name"][:12]),
+                                        lambda: self.store.indicators.assign_target(
+                                            ind["id"], dialog.period.text(), dialog.reason.text())))
 
     def lock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("签收锁定季度"), False, self)
         if dialog.exec():
-            self.run(lambda: self.store.indicators.lock_period(dialog.period.text(), dialog.reason.text() or None))
+            self.run(lambda: run_change(self, self.tr("锁定 {0}").format(dialog.period.text()),
+                                        lambda: self.store.indicators.lock_period(dialog.period.text(),
+                                                                                  dialog.reason.text() or None)))
 
     def unlock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("解锁季度"), True, self)
         if dialog.exec():
-            self.run(lambda: self.store.indicators.unlock_period(dialog.period.text(), dialog.reason.text()))
+            self.run(lambda: run_change(self, self.tr("解锁 {0}").format(dialog.period.text()),
+                                        lambda: self.store.indicators.unlock_period(dialog.period.text(),
+                                                                                    dialog.reason.text())))
 
     def export_chart(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -19,45 +18,24 @@ from PySide6.QtWidgets import (
 )
 
 from ui.charts.projects import DomainBars, SCurve
-from ui.dialogs.form_dialog import write
 from ui.dialogs.investment_dialog import InvestmentDialog
-from ui.history import describe
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
-from ui.undo import install_undo
+from ui.undo import run_change
 from ycdesk.errors import UserError
+from ycdesk.history_text import describe
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
 from ycdesk.projects import DOMAINS, PROJECT_STATUSES
 
 
-class AddProgressCommand(QUndoCommand):
-    """Undo soft-deletes the new record; redo restores it (history keeps both)."""
-
-    def __init__(self, tab, investment_id: str, text: str) -> None:
-        super().__init__(text)
-        self.tab, self.investment_id, self.first = tab, investment_id, True
-
-    def redo(self) -> None:
-        if self.first:
-            self.first = False
-            return
-        self.tab.store.restore("investments", self.investment_id)
-        self.tab.refresh()
-
-    def undo(self) -> None:
-        self.tab.store.projects.delete_investment(self.investment_id)
-        self.tab.refresh()
-
-
 class ProjectsTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.undo_stack = QUndoStack(self)
         self._build_filters()
         self.model = ProjectTableModel(self)
         self.table = make_table(self.model)
@@ -74,7 +52,7 @@ class ProjectsTab(QWidget):
         ])
         self.progress_table = make_table(self.progress_model)
         self.history_model = RecordsModel([
-            Col(self.tr("时间"), "at"), Col(self.tr("操作人"), "operator"),
+            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"),
             Col(self.tr("表"), "table_label"), Col(self.tr("操作"), "action_label"),
             Col(self.tr("变更"), "change"),
         ])
@@ -108,7 +86,6 @@ class ProjectsTab(QWidget):
         self.initiatives = InitiativesView()
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
-        self.undo_action, self.redo_action = install_undo(self, self.undo_stack)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -196,7 +173,6 @@ class ProjectsTab(QWidget):
 
     def set_store(self, store) -> None:
         self.store = store
-        self.undo_stack.clear()
         self.township.blockSignals(True)
         self.township.clear()
         self.township.addItem(self.tr("全部镇街"), None)
@@ -284,9 +260,9 @@ class ProjectsTab(QWidget):
         if project is None:
             return
         dialog = InvestmentDialog(self.store, project, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.undo_stack.push(AddProgressCommand(self, dialog.saved_id,
-                                                    self.tr("填报 {0} 的投资进展").format(project["name"][:12])))
+        # The dialog saves (and keeps its input on a refusal); what it wrote is one change.
+        if run_change(self, self.tr("填报“{0}”的投资进展").format(project["name"][:12]), dialog.exec) \
+                and dialog.saved_id:
             self.refresh()
             self._warn(project["id"])
 
@@ -300,8 +276,8 @@ class ProjectsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“投资进展”中选择一条记录"))
             return
         dialog = InvestmentDialog(self.store, project, record, parent=self)
-        if dialog.exec():
-            self.undo_stack.clear()  # edits are undone from history, not the session stack
+        if run_change(self, self.tr("修改“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
+                      dialog.exec):
             self.refresh()
             self._warn(project["id"])
 
@@ -310,9 +286,11 @@ class ProjectsTab(QWidget):
         if record is None:
             QMessageBox.information(self, self.tr("删除"), self.tr("请先在“投资进展”中选择一条记录"))
             return
-        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可在修改记录中查到。").format(record["period"]))
+        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(record["period"]))
         if answer == QMessageBox.Yes:
-            self.store.projects.delete_investment(record["id"])
+            project = self.selected_project() or {"name": ""}
+            run_change(self, self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
+                       lambda: self.store.projects.delete_investment(record["id"]))
             self.refresh()
 
     def set_status(self) -> None:
@@ -322,7 +300,7 @@ class ProjectsTab(QWidget):
         if project is None or status == project["status"]:
             return
         try:
-            write(self, self.tr("{0} 状态改为“{1}”").format(project["name"][:12], status or self.tr("未填报")),
+            run_change(self, self.tr("{0} 状态改为“{1}”").format(project["name"][:12], status or self.tr("未填报")),
                   lambda: self.store.projects.set_status(project["id"], status))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法设置状态"), str(exc))
@@ -332,7 +310,8 @@ class ProjectsTab(QWidget):
         from ui.dialogs.profile_dialog import ProfileDialog
 
         project = self.selected_project()
-        if project is not None and ProfileDialog(self.store, project, self).exec():
+        if project is not None and run_change(self, self.tr("修改“{0}”的年度计划").format(project["name"][:12]),
+                                              ProfileDialog(self.store, project, self).exec):
             self.refresh()
 
     def _warn(self, project_id: str) -> None:
