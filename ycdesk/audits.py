@@ -152,19 +152,31 @@ class Audits:
         self.store.update("audits", audit_id, {k: v for k, v in cleaned.items() if v != current[k]})
 
     def delete_audit(self, audit_id: str, reason: str) -> None:
-        """Soft-delete an audit; its findings go out of every list and figure with it and
-        come back with :meth:`restore_audit`."""
+        """Soft-delete an audit and its findings (the lists, counts and figures read the
+        findings' own deletion), all with the one reason and time; :meth:`restore_audit`
+        brings back exactly those findings."""
         self.store.get("audits", audit_id)
-        self.store.update("audits", audit_id,
-                          {"deleted_at": self.store.now(), "deleted_reason": deletion_reason(reason, _("删除考核"))})
+        reason = deletion_reason(reason, _("删除考核"))
+        now = self.store.now()
+        with self.store.transaction():
+            for f in self.store.query("SELECT id FROM findings WHERE audit_id = ? AND deleted_at IS NULL", (audit_id,)):
+                self.store.update("findings", f["id"], {"deleted_at": now, "deleted_reason": reason})
+            self.store.update("audits", audit_id, {"deleted_at": now, "deleted_reason": reason})
 
     def restore_audit(self, audit_id: str) -> None:
+        """Bring back an audit and the findings deleted with it (not those deleted before)."""
         audit = self.store.get("audits", audit_id, include_deleted=True)
+        if audit["deleted_at"] is None:
+            return
         try:
             self.store.get("enterprises", audit["enterprise_id"])
         except UserError:
             raise UserError(_("该考核所属的企业已删除，请先恢复企业")) from None
-        self.store.restore("audits", audit_id)
+        with self.store.transaction():
+            self.store.restore("audits", audit_id)
+            for f in self.store.query("SELECT id FROM findings WHERE audit_id = ? AND deleted_at = ?",
+                                      (audit_id, audit["deleted_at"])):
+                self.store.restore("findings", f["id"])
 
     def deleted(self, kind: str, limit: int = 500) -> list[dict]:
         """Deleted audits or enterprises (``kind``: "audits" / "enterprises"), newest first."""
