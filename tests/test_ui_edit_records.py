@@ -165,7 +165,7 @@ def test_audit_and_enterprise_are_corrected_from_the_enterprise_page(tab, qtbot,
     drive(monkeypatch, actions_module.AuditDialog, score("120"),
           lambda d: (messages.append(refused(d)), d.score.setText("92")))
     tab.edit_actions.edit_audit_of.trigger()
-    assert messages == ["考核得分应在0到100之间，收到120.0"]
+    assert messages == ["考核得分应在0到100之间，收到120"]
     assert tab.store.audits.get_audit(audit["id"])["score"] == 92
 
     messages.clear()

@@ -20,6 +20,7 @@ from ui.tabs.common import make_table
 from ui.undo import run_change
 from ycdesk.audits import LEVELS, RESULTS, ROLES
 from ycdesk.errors import UserError
+from ycdesk.history_text import local_time
 from ycdesk.rules.dates import REPORT_YEARS
 from ycdesk.rules.findings import SEVERITIES
 
@@ -131,6 +132,7 @@ class AuditDialog(FormDialog):
         score = text_of(self.score)
         try:
             score = None if score is None else float(score)
+            score = int(score) if score is not None and score.is_integer() else score
         except ValueError:
             pass  # the validator names the text it could not read
         return {"enterprise_id": self.enterprise.currentData(), "year": self.year.value(),
@@ -210,8 +212,7 @@ class DeletedDialog(FormDialog):
         self.store = store
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("关闭"))
         self.restored: list[tuple[str, str]] = []
-        when, why = Col(self.tr("删除时间"), "deleted_at", lambda t: (t or "")[:16].replace("T", " ")), \
-            Col(self.tr("原因"), "deleted_reason")
+        when, why = Col(self.tr("删除时间"), "deleted_at", local_time), Col(self.tr("原因"), "deleted_reason")
         self.models = {
             "findings": RecordsModel([Col(self.tr("企业"), "enterprise"), Col(self.tr("年度"), "year"),
                                       Col(self.tr("类别"), "category"), Col(self.tr("问题描述"), "description"),
@@ -235,6 +236,10 @@ class DeletedDialog(FormDialog):
         self.models["findings"].set_records(self.store.findings.deleted())
         self.models["audits"].set_records(self.store.audits.deleted("audits"))
         self.models["enterprises"].set_records(self.store.audits.deleted("enterprises"))
+        for table in self.tables.values():
+            table.resizeColumnsToContents()
+            for column in range(table.model().columnCount()):
+                table.setColumnWidth(column, min(table.columnWidth(column), 260))
 
     def try_accept(self) -> None:
         # Restoring keeps the list open: several records may come back in one visit.

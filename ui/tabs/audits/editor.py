@@ -48,6 +48,7 @@ class TransitionDialog(FormDialog):
     def __init__(self, to: str, reopen: bool, parent=None, submit=None) -> None:
         super().__init__(self.tr("问题状态改为“{0}”").format(to), parent, ok_text=self.tr("确定(&O)"))
         self.do_move = submit
+        self.setMinimumWidth(380)  # room for the validator's reason on one or two lines
         form = self.form
         self.rectified = self.verified = self.verifier = self.reason = None
         today = QDate.currentDate()

@@ -60,7 +60,7 @@ class ProjectsTab(QWidget):
         self.detail_title = QLabel(self.tr("选择一个项目查看详情"))
         self.detail_title.setWordWrap(True)
         self.add_button = QPushButton(self.tr("填报进展(&A)…"))
-        self.edit_button = QPushButton(self.tr("编辑(&E)…"))
+        self.edit_button = QPushButton(self.tr("修改进展(&M)…"))
         self.delete_button = QPushButton(self.tr("删除(&D)"))
         self.profile_button = QPushButton(self.tr("年度计划(&Y)…"))
         self.profile_button.clicked.connect(self.edit_profile)
