@@ -52,7 +52,7 @@ def build(dist: Path, onefile: bool) -> Path:
     work = dist.parent / "build"
     launcher = work / "launch_ycdesk.py"
     launcher.parent.mkdir(parents=True, exist_ok=True)
-    launcher.write_text("import sys\nfrom ycdesk.cli import main\nsys.exit(main())\n", encoding="utf-8")
+    launcher.write_text("import sys\nfrom ui.launcher import main\nsys.exit(main())\n", encoding="utf-8")
     sep = os.pathsep
     args = [
         str(launcher), "--name", APP, "--noconfirm", "--clean", "--noupx",

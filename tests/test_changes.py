@@ -137,3 +137,44 @@ def test_restore_version_of_a_hard_deleted_record_inserts_it_again(seeded):
     assert gone["action"] == "delete"
     changes.restore_version(seeded, gone["seq"])
     assert seeded.get("investments", added)["amount_yuan"] == 5_000_000
+
+
+def test_duplicate_observation_says_which_and_what_to_do(seeded):
+    indicator = seeded.indicators.by_code("FYP14-03")
+    seeded.indicators.add_observation(indicator["id"], "2025Q3", 93.6)
+    with pytest.raises(UserError) as refused:
+        seeded.indicators.add_observation(indicator["id"], "2025Q3", 94.0)
+    assert str(refused.value) == f"指标“{indicator['name']}”全区 2025Q3 已有观测值，请修改已有记录或更换期次"
+
+
+def test_duplicate_investment_and_restore_over_a_newer_record(seeded):
+    p2 = project(seeded, 2)
+    name = seeded.get("projects", p2)["name"]
+    first = seeded.projects.add_investment(p2, "2025Q4", 1000)
+    seeded.projects.delete_investment(first)
+    seeded.projects.add_investment(p2, "2025Q4", 2000)  # entered again after the deletion
+    deletion = seeded.history("investments", first)[-1]
+    with pytest.raises(UserError) as refused:
+        changes.restore_version(seeded, deletion["seq"])
+    assert str(refused.value) == f"无法恢复：项目“{name}”2025Q4 已填报投资进展，请修改已有记录或更换期间"
+    assert [r["amount_yuan"] for r in seeded.projects.investments(p2) if r["period"] == "2025Q4"] == [2000]
+
+
+def test_other_duplicates_name_the_fields(seeded):
+    from ycdesk.store.conflicts import duplicate_message
+
+    text = duplicate_message(seeded, "sludge", ["year"], {"year": 2024})
+    assert text == "污泥处置中已有年度“2024”的记录，请修改已有记录或更换年度"
+
+
+def test_undo_of_a_lifecycle_move_puts_the_status_back_and_removes_its_event(seeded):
+    finding = seeded.scalar("SELECT id FROM findings WHERE status = '待整改' AND deleted_at IS NULL LIMIT 1")
+    events = len(seeded.findings.events(finding))
+    _r, span = changes.record(seeded, lambda: seeded.findings.transition(finding, "整改中"))
+    assert seeded.get("findings", finding)["status"] == "整改中"
+    changes.undo_change(seeded, span)
+    assert seeded.get("findings", finding)["status"] == "待整改"
+    assert len(seeded.findings.events(finding)) == events
+    changes.redo_change(seeded, span)
+    assert seeded.get("findings", finding)["status"] == "整改中"
+    assert len(seeded.findings.events(finding)) == events + 1

@@ -24,7 +24,7 @@ def test_observation_validation(seeded):
         seeded.indicators.add_observation(good_days["id"], "2024Q7", "90")
     with pytest.raises(UserError, match="不在越城区镇街名单"):
         seeded.indicators.add_observation(good_days["id"], "2024Q3", "90", scope="西湖街道")
-    with pytest.raises(UserError, match="重复"):
+    with pytest.raises(UserError, match="全区 2025 已有观测值，请修改已有记录或更换期次"):
         seeded.indicators.add_observation(good_days["id"], "2025", "93")  # demo already has 2025
     assert count(seeded, "observations") == before
     oid = seeded.indicators.add_observation(good_days["id"], "2024Q3", "93.5%", scope="北海")

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_self_test_passes_with_the_network_forbidden(capsys):
-    from ycdesk.cli import main
+    from ui.launcher import main  # the installed ``ycdesk`` command
 
     real = socket.socket.connect
     assert main(["--self-test"]) == 0  # any connect() during the run would have failed it

@@ -53,7 +53,7 @@ def test_transaction_is_all_or_nothing(store):
 def test_constraint_violations_become_chinese_messages(store):
     with pytest.raises(UserError, match="引用的记录不存在"):
         store.insert("project_units", {"project_id": "missing", "unit": "x", "position": 1})
-    with pytest.raises(UserError, match="重复"):
+    with pytest.raises(UserError, match="镇街中已有名称“乙”的记录，请修改已有记录或更换名称"):
         store.insert("townships", {"name": "乙", "kind": "镇", "position": 1})
         store.insert("townships", {"name": "乙", "kind": "镇", "position": 2})
 

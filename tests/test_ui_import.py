@@ -4,6 +4,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
 
 from ui.dialogs.batches_dialog import BatchesDialog
 from ui.dialogs.import_wizard import ImportWizard
@@ -51,9 +52,11 @@ def test_wizard_detects_header_dry_runs_imports_and_undoes(qtbot, seeded, sheet)
     qtbot.waitUntil(lambda: run.result is not None, timeout=30_000)
     assert run.result.written and run.result.new == 1
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before + 1
-    run.undo.click()
+    assert wizard.batch() == (run.result.batch_id, f"导入 1 行（{sheet.name}）")  # for 编辑 → 撤销
+    run.undo.click()  # an operation too: its own Store, off the UI thread
+    qtbot.waitUntil(lambda: "已撤销" in run.summary.text(), timeout=30_000)
     assert seeded.scalar("SELECT COUNT(*) FROM findings") == before
-    assert "已撤销" in run.summary.text()
+    assert wizard.batch() is None  # undone here: nothing for the window's stack
 
 
 def test_wizard_refuses_a_hostile_file_in_the_background_and_stays_usable(qtbot, seeded, sheet, tmp_path):
@@ -101,8 +104,19 @@ def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.table.setCurrentIndex(dialog.model.index(0, 0))
     monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.information", lambda *a: None)
+    assert dialog.model.data(dialog.model.index(0, 1)) == "考核问题"  # the kind in Chinese
+    shown_time = dialog.model.data(dialog.model.index(0, 0))
+    assert "T" not in shown_time and len(shown_time) == 16  # local "YYYY-MM-DD HH:MM", not ISO
+    asked = []
+    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question",
+                        lambda parent, title, text: asked.append(text) or QMessageBox.No)
+    dialog.undo_selected()  # asked first; No leaves the batch
+    assert "撤销" in asked[0] and "考核问题" in asked[0] and not dialog.changed
+    assert not dialog.model.record(0)["undone_at"]
+    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question", lambda *a: QMessageBox.Yes)
     dialog.undo_selected()
-    assert dialog.changed and dialog.model.record(0)["undone_at"]
+    qtbot.waitUntil(lambda: dialog.changed, timeout=30_000)
+    assert dialog.model.record(0)["undone_at"]
     assert not seeded.query("SELECT 1 FROM findings WHERE description = '标志缺失'")
     assert result.batch_id == dialog.model.record(0)["id"]
 

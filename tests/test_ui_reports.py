@@ -82,8 +82,8 @@ def test_printing_runs_off_the_ui_thread_page_by_page_and_can_be_cancelled(tab, 
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "part.pdf"))
     task = tab.preview.print_to(printer)
-    task.signals.progress.connect(lambda *_: task.cancel())  # cancel once the first page is out
-    with qtbot.waitSignal(task.signals.done, timeout=60_000) as done:
+    task.progressed.connect(lambda *_: task.cancel())  # cancel once the first page is out
+    with qtbot.waitSignal(task.succeeded, timeout=60_000) as done:
         pass
     assert 1 <= done.args[0] < pages
     assert len(PdfReader(str(tmp_path / "part.pdf")).pages) == done.args[0]

@@ -90,18 +90,3 @@ def run(db: str | None = None, operator: str | None = None) -> int:
     window.when_painted(open_it)
     return app.exec()
 
-
-def self_test_window(store, folder) -> list[str]:
-    """For ``ycdesk --self-test``: the main window opens offscreen; returns its tab titles."""
-    import os
-
-    from PySide6.QtCore import QSettings
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = create_app()
-    window = MainWindow(store, Settings(QSettings(str(folder / "settings.ini"), QSettings.IniFormat)))
-    window.show()
-    app.processEvents()
-    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    window.close()
-    return tabs

@@ -1,37 +1,24 @@
-"""The main window: four tabs over one workspace, menus, status bar, remembered layout."""
+"""The main window: the registered tabs over one workspace, menus, status bar, remembered layout."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from importlib import import_module
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from ui.errors import show_user_error
+from ui.operations import Operation, cancel_all, report_failure, wait_all
 from ui.settings import Settings
+from ui.tabs import registry
 from ycdesk import __version__
-from ycdesk.errors import UserError
+from ycdesk.errors import Cancelled, UserError
 from ycdesk.export import export_table
 from ycdesk.export.tables import TABLES
 from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
-# The tabs in order: module, class. A tab's module (and what it imports:
-# pyqtgraph and numpy alone take over a second) is loaded when the tab is first shown,
-# and the first one only after the window's first paint.
-TABS = (
-    ("ui.tabs.indicators.tab", "IndicatorsTab"),
-    ("ui.tabs.projects.tab", "ProjectsTab"),
-    ("ui.tabs.audits.tab", "AuditsTab"),
-    ("ui.tabs.reports.tab", "ReportsTab"),
-)
-
-
-def _lazy_tab(index: int) -> property:
-    return property(lambda self: self.tab(index))
 
 
 class MainWindow(QMainWindow):
@@ -42,11 +29,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("越城区生态环境“十四五”规划工作台"))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._built: dict[int, QWidget] = {}
-        for title in (self.tr("指标"), self.tr("重大工程"), self.tr("危废考核"), self.tr("报告")):
+        # The tabs declared in ui.tabs.registry, in order. A tab's module is loaded when the
+        # tab is first shown, and the first one only after the window's first paint.
+        self.tab_specs = list(registry.TABS)
+        self._built: dict[str, QWidget] = {}  # by TabSpec.key
+        for spec in self.tab_specs:
             holder = QWidget()  # the tab itself goes in here when first shown
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
-            self.tabs.addTab(holder, title)
+            self.tabs.addTab(holder, spec.title)
         self.setCentralWidget(self.tabs)
         self.setAcceptDrops(True)  # a spreadsheet dropped on the window opens the import wizard
         self.create_actions()
@@ -57,23 +47,40 @@ class MainWindow(QMainWindow):
         self.read_settings()
         self.tabs.currentChanged.connect(self.tab)
 
-    indicators_tab = _lazy_tab(0)
-    projects_tab = _lazy_tab(1)
-    audits_tab = _lazy_tab(2)
-    reports_tab = _lazy_tab(3)
+    def __getattr__(self, name: str):
+        # ``window.indicators_tab``, ``window.audits_tab`` …: the tab of that registry key.
+        specs = self.__dict__.get("tab_specs", ())
+        if name.endswith("_tab") and any(s.key == name[:-4] for s in specs):
+            return self.tab_for(name[:-4])
+        raise AttributeError(name)
 
     def tab(self, index: int) -> QWidget:
         """The tab at ``index``, built (and given the workspace) on first use."""
-        if index not in self._built:
-            module, name = TABS[index]
-            widget = getattr(import_module(module), name)()
-            self._built[index] = widget
+        spec = self.tab_specs[index]
+        if spec.key not in self._built:
+            widget = spec.build()
+            self._built[spec.key] = widget
             self.tabs.widget(index).layout().addWidget(widget)
-            if index == 0:
+            if hasattr(widget, "restore_state"):
                 widget.restore_state(self.settings)
             if self.store is not None:
                 widget.set_store(self.store)
-        return self._built[index]
+        return self._built[spec.key]
+
+    def tab_for(self, key: str) -> QWidget:
+        return self.tab(next(i for i, s in enumerate(self.tab_specs) if s.key == key))
+
+    def current_spec(self) -> registry.TabSpec:
+        return self.tab_specs[self.tabs.currentIndex()]
+
+    def tables_changed(self, tables: set[str]) -> None:
+        """An operation changed ``tables``: the built tabs that show any of them reload;
+        the others keep what they show (a tab not built yet reads fresh when it is)."""
+        if self.store is None:
+            return
+        for spec in self.tab_specs:
+            if spec.key in self._built and spec.tables & tables:
+                self._built[spec.key].set_store(self.store)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -123,9 +130,10 @@ class MainWindow(QMainWindow):
         from ui.dialogs.exchange_dialog import Exchange
 
         self.exchange = Exchange(self)  # 文件 → 交换
-        self.tab_actions = []
-        for i in range(4):
-            action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
+        self.tab_actions = []  # Ctrl+n and Alt+n show the n-th tab
+        for i, spec in enumerate(self.tab_specs[:9]):
+            action = QAction(spec.title, self)
+            action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}"), QKeySequence(f"Alt+{i + 1}")])
             action.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
             self.addAction(action)
             self.tab_actions.append(action)
@@ -137,9 +145,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.batches_action)
-        export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
-        for name, spec in TABLES.items():
-            export_menu.addAction(spec.title, lambda name=name: self.export(name))
+        self.export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
+        self.export_menu.aboutToShow.connect(self.fill_export_menu)
+        self.fill_export_menu()
         exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
         exchange_menu.addAction(self.tr("导出交换包…"), lambda: self.exchange.export_package())
         exchange_menu.addAction(self.tr("导入交换包…"), lambda: self.exchange.import_package())
@@ -180,7 +188,7 @@ class MainWindow(QMainWindow):
         if self.store is not store:
             self.undo_stack.clear()  # its changes belong to the workspace they were made in
         self.store = store
-        for tab in self._built.values():
+        for tab in self._built.values():  # a new workspace: every built tab reloads
             tab.set_store(store)
         title = self.tr("越城区生态环境“十四五”规划工作台")
         if store.readonly:
@@ -223,11 +231,11 @@ class MainWindow(QMainWindow):
         if Path(path).exists():
             show_user_error(self, UserError(self.tr("文件已存在，请换一个文件名：{0}").format(path)))
             return
-        from ui.dialogs.recovery import run_in_background
+        from ui.dialogs.recovery import run_behind_busy_dialog
         from ycdesk.workspace import create_workspace
 
         operator = self.store.operator if self.store else None
-        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
+        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
                           lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
@@ -235,74 +243,75 @@ class MainWindow(QMainWindow):
         if path:
             self._switch_to(path)
 
-    def export(self, table: str) -> None:
-        """Export off the UI thread (a large table takes a while), with a cancellable progress dialog."""
-        from PySide6.QtWidgets import QProgressDialog
+    def fill_export_menu(self) -> None:
+        """文件 → 导出表格: each tab's export tables in tab order, then any other
+        registered export table (rebuilt when opened, so a newly registered one shows)."""
+        menu = self.export_menu
+        menu.clear()
+        listed: list[str] = []
+        for spec in self.tab_specs:
+            names = [n for n in spec.exports if n in TABLES and n not in listed]
+            if names and listed:
+                menu.addSeparator()
+            listed += names
+            for name in names:
+                menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
+        rest = [n for n in TABLES if n not in listed]
+        if rest and listed:
+            menu.addSeparator()
+        for name in rest:
+            menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
 
-        from ui.tasks import Task
-
-        default = f"{TABLES[table].title}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
-        )
+    def export(self, table: str, path: str | None = None) -> Operation | None:
+        """Export off the UI thread (a large table takes a while), with a cancellable
+        progress dialog; a cancelled export leaves no file."""
+        if path is None:
+            default = f"{TABLES[table].title}.xlsx"
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
+            )
         if not path:
-            return
+            return None
         db, operator = str(self.store.path), self.store.operator
 
-        def job(state):
+        def work(state):
             from ycdesk.store import Store
 
-            def progress(done, total):
-                if state.cancelled:
-                    raise UserError(self.tr("已取消导出"))
-                state.progress(done / max(total, 1), "")
-
             with Store(db, operator=operator) as store:
-                return export_table(store, table, path, progress)
+                return export_table(store, table, path, state.counter)
 
-        dialog = QProgressDialog(self.tr("正在导出 {0}…").format(TABLES[table].title), self.tr("取消"), 0, 100, self)
-        dialog.setWindowModality(Qt.WindowModal)
-        task = Task(job)
-        dialog.canceled.connect(task.cancel)
-        task.signals.progress.connect(lambda f, _t: dialog.setValue(int(f * 100)))
-
-        def done(count):
-            dialog.reset()
+        def done(count) -> None:
             self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
             self.export_finished = path
 
-        def failed(exc, tb):
-            dialog.reset()
-            if isinstance(exc, UserError):
-                show_user_error(self, exc)
-            else:
-                raise exc
+        def failed(exc) -> None:
+            if isinstance(exc, Cancelled):
+                self.statusBar().showMessage(self.tr("已取消导出"), 8000)
+            report_failure(self, exc)
 
-        task.signals.done.connect(done)
-        task.signals.failed.connect(failed)
-        self._export_task = task  # keep it alive until it reports
-        task.start()
+        self._export_operation = Operation(work, self).on_success(done).on_failure(failed)
+        self._export_operation.with_dialog(self.tr("正在导出 {0}…").format(TABLES[table].title), self.tr("取消"))
+        return self._export_operation.start()
 
     # -- import -------------------------------------------------------------------------
 
-    TAB_KINDS = ("observations", "investments", "findings", "findings")
     SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
 
     def import_file(self, path: str | None = None) -> None:
         from ui.dialogs.import_wizard import ImportWizard
 
-        wizard = ImportWizard(self.store, self.TAB_KINDS[self.tabs.currentIndex()], path, self)
+        # The import (and its undo) reports the tables it wrote: the tabs showing them reload.
+        wizard = ImportWizard(self.store, self.current_spec().import_kind, path, self)
         wizard.exec()
-        if wizard.imported:
-            self.set_store(self.store)  # every tab shows the new data
+        if wizard.batch():
+            from ui.undo import push_import
+
+            push_import(self, *wizard.batch())  # 编辑 → 撤销 undoes the batch (safely)
 
     def show_batches(self) -> None:
         from ui.dialogs.batches_dialog import BatchesDialog
 
-        dialog = BatchesDialog(self.store, self)
-        dialog.exec()
-        if dialog.changed:
-            self.set_store(self.store)
+        BatchesDialog(self.store, self).exec()  # an undo reports the tables it changed
 
     def _dropped_file(self, event) -> str | None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
@@ -333,12 +342,12 @@ class MainWindow(QMainWindow):
             self.settings.set("operator", name)
             self.operator_label.setText(self.tr("操作人：{0}").format(name))
 
-    def backup(self) -> None:
-        """Off the UI thread (a large workspace takes seconds); the copy uses its own
-        connections, so only the id is read here. A damaged workspace is refused."""
+    def backup(self) -> Operation:
+        """Off the UI thread (a large workspace takes seconds), cancellable: a cancelled
+        backup leaves no file. The copy uses its own connections, so only the id is read
+        here. A damaged workspace is refused."""
         from datetime import datetime
 
-        from ui.dialogs.recovery import run_in_background
         from ycdesk.backups import write
 
         path, workspace_id = self.store.path, self.store.ensure_workspace_id()
@@ -347,8 +356,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("已备份到 {0}").format(backup.path), 8000)
             self.backup_finished = backup
 
-        run_in_background(self, self.tr("正在备份…"),
-                          lambda: write(path, workspace_id, "manual", datetime.now().astimezone()), done)
+        def failed(exc) -> None:
+            if isinstance(exc, Cancelled):
+                self.statusBar().showMessage(self.tr("已取消备份"), 8000)
+            report_failure(self, exc)
+
+        self._backup_operation = Operation(
+            lambda state: write(path, workspace_id, "manual", datetime.now().astimezone(), progress=state.counter),
+            self).on_success(done).on_failure(failed)
+        return self._backup_operation.with_dialog(self.tr("正在备份…"), self.tr("取消")).start()
 
     def restore_from_backup(self) -> None:
         """Pick a backup, close the workspace, restore off the UI thread, reopen."""
@@ -358,16 +374,14 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.chosen is None:  # set only when the user confirmed a backup
             return
-        from PySide6.QtCore import QThreadPool
-
-        QThreadPool.globalInstance().waitForDone(10_000)  # no worker still has the file open
+        wait_all()  # no worker still has the file open
         closing, self.store = self.store, None  # nothing (a deferred first paint) uses it now
         closing.close()
         self._restore(dialog.chosen.path, closing.path, closing.operator)
 
     def _restore(self, backup: Path, path: Path, operator: str) -> None:
         """Restore ``backup`` over ``path`` off the UI thread, then open ``path``."""
-        from ui.dialogs.recovery import restore_job, run_in_background
+        from ui.dialogs.recovery import restore_job, run_behind_busy_dialog
 
         def reopen(result) -> None:
             self._switch_to(str(path), operator)
@@ -381,7 +395,7 @@ class MainWindow(QMainWindow):
                 raise exc
             show_user_error(self, exc)
 
-        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
+        run_behind_busy_dialog(self, self.tr("正在从备份恢复…"), restore_job(backup, path), reopen, failed)
 
     def check_workspace(self) -> None:
         """帮助 → 检查工作区: the same checks as ``ycdesk check``, in the background."""
@@ -414,18 +428,16 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
 
     def closeEvent(self, event) -> None:
-        # Background work (reports, imports) is asked to stop and given a moment, so no
-        # worker is still writing when the workspace closes.
-        from PySide6.QtCore import QThreadPool
-
-        if 3 in self._built:
-            self.reports_tab.cancel()
-        QThreadPool.globalInstance().waitForDone(10_000)
+        # Every running operation (reports, imports, exports, backups) is asked to stop and
+        # waited for, so no worker is still writing when the workspace closes.
+        cancel_all()
+        wait_all()
         self.settings.set("window/geometry", self.saveGeometry())
         self.settings.set("window/state", self.saveState())
         self.settings.set("window/tab", self.tabs.currentIndex())
-        if 0 in self._built:
-            self.indicators_tab.save_state(self.settings)
+        for tab in self._built.values():
+            if hasattr(tab, "save_state"):
+                tab.save_state(self.settings)
         if self.store is not None:
             self.store.close()
             self.store = None

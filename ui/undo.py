@@ -51,11 +51,12 @@ def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
     return result
 
 
-def push_import(widget, batch_id: str, rows: int, label: str | None = None) -> None:
-    """An import batch on the undo stack; its undo is the import's safe undo."""
+def push_import(widget, batch_id: str, label: str) -> None:
+    """An import batch on the undo stack (``label`` like "导入 120 行（文件.xlsx）"); its
+    undo is the import's safe undo (:mod:`ycdesk.imports.undo`)."""
     window = window_of(widget)
     if window is not None:
-        window.undo_stack.push(ImportCommand(window, label or tr("导入 {0} 行").format(rows), batch_id))
+        window.undo_stack.push(ImportCommand(window, label, batch_id))
 
 
 class ChangeCommand(QUndoCommand):
@@ -83,7 +84,8 @@ class ChangeCommand(QUndoCommand):
 
 class ImportCommand(QUndoCommand):
     """An import batch. Undone with the import's own undo (refused if later work would be
-    lost); it cannot be redone — the file can be imported again — so it leaves the stack."""
+    lost), off the UI thread as the batch list does; it cannot be redone — the file can be
+    imported again — so it leaves the stack."""
 
     def __init__(self, window, label: str, batch_id: str) -> None:
         super().__init__(label)
@@ -92,6 +94,8 @@ class ImportCommand(QUndoCommand):
     def check_undo(self) -> None:
         from ycdesk.imports import UndoBlocked, plan_undo
 
+        if self.undone_elsewhere():
+            return  # undo() just takes it off the stack
         plan = plan_undo(self.window.store, self.batch_id)
         if plan.kept:
             raise UndoBlocked(plan.kept)
@@ -99,14 +103,47 @@ class ImportCommand(QUndoCommand):
     def check_redo(self) -> None:
         raise UserError(tr("导入撤销后不能重做，请重新导入文件"))
 
-    def undo(self) -> None:
-        from ycdesk.imports import undo_batch
+    def undone_elsewhere(self) -> bool:
+        """Undone already (文件 → 导入批次): nothing left to undo here."""
+        from ycdesk.imports import batches
 
-        _apply(self, lambda store, _batch: undo_batch(store, self.batch_id), tr("已撤销：{0}"))
+        return any(b["id"] == self.batch_id and b["undone_at"] for b in batches(self.window.store))
+
+    def undo(self) -> None:
+        from ui.operations import Operation, report_failure
+        from ycdesk.imports import plan_undo
+
         self.setObsolete(True)
+        window, label = self.window, self.text()
+        if self.undone_elsewhere():
+            window.statusBar().showMessage(tr("“{0}”已在导入批次中撤销").format(label), 10_000)
+            return
+        plan = plan_undo(window.store, self.batch_id)
+        window.statusBar().showMessage(tr("正在撤销：{0}…").format(label))
+        operation = Operation(batch_undo_work(window.store, plan, False), window,
+                              changes={c["table_name"] for c in plan.changes})
+        operation.on_success(lambda _count: window.statusBar().showMessage(tr("已撤销：{0}").format(label), 10_000))
+        operation.on_failure(lambda exc: _refused(window, exc) if isinstance(exc, UserError)
+                             else report_failure(window, exc))
+        operation.start()
 
     def redo(self) -> None:
         self.done = False
+
+
+def batch_undo_work(store, plan, keep: bool):
+    """An import batch's undo as an operation's work, on its own Store (it backs the
+    workspace up first: seconds on a large one)."""
+    from ycdesk.imports import apply_undo
+
+    path, operator = str(store.path), store.operator
+
+    def work(state):
+        from ycdesk.store import Store
+
+        with Store(path, operator=operator) as own:
+            return apply_undo(own, plan, keep_changed=keep)
+    return work
 
 
 def _apply(command, action, message: str) -> None:

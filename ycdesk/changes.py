@@ -157,7 +157,8 @@ def _apply(store, span: Span, backwards: bool) -> Span | None:
             for rec in (reversed(records) if backwards else records):
                 _put(store, rec.table, rec.row_id, rec.before if backwards else rec.after)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法{0}：{1}").format(verb, _integrity_message(rec.table, exc))) from None
+        raise UserError(_("无法{0}：{1}").format(verb, _integrity_message(
+            rec.table, exc, store, (rec.before if backwards else rec.after) or {}))) from None
     return span_since(store, before)
 
 
@@ -196,6 +197,28 @@ def version(store, seq: int, *, before: bool = True) -> dict:
     return {**h, "state": json.loads(raw) if raw else None}
 
 
+def restore_preview(store, seq: int, *, before: bool = True) -> str:
+    """What :func:`restore_version` would do, in words: "恢复观测值“2025Q3”为 2026-12-02 17:26
+    测试员删除之前的版本：值：5 → 6"."""
+    from ycdesk.history_text import change_text
+
+    h = version(store, seq, before=before)
+    current = _current(store, h["table_name"], h["row_id"])
+    if current is not None and current.get("deleted_at") is not None:
+        current = None  # shown as coming back, with its values
+    other = version(store, seq, before=not before)["state"]
+    what = _("{0}“{1}”").format(TABLE_LABELS.get(h["table_name"], h["table_name"]), name_of(h["state"] or other))
+    moment = _("{0} {1}{2}").format(local_time(h["at"]), h["operator"], ACTION_LABELS.get(h["action"], h["action"]))
+    if h["state"] is None:
+        head = _("删除{0}（{1}之前它还不存在）").format(what, moment)
+    elif current is None:
+        head = _("恢复已删除的{0}（{1}之前的版本）").format(what, moment)
+    else:
+        head = _("把{0}恢复为{1}{2}的版本").format(what, moment, _("之前") if before else _("之后"))
+    detail = change_text(current, h["state"])
+    return head + ("：\n" + detail if detail else "")
+
+
 def restore_version(store, seq: int, *, before: bool = True) -> Span | None:
     """Bring the record of history entry ``seq`` back to its values before that entry
     (``before=False``: after it) — a deleted record comes back, an edit is reverted. The
@@ -216,5 +239,5 @@ def restore_version(store, seq: int, *, before: bool = True) -> Span | None:
         with store.transaction():
             _put(store, table, row_id, state)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc))) from None
+        raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc, store, state or {}))) from None
     return span_since(store, start)

@@ -1,5 +1,10 @@
 """The ``ycdesk`` command: a thin layer over the core library.
 
+The core knows no GUI: the application's launcher (``ui.launcher``, the installed
+``ycdesk`` command) calls :func:`main` with ``extend``, which adds ``gui`` and
+``--self-test`` and makes ``gui`` the command run when none is given. ``python -m ycdesk``
+runs the core commands alone.
+
 Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage error or unreadable file,
 3 a problem of the computer (workspace locked, disk full, read-only, folder missing).
 Messages are Chinese; argparse's own wording is translated below.
@@ -79,15 +84,11 @@ def _limits(args):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
+        prog="ycdesk", description="越城区生态环境保护“十四五”规划工作台。图形界面：ycdesk gui（或 python -m ui）。"
     )
     parser.add_argument("--version", action="version", version=f"ycdesk {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="自检：用内置样例数据建立临时工作区、生成季度报告并打开主窗口（不联网）")
-    sub = parser.add_subparsers(dest="command", metavar="子命令", help="不带子命令时启动图形界面")
-
-    p = sub.add_parser("gui", help="启动图形界面", description="启动图形界面")
-    _db_arg(p)
+    sub = parser.add_subparsers(dest="command", metavar="子命令", help="各子命令的用法：ycdesk 子命令 --help")
+    parser.commands = sub  # for the launcher's extension (ui.launcher adds gui)
 
     p = sub.add_parser("init", help="从内置样例数据新建工作区", description="从 sample_data 新建工作区（规划数据，默认含演示数据）")
     _db_arg(p)
@@ -496,12 +497,14 @@ def cmd_template(args) -> int:
 
 
 def cmd_batches(args) -> int:
+    from ycdesk.history_text import local_time
     from ycdesk.imports import batches
+    from ycdesk.imports.kinds import kind_label
 
     with open_store(args, create=False) as store:
         for b in batches(store):
             state = _("已撤销") if b["undone_at"] else ""
-            print(f"{b['id']}  {b['created_at']}  {b['kind']}  {b['file_name']}  "
+            print(f"{b['id']}  {local_time(b['created_at'])}  {kind_label(b['kind'])}  {b['file_name']}  "
                   f"新增{b['new']} 更新{b['updated']} 未变{b['unchanged']} 拒绝{b['rejected']}  {state}")
     return 0
 
@@ -603,12 +606,6 @@ def cmd_restore(args) -> int:
     return 0
 
 
-def cmd_gui(args) -> int:
-    from ui.app import run  # imported here only: the core itself never loads Qt
-
-    return run(db=args.db, operator=args.operator)
-
-
 COMMANDS = {
     "init": cmd_init,
     "summary": cmd_summary,
@@ -627,34 +624,39 @@ COMMANDS = {
     "batches": cmd_batches,
     "undo-import": cmd_undo_import,
     "check": cmd_check,
-    "gui": cmd_gui,
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extend=None) -> int:
+    """Run one command. ``extend(parser, subparsers)``, from the application, may add
+    arguments and subcommands; it returns ``(commands, default)``: their handlers by name,
+    and the command run when none is given (None: print the help)."""
     if (argv if argv is not None else sys.argv[1:])[:1] == ["--exchange-worker"]:
         # The built app has no ``python -m``: it runs its exchange child process this way.
         from ycdesk.exchange.worker import main as worker
 
         return worker()
+    if extend is None and (argv if argv is not None else sys.argv[1:])[:1] == ["gui"]:
+        # python -m ycdesk gui: the core has no window; say where it is.
+        print(_("图形界面由应用启动：ycdesk gui，或 python -m ui"), file=sys.stderr)
+        return 2
     parser = build_parser()
+    commands, default = dict(COMMANDS), None
+    if extend is not None:
+        added, default = extend(parser, parser.commands)
+        commands.update(added)
     args = parser.parse_args(argv)  # exits 2 with a Chinese message on usage errors
-    if args.self_test:
-        from ycdesk import selftest
-
-        try:
-            from ui.app import self_test_window  # the Qt half, when Qt is there
-        except ImportError as exc:
-            print(f"self-test: Qt side unavailable ({exc})", file=sys.stderr)
-            return 1  # an installed app without its window is broken, not "mostly fine"
-        return selftest.run(self_test_window)
     if args.command is None:
-        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+        if default is None:
+            parser.print_help()
+            print(_("\n图形界面：ycdesk gui，或 python -m ui"))
+            return 0
+        args = parser.parse_args([default, *(argv if argv is not None else sys.argv[1:])])
     from ycdesk.tempdir import remove_stale
 
     remove_stale()  # temporary folders of earlier runs that were killed
     try:
-        return COMMANDS[args.command](args)
+        return commands[args.command](args)
     except UserError as exc:
         print(_("错误：{0}").format(exc), file=sys.stderr)
         return exc.exit_code

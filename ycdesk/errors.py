@@ -29,3 +29,9 @@ class EnvironmentProblem(UserError):
     """The computer, not the input: locked, disk full, read-only, missing folder (exit 3)."""
 
     exit_code = 3
+
+
+class Cancelled(Exception):
+    """The user stopped a long operation. Core work raises it from a progress callback, and
+    whatever it was writing is left unwritten (a transaction rolled back, a temporary file
+    removed); the UI says 已取消. Not a UserError: nothing was wrong."""

@@ -21,9 +21,9 @@ ACTION_LABELS = {"insert": "新增", "update": "修改", "soft_delete": "删除"
 # Column → what the user calls it (the import headers where there is one).
 FIELD_LABELS = {
     "period": "期间", "value": "值", "value_text": "文字值", "scope": "范围", "source": "来源",
-    "operator": "填报人", "note": "备注", "evidence_path": "佐证材料", "amount_yuan": "完成投资（元）",
+    "operator": "填报人", "note": "备注", "evidence_path": "佐证材料", "amount_yuan": "完成投资（万元）",
     "name": "名称", "content": "建设内容", "status": "状态", "domain": "领域", "start_year": "开工年份",
-    "end_year": "完工年份", "total_yuan": "总投资（元）", "fyp_yuan": "十四五计划投资（元）", "seq": "序号",
+    "end_year": "完工年份", "total_yuan": "总投资（万元）", "fyp_yuan": "十四五计划投资（万元）", "seq": "序号",
     "unit": "单位", "position": "顺序", "code": "编码", "plan": "规划", "nature": "属性", "category": "类别",
     "direction": "方向", "baseline_text": "2020年现状值", "baseline_value": "现状值（数值）",
     "target_text": "目标", "assigned_target_text": "下达目标", "assigned_target_source": "下达文件",
@@ -64,9 +64,13 @@ def local_time(at: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _shown(value) -> str:
+def _shown(value, key: str = "") -> str:
     if value is None or value == "":
         return "（空）"
+    if key.endswith("_yuan") and isinstance(value, int):  # money is stored in yuan, read in 万元
+        from ycdesk.money import format_wan
+
+        return format_wan(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
@@ -88,8 +92,12 @@ def changed_fields(old: dict | None, new: dict | None, fields=None) -> list[str]
 def change_text(old: dict | None, new: dict | None, fields=None, most: int = 4) -> str:
     """"期间：（空） → 2025Q3；值：5 → 6" for the fields that changed."""
     keys = changed_fields(old, new, fields)
-    parts = [_("{0}：{1} → {2}").format(field_label(k), _shown((old or {}).get(k)), _shown((new or {}).get(k)))
-             for k in keys[:most]]
+    if not old or not new:  # a new record, or one removed for good: its values
+        keys = [k for k in changed_fields(None, old or new, fields) if k != "deleted_at"]
+        parts = [_("{0}：{1}").format(field_label(k), _shown((old or new).get(k), k)) for k in keys[:most]]
+    else:
+        parts = [_("{0}：{1} → {2}").format(field_label(k), _shown(old.get(k), k), _shown(new.get(k), k))
+                 for k in keys[:most]]
     if len(keys) > most:
         parts.append(_("等 {0} 项").format(len(keys)))
     return "；".join(parts)
@@ -118,8 +126,11 @@ def describe(rows: list[dict], fields: tuple[str, ...] | None = None, most: int 
     for h in rows:
         old = json.loads(h["old"]) if h["old"] else None
         new = json.loads(h["new"]) if h["new"] else None
+        change = change_text(old, new, fields, most)
+        if not change and h["action"] in ("soft_delete", "restore"):  # what was deleted or came back
+            change = change_text(None, new or old, fields, most)
         out.append({**h, "action_label": ACTION_LABELS.get(h["action"], h["action"]),
                     "table_label": TABLE_LABELS.get(h["table_name"], h["table_name"]),
                     "when": local_time(h["at"]), "record": name_of(new or old),
-                    "change": change_text(old, new, fields, most)})
+                    "change": change})
     return out

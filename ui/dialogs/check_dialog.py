@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QProgressBar, QVBoxLayout
 
-from ui.tasks import Task
+from ui.operations import Operation
 from ycdesk.check import check_workspace
 from ycdesk.errors import UserError
 
@@ -34,10 +34,10 @@ class CheckDialog(QDialog):
         def job(state):  # its own read-only connection: nothing here touches a widget
             return check_workspace(path, lambda fraction, text: state.progress(fraction, text))
 
-        self.task = Task(job)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.done.connect(self._done)
-        self.task.signals.failed.connect(self._failed)
+        self.task = Operation(job, self)
+        self.task.progressed.connect(self._progress)
+        self.task.succeeded.connect(self._done)
+        self.task.failed.connect(self._failed)
         self.task.start()
 
     def _progress(self, fraction: float, text: str) -> None:

@@ -1,7 +1,7 @@
 """文件 → 交换: export and import exchange packages, and at the district the 报送情况 view
 (each township × quarter) with enrolment and revocation.
 
-Package work runs off the UI thread (``ui.tasks``): each job opens its own Store on the
+Package work runs off the UI thread (``ui.operations``): each job opens its own Store on the
 workspace file and calls the core (:mod:`ycdesk.exchange`), which does the SQLite session
 work in a child process. An import is first run as a dry run; its summary is shown and
 the user confirms before anything is written.
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from ui.errors import show_user_error
-from ui.tasks import Task
+from ui.operations import Operation
 from ycdesk.errors import UserError
 
 PACKAGE_FILTER = "ycdesk 交换包 (*.ycx);;所有文件 (*)"
@@ -43,9 +43,9 @@ class Exchange(QObject):
             with Store(db, operator=operator) as store:
                 return fn(store)
 
-        task = Task(job)
-        task.signals.done.connect(done)
-        task.signals.failed.connect(self._failed)
+        task = Operation(job, self.window)
+        task.succeeded.connect(done)
+        task.failed.connect(self._failed)
         self._task = task  # kept alive until it reports
         self.window.statusBar().showMessage(self.tr("正在处理交换包…"))
         task.start()

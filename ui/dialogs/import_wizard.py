@@ -1,7 +1,8 @@
 """The import wizard: file and sheet → detected header and mapping → dry run → import → undo.
 
 Nothing is read on the UI thread: listing the sheets, reading the preview, the dry run and
-the import all run as background tasks (see ui.tasks) — the last two on their own Store —
+the import and its undo all run as operations (see ui.operations) — the last three on
+their own Store —
 while the page shows that it is busy. A file the reader refuses (over a limit, damaged,
 a folder …) shows the reader's Chinese reason on the page, and the wizard stays usable.
 """
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ui.tasks import Task
-from ycdesk.errors import UserError
+from ui.operations import Operation
+from ycdesk.errors import Cancelled, UserError
 from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.kinds import IMPORT_KINDS
 from ycdesk.imports.reader import fill_merged, read_sheet
@@ -35,24 +36,20 @@ from ycdesk.imports.reader import fill_merged, read_sheet
 IGNORE = "（忽略此列）"
 
 
-class Cancelled(Exception):
-    pass
-
-
 def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
                valid_only: bool):
     from ycdesk.store import Store
 
-    def job(state):
-        def progress(done, total):
-            if state.cancelled:
-                raise Cancelled()
-            state.progress(done / max(total, 1), f"{done}/{total}")
-
+    def job(state):  # a cancel raises Cancelled from the progress call: the import rolls back
         with Store(db_path, operator=operator) as store:
             return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                               valid_only=valid_only, progress=progress)
+                               valid_only=valid_only, progress=state.counter)
     return job
+
+
+def changed_tables(kind: str):
+    """What an import of ``kind`` changed, for the window to refresh: its tables if it wrote."""
+    return lambda result: IMPORT_KINDS[kind].tables if result.written else ()
 
 
 class FilePage(QWizardPage):
@@ -104,9 +101,9 @@ class FilePage(QWizardPage):
         self.loading = True
         self.busy.show()
         self.message.setText(self.tr("正在读取文件…"))
-        task = self.task = Task(lambda state: list_sheets(path))
-        task.signals.done.connect(lambda names: self._sheets(task, names))
-        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task = self.task = Operation(lambda state: list_sheets(path), self)
+        task.succeeded.connect(lambda names: self._sheets(task, names))
+        task.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
         task.start()
         self.completeChanged.emit()
 
@@ -174,9 +171,9 @@ class MappingPage(QWizardPage):
 
         if self.task is not None:
             self.task.cancel()
-        task = self.task = Task(job)
-        task.signals.done.connect(lambda result: self._show(task, kind, *result))
-        task.signals.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
+        task = self.task = Operation(job, self)
+        task.succeeded.connect(lambda result: self._show(task, kind, *result))
+        task.failed.connect(lambda exc, tb: self._failed(task, exc, tb))
         task.start()
         self.completeChanged.emit()
 
@@ -299,17 +296,20 @@ class RunPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.result = None
+        self.undone = False
         self.undo.setVisible(False)
         self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
         self.progress.setValue(0)
         self.errors.setRowCount(0)
         store = self.w.store
         valid_only = self.w.dry_page.valid_only.currentData()
-        self.task = Task(run_import(str(store.path), store.operator, self.w.kind(), self.w.path(), self.w.sheet(),
-                                    self.w.mapping_page.user_mapping(), self.dry_run, valid_only))
-        self.task.signals.progress.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
-        self.task.signals.done.connect(self.done)
-        self.task.signals.failed.connect(self.failed)
+        kind = self.w.kind()
+        self.task = Operation(run_import(str(store.path), store.operator, kind, self.w.path(), self.w.sheet(),
+                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only),
+                              self, changes=() if self.dry_run else changed_tables(kind))
+        self.task.progressed.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
+        self.task.succeeded.connect(self.done)
+        self.task.failed.connect(self.failed)
         self.cancel.setEnabled(True)
         self.task.start()
         self.completeChanged.emit()
@@ -349,15 +349,35 @@ class RunPage(QWizardPage):
         self.completeChanged.emit()
 
     def undo_import(self) -> None:
-        if self.result is None or not self.result.batch_id:
+        """Undo the batch just imported, as an operation on its own Store (it takes a
+        backup first, which takes a while on a large workspace)."""
+        if self.result is None or not self.result.batch_id or self.task is not None:
             return
-        try:
-            count = undo_batch(self.w.store, self.result.batch_id)
-        except UserError as exc:
+        from ycdesk.store import Store
+
+        store, batch, kind = self.w.store, self.result.batch_id, self.w.kind()
+
+        def work(state):
+            with Store(str(store.path), operator=store.operator) as own:
+                return undo_batch(own, batch)
+
+        def undone(count) -> None:
+            self.task = None
+            self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
+            self.undo.setVisible(False)
+            self.undone = True  # nothing left for 编辑 → 撤销 to undo
+
+        def refused(exc) -> None:
+            self.task = None
+            self.undo.setEnabled(True)
+            if not isinstance(exc, UserError):
+                raise exc
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
-            return
-        self.summary.setText(self.tr("已撤销本次导入，恢复 {0} 处改动").format(count))
-        self.undo.setVisible(False)
+
+        self.undo.setEnabled(False)
+        self.summary.setText(self.tr("正在撤销…"))
+        self.task = Operation(work, self, changes=IMPORT_KINDS[kind].tables).on_success(undone).on_failure(refused)
+        self.task.start()
 
     def isComplete(self) -> bool:
         return self.result is not None
@@ -382,6 +402,15 @@ class ImportWizard(QWizard):
 
     def kind(self) -> str:
         return self.file_page.kind.currentData()
+
+    def batch(self) -> tuple[str, str] | None:
+        """(batch id, 编辑 → 撤销 label) of what this wizard imported and kept, or None."""
+        result = self.run_page.result
+        if result is None or not result.batch_id or getattr(self.run_page, "undone", False):
+            return None
+        from pathlib import Path
+
+        return result.batch_id, self.tr("导入 {0} 行（{1}）").format(result.new + result.updated, Path(self.path()).name)
 
     def path(self) -> str:
         return self.file_page.path.text().strip()

@@ -1,6 +1,6 @@
 """文件 → 从备份恢复, and what the app offers when it starts on a file it cannot open.
 
-Restoring and creating a workspace run off the UI thread (``ui.tasks``) behind a modal
+Restoring and creating a workspace run off the UI thread (``ui.operations``) behind a modal
 progress dialog with no cancel button: a restore stopped half-way is exactly what the
 core's ordering protects against, but there is no reason to invite it.
 """
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,39 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from ui.errors import show_user_error
-from ui.tasks import Task
+from ui.operations import Operation, report_failure
 from ycdesk.backups import list_backups
 from ycdesk.errors import UserError
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 
 
-def run_in_background(parent, text: str, fn, done, failed=None) -> Task:
-    """Run ``fn()`` on the task runner behind a modal busy dialog; ``done(result)`` or
-    ``failed(exc)`` (default: a message for a UserError, else re-raised) on the UI thread."""
-    dialog = QProgressDialog(text, None, 0, 0, parent)
-    dialog.setWindowModality(Qt.WindowModal)
-    dialog.setMinimumDuration(0)
-    task = Task(lambda state: fn())
-
-    def finished(result) -> None:
-        dialog.reset()
-        done(result)
-
-    def crashed(exc, _tb) -> None:
-        dialog.reset()
-        if failed is not None:
-            failed(exc)
-        elif isinstance(exc, UserError):
-            show_user_error(parent, exc)
-        else:
-            raise exc
-
-    task.signals.done.connect(finished)
-    task.signals.failed.connect(crashed)
-    parent._recovery_task = task  # kept alive until it reports
-    dialog.show()
-    return task.start()
+def run_behind_busy_dialog(parent, text: str, fn, done, failed=None, changes=()) -> Operation:
+    """Run ``fn()`` as an operation behind a modal busy dialog (no cancel); ``done(result)``
+    or ``failed(exc)`` (default: a message for a UserError, else re-raised) on the UI thread."""
+    operation = Operation(lambda state: fn(), parent, changes=changes)
+    operation.on_success(done).on_failure(failed or (lambda exc: report_failure(parent, exc)))
+    parent._recovery_operation = operation  # kept alive until it reports
+    return operation.with_dialog(text).start()
 
 
 def restore_job(backup: Path, workspace: Path):
@@ -170,7 +150,7 @@ class StartupProblemDialog(QDialog):
 
     def restore_newest(self) -> None:
         backup, path = self.problem.backup, self.problem.path
-        run_in_background(self, self.tr("正在从备份恢复…"), restore_job(backup.path, path),
+        run_behind_busy_dialog(self, self.tr("正在从备份恢复…"), restore_job(backup.path, path),
                           lambda _result: self._open(path))
 
     def open_other(self) -> None:
@@ -184,5 +164,5 @@ class StartupProblemDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
-        run_in_background(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),
+        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),
                           self._open)

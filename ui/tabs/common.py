@@ -16,3 +16,9 @@ def make_table(model, parent=None) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def current_record(view) -> dict | None:
+    """The record of the current row of a table over a RecordsModel, or None."""
+    index = view.currentIndex()
+    return view.model().record(index.row()) if index.isValid() else None

@@ -109,10 +109,12 @@ def evidence_path(folder: Path, sha: str) -> Path:
 
 # -- writing ------------------------------------------------------------------------------
 
-def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protect: Path | None = None) -> Backup:
+def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protect: Path | None = None,
+          progress=None) -> Backup:
     """Back up the committed state of the workspace file ``source`` into its id folder,
     with its evidence, then apply retention. Raises :class:`DamagedWorkspaceError` (and
-    writes nothing) if the copy fails ``quick_check``."""
+    writes nothing) if the copy fails ``quick_check``. ``progress(done, total)`` is called
+    as pages are copied; raising from it (a cancel) stops the backup and leaves no file."""
     source = Path(source)
     reason = re.sub(r"[^A-Za-z0-9_-]", "-", reason)  # it is part of a file name
     folder = folder_for(source, workspace_id)
@@ -126,7 +128,7 @@ def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protec
             final = folder / f"{now.strftime(STAMP)}-{reason}.db"
         temp = temp_beside(final, "backup")
         try:
-            _copy_database(source, temp, workspace_id)
+            _copy_database(source, temp, workspace_id, progress)
             needed = _needed_files(temp)
             copied, missing = _store_evidence(evidence_dir(source), folder / "files", needed)
             backup = Backup(final, now, reason, temp.stat().st_size, "ok", workspace_id, source.name,
@@ -162,7 +164,7 @@ def write_to(source: Path, dest: Path, workspace_id: str | None) -> Path:
     return dest
 
 
-def _copy_database(source: Path, dest: Path, workspace_id: str | None) -> None:
+def _copy_database(source: Path, dest: Path, workspace_id: str | None, progress=None) -> None:
     # Read through a connection of its own: it sees the last committed state, even when
     # the caller is inside a transaction it has not committed yet (an import about to commit).
     src = read_only(source)
@@ -170,7 +172,10 @@ def _copy_database(source: Path, dest: Path, workspace_id: str | None) -> None:
     try:
         # No syncs while writing: the file is unseen until publish() syncs and renames it.
         out.execute("PRAGMA synchronous = OFF")
-        src.backup(out)
+        if progress is None:
+            src.backup(out)
+        else:  # in steps, so that a cancel raised from progress stops it between two
+            src.backup(out, pages=256, progress=lambda _status, remaining, total: progress(total - remaining, total))
         # A self-contained file: no -wal needed beside it, whoever opens it later.
         out.execute("PRAGMA journal_mode = DELETE")
         if workspace_id:

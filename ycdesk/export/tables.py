@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ycdesk.money import to_unit
+from ycdesk.registry import declare
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,19 @@ C = Column
 TABLES: dict[str, TableSpec] = {}
 
 
+def register(spec: TableSpec) -> TableSpec:
+    """Declare an export table (``ycdesk export``'s choices, 文件 → 导出表格). A second
+    declaration of a name is an error."""
+    return declare(TABLES, spec.name, spec, "export table")
+
+
+def unregister(name: str) -> None:
+    """For tests that declare a throwaway table."""
+    TABLES.pop(name, None)
+
+
 def _spec(name: str, title: str, sql: str, *columns: Column, enrich=None) -> None:
-    TABLES[name] = TableSpec(name, title, sql, columns, enrich)
+    register(TableSpec(name, title, sql, columns, enrich))
 
 
 def _project_progress(store, records: list[dict], as_of) -> list[dict]:

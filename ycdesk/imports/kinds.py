@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ycdesk.i18n import _
+from ycdesk.registry import declare
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,13 @@ IMPORT_KINDS: dict[str, ImportKind] = {}
 
 
 def register(kind: ImportKind) -> ImportKind:
-    if kind.key in IMPORT_KINDS:
-        raise ValueError(f"import kind {kind.key!r} declared twice")
-    IMPORT_KINDS[kind.key] = kind
-    return kind
+    return declare(IMPORT_KINDS, kind.key, kind, "import kind")
+
+
+def kind_label(key: str) -> str:
+    """"findings" → "考核问题": how a kind is named to people (batch lists, CLI)."""
+    found = IMPORT_KINDS.get(key)
+    return found.label if found else key
 
 
 def unregister(key: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
+from ycdesk.registry import declare
 from ycdesk.townships import DISTRICT
 
 
@@ -90,9 +91,7 @@ _FACTORIES: dict[str, Callable[[], ReportKind]] = {}
 
 def register(key: str, factory: Callable[[], ReportKind]) -> None:
     """Declare a report kind (built on first use). A second declaration is an error."""
-    if key in _FACTORIES:
-        raise ValueError(f"report kind {key!r} declared twice")
-    _FACTORIES[key] = factory
+    declare(_FACTORIES, key, factory, "report kind")
 
 
 def unregister(key: str) -> None:

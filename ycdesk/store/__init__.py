@@ -328,7 +328,7 @@ class Store:
             with self._writing():
                 self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(record.values()))
         except sqlite3.IntegrityError as exc:
-            raise UserError(_integrity_message(table, exc)) from None
+            raise UserError(_integrity_message(table, exc, self, record)) from None
         return record["id"]
 
     def update(self, table: str, row_id: str, changes: dict) -> None:
@@ -342,7 +342,7 @@ class Store:
             with self._writing():
                 self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changes.values(), row_id])
         except sqlite3.IntegrityError as exc:
-            raise UserError(_integrity_message(table, exc)) from None
+            raise UserError(_integrity_message(table, exc, self, {**old, **changes})) from None
 
     def soft_delete(self, table: str, row_id: str) -> None:
         self.update(table, row_id, {"deleted_at": self.now()})
@@ -476,9 +476,14 @@ class DeferredIndexes:
         self.rolling_back = False
 
 
-def _integrity_message(table: str, exc: sqlite3.IntegrityError) -> str:
+def _integrity_message(table: str, exc: sqlite3.IntegrityError, store=None, row: dict | None = None) -> str:
     text = str(exc)
     if "UNIQUE" in text:
+        columns = [c.strip().split(".")[-1] for c in text.split(":")[-1].split(",")]
+        if store is not None and row is not None:  # which record is already there, and what to do
+            from ycdesk.store.conflicts import duplicate_message
+
+            return duplicate_message(store, table, columns, row)
         return _("与已有记录重复（{0}）").format(text.split(":")[-1].strip())
     if "FOREIGN KEY" in text:
         return _("引用的记录不存在")

@@ -177,7 +177,7 @@ class FindingEditor(QWidget):
         f = self.finding
         if f is None:
             return
-        label = self.tr("问题状态改为“{0}”").format(to)
+        label = self.tr("问题“{0}”改为{1}").format(f["description"][:12], to)
 
         def do_move(values: dict) -> None:
             run_change(self, label, lambda: self.store.findings.transition(f["id"], to, today=date.today(), **values))

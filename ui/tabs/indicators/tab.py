@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import current_record, make_table
 from ui.tabs.indicators.model import ITEM, IndicatorTableModel
 from ui.undo import run_change
 from ycdesk.errors import UserError
-from ycdesk.history_text import describe
 from ycdesk.indicators import PLANS, indicator_rows
 from ycdesk.status import INDICATOR_STATUSES, effective_target
 from ycdesk.townships import CITY, DISTRICT
@@ -71,11 +71,9 @@ class IndicatorsTab(QWidget):
             Col(self.tr("佐证材料"), "evidence_path"),
         ])
         self.obs_table = make_table(self.obs_model)
-        self.history_model = RecordsModel([
-            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
-        ])
-        self.history_table = make_table(self.history_model)
+        self.history = HistoryView()  # 修改记录, with 恢复
+        self.history.restored.connect(self.refresh)
+        self.history_model = self.history.model
         self.completeness = QLabel()
         self.completeness.setWordWrap(True)
         self.completeness.setAlignment(Qt.AlignTop)
@@ -83,7 +81,7 @@ class IndicatorsTab(QWidget):
         self.buttons = {}
         for key, text, slot in (
             ("add", self.tr("新增观测值(&A)…"), self.add_observation),
-            ("edit", self.tr("编辑(&E)…"), self.edit_observation),
+            ("edit", self.tr("修改(&M)…"), self.edit_observation),
             ("delete", self.tr("删除(&D)"), self.delete_observation),
             ("assign", self.tr("录入下达目标…"), self.assign_target),
             ("lock", self.tr("签收锁定季度…"), self.lock_quarter),
@@ -134,7 +132,7 @@ class IndicatorsTab(QWidget):
         row.addWidget(self.locks)
         tabs = QTabWidget()
         tabs.addTab(self.obs_table, self.tr("观测值"))
-        tabs.addTab(self.history_table, self.tr("修改记录"))
+        tabs.addTab(self.history, self.tr("修改记录"))
         tabs.addTab(self.completeness, self.tr("镇街填报情况"))
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -232,7 +230,7 @@ class IndicatorsTab(QWidget):
             self.buttons[key].setEnabled(ind is not None)
         if ind is None:
             self.obs_model.set_records([])
-            self.history_model.set_records([])
+            self.history.set_history(self.store, [])
             self.completeness.setText("")
             return
         self.buttons["assign"].setEnabled(ind["target_kind"] == "deferred")
@@ -256,12 +254,9 @@ class IndicatorsTab(QWidget):
             if o["scope"] in scopes and o["value"] is not None:
                 series.setdefault(o["scope"], []).append(o)
         self.chart.set_series(ind, series, target.value if target.kind in ("numeric", "range") else None)
-        self.history_model.set_records(self._history(ind["id"]))
+        self.history.set_history(self.store, self.store.history_with_children(
+            "indicators", ind["id"], (("observations", "indicator_id"),)))
         self._show_completeness(ind, observations)
-
-    def _history(self, indicator_id: str) -> list[dict]:
-        rows = self.store.history_with_children("indicators", indicator_id, (("observations", "indicator_id"),))
-        return describe(rows, ("period", "scope", "value", "value_text", "source", "assigned_target_text"))
 
     def _show_completeness(self, ind: dict, observations: list[dict]) -> None:
         quarters = sorted({o["period"] for o in observations if "Q" in o["period"] and o["township_id"]})
@@ -278,8 +273,7 @@ class IndicatorsTab(QWidget):
     # -- actions --------------------------------------------------------------------------
 
     def _selected_observation(self) -> dict | None:
-        index = self.obs_table.currentIndex()
-        return self.obs_model.record(index.row()) if index.isValid() else None
+        return current_record(self.obs_table)
 
     def add_observation(self) -> None:
         ind = self.current()

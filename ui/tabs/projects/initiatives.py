@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.models.records import Col, RecordsModel
 from ui.tabs.common import make_table
+from ui.undo import run_change
 from ycdesk.errors import UserError
 
 INITIATIVE_STATUSES = ("未启动", "推进中", "已完成", "暂缓")
@@ -115,9 +116,10 @@ class InitiativesView(QWidget):
         dialog = NoteDialog(item, self)
         while dialog.exec():
             try:
-                self.store.projects.add_initiative_progress(
-                    item["id"], dialog.period.text(), dialog.note.toPlainText(),
-                    dialog.status.currentData())
+                run_change(self, self.tr("填报“{0}”的进展").format(item["name"][:12]),
+                           lambda: self.store.projects.add_initiative_progress(
+                               item["id"], dialog.period.text(), dialog.note.toPlainText(),
+                               dialog.status.currentData()))
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法保存"), str(exc))
                 continue

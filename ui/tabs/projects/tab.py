@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.common import make_table
+from ui.tabs.common import current_record, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
 from ui.undo import run_change
 from ycdesk.errors import UserError
-from ycdesk.history_text import describe
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
@@ -51,16 +51,13 @@ class ProjectsTab(QWidget):
             Col(self.tr("备注"), "note"),
         ])
         self.progress_table = make_table(self.progress_model)
-        self.history_model = RecordsModel([
-            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("表"), "table_label"), Col(self.tr("操作"), "action_label"),
-            Col(self.tr("变更"), "change"),
-        ])
-        self.history_table = make_table(self.history_model)
+        self.history = HistoryView()  # 修改记录, with 恢复
+        self.history.restored.connect(self.refresh)
+        self.history_model = self.history.model
         self.detail_title = QLabel(self.tr("选择一个项目查看详情"))
         self.detail_title.setWordWrap(True)
         self.add_button = QPushButton(self.tr("填报进展(&A)…"))
-        self.edit_button = QPushButton(self.tr("修改进展(&M)…"))
+        self.edit_button = QPushButton(self.tr("修改(&M)…"))
         self.delete_button = QPushButton(self.tr("删除(&D)"))
         self.profile_button = QPushButton(self.tr("年度计划(&Y)…"))
         self.profile_button.clicked.connect(self.edit_profile)
@@ -135,7 +132,7 @@ class ProjectsTab(QWidget):
         dl.addLayout(buttons)
         inner = QTabWidget()
         inner.addTab(self.progress_table, self.tr("投资进展"))
-        inner.addTab(self.history_table, self.tr("修改记录"))
+        inner.addTab(self.history, self.tr("修改记录"))
         dl.addWidget(inner)
 
         chart_box = QWidget()
@@ -240,18 +237,15 @@ class ProjectsTab(QWidget):
             self.curve.set_data(progress.s_curve(ids), self.tr("所选项目合计：计划与实际累计投资（亿元）"))
             self.detail_title.setText(self.tr("选择一个项目查看详情；图表显示当前筛选的全部项目"))
             self.progress_model.set_records([])
-            self.history_model.set_records([])
+            self.history.set_history(self.store, [])
             return
         self.curve.set_data(progress.s_curve([project["id"]]),
                             self.tr("{0}：计划与实际累计投资（亿元）").format(project["name"][:18]))
         self.detail_title.setText(
             f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
         self.progress_model.set_records(self.store.projects.investments(project["id"]))
-        self.history_model.set_records(self._history(project["id"]))
-
-    def _history(self, project_id: str) -> list[dict]:
-        rows = self.store.history_with_children("projects", project_id, (("investments", "project_id"),))
-        return describe(rows)
+        self.history.set_history(self.store, self.store.history_with_children(
+            "projects", project["id"], (("investments", "project_id"),)))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -267,8 +261,7 @@ class ProjectsTab(QWidget):
             self._warn(project["id"])
 
     def _selected_record(self) -> dict | None:
-        index = self.progress_table.currentIndex()
-        return self.progress_model.record(index.row()) if index.isValid() else None
+        return current_record(self.progress_table)
 
     def edit_progress(self) -> None:
         project, record = self.selected_project(), self._selected_record()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QLabel, QProgressDialog, QScrollArea, QVBoxLayout, QWidget
 
-from ui.tasks import Task
+from ui.operations import Operation
 
 
 def render_pages(path: str | Path, scale: float = 1.3) -> list[QImage]:
@@ -114,7 +114,7 @@ class PdfPreview(QScrollArea):
             max((l.width() for l in self.page_labels), default=0) + 40,
             sum(l.height() + spacing for l in self.page_labels) + 20)
 
-    def print_dialog(self, parent=None) -> Task | None:
+    def print_dialog(self, parent=None) -> Operation | None:
         """Ask for a printer, then print on a worker thread with progress and cancel."""
         if self.path is None:
             return None
@@ -124,7 +124,7 @@ class PdfPreview(QScrollArea):
             return None
         return self.print_to(printer, parent)
 
-    def print_to(self, printer: QPrinter, parent=None) -> Task:
+    def print_to(self, printer: QPrinter, parent=None) -> Operation:
         path = self.path
         progress = QProgressDialog(self.tr("正在打印…"), self.tr("取消"), 0, page_count(path), parent or self)
         progress.setWindowTitle(self.tr("打印"))
@@ -132,14 +132,15 @@ class PdfPreview(QScrollArea):
         progress.setMinimumDuration(300)
 
         def job(state):
-            return paint_pages(printer, path, lambda done, total: state.progress(done / total, ""),
+            # A cancel stops between pages and prints what is drawn: not a failure.
+            return paint_pages(printer, path, lambda done, total: state.cancelled or state.progress(done / total),
                                lambda: state.cancelled)
 
-        task = Task(job)
+        task = Operation(job, self)
         progress.canceled.connect(task.cancel)
-        task.signals.progress.connect(lambda fraction, _text: progress.setValue(round(fraction * progress.maximum())))
-        task.signals.done.connect(lambda _n: (progress.reset(), self.printed.emit()))
-        task.signals.failed.connect(lambda exc, _tb: (progress.reset(), self.print_failed.emit(str(exc))))
+        task.progressed.connect(lambda fraction, _text: progress.setValue(round(fraction * progress.maximum())))
+        task.succeeded.connect(lambda _n: (progress.reset(), self.printed.emit()))
+        task.failed.connect(lambda exc, _tb: (progress.reset(), self.print_failed.emit(str(exc))))
         self._printing = (task, printer, progress)  # kept alive until it reports
         return task.start()
 

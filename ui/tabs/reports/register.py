@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.models.records import Col, RecordsModel
-from ui.tasks import Task
+from ui.operations import Operation
 
 
 def load_register(db_path: str, operator: str):
@@ -49,7 +49,7 @@ class RegisterPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.task: Task | None = None
+        self.task: Operation | None = None
         self.model = RecordsModel([
             Col(self.tr("签发时间"), "issued_at", lambda v: (v or "")[:16].replace("T", " ")),
             Col(self.tr("报告"), "title"), Col(self.tr("期间"), "period"), Col(self.tr("范围"), "scope"),
@@ -87,12 +87,12 @@ class RegisterPanel(QWidget):
         if self.store is None:
             return
         self.changes.setText(self.tr("正在核对…"))
-        self.task = Task(load_register(str(self.store.path), self.store.operator))
-        self.task.signals.done.connect(lambda rows, task=self.task: self._loaded(task, rows))
-        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._failed(task, exc))
+        self.task = Operation(load_register(str(self.store.path), self.store.operator), self)
+        self.task.succeeded.connect(lambda rows, task=self.task: self._loaded(task, rows))
+        self.task.failed.connect(lambda exc, tb, task=self.task: self._failed(task, exc))
         self.task.start()
 
-    def _loaded(self, task: Task, rows: list[dict]) -> None:
+    def _loaded(self, task: Operation, rows: list[dict]) -> None:
         if task is not self.task:
             return
         self.task = None
@@ -102,7 +102,7 @@ class RegisterPanel(QWidget):
                              else self.tr("还没有签发过报告：生成报告后点“签发”存档。"))
         self.loaded.emit()
 
-    def _failed(self, task: Task, exc: BaseException) -> None:
+    def _failed(self, task: Operation, exc: BaseException) -> None:
         if task is self.task:
             self.task = None
             self.changes.setText(self.tr("核对失败：{0}").format(exc))

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from ui.tabs.reports.preview import PdfPreview
 from ui.tabs.reports.register import RegisterPanel, issue_report
-from ui.tasks import Task
-from ycdesk.errors import UserError
+from ui.operations import Operation
+from ycdesk.errors import Cancelled, UserError
 from ycdesk.periods import Period
 from ycdesk.progress import default_period, quarters
 from ycdesk.reports.kinds import kinds
@@ -37,24 +37,15 @@ from ycdesk.townships import DISTRICT
 
 
 
-class Cancelled(Exception):
-    pass
-
-
 def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
     """Runs on a worker thread: its own Store on the same workspace file."""
     from ycdesk.reports import kinds
     from ycdesk.store import Store
 
-    def job(state):
-        def step(fraction, text):
-            if state.cancelled:
-                raise Cancelled()
-            state.progress(fraction, text)
-
-        step(0.05, "打开工作区…")
+    def job(state):  # a cancel raises Cancelled from state.progress: no PDF is left
+        state.progress(0.05, "打开工作区…")
         with Store(db_path, operator=operator) as store:
-            return kinds.build(store, kind, _relevant(kind, params), out, progress=step)
+            return kinds.build(store, kind, _relevant(kind, params), out, progress=state.progress)
     return job
 
 
@@ -75,7 +66,7 @@ class ReportsTab(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.task: Task | None = None
+        self.task: Operation | None = None
         self.output: Path | None = None
         # Inside this process's temporary folder: removed at exit, and by the next start if
         # the app was killed (ycdesk.tempdir).
@@ -226,14 +217,15 @@ class ReportsTab(QWidget):
         kind, params = self.current_params()
         editable = [key for key in self.texts if key in _relevant(kind, params)]
         params = {**params, **dict.fromkeys(editable)}
-        self.task = Task(draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)))
-        self.task.signals.done.connect(lambda content, task=self.task: self._prefilled(task, content, editable))
-        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.task = Operation(draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)),
+                              self)
+        self.task.succeeded.connect(lambda content, task=self.task: self._prefilled(task, content, editable))
+        self.task.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
         self.status.setText(self.tr("正在按数据撰写草稿…"))
         self._set_busy(True)
         self.task.start()
 
-    def _prefilled(self, task: Task, content: dict, editable: list[str]) -> None:
+    def _prefilled(self, task: Operation, content: dict, editable: list[str]) -> None:
         if task is not self.task:
             return
         self.task = None
@@ -253,10 +245,10 @@ class ReportsTab(QWidget):
             self.task.cancel()
         out = self._tmp / f"{kind}-{len(list(self._tmp.iterdir()))}.pdf"
         self._issued_params = (kind, _relevant(kind, params))
-        self.task = Task(make_report(str(self.store.path), self.store.operator, kind, params, str(out)))
-        self.task.signals.progress.connect(self._on_progress)
-        self.task.signals.done.connect(lambda result, task=self.task: self._on_done(task, result))
-        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.task = Operation(make_report(str(self.store.path), self.store.operator, kind, params, str(out)), self)
+        self.task.progressed.connect(self._on_progress)
+        self.task.succeeded.connect(lambda result, task=self.task: self._on_done(task, result))
+        self.task.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
         self.progress.setValue(0)
         self.status.setText(self.tr("正在生成…"))
         self._set_busy(True)
@@ -271,7 +263,7 @@ class ReportsTab(QWidget):
         if text:
             self.status.setText(text)
 
-    def _on_done(self, task: Task, result: dict) -> None:
+    def _on_done(self, task: Operation, result: dict) -> None:
         if task is not self.task:
             return  # superseded by a newer request
         self.task = None
@@ -283,7 +275,7 @@ class ReportsTab(QWidget):
         self._set_busy(False)
         self.generated.emit(str(self.output))
 
-    def _on_failed(self, task: Task, exc: BaseException, tb: str) -> None:
+    def _on_failed(self, task: Operation, exc: BaseException, tb: str) -> None:
         if task is not self.task:
             return
         self.task = None
@@ -312,14 +304,15 @@ class ReportsTab(QWidget):
             "截至日前的数据如有改动，签发登记会标出。\n\n签发人：{0}。确定签发？").format(self.store.operator))
         if answer != QMessageBox.Yes:
             return
-        self.task = Task(issue_report(str(self.store.path), self.store.operator, kind, params))
-        self.task.signals.progress.connect(self._on_progress)
-        self.task.signals.done.connect(lambda row, task=self.task: self._issued(task, row))
-        self.task.signals.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
+        self.task = Operation(issue_report(str(self.store.path), self.store.operator, kind, params), self,
+                              changes={"issued_reports"})
+        self.task.progressed.connect(self._on_progress)
+        self.task.succeeded.connect(lambda row, task=self.task: self._issued(task, row))
+        self.task.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
         self._set_busy(True)
         self.task.start()
 
-    def _issued(self, task: Task, row: dict) -> None:
+    def _issued(self, task: Operation, row: dict) -> None:
         if task is not self.task:
             return
         self.task = None
