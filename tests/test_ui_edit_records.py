@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from ui.dialogs import investment_dialog as investment_module
 from ui.tabs.audits import actions as actions_module
@@ -116,7 +116,7 @@ def test_edit_a_finding_keeps_input_on_refusal(tab, qtbot, monkeypatch):
     assert messages == ["整改期限“2025-13-01”应写作 YYYY-MM-DD"]
     after = store.findings.get(current["id"])
     assert (after["responsible"], after["deadline"]) == ("李某", None)
-    changes = [h["change"] for h in tab.editor.history_model.records]
+    changes = [h["change"] for h in tab.editor.history.model.records]
     assert any("责任人" in c and "李某" in c for c in changes)
 
 
@@ -263,9 +263,18 @@ def test_evidence_opens_under_its_name_saves_out_and_is_removed_with_reason(tab,
     tab.editor.remove_file.click()
     assert messages == ["移除佐证材料需要填写原因"]
     assert tab.editor.evidence_model.rowCount() == 0
-    removed = [h for h in tab.editor.history_model.records if h["table_name"] == "attachments"]
+    removed = [h for h in tab.editor.history.model.records if h["table_name"] == "attachments"]
     assert removed[0]["action_label"] == "删除" and "传错文件" in removed[0]["change"]
     assert tab.store.findings.attachments(current["id"]) == []
+
+    # 修改记录 → 恢复 brings the removed file back (the stored bytes were kept).
+    history = tab.editor.history
+    row = next(r for r in range(history.model.rowCount()) if history.model.record(r)["table_name"] == "attachments")
+    history.table.setCurrentIndex(history.model.index(row, 0))
+    monkeypatch.setattr("ui.history.QMessageBox.question", lambda *a: QMessageBox.Yes)
+    history.restore_button.click()
+    assert [a["original_name"] for a in tab.store.findings.attachments(current["id"])] == ["整改报告.pdf"]
+    assert tab.editor.evidence_model.rowCount() == 1
 
 
 def test_project_status_set_from_the_tab_and_filtered(main_window, qtbot):

@@ -590,7 +590,7 @@ FINDING_COUNTS = (FINDING_COUNTS[0], *(t.format(add_new=_ADD, remove_old=_REMOVE
 
 def migration_19(conn: sqlite3.Connection) -> None:
     """Why a record was deleted (a finding, an audit, an enterprise, an evidence file):
-    the desk's 删除/移除 asks for a reason, and it stays on the row and in its history."""
+    the desk's 删除/移除 asks for a reason; the row keeps its last one, history every one."""
     for table in ("findings", "audits", "enterprises", "attachments"):
         conn.execute(f"ALTER TABLE {table} ADD COLUMN deleted_reason TEXT")
         install_triggers(conn, table)  # history records the new column too

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.form_dialog import FormDialog
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.dialogs import ReasonDialog
 from ui.tabs.common import make_table
 from ui.undo import run_change
 from ycdesk.errors import UserError
-from ycdesk.history_text import describe
 
 # Lifecycle moves as buttons: (key, target status, text). Only the allowed ones are shown.
 MOVES = [("start", "整改中", "开始整改"), ("rectify", "已整改", "标记已整改…"),
@@ -132,10 +132,8 @@ class FindingEditor(QWidget):
         tabs = QTabWidget()
         tabs.addTab(ev, self.tr("佐证材料"))
         tabs.addTab(self.events, self.tr("整改记录"))
-        self.history_model = RecordsModel([
-            Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator"), Col(self.tr("对象"), "table_label"), Col(self.tr("操作"), "action_label"), Col(self.tr("变更"), "change"),
-        ])
-        self.history = make_table(self.history_model)
+        self.history = HistoryView()  # 修改记录 of the finding and its evidence, with 恢复
+        self.history.restored.connect(self._restored)
         tabs.addTab(self.history, self.tr("修改记录"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -160,7 +158,7 @@ class FindingEditor(QWidget):
             self.title.setText(self.tr("选择一条问题查看详情"))
             self.evidence_model.set_records([])
             self.events_model.set_records([])
-            self.history_model.set_records([])
+            self.history.set_history(self.store, [])
             return
         self.title.setText(self.tr(
             "<b>{0}</b>（{1}）　{2}年{3}考核　检查日期 {4}<br><b>{5}</b>：{6}<br>"
@@ -171,7 +169,13 @@ class FindingEditor(QWidget):
             f["verified_date"] or ""))
         self.evidence_model.set_records(self.store.findings.attachments(f["id"]))
         self.events_model.set_records(self.store.findings.events(f["id"]))
-        self.history_model.set_records(describe(self.store.findings.history(f["id"]), most=6))
+        self.history.set_history(self.store, self.store.findings.history(f["id"]))
+
+    def _restored(self) -> None:
+        if self.finding is not None:
+            finding_id = self.finding["id"]
+            self.show_finding(finding_id)
+            self.changed.emit(finding_id)
 
     def move(self, to: str, reopen: bool = False) -> None:
         f = self.finding
