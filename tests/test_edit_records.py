@@ -10,6 +10,16 @@ from ycdesk.errors import UserError
 from ycdesk.findings import FindingFilter
 
 
+@pytest.fixture(autouse=True)
+def _no_evidence_copies_left():
+    """Opened evidence copies live in the process's temporary folder until exit; other
+    tests check that folder is empty, so these tests remove it when done."""
+    yield
+    from ycdesk import tempdir
+
+    tempdir.cleanup()
+
+
 @pytest.fixture
 def finding(seeded):
     """An open finding of an audit with an inspection date."""

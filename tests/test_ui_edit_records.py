@@ -17,6 +17,16 @@ from ui.tabs.audits.dialogs import DeletedDialog
 from ycdesk.findings import FindingFilter
 
 
+@pytest.fixture(autouse=True)
+def _no_evidence_copies_left():
+    """Opened evidence copies live in the process's temporary folder until exit; other
+    tests check that folder is empty, so these tests remove it when done."""
+    yield
+    from ycdesk import tempdir
+
+    tempdir.cleanup()
+
+
 @pytest.fixture
 def tab(main_window):
     main_window.tabs.setCurrentIndex(2)
