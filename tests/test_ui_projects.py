@@ -62,7 +62,10 @@ def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypa
     before_rows = tab.progress_model.rowCount()
     before_done = tab.curve.completed.yData[-1]
     monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "10"))
+    asked = []  # the project has an annual 2025 figure: the dialog warns, the user confirms
+    monkeypatch.setattr(tab_module.InvestmentDialog, "confirm_overlap", lambda self, text: asked.append(text) or True)
     tab.add_progress()
+    assert len(asked) == 1 and "2025年全年完成投资" in asked[0] and "重复计算" in asked[0]
     qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
     assert tab.curve.completed.yData[-1] == pytest.approx(before_done + 0.001)
     assert tab.selected_project()["id"] == project["id"]

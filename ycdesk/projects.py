@@ -160,6 +160,14 @@ class Projects:
             record["id"] = row_id
         return self.store.insert("investments", record)
 
+    def check_investment(self, project_id: str, period: str, amount_yuan: int, *,
+                         investment_id: str | None = None) -> None:
+        """Raise the reason :meth:`add_investment` (or, with ``investment_id``,
+        :meth:`update_investment`) would refuse these values, writing nothing: a form
+        shows a refusal before asking about anything merely unusual."""
+        replacing = self.store.get("investments", investment_id)["amount_yuan"] if investment_id else 0
+        self._check_investment(self.store.get("projects", project_id), period, amount_yuan, replacing)
+
     def _check_investment(self, project: dict, period: str, amount_yuan: int, replacing: int):
         return rules.investment(project, period, amount_yuan, today=self.store.today(),
                                 completed_other_yuan=self.completed_yuan(project["id"]) - replacing)

@@ -47,6 +47,9 @@ class InvestmentDialog(QDialog):
                 raise UserError(self.tr("请填写完成投资（万元）"))
             fields = dict(source=self.source.text().strip() or None,
                           note=self.note.text().strip() or None)
+            # A refusal first (nothing to confirm then), then the double-counting question.
+            self.store.projects.check_investment(self.project["id"], self.period.text(), amount,
+                                                 investment_id=self.record and self.record["id"])
             overlap = self.store.projects.period_overlap(
                 self.project["id"], self.period.text(), amount, excluding=self.record and self.record["id"])
             if overlap and not self.confirm_overlap(overlap):
