@@ -1,4 +1,5 @@
-"""Grab the main window offscreen into docs/*.png (the README's screenshots).
+"""Grab the main window offscreen into docs/*.png (the README's screenshots), at the size
+of a 1366×768 laptop screen, plus the first-run dialog and an empty workspace's hint.
 
 Usage: QT_QPA_PLATFORM=offscreen python docs/screenshot.py
 """
@@ -25,7 +26,7 @@ store = open_workspace(create_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.
                        operator="演示用户")
 settings = Settings(QSettings(str(Path(os.environ["YCDESK_HOME"]) / "s.ini"), QSettings.IniFormat))
 window = MainWindow(store, settings)
-window.resize(1280, 760)
+window.resize(1366, 768)
 window.show()
 ind = window.indicators_tab
 ind.table.setCurrentIndex(ind.model.index(ind.model.find(store.indicators.by_code("FYP14-03")["id"]), 1))
@@ -59,10 +60,34 @@ reports.period.setCurrentIndex(reports.period.findData("2025Q4"))
 done = []
 reports.generated.connect(done.append)
 reports.generate()
-while not done:
+while not done or reports.preview.rendering is not None:  # the pages render in the background
     app.processEvents()
 app.processEvents()
 window.grab().save(str(HERE / "screenshot-reports.png"))
+window.close()
+
+
+# The first start: the dialog asking operator, unit and demo or blank.
+from ui.dialogs.first_run import FirstRunDialog  # noqa: E402
+
+first = FirstRunDialog()
+first.name.setText("张三")
+first.show()
+app.processEvents()
+first.grab().save(str(HERE / "screenshot-first-run.png"))
+first.close()
+
+# A blank workspace: the audits page says what to do next instead of showing an empty grid.
+blank = open_workspace(create_workspace(Path(os.environ["YCDESK_HOME"]) / "blank.ycdesk", "张三", demo=False),
+                       operator="张三")
+window = MainWindow(blank, settings)
+window.resize(1366, 768)
+window.show()
+window.tabs.setCurrentIndex(2)
+window.audits_tab.pages.setCurrentIndex(0)
+for _ in range(3):
+    app.processEvents()
+window.grab().save(str(HERE / "screenshot-audits-empty.png"))
 window.close()
 
 # Page images of every report kind: docs/report_pages.py.

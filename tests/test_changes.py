@@ -178,3 +178,29 @@ def test_undo_of_a_lifecycle_move_puts_the_status_back_and_removes_its_event(see
     changes.redo_change(seeded, span)
     assert seeded.get("findings", finding)["status"] == "整改中"
     assert len(seeded.findings.events(finding)) == events + 1
+
+
+def test_no_other_connection_writes_inside_a_change(seeded):
+    """A change holds the write lock while it runs: another connection's write (a report
+    being registered in the background) cannot land in its span and be undone with it."""
+    import sqlite3
+
+    from ycdesk.store import Store
+
+    p2 = project(seeded, 2)
+    other = Store(seeded.path, operator="后台")
+    other.conn.execute("PRAGMA busy_timeout = 0")
+    blocked = []
+
+    def write():
+        added = seeded.projects.add_investment(p2, "2025Q4", 1000)
+        try:
+            other.projects.add_investment(p2, "2025Q3", 2000)
+        except (sqlite3.OperationalError, UserError) as exc:
+            blocked.append(str(exc))
+        return added
+
+    added, span = changes.record(seeded, write)
+    other.close()
+    assert blocked  # the other writer waited for the lock instead of writing in between
+    assert {h["row_id"] for h in seeded.history() if span.first <= h["seq"] <= span.last} == {added}

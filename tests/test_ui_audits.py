@@ -80,7 +80,7 @@ def test_a_finding_through_its_whole_life(tab, qtbot, monkeypatch, tmp_path):
 
     photo = tmp_path / "整改后照片.png"
     photo.write_bytes(b"\x89PNG fake image bytes")
-    monkeypatch.setattr(editor_module.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
     tab.editor.add_file.click()
     qtbot.waitUntil(lambda: tab.editor.evidence_model.rowCount() == 1)
     assert tab.editor.evidence_model.record(0)["original_name"] == "整改后照片.png"

@@ -249,7 +249,7 @@ def test_evidence_opens_under_its_name_saves_out_and_is_removed_with_reason(tab,
     current = select_open_finding(tab, qtbot)
     report = tmp_path / "整改报告.pdf"
     report.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
-    monkeypatch.setattr(editor_module.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(report)], ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getOpenFileNames", lambda *a, **k: ([str(report)], ""))
     tab.editor.add_file.click()
     qtbot.waitUntil(lambda: tab.editor.evidence_model.rowCount() == 1)
     tab.editor.evidence.setCurrentIndex(tab.editor.evidence_model.index(0, 0))
@@ -263,7 +263,7 @@ def test_evidence_opens_under_its_name_saves_out_and_is_removed_with_reason(tab,
 
     target = tmp_path / "saved" / "报告副本.pdf"
     target.parent.mkdir()
-    monkeypatch.setattr(editor_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     tab.editor.save_file.click()
     assert target.read_bytes() == report.read_bytes()
 

@@ -86,3 +86,51 @@ def test_a_township_workspace_says_so_in_the_status_bar(qtbot, tmp_path, setting
     window = MainWindow(Store(township, operator="镇街"), settings)
     qtbot.addWidget(window)
     assert f"{T1}的工作区" in window.workspace_label.text()
+
+
+def test_an_applied_package_refreshes_only_the_tabs_showing_what_it_wrote(main_window, qtbot, tmp_path,
+                                                                          monkeypatch, _seeded_template):
+    """A township's package of one observation: 指标 reloads; 重大工程, 危废考核 and 报告 keep
+    what they show (the import used to reload every tab). The dry run reloads nothing."""
+    window = main_window
+    enrolment.enroll(window.store, T1, tmp_path / "t1.key")
+    township = tmp_path / "城南.ycdesk"
+    shutil.copy(_seeded_template, township)
+    with Store(township, operator="镇街") as t:
+        enrolment.bind(t, tmp_path / "t1.key")
+        t.indicators.add_observation(t.indicators.by_code("FYP14-02")["id"], "2026Q3", 19, scope=T1)
+        packages.export_package(t, tmp_path / "城南-1.ycx")
+    reloads = {}
+    for spec in window.tab_specs:
+        tab = window.tab_for(spec.key)
+        reloads[spec.key] = 0
+        original = tab.set_store
+
+        def counted(store, key=spec.key, original=original):
+            reloads[key] += 1
+            original(store)
+
+        tab.set_store = counted
+    seen_at_dry_run = []
+
+    def confirm(*a, **k):
+        seen_at_dry_run.append(dict(reloads))
+        return QMessageBox.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", confirm)
+    with qtbot.waitSignal(window.exchange.finished, timeout=60_000) as got:
+        window.exchange.import_package(str(tmp_path / "城南-1.ycx"))
+    outcome = got.args[0]
+    assert outcome.applied == 1 and outcome.tables == ["observations"]
+    assert "observations" in outcome.changed_tables and "findings" not in outcome.changed_tables
+    assert seen_at_dry_run == [dict.fromkeys(reloads, 0)]
+    assert reloads == {"indicators": 1, "projects": 0, "audits": 0, "reports": 0}
+
+
+def test_a_dry_run_or_a_package_imported_before_changes_no_table():
+    outcome = packages.ImportOutcome(T1, "township", 1, 1, applied=1, tables=["observations"], dry_run=True)
+    assert outcome.changed_tables == frozenset()
+    outcome.dry_run, outcome.already = False, True
+    assert outcome.changed_tables == frozenset()
+    outcome.already = False
+    assert outcome.changed_tables == {"observations", *packages.ImportOutcome.RECORDS}

@@ -154,10 +154,12 @@ def test_a_new_workspace_can_be_made_from_the_startup_dialog(qtbot, tmp_path, se
         store.close()
 
 
-def test_the_very_first_start_opens_the_embedded_default(tmp_path, settings):
+def test_the_very_first_start_opens_the_embedded_default(qtbot, tmp_path, settings):
+    from test_ui_first_run import answer_first_run
     from ycdesk.paths import default_workspace
 
     assert not default_workspace().exists()
+    answer_first_run("测试员", "越城分局")  # the first-run dialog asks before anything is created
     store = open_at_start(None, settings)
     try:
         assert store.path == default_workspace() and store.scalar("SELECT COUNT(*) FROM projects") == 29

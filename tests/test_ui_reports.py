@@ -21,7 +21,7 @@ def test_generate_quarterly_preview_and_save(tab, qtbot, tmp_path, monkeypatch):
     assert tab.progress.value() == 100 and "数据指纹" in tab.status.text()
     assert tab.save_button.isEnabled() and tab.print_button.isEnabled()
     target = tmp_path / "saved.pdf"
-    monkeypatch.setattr(tab_module.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     tab.save_as()
     assert target.read_bytes()[:5] == b"%PDF-"
 
@@ -106,7 +106,7 @@ def test_issue_from_the_tab_then_reprint_the_same_bytes(tab, qtbot, tmp_path, mo
     tab.register.view.selectRow(0)
     assert "与签发时一致" in tab.register.changes.text()
     target = tmp_path / "重印.pdf"
-    monkeypatch.setattr("ui.tabs.reports.register.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     with qtbot.waitSignal(tab.register.reprinted, timeout=10_000):
         tab.register.reprint_button.click()
     from ycdesk.reports import register

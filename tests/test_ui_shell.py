@@ -115,7 +115,7 @@ def test_export_from_the_menu_runs_in_the_background(window, qtbot, tmp_path, mo
     import openpyxl
 
     out = tmp_path / "重大工程.xlsx"
-    monkeypatch.setattr("ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr("ui.file_dialogs.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
     window.export("projects")
     qtbot.waitUntil(lambda: getattr(window, "export_finished", None) == str(out), timeout=30_000)
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))

@@ -14,7 +14,7 @@ from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ycdesk.environment import environment_problem
 from ycdesk.errors import UserError
 from ycdesk.paths import default_workspace
-from ycdesk.workspace import WorkspaceProblem, create_workspace, open_workspace
+from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -40,8 +40,8 @@ def _install_qt_translations(app: QApplication) -> None:
 
 def open_at_start(db: str | None, settings: Settings, operator: str | None = None):
     """The workspace to start on, or None if the user chose to quit. Without --db, the one
-    used last (if it is still there); the very first start builds the default one from the
-    embedded sample data. A file that cannot be opened never ends the app: the user is shown
+    used last (if it is still there); the very first start asks who is working and whether
+    to begin on demo data (:mod:`ui.dialogs.first_run`), then builds the default one. A file that cannot be opened never ends the app: the user is shown
     why and offered a restore, another workspace or a new one."""
     from ui.dialogs.recovery import StartupProblemDialog
 
@@ -52,7 +52,7 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
     target = db or last or None
     try:
         if target is None and not default_workspace().exists():
-            create_workspace(None, operator)  # before any window: nothing to keep responsive yet
+            return first_start_at(settings)
         return open_workspace(target, operator)
     except WorkspaceProblem as exc:
         dialog = StartupProblemDialog(exc, operator)
@@ -68,6 +68,14 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
             raise
         QMessageBox.critical(None, "ycdesk", str(problem))
         return None
+
+
+def first_start_at(settings: Settings):
+    """No workspace yet: the first-run dialog asks operator, unit and demo or blank, then
+    creates the default workspace (None: the user quit, nothing was created)."""
+    from ui.dialogs.first_run import first_start
+
+    return first_start(settings)
 
 
 def run(db: str | None = None, operator: str | None = None) -> int:

@@ -57,6 +57,9 @@ class HistoryView(QWidget):
         self.store = store
         self.model.set_records(describe(rows))
         self.table.resizeColumnsToContents()
+        record = [c.key for c in self.model.columns].index("record")
+        # A long record name (an indicator's) leaves room for 变更, the column read most.
+        self.table.setColumnWidth(record, min(self.table.columnWidth(record), 150))
         self._enable()
 
     def selected(self) -> dict | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
 from ui.operations import Operation, cancel_all, report_failure, wait_all
 from ui.settings import Settings
@@ -161,6 +162,31 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.check_action)
         help_menu.addAction(self.about_action)
+        self.add_first_steps_menus(file_menu, help_menu)
+
+    def add_first_steps_menus(self, file_menu, help_menu) -> None:
+        """文件 → 导入模板 (one per import kind) and 删除演示数据; 帮助 → 使用说明 and 快捷键."""
+        from ui import first_steps
+        from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog
+        from ycdesk.imports.kinds import IMPORT_KINDS
+
+        self.templates_menu = QMenu(self.tr("导入模板(&T)"), file_menu)
+        for key, kind in IMPORT_KINDS.items():
+            self.templates_menu.addAction(self.tr("{0}模板…").format(kind.label),
+                                          lambda key=key: first_steps.save_template(self, key))
+        after_batches = file_menu.actions()[file_menu.actions().index(self.batches_action) + 1]
+        file_menu.insertMenu(after_batches, self.templates_menu)
+        self.remove_demo_action = QAction(self.tr("删除演示数据(&D)…"), self,
+                                          triggered=lambda: first_steps.remove_demo_data(self))
+        file_menu.insertAction(self.operator_action, self.remove_demo_action)
+        self.guide_action = QAction(self.tr("使用说明(&U)"), self, shortcut=QKeySequence.HelpContents,
+                                    triggered=lambda: GuideDialog(self).exec())
+        self.shortcuts_action = QAction(self.tr("快捷键(&K)"), self, triggered=lambda: ShortcutsDialog(self).exec())
+        help_menu.insertAction(self.check_action, self.guide_action)
+        help_menu.insertAction(self.check_action, self.shortcuts_action)
+        help_menu.insertSeparator(self.check_action)
+        for i, action in enumerate(self.tab_actions):  # named, so 快捷键 can list them
+            action.setText(self.tr("转到“{0}”页").format(self.tabs.tabText(i)))
 
     def create_edit_menu(self) -> None:
         """编辑: 撤销/重做 over one window-wide stack of core changes (see ui.undo)."""
@@ -225,7 +251,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("已打开 {0}").format(path), 5000)
 
     def new_workspace(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
+        path = save_file(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
         if Path(path).exists():
@@ -239,7 +265,7 @@ class MainWindow(QMainWindow):
                           lambda created: self._switch_to(str(created)))
 
     def open_workspace(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
+        path = open_file(self, self.tr("打开工作区"), WORKSPACE_FILTER)
         if path:
             self._switch_to(path)
 
@@ -267,7 +293,7 @@ class MainWindow(QMainWindow):
         progress dialog; a cancelled export leaves no file."""
         if path is None:
             default = f"{TABLES[table].title}.xlsx"
-            path, _ = QFileDialog.getSaveFileName(
+            path = save_file(
                 self, self.tr("导出表格"), default, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;PDF 文件 (*.pdf)"
             )
         if not path:
@@ -421,11 +447,32 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.resize(1280, 760)
+        self.fit_to_screen()
         state = self.settings.get("window/state")
         if state:
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(self.settings.get("window/tab"), self.tabs.count() - 1))
+
+    # Title bar and borders, which the window manager adds and Qt learns only once the
+    # window is shown: kept free so that the whole frame fits the usable area.
+    FRAME_MARGINS = (16, 40)
+
+    def fit_to_screen(self) -> None:
+        """Keep the window inside its screen's usable area (a 1366×768 laptop leaves about
+        1366×728 above the taskbar): the old default was taller than that, and a size
+        saved on a larger monitor would be too."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(self.width(), area.width() - self.FRAME_MARGINS[0])
+        height = min(self.height(), area.height() - self.FRAME_MARGINS[1])
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not area.contains(self.geometry()):
+            self.move(area.left() + (area.width() - width - self.FRAME_MARGINS[0]) // 2,
+                      area.top() + (area.height() - height - self.FRAME_MARGINS[1]) // 2)
 
     def closeEvent(self, event) -> None:
         # Every running operation (reports, imports, exports, backups) is asked to stop and

@@ -25,6 +25,7 @@ OPTIONS = {
         Option("window/state", b"", bytes),
         Option("window/tab", 0, int),
         Option("workspace/last", "", str),
+        Option("dialogs/folder", "", str),  # where the last file was chosen (ui.file_dialogs)
         Option("operator", "", str),
         Option("indicators/header", b"", bytes),
         Option("indicators/filters", "", str),

@@ -40,6 +40,9 @@ def window_of(widget):
 def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` (a core write) and put it on the window's undo stack as ``label``.
 
+    ``fn`` is the short core write itself: call run_change from a dialog's save, not
+    around ``dialog.exec()``. It runs inside one transaction holding the write lock, so no
+    other connection's work can fall inside the change (see ``ycdesk.changes.record``).
     Returns what ``fn`` returns; a UserError from ``fn`` propagates (nothing was written,
     nothing is pushed). With no main window (a tab tested alone) ``fn`` just runs."""
     window = window_of(widget)

@@ -44,10 +44,16 @@ def span_since(store, before: int) -> Span | None:
 
 
 def record(store, fn: Callable[[], Any]) -> tuple[Any, Span | None]:
-    """Run a core write; returns its result and the span of history it wrote."""
-    before = mark(store)
-    result = fn()
-    return result, span_since(store, before)
+    """Run a core write; returns its result and the span of history it wrote.
+
+    One transaction around it (BEGIN IMMEDIATE): no other connection — a report being
+    registered, an operation in the background — can write history inside the span, so
+    undoing it never touches their work. ``fn`` must therefore not wait for the user."""
+    with store.transaction():
+        before = mark(store)
+        result = fn()
+        span = span_since(store, before)
+    return result, span
 
 
 @dataclass

@@ -18,7 +18,11 @@ class Chart(pg.PlotWidget):
         self.setMinimumHeight(220)
         self.plotItem.setTitle(title)
         self.plotItem.showGrid(x=False, y=True, alpha=0.3)
-        self.legend = self.plotItem.addLegend(offset=(-10, 10))  # top right, clear of the first bars
+        # The legend is a row under the plot, in the plot's own layout: inside the view box
+        # (pyqtgraph's addLegend) it covered bars and points whatever corner it was put in.
+        self.legend = pg.LegendItem(colCount=4)
+        self.plotItem.legend = self.legend  # items added with a name join it, as with addLegend
+        self.plotItem.layout.addItem(self.legend, 4, 1)
 
     def export_png(self, path: str) -> None:
         exporter = ImageExporter(self.plotItem)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
 from ui.operations import Operation
 from ycdesk.errors import UserError
@@ -34,7 +35,9 @@ class Exchange(QObject):
 
     # -- running a core call off the UI thread -----------------------------------------
 
-    def _run(self, fn, done) -> None:
+    def _run(self, fn, done, changes=()) -> None:
+        """``fn(store)`` on a worker with its own Store; ``changes`` as for an Operation
+        (the tables a write changed, so that the window refreshes only the tabs showing them)."""
         db, operator = str(self.window.store.path), self.window.store.operator
 
         def job(state):
@@ -43,7 +46,7 @@ class Exchange(QObject):
             with Store(db, operator=operator) as store:
                 return fn(store)
 
-        task = Operation(job, self.window)
+        task = Operation(job, self.window, changes=changes)
         task.succeeded.connect(done)
         task.failed.connect(self._failed)
         self._task = task  # kept alive until it reports
@@ -75,7 +78,7 @@ class Exchange(QObject):
                 return
         if path is None:
             default = f"{township or store.role.township}.ycx"
-            path, _filter = QFileDialog.getSaveFileName(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
+            path = save_file(self.window, self.tr("导出交换包"), default, PACKAGE_FILTER)
             if not path:
                 return
 
@@ -92,7 +95,7 @@ class Exchange(QObject):
 
     def import_package(self, path: str | None = None) -> None:
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self.window, self.tr("导入交换包"), "", PACKAGE_FILTER)
+            path = open_file(self.window, self.tr("导入交换包"), PACKAGE_FILTER)
             if not path:
                 return
         from ycdesk.exchange.packages import import_package
@@ -115,11 +118,11 @@ class Exchange(QObject):
             if answer != QMessageBox.Yes:
                 self.finished.emit(None)
                 return
-            self._run(lambda s: import_package(s, path), applied)
+            # The core says which tables the package wrote: only the tabs showing them reload.
+            self._run(lambda s: import_package(s, path), applied, changes=lambda outcome: outcome.changed_tables)
 
         def applied(outcome):
             self.window.statusBar().showMessage(outcome.summary(), 10_000)
-            self.window.set_store(self.window.store)  # every tab shows the new data
             self.finished.emit(outcome)
 
         self._run(lambda s: import_package(s, path, dry_run=True), previewed)
@@ -198,8 +201,7 @@ class StatusDialog(QDialog):
             if not ok:
                 return
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, self.tr("保存登记密钥"), f"{township}.key",
-                                                        "登记密钥 (*.key)")
+            path = save_file(self, self.tr("保存登记密钥"), f"{township}.key", "登记密钥 (*.key)")
             if not path:
                 return
         try:

@@ -3,16 +3,16 @@
 Nothing is read on the UI thread: listing the sheets, reading the preview, the dry run and
 the import and its undo all run as operations (see ui.operations) — the last three on
 their own Store —
-while the page shows that it is busy. A file the reader refuses (over a limit, damaged,
+while the page shows that it is busy. The sheet is read once, for the preview; the dry run
+and the import use that read (``ImportWizard.sheet_read``, a core ``SheetRead``) unless
+the file changed on disk in between, when they read it again and say so. A file the reader refuses (over a limit, damaged,
 a folder …) shows the reader's Chinese reason on the page, and the wizard stays usable.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,23 +27,28 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ui.file_dialogs import open_file, save_file
 from ui.operations import Operation
 from ycdesk.errors import Cancelled, UserError
-from ycdesk.imports import detect, import_file, list_sheets, saved_mapping, undo_batch
+from ycdesk.imports import SheetRead, detect, import_file, list_sheets, saved_mapping, undo_batch
 from ycdesk.imports.kinds import IMPORT_KINDS
-from ycdesk.imports.reader import fill_merged, read_sheet
 
 IGNORE = "（忽略此列）"
 
 
 def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
-               valid_only: bool):
+               valid_only: bool, read: SheetRead | None = None):
+    """The import as an operation's work; ``read`` is the preview's read of the sheet, used
+    unless it is of another file or sheet (or the file changed since: then read again)."""
     from ycdesk.store import Store
+
+    if read is not None and not read.is_for(path, sheet):
+        read = None
 
     def job(state):  # a cancel raises Cancelled from the progress call: the import rolls back
         with Store(db_path, operator=operator) as store:
             return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                               valid_only=valid_only, progress=state.counter)
+                               valid_only=valid_only, progress=state.counter, read=read)
     return job
 
 
@@ -62,7 +67,7 @@ class FilePage(QWizardPage):
         for key, kind in IMPORT_KINDS.items():
             self.kind.addItem(kind.label, key)
         self.path = QLineEdit()
-        browse = QPushButton(self.tr("浏览(&B)…"))
+        browse = QPushButton(self.tr("浏览(&W)…"))  # Alt+B is the wizard's 上一步
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
         self.message = QLabel()
@@ -75,15 +80,17 @@ class FilePage(QWizardPage):
         row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow(self.tr("导入类型(&K)："), self.kind)
-        form.addRow(self.tr("文件(&F)："), row)
+        file_label = QLabel(self.tr("文件(&F)："))  # a row of widgets gets no buddy by itself
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         form.addRow(self.tr("工作表(&S)："), self.sheet)
         form.addRow(self.busy)
         form.addRow(self.message)
         self.path.textChanged.connect(self.load_sheets)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), "",
-                                              "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        path = open_file(self, self.tr("选择要导入的文件"),
+                         "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
         if path:
             self.path.setText(path)
 
@@ -160,14 +167,20 @@ class MappingPage(QWizardPage):
         self.mapping.setRowCount(0)
         self.info.setText(self.tr("正在读取工作表…"))
         self.busy.show()
+        # Back here for the same file and sheet: the read made last time, if still current.
+        held = self.w.sheet_read if self.w.sheet_read is not None and self.w.sheet_read.is_for(path, sheet) else None
+        self.w.sheet_read = None  # never two sheets' rows in memory at once
 
         def job(state):
-            rows = fill_merged(read_sheet(path, sheet))
+            read = held if held is not None else SheetRead(path, sheet)
+            if held is not None:
+                held.refresh()
+            rows = read.rows
             try:
                 detected = detect(kind, rows, saved)
             except UserError as exc:  # no header found: still worth showing the rows
-                return rows[:15], None, None, exc
-            return rows[:15], list(rows[detected[0]]), detected, None
+                return read, rows[:15], None, None, exc
+            return read, rows[:15], list(rows[detected[0]]), detected, None
 
         if self.task is not None:
             self.task.cancel()
@@ -185,10 +198,11 @@ class MappingPage(QWizardPage):
         self.info.setText(_reason(self, exc, tb))
         self.completeChanged.emit()
 
-    def _show(self, task, kind, shown, header, detected, problem) -> None:
+    def _show(self, task, kind, read, shown, header, detected, problem) -> None:
         if task is not self.task:
             return  # the page was left and entered again since
         self.task = None
+        self.w.sheet_read = read  # for the dry run and the import
         self.busy.hide()
         if detected is None:
             self.info.setText(str(problem))
@@ -281,6 +295,10 @@ class RunPage(QWizardPage):
         self.undo = QPushButton(self.tr("撤销本次导入(&U)"))
         self.undo.clicked.connect(self.undo_import)
         self.undo.setVisible(False)
+        self.export_rejected = QPushButton(self.tr("导出被拒绝的行(&R)…"))
+        self.export_rejected.setToolTip(self.tr("原样导出被拒绝的行，另加“原因”列；改正后可再导入"))
+        self.export_rejected.clicked.connect(self.save_rejected)
+        self.export_rejected.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
@@ -290,7 +308,11 @@ class RunPage(QWizardPage):
         if dry_run:
             layout.addWidget(self.valid_only)
         layout.addWidget(self.errors)
-        layout.addWidget(self.undo, 0, Qt.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_rejected)
+        buttons.addWidget(self.undo)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.task = None
         self.result = None
 
@@ -298,6 +320,7 @@ class RunPage(QWizardPage):
         self.result = None
         self.undone = False
         self.undo.setVisible(False)
+        self.export_rejected.setVisible(False)
         self.summary.setText(self.tr("正在检查…") if self.dry_run else self.tr("正在导入…"))
         self.progress.setValue(0)
         self.errors.setRowCount(0)
@@ -305,7 +328,8 @@ class RunPage(QWizardPage):
         valid_only = self.w.dry_page.valid_only.currentData()
         kind = self.w.kind()
         self.task = Operation(run_import(str(store.path), store.operator, kind, self.w.path(), self.w.sheet(),
-                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only),
+                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only,
+                                         self.w.sheet_read),
                               self, changes=() if self.dry_run else changed_tables(kind))
         self.task.progressed.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
         self.task.succeeded.connect(self.done)
@@ -327,12 +351,35 @@ class RunPage(QWizardPage):
             self.w.imported = True
         else:
             text = self.tr("有被拒绝的行，未写入任何内容：") + text
+        if result.reread:
+            text = self.tr("文件在上一步之后被修改过，已按修改后的内容重新读取。") + text
+        if result.written:
+            self.w.sheet_read = None  # nothing reads the sheet after the import: free its rows
         self.summary.setText(text)
         self.errors.setRowCount(len(result.errors))
         for r, e in enumerate(result.errors):
             for c, value in enumerate((e.sheet, e.row, e.column, e.reason)):
                 self.errors.setItem(r, c, QTableWidgetItem(str(value)))
+        self.export_rejected.setVisible(bool(result.errors))
         self.completeChanged.emit()
+
+    def save_rejected(self) -> None:
+        """The rejected rows as they were, with 原因 (the CLI's --rejected, same writer)."""
+        from ycdesk.imports import write_rejected
+
+        if self.result is None or not self.result.errors:
+            return
+        path = save_file(self, self.tr("导出被拒绝的行"), self.tr("被拒绝的行.xlsx"),
+                         "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        if not path:
+            return
+        try:
+            write_rejected(self.result, path)
+        except (UserError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("无法导出"), str(exc))
+            return
+        self.summary.setText(self.summary.text() + self.tr("\n被拒绝的行已导出到 {0}").format(path))
+        self.rejected_saved = path
 
     def failed(self, exc, tb) -> None:
         self.task = None
@@ -388,6 +435,7 @@ class ImportWizard(QWizard):
         super().__init__(parent)
         self.store = store
         self.imported = False
+        self.sheet_read: SheetRead | None = None  # the preview's read, reused by the dry run and import
         self.setWindowTitle(self.tr("导入向导"))
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from ui.undo import run_change
 from ycdesk.errors import UserError
 from ycdesk.money import format_wan, read_amount
 
@@ -54,12 +55,17 @@ class InvestmentDialog(QDialog):
                 self.project["id"], self.period.text(), amount, excluding=self.record and self.record["id"])
             if overlap and not self.confirm_overlap(overlap):
                 return  # back to the form, everything typed still there
+            name = self.project["name"][:12]
             if self.record:
-                self.store.projects.update_investment(self.record["id"], self.period.text(), amount, **fields)
+                run_change(self, self.tr("修改“{0}”{1}的投资进展").format(name, self.record["period"]),
+                           lambda: self.store.projects.update_investment(
+                               self.record["id"], self.period.text(), amount, **fields))
                 self.saved_id = self.record["id"]
             else:
-                self.saved_id = self.store.projects.add_investment(
-                    self.project["id"], self.period.text(), amount, **fields)
+                self.saved_id = run_change(
+                    self, self.tr("填报“{0}”的投资进展").format(name),
+                    lambda: self.store.projects.add_investment(self.project["id"], self.period.text(), amount,
+                                                               **fields))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return

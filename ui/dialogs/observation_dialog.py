@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -17,7 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import open_file
+from ui.undo import run_change
 from ycdesk.errors import NeedsConfirmation, NeedsReason, UserError
+from ycdesk.rules.observations import accepts_words
 from ycdesk.townships import CITY, DISTRICT
 
 
@@ -40,8 +42,7 @@ class ObservationDialog(QDialog):
         if record:
             value = record["value_text"] or ("" if record["value"] is None else f"{record['value']:g}")
         self.value = QLineEdit(value)
-        unit = indicator.get("unit") or ""
-        self.value.setPlaceholderText(self.tr("数值（{0}）或文字，如“完成”").format(unit) if unit else self.tr("数值或文字，如“完成”"))
+        self.value.setPlaceholderText(self.value_hint(indicator))
         self.source = QLineEdit((record or {}).get("source") or "")
         self.note = QLineEdit((record or {}).get("note") or "")
         self.evidence = QLineEdit((record or {}).get("evidence_path") or "")
@@ -68,8 +69,18 @@ class ObservationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def value_hint(self, indicator: dict) -> str:
+        """Only what the validator would accept: words only where the target is met by
+        words, a percentage only from 0 to 100."""
+        unit = indicator.get("unit") or ""
+        if accepts_words(indicator):
+            return self.tr("数值（{0}）或文字，如“完成”").format(unit) if unit else self.tr("数值或文字，如“完成”")
+        if unit == "%":
+            return self.tr("0–100 之间的数值（%），如 92.5")
+        return self.tr("数值（{0}）").format(unit) if unit else self.tr("数值")
+
     def choose_evidence(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择佐证材料"))
+        path = open_file(self, self.tr("选择佐证材料"))
         if path:
             self.evidence.setText(path)
 
@@ -78,15 +89,19 @@ class ObservationDialog(QDialog):
                 "evidence_path": self.evidence.text().strip() or None}
 
     def _write(self, confirm: bool) -> None:
-        ind = self.store.indicators
+        ind, name = self.store.indicators, self.indicator["name"][:12]
         if self.record:
-            self.old_fields = ind.update_observation(self.record["id"], self.value.text(),
-                                                     confirm_outlier=confirm, **self._fields())
+            self.old_fields = run_change(
+                self, self.tr("修改“{0}”{1}的观测值").format(name, self.record["period"]),
+                lambda: ind.update_observation(self.record["id"], self.value.text(), confirm_outlier=confirm,
+                                               **self._fields()))
             self.saved_id = self.record["id"]
         else:
-            self.saved_id = ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
-                                                scope=self.scope.currentText(), confirm_outlier=confirm,
-                                                future_reason=self.future_reason, **self._fields())
+            self.saved_id = run_change(
+                self, self.tr("新增“{0}”的观测值").format(name),
+                lambda: ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
+                                            scope=self.scope.currentText(), confirm_outlier=confirm,
+                                            future_reason=self.future_reason, **self._fields()))
 
     def save(self) -> None:
         """Save through the core's observation validator; a period still to come asks for a

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from ui.undo import run_change
 from ycdesk.errors import UserError
 from ycdesk.money import format_yi, parse_amount
 from ycdesk.progress import Progress, fyp_years
@@ -38,7 +39,8 @@ class ProfileDialog(QDialog):
     def save(self) -> None:
         try:
             amounts = {year: parse_amount(edit.text() or "0") for year, edit in self.edits.items()}
-            Progress(self.store).set_profile(self.project["id"], amounts)
+            run_change(self, self.tr("修改“{0}”的年度计划").format(self.project["name"][:12]),
+                       lambda: Progress(self.store).set_profile(self.project["id"], amounts))
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return

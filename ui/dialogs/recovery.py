@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
 from ui.operations import Operation, report_failure
 from ycdesk.backups import list_backups
@@ -154,14 +154,14 @@ class StartupProblemDialog(QDialog):
                           lambda _result: self._open(path))
 
     def open_other(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开工作区"), "", WORKSPACE_FILTER)
+        path = open_file(self, self.tr("打开工作区"), WORKSPACE_FILTER)
         if path:
             self._open(Path(path))
 
     def create_new(self) -> None:
         from ycdesk.workspace import create_workspace
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
+        path = save_file(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
         run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),

@@ -214,6 +214,18 @@ class ImportOutcome:
     files: int = 0
     dry_run: bool = False
     already: bool = False
+    tables: list = field(default_factory=list)  # the tables rows were written in
+
+    # What applying a package records besides its rows (see worker.apply, step 3).
+    RECORDS = ("exchange_packages", "exchange_rows", "exchange_conflicts", "exchange_peers")
+
+    @property
+    def changed_tables(self) -> frozenset[str]:
+        """The tables this import changed: none for a dry run or a package imported before;
+        else those it wrote rows in and the exchange records."""
+        if self.dry_run or self.already:
+            return frozenset()
+        return frozenset(self.tables) | frozenset(self.RECORDS)
 
     def summary(self) -> str:
         who = self.township if self.sender == "township" else _("区里（发给{0}）").format(self.township)
@@ -347,6 +359,7 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
         # leaves nothing behind, the staged files go with the temporary folder.
         outcome.files = _place_files(store, staged)
     outcome.applied, outcome.by_table, outcome.conflicts = result["applied"], result["by_table"], result["conflicts"]
+    outcome.tables = result["tables"]
     if dry_run:
         outcome.files = sum(1 for name in parts if name.startswith("files/"))
     else:

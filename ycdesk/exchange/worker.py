@@ -401,8 +401,11 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     by_table: dict[str, int] = {}
     for table, _r in applied:
         by_table[table] = by_table.get(table, 0) + 1
+    # Every table a row was written in: the applied rows', and those of a conflict kept
+    # here whose uncontested fields still arrived (the UI refreshes only what shows these).
+    written = sorted({t for t, _r in applied} | {t for t, _r, _rest in partial})
     return {"applied": len(applied), "by_table": by_table, "conflicts": conflicts, "same": same,
-            "skipped": len(set(touched)) - len(applied),
+            "skipped": len(set(touched)) - len(applied), "tables": written,
             "rows": package["rows"]}
 
 

@@ -20,7 +20,8 @@ from ycdesk.i18n import _
 from ycdesk.imports import values as v
 from ycdesk.imports.fields import Field, canonical_header, field_for
 from ycdesk.imports.kinds import IMPORT_KINDS
-from ycdesk.imports.reader import fill_merged, list_sheets, read_sheet
+from ycdesk.imports.reader import list_sheets
+from ycdesk.imports.sheet_read import SheetRead
 from ycdesk.imports.undo import UndoBlocked, apply_undo, plan_undo, undo_batch
 from ycdesk.store.ids import new_id
 
@@ -28,7 +29,7 @@ HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 
 __all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "plan_undo", "apply_undo",
-           "UndoBlocked", "batches", "detect", "saved_mapping"]
+           "UndoBlocked", "batches", "detect", "saved_mapping", "SheetRead"]
 
 
 @dataclass
@@ -61,6 +62,8 @@ class ImportResult:
     written: bool = False
     batch_id: str | None = None
     header: list = field(default_factory=list)
+    # The file changed on disk after an earlier step read it, and was read again for this one.
+    reread: bool = False
 
     @property
     def rejected(self) -> int:
@@ -136,9 +139,14 @@ def file_hash(path: Path) -> str:
 
 def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None = None,
                 mapping: dict | None = None, dry_run: bool = False, valid_only: bool = False,
-                progress=None, limits=None) -> ImportResult:
+                progress=None, limits=None, read: SheetRead | None = None) -> ImportResult:
     """Import ``path`` as records of ``kind``. See the module docstring for the semantics.
-    ``limits`` (a ``ReadLimits``) bounds what is read; the defaults apply when omitted."""
+    ``limits`` (a ``ReadLimits``) bounds what is read; the defaults apply when omitted.
+    ``read``, a :class:`SheetRead` of the same file and sheet made by an earlier step (the
+    wizard's preview), is used instead of reading the sheet again — unless the file changed
+    on disk since, when it is read again and the result says so (``reread``)."""
+    if read is not None and not read.is_for(path, sheet, limits):
+        raise ValueError(f"{read.path} sheet {read.sheet!r} is not {path} sheet {sheet!r}")
     if store.readonly:
         if not dry_run:
             store.check_writable()
@@ -146,20 +154,20 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
         # scratch copy instead, with exactly the same outcome.
         with store.scratch_copy() as scratch:
             return import_file(scratch, kind, path, sheet=sheet, mapping=mapping, dry_run=True,
-                               valid_only=valid_only, progress=progress, limits=limits)
+                               valid_only=valid_only, progress=progress, limits=limits, read=read)
     # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
     # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
     # import) for nothing. Reference counting still frees everything as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits)
+        return _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits, read)
     finally:
         if collecting:
             gc.enable()
 
 
-def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits) -> ImportResult:
+def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, limits, read) -> ImportResult:
     if kind not in IMPORT_KINDS:
         raise UserError(_("不支持导入“{0}”，可导入：{1}").format(kind, "、".join(IMPORT_KINDS)))
     table = IMPORT_KINDS[kind].handler.table
@@ -167,13 +175,14 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         # The same rule as a typed record: a township workspace records only its own scope.
         store.check_scope(table, {"id": ""})
     path = Path(path)
-    raw = read_sheet(path, sheet, limits)
-    rows = fill_merged(raw)
+    reread = read is not None and read.refresh()
+    raw = read if read is not None else SheetRead(path, sheet, limits)
+    rows = raw.rows
     saved = saved_mapping(store, kind)
     header_row, columns, ignored = detect(kind, rows, {**saved, **(mapping or {})})
     result = ImportResult(kind, path.name, raw.name, header_row + 1,
                           {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
-                          ignored, header=list(rows[header_row]))
+                          ignored, header=list(rows[header_row]), reread=reread)
     batch_id = new_id()
     step = progress or (lambda done, total: None)
     body = rows[header_row + 1:]

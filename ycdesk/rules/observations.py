@@ -30,6 +30,11 @@ def observation_period(period, today: date, *, future_reason: str | None = None)
     return p
 
 
+def accepts_words(indicator: dict) -> bool:
+    """Whether ``indicator`` takes words (完成, 创建中) as well as numbers."""
+    return indicator["target_kind"] in TEXT_KINDS
+
+
 def observation_value(value, indicator: dict) -> tuple[float | None, str | None]:
     """(number, text) for a value of ``indicator``: a number in the indicator's unit, or
     words (完成, 创建中) where its target is met by words.
@@ -55,7 +60,7 @@ def observation_value(value, indicator: dict) -> tuple[float | None, str | None]
             m = _NUMBER_WITH_REMARK.match(raw)
             if m:
                 number, text = float(m.group(1)), str(value).strip()
-            elif indicator["target_kind"] in TEXT_KINDS:
+            elif accepts_words(indicator):
                 return None, str(value).strip()
             else:
                 raise UserError(_("“{0}”的值“{1}”不是数字").format(name, value)) from None

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.form_dialog import FormDialog
+from ui.file_dialogs import open_files, save_file
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.dialogs import ReasonDialog
@@ -202,7 +202,7 @@ class FindingEditor(QWidget):
         if self.finding is None:
             return
         finding_id = self.finding["id"]
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料（照片、整改报告）"))
+        paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
                 run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
@@ -234,7 +234,7 @@ class FindingEditor(QWidget):
         item = self.selected_evidence()
         if item is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("佐证材料另存为"), item["original_name"])
+        path = save_file(self, self.tr("佐证材料另存为"), item["original_name"])
         if not path:
             return
         try:

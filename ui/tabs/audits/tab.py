@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
 from ui.models.records import Col, RecordsModel
 from ui.tabs.audits.actions import EditActions
@@ -131,6 +131,12 @@ class AuditsTab(QWidget):
         findings_page = QWidget()
         fl = QVBoxLayout(findings_page)
         fl.addLayout(bar)
+        from ui.empty_hint import EmptyHint
+
+        self.empty_hint = EmptyHint(self.tr(
+            "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写。"),
+            "findings")
+        fl.addWidget(self.empty_hint)
         split = QSplitter(Qt.Vertical)
         upper = QWidget()
         ul = QVBoxLayout(upper)
@@ -192,6 +198,7 @@ class AuditsTab(QWidget):
             (self.enterprise, self.tr("全部企业"), [(e["name"], e["id"]) for e in store.audits.enterprises()]),
             (self.category, self.tr("全部类别"), [(c, c) for c in store.findings.categories()]),
         )
+        self.empty_hint.setVisible(not combos[0][2])  # no year: no finding at all
         for combo, first, items in combos:
             combo.blockSignals(True)
             combo.clear()
@@ -305,7 +312,7 @@ class AuditsTab(QWidget):
         self.ageing_chart.set_data(list(AGE_BUCKETS), {tr("逾期问题"): [ageing[b] for b in AGE_BUCKETS]})
 
     def export_chart(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
         if path:
             self.charts.currentWidget().export_png(path)
 

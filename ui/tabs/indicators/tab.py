@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
 from ui.history import HistoryView
@@ -102,6 +102,7 @@ class IndicatorsTab(QWidget):
         for plan in PLANS:
             self.plan.addItem(plan, plan)
         self.plan.setCurrentIndex(1)
+        self.plan.currentIndexChanged.connect(self._plan_changed)  # its own 类别 only
         self.category = QComboBox()
         self.status = QComboBox()
         self.status.addItem(self.tr("全部状态"), None)
@@ -162,7 +163,7 @@ class IndicatorsTab(QWidget):
     def set_store(self, store) -> None:
         self.store = store
         for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
-                             (self.category, sorted({i["category"] for i in store.indicators.list() if i["category"]}))):
+                             (self.category, self.plan_categories(store))):
             current = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
@@ -176,6 +177,26 @@ class IndicatorsTab(QWidget):
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
         self.refresh()
+
+    def plan_categories(self, store) -> list[str]:
+        """The 类别 of the chosen plan only (十三五's categories are not 十四五's)."""
+        plan = self.plan.currentData()
+        return sorted({i["category"] for i in store.indicators.list()
+                       if i["category"] and plan in (None, i["plan"])})
+
+    def _plan_changed(self) -> None:
+        if self.store is None:
+            return
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(self.tr("全部类别"), None)
+        for c in self.plan_categories(self.store):
+            self.category.addItem(c, c)
+        self.category.setCurrentIndex(max(self.category.findData(current), 0))
+        self.category.blockSignals(False)
+        if self.category.currentData() != current:  # the old one is not in this plan
+            self.refresh()
 
     def run(self, action) -> bool:
         """Run a core call; a refusal is shown as a message and changes nothing."""
@@ -281,7 +302,7 @@ class IndicatorsTab(QWidget):
             return
         scope = self.scope.currentText()
         dialog = ObservationDialog(self.store, ind, scope=scope, parent=self)
-        if run_change(self, self.tr("新增“{0}”的观测值").format(ind["name"][:12]), dialog.exec) and dialog.saved_id:
+        if dialog.exec() and dialog.saved_id:  # the dialog saves, on the window's undo stack
             self.refresh()
 
     def edit_observation(self) -> None:
@@ -290,8 +311,7 @@ class IndicatorsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“观测值”中选择一条记录"))
             return
         dialog = ObservationDialog(self.store, ind, record, parent=self)
-        label = self.tr("修改“{0}”{1}的观测值").format(ind["name"][:12], record["period"])
-        if run_change(self, label, dialog.exec) and dialog.old_fields is not None:
+        if dialog.exec() and dialog.old_fields is not None:
             self.refresh()
 
     def delete_observation(self) -> None:
@@ -334,7 +354,7 @@ class IndicatorsTab(QWidget):
                                                                                     dialog.reason.text())))
 
     def export_chart(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
         if path:
             self.chart.export_png(path)
 

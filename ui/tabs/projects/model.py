@@ -24,6 +24,7 @@ MONEY = {"total_yuan", "fyp_yuan", "planned_to_date_yuan", "completed_yuan", "va
 RIGHT = MONEY | {"seq", "rate"}
 LAG_BRUSH = QBrush(QColor("#fde2e1"))
 GROUP_BRUSH = QBrush(QColor("#eef3fa"))
+UNREPORTED_BRUSH = QBrush(QColor("#f2f2f2"))
 
 
 class ProjectTableModel(RowsModel):
@@ -64,6 +65,8 @@ class ProjectTableModel(RowsModel):
         if role == Qt.BackgroundRole:
             if row["kind"] != PROJECT:
                 return GROUP_BRUSH
+            if row.get("unreported"):
+                return UNREPORTED_BRUSH
             if row.get("lagging"):
                 return LAG_BRUSH
         return None
@@ -76,8 +79,9 @@ class ProjectTableModel(RowsModel):
             return "" if value is None else f"{value}%"
         if key == "lagging":
             if row["kind"] == PROJECT:
-                return "滞后" if value else ""
-            return f"{value} 项" if value else ""
+                return "未填报" if row.get("unreported") else ("滞后" if value else "")
+            return "，".join(([f"{value} 项"] if value else [])
+                            + ([f"未填报 {row['unreported']} 项"] if row.get("unreported") else []))
         if key == "units":
             return "、".join(value or [])
         if key == "status" and row["kind"] == PROJECT:
@@ -89,12 +93,25 @@ class ProjectTableModel(RowsModel):
 def grouped_rows(domains: list[str], per_domain: list[dict], total: dict) -> list[dict]:
     """Interleave a subtotal row before each domain's projects; grand total last."""
     rows: list[dict] = []
+    behind = unreported = 0
     for domain, rollup in zip(domains, per_domain):
         if not rollup["count"]:
             continue
+        projects = [{**p, "kind": PROJECT, "years": f"{p['start_year']}–{p['end_year']}",
+                     "unreported": _unreported(p)} for p in rollup["projects"]]
+        # A project nobody has reported on yet is 未填报, not 滞后 at 0 %: what it needs is
+        # a first entry, and the subtotals count the two apart.
+        lagging = sum(1 for p in projects if p["lagging"] and not p["unreported"])
+        missing = sum(1 for p in projects if p["unreported"])
+        behind, unreported = behind + lagging, unreported + missing
         rows.append({**rollup, "kind": GROUP, "name": f"{domain}　小计（{rollup['count']}项）",
-                     "domain": domain})
-        for p in rollup["projects"]:
-            rows.append({**p, "kind": PROJECT, "years": f"{p['start_year']}–{p['end_year']}"})
-    rows.append({**total, "kind": TOTAL, "name": f"合计（{total['count']}项）"})
+                     "domain": domain, "lagging": lagging, "unreported": missing})
+        rows.extend(projects)
+    rows.append({**total, "kind": TOTAL, "name": f"合计（{total['count']}项）",
+                 "lagging": behind, "unreported": unreported})
     return rows
+
+
+def _unreported(project: dict) -> bool:
+    """Expected to have spent something by now, and no progress entered at all."""
+    return bool(project.get("lagging")) and not project.get("completed_total_yuan")

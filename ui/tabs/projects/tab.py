@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
 from ui.history import HistoryView
@@ -158,6 +158,12 @@ class ProjectsTab(QWidget):
         projects_page = QWidget()
         pl = QVBoxLayout(projects_page)
         pl.addLayout(bar)
+        from ui.empty_hint import EmptyHint
+
+        self.empty_hint = EmptyHint(self.tr(
+            "<b>还没有填报投资进展</b>，各项目显示“未填报”。选中项目后点“填报进展”逐项填写，"
+            "或把投资进展表格导入进来（可先下载模板）。"), "investments")
+        pl.addWidget(self.empty_hint)
         pl.addWidget(split)
         self.pages = QTabWidget()
         self.pages.addTab(projects_page, self.tr("重大工程（附表4）"))
@@ -203,14 +209,18 @@ class ProjectsTab(QWidget):
         per_domain = [by_domain[d] for d in domains]
         self.model.set_rows(grouped_rows(domains, per_domain, total))
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 380))
+        # Names are long (full name in the tooltip): capped so that 状态 and 滞后 stay on
+        # screen in a 1200-pixel-wide window.
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
         self.totals.setText(self.tr(
             "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
             "尚余 {7} 亿元，滞后 {8} 项").format(
             period.label, total["count"], format_yi(total["total_yuan"]), format_yi(total["fyp_yuan"]),
             format_yi(total["planned_to_date_yuan"]), format_yi(total["completed_yuan"]),
             "—" if total["rate"] is None else f"{total['rate']}%", format_yi(total["remaining_yuan"]),
-            total["lagging"]))
+            self.model.rows[-1]["lagging"]) + (self.tr("，未填报 {0} 项").format(self.model.rows[-1]["unreported"])
+                                               if self.model.rows[-1]["unreported"] else ""))
+        self.empty_hint.setVisible(not Progress(self.store).records())  # nothing entered in the workspace
         shown = [d for d, r in zip(domains, per_domain) if r["count"]]
         self.bars.set_data(shown, [r for r in per_domain if r["count"]])
         if selected:
@@ -254,9 +264,8 @@ class ProjectsTab(QWidget):
         if project is None:
             return
         dialog = InvestmentDialog(self.store, project, parent=self)
-        # The dialog saves (and keeps its input on a refusal); what it wrote is one change.
-        if run_change(self, self.tr("填报“{0}”的投资进展").format(project["name"][:12]), dialog.exec) \
-                and dialog.saved_id:
+        # The dialog saves (and keeps its input on a refusal), on the window's undo stack.
+        if dialog.exec() and dialog.saved_id:
             self.refresh()
             self._warn(project["id"])
 
@@ -269,8 +278,7 @@ class ProjectsTab(QWidget):
             QMessageBox.information(self, self.tr("编辑"), self.tr("请先在“投资进展”中选择一条记录"))
             return
         dialog = InvestmentDialog(self.store, project, record, parent=self)
-        if run_change(self, self.tr("修改“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
-                      dialog.exec):
+        if dialog.exec():
             self.refresh()
             self._warn(project["id"])
 
@@ -303,8 +311,7 @@ class ProjectsTab(QWidget):
         from ui.dialogs.profile_dialog import ProfileDialog
 
         project = self.selected_project()
-        if project is not None and run_change(self, self.tr("修改“{0}”的年度计划").format(project["name"][:12]),
-                                              ProfileDialog(self.store, project, self).exec):
+        if project is not None and ProfileDialog(self.store, project, self).exec():
             self.refresh()
 
     def _warn(self, project_id: str) -> None:
@@ -313,6 +320,6 @@ class ProjectsTab(QWidget):
 
     def export_chart(self) -> None:
         chart = self.charts.currentWidget()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出图表"), "图表.png", "PNG 图片 (*.png)")
+        path = save_file(self, self.tr("导出图表"), "图表.png", "PNG 图片 (*.png)")
         if path:
             chart.export_png(path)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.models.records import Col, RecordsModel
 from ui.operations import Operation
 
@@ -64,7 +64,7 @@ class RegisterPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.changes = QLabel()
         self.changes.setWordWrap(True)
-        self.reprint_button = QPushButton(self.tr("重印(&R)…"))
+        self.reprint_button = QPushButton(self.tr("重印(&T)…"))
         self.reprint_button.clicked.connect(self.reprint)
         self.refresh_button = QPushButton(self.tr("重新核对"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -130,7 +130,7 @@ class RegisterPanel(QWidget):
         if row is None or self.store is None:
             QMessageBox.information(self, self.tr("重印"), self.tr("请先在签发登记中选择一份报告"))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("重印"), f"{row['title']}{row['period']}.pdf", "PDF (*.pdf)")
+        path = save_file(self, self.tr("重印"), f"{row['title']}{row['period']}.pdf", "PDF (*.pdf)")
         if not path:
             return
         try:

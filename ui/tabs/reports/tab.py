@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.file_dialogs import save_file
 from ui.tabs.reports.preview import PdfPreview
 from ui.tabs.reports.register import RegisterPanel, issue_report
 from ui.operations import Operation
@@ -334,7 +334,7 @@ class ReportsTab(QWidget):
     def save_as(self) -> None:
         if self.output is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), f"{self.kind.currentText()}.pdf", "PDF (*.pdf)")
+        path = save_file(self, self.tr("另存为"), f"{self.kind.currentText()}.pdf", "PDF (*.pdf)")
         if path:
             shutil.copyfile(self.output, path)
             self.status.setText(self.tr("已保存到 {0}").format(path))
