@@ -27,7 +27,7 @@ class EditActions:
         self.delete_finding = self._action(t("删除问题(&D)…"), self.remove_finding, tab.table, QKeySequence.Delete)
         self.new_audit = self._action(t("新增考核(&G)…"), self.add_audit, tab.table)
         self.edit_audit = self._action(t("修改所属考核(&J)…"), self.change_finding_audit, tab.table)
-        self.deleted = self._action(t("已删除记录(&K)…"), lambda: self.show_deleted("findings"), tab.table)
+        self.deleted = self._action(t("已删除记录(&B)…"), lambda: self.show_deleted("findings"), tab.table)
 
         self.new_enterprise = self._action(t("新增企业(&N)…"), self.add_enterprise, tab.enterprises, "Ins")
         self.edit_enterprise = self._action(t("修改企业(&M)…"), self.change_enterprise, tab.enterprises, "F2")
@@ -38,7 +38,7 @@ class EditActions:
         self.edit_audit_of = self._action(t("修改考核(&J)…"), self.change_audit, self.audit_table, "F2")
         self.delete_audit_of = self._action(t("删除考核(&L)…"), self.remove_audit, self.audit_table,
                                             QKeySequence.Delete)
-        self.deleted_enterprises = self._action(t("已删除记录(&K)…"), lambda: self.show_deleted("enterprises"),
+        self.deleted_enterprises = self._action(t("已删除记录(&B)…"), lambda: self.show_deleted("enterprises"),
                                                 tab.enterprises)
         tab.table.doubleClicked.connect(lambda _index: self.change_finding())
         tab.enterprises.doubleClicked.connect(lambda _index: self.change_enterprise())
