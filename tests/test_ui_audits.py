@@ -47,7 +47,9 @@ def select_first(tab):
     return tab.model.row(0)
 
 
-def fill(values):
+def fill(values, seen=None):
+    """Stands in for TransitionDialog.exec: types ``values`` and presses 确定, as a user
+    would. The dialog stays open on a refusal; ``seen`` collects the message it shows."""
     def exec_(dialog):
         if "rectified" in values:
             dialog.rectified.setDate(QDate.fromString(values["rectified"], "yyyy-MM-dd"))
@@ -56,7 +58,10 @@ def fill(values):
             dialog.verified.setDate(QDate.fromString(values["verified"], "yyyy-MM-dd"))
         if "reason" in values:
             dialog.reason.setText(values["reason"])
-        return True
+        dialog.ok_button.click()
+        if seen is not None and not dialog.error.isHidden():
+            seen.append(dialog.error.text())
+        return dialog.result()
     return exec_
 
 
@@ -87,8 +92,7 @@ def test_a_finding_through_its_whole_life(tab, qtbot, monkeypatch, tmp_path):
     assert visible_moves(tab) == {"close", "reopen"}
 
     messages = []
-    monkeypatch.setattr(editor_module.QMessageBox, "warning", lambda parent, title, text: messages.append(text))
-    monkeypatch.setattr(editor_module.TransitionDialog, "exec", fill({"verifier": "", "verified": today}))
+    monkeypatch.setattr(editor_module.TransitionDialog, "exec", fill({"verifier": "", "verified": today}, messages))
     tab.editor.move_buttons["close"].click()
     assert messages and "销号需要" in messages[-1]
     assert tab.store.findings.get(finding["id"])["status"] == "已整改"
@@ -99,7 +103,7 @@ def test_a_finding_through_its_whole_life(tab, qtbot, monkeypatch, tmp_path):
     row = next(i for i in range(tab.model.rowCount()) if tab.model.row(i)["id"] == finding["id"])
     assert tab.model.data(tab.model.index(row, 7)) == "已销号"
 
-    monkeypatch.setattr(editor_module.TransitionDialog, "exec", fill({"reason": ""}))
+    monkeypatch.setattr(editor_module.TransitionDialog, "exec", fill({"reason": ""}, messages))
     tab.editor.move_buttons["reopen"].click()
     assert "需要填写原因" in messages[-1]
     monkeypatch.setattr(editor_module.TransitionDialog, "exec", fill({"reason": "复查未通过"}))

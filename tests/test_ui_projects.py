@@ -48,8 +48,11 @@ def select_project(tab, seq):
     return tab.model.rows[row]
 
 
-def fill_and_save(period, amount):
+def fill_and_save(period, amount, asked=None):
+    """Stands in for InvestmentDialog.exec. A double-counting warning (a quarter over the
+    year's annual figure, as in the sample's 2025) is answered 仍要保存 and kept in ``asked``."""
     def exec_(dialog):
+        dialog.confirm_overlap = lambda message: (asked if asked is not None else []).append(message) or True
         dialog.period.setText(period)
         dialog.amount.setText(amount)
         dialog.save()
@@ -61,8 +64,10 @@ def test_add_progress_updates_table_chart_and_can_be_undone(tab, qtbot, monkeypa
     project = select_project(tab, 16)  # 滨海新区污水收集管网建设项目, 0.25 亿元
     before_rows = tab.progress_model.rowCount()
     before_done = tab.curve.completed.yData[-1]
-    monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "10"))
+    asked = []  # the project has an annual 2025 figure: the dialog warns, the user confirms
+    monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "10", asked))
     tab.add_progress()
+    assert len(asked) == 1 and "2025年全年完成投资" in asked[0] and "重复计算" in asked[0]
     qtbot.waitUntil(lambda: tab.progress_model.rowCount() == before_rows + 1)
     assert tab.curve.completed.yData[-1] == pytest.approx(before_done + 0.001)
     assert tab.selected_project()["id"] == project["id"]

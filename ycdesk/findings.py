@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
+from ycdesk.rules import blank_to_none, deletion_reason
 from ycdesk.rules.findings import OPEN, RECTIFIED, finding_reason
 from ycdesk.store.migrations import DELETED_INDEX, OPEN_INDEX, OPEN_INDEX_WHERE
 
@@ -255,6 +256,20 @@ COLUMNS = """f.rowid AS rk, f.id, f.category, f.description, f.severity, f.requi
     f.responsible, f.status, f.rectified_date, f.verifier, f.verified_date, f.note, f.audit_id,
     a.year, a.level, a.audit_date, e.id AS enterprise_id, e.name AS enterprise, e.uscc,
     t.name AS township"""
+
+
+# What a finding's edit may change; status and its dates move through the lifecycle.
+EDITABLE = ("category", "description", "severity", "requirement", "deadline", "responsible", "note")
+
+
+
+
+def _safe_name(name: str) -> str:
+    """The original file name without folders or characters Windows refuses."""
+    import re
+
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(str(name)).name).strip(" .")
+    return name or "佐证材料"
 
 
 class Findings:
@@ -509,6 +524,56 @@ class Findings:
         return [r["year"] for r in self.store.query(
             "SELECT DISTINCT year FROM audits WHERE deleted_at IS NULL ORDER BY year")]
 
+    # -- editing ------------------------------------------------------------------------
+
+    def update(self, finding_id: str, changes: dict, *, today: date | None = None) -> None:
+        """Correct a finding's own fields (description, category, deadline, responsible …),
+        judged by the same finding validator as an imported row. Status and the dates that
+        go with it move only through :meth:`transition`, which keeps the lifecycle events."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise UserError(_("问题的“{0}”不能在此修改（整改状态请用“开始整改/标记已整改/验收销号”）").format(
+                "、".join(sorted(unknown))))
+        finding = self.store.get("findings", finding_id)
+        cleaned = {k: blank_to_none(v) for k, v in changes.items()}
+        cleaned = {k: v for k, v in cleaned.items() if v != finding[k]}
+        if not cleaned:
+            return
+        audit = self.store.get("audits", finding["audit_id"])
+        failure = finding_reason({**finding, **cleaned}, audit_year=audit["year"], inspected=audit["audit_date"],
+                                 categories=self.categories(), today=today or self.store.today())
+        if failure:
+            raise UserError(failure)
+        self.store.update("findings", finding_id, cleaned)
+
+    def delete(self, finding_id: str, reason: str) -> None:
+        """Soft-delete a finding, with why (kept on the row and in history; :meth:`restore`)."""
+        reason = deletion_reason(reason, _("删除问题"))
+        self.store.get("findings", finding_id)
+        self.store.update("findings", finding_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
+
+    def restore(self, finding_id: str) -> None:
+        """Bring back a deleted finding (its audit must still be there)."""
+        finding = self.store.get("findings", finding_id, include_deleted=True)
+        try:
+            self.store.get("audits", finding["audit_id"])
+        except UserError:
+            raise UserError(_("该问题所属的考核已删除，请先恢复考核")) from None
+        self.store.restore("findings", finding_id)
+
+    def deleted(self, limit: int = 500) -> list[dict]:
+        """Deleted findings whose audit is still there, newest deletion first (to restore)."""
+        return self.store.query(
+            """SELECT f.id, f.category, f.description, f.deleted_at, f.deleted_reason, a.year, a.level,
+                   e.name AS enterprise FROM findings f JOIN audits a ON a.id = f.audit_id
+                   JOIN enterprises e ON e.id = a.enterprise_id
+                WHERE f.deleted_at IS NOT NULL AND a.deleted_at IS NULL
+                ORDER BY f.deleted_at DESC LIMIT ?""", (limit,))
+
+    def history(self, finding_id: str) -> list[dict]:
+        """Changes of the finding and of its evidence files, newest first."""
+        return self.store.history_with_children("findings", finding_id, (("attachments", "finding_id"),))
+
     # -- lifecycle ----------------------------------------------------------------------
 
     def allowed(self, finding: dict) -> tuple[str, ...]:
@@ -596,6 +661,46 @@ class Findings:
         return self.store.query(
             "SELECT * FROM attachments WHERE finding_id = ? AND deleted_at IS NULL "
             "ORDER BY original_name, version", (finding_id,))
+
+    def open_copy(self, attachment_id: str) -> Path:
+        """A copy of an evidence file under its original name and extension, in this
+        process's temporary folder (removed at exit): the stored file is named by its hash,
+        which no viewer can open by extension. The copy is checked against its SHA-256."""
+        item = self.store.get("attachments", attachment_id)
+        self._check(item)
+        from ycdesk.tempdir import process_dir
+
+        folder = process_dir() / "evidence" / item["id"]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / _safe_name(item["original_name"])
+        shutil.copyfile(self.attachment_path(item), target)
+        return target
+
+    def save_copy(self, attachment_id: str, dest: str | Path) -> Path:
+        """Save an evidence file out to ``dest`` (byte for byte, checked first)."""
+        item = self.store.get("attachments", attachment_id)
+        self._check(item)
+        dest = Path(dest)
+        if dest.resolve() == self.attachment_path(item).resolve():
+            raise UserError(_("不能保存到工作区的佐证文件夹本身"))
+        try:
+            tmp = dest.with_name(dest.name + ".part")
+            shutil.copyfile(self.attachment_path(item), tmp)
+            tmp.replace(dest)
+        except OSError as exc:
+            raise UserError(_("无法保存到“{0}”：{1}").format(dest, exc.strerror or exc)) from None
+        return dest
+
+    def remove_attachment(self, attachment_id: str, reason: str) -> None:
+        """Take an evidence file off a finding, with why. The row is soft-deleted (history
+        keeps who, when and the reason); the stored file stays, so undo can bring it back."""
+        reason = deletion_reason(reason, _("移除佐证材料"))
+        self.store.get("attachments", attachment_id)
+        self.store.update("attachments", attachment_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
+
+    def _check(self, item: dict) -> None:
+        if not self.verify(item):
+            raise UserError(_("“{0}”缺失或已被改动（SHA-256 不符）").format(item["original_name"]))
 
     def attachment_path(self, attachment: dict) -> Path:
         return self.files_dir / attachment["sha256"][:2] / attachment["sha256"]

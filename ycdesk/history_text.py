@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "units": "单位数", "found": "发现问题数", "rectified": "已整改数", "enterprise_count": "企业数",
     "produced_kg": "产生量（千克）", "disposed_kg": "处置量（千克）", "locked_by": "锁定人",
     "reason": "原因", "unlock_reason": "解锁原因", "original_name": "文件名",
+    "deleted_reason": "删除原因",
 }
 # Bookkeeping, not content: never shown as a change.
 NOISE = frozenset({"id", "updated_at", "created_at", "is_demo"})

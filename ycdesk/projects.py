@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
-from ycdesk.money import format_yi
+from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import parse_period
 
 from ycdesk.rules import investments as rules
@@ -87,6 +87,34 @@ class Projects:
                     self.store.insert("project_units",
                                       {"project_id": project_id, "unit": unit, "position": position})
 
+    def set_status(self, project_id: str, status: str | None) -> None:
+        """Set a project's 状态 (None: 未填报), judged by the project validator."""
+        self.update(project_id, {"status": status or None})
+
+    def period_overlap(self, project_id: str, period: str, amount_yuan: int, *,
+                       excluding: str | None = None) -> str | None:
+        """When ``period`` is a quarter of a year that already has an annual figure, or a
+        year that already has quarterly figures, the warning (with both figures) that saving
+        would count that year twice; None otherwise. ``excluding``: the record being edited.
+        Saving stays allowed: the user decides which figure is wrong."""
+        p = parse_period(period)
+        project = self.store.get("projects", project_id)
+        same_year = [r for r in self.investments(project_id)
+                     if r["id"] != excluding and parse_period(r["period"]).year == p.year]
+        entered = _("本次填报{0}{1}万元").format(p.label, format_wan(amount_yuan))
+        if p.quarter is not None:
+            annual = [r for r in same_year if parse_period(r["period"]).quarter is None]
+            if not annual:
+                return None
+            return _("项目“{0}”已有{1}全年完成投资{2}万元，{3}：两者都计入会重复计算这一年的投资。").format(
+                project["name"], parse_period(annual[0]["period"]).label, format_wan(annual[0]["amount_yuan"]), entered)
+        quarterly = [r for r in same_year if parse_period(r["period"]).quarter is not None]
+        if not quarterly:
+            return None
+        listed = "、".join(f"{parse_period(r['period']).label}{format_wan(r['amount_yuan'])}万元" for r in quarterly)
+        return _("项目“{0}”已有{1}的季度完成投资（{2}，合计{3}万元），{4}：两者都计入会重复计算这一年的投资。").format(
+            project["name"], p.label, listed, format_wan(sum(r["amount_yuan"] for r in quarterly)), entered)
+
     def delete(self, project_id: str) -> None:
         self.store.soft_delete("projects", project_id)
 
@@ -131,6 +159,14 @@ class Projects:
         if row_id:
             record["id"] = row_id
         return self.store.insert("investments", record)
+
+    def check_investment(self, project_id: str, period: str, amount_yuan: int, *,
+                         investment_id: str | None = None) -> None:
+        """Raise the reason :meth:`add_investment` (or, with ``investment_id``,
+        :meth:`update_investment`) would refuse these values, writing nothing: a form
+        shows a refusal before asking about anything merely unusual."""
+        replacing = self.store.get("investments", investment_id)["amount_yuan"] if investment_id else 0
+        self._check_investment(self.store.get("projects", project_id), period, amount_yuan, replacing)
 
     def _check_investment(self, project: dict, period: str, amount_yuan: int, replacing: int):
         return rules.investment(project, period, amount_yuan, today=self.store.today(),

@@ -327,7 +327,7 @@ def enterprise_audits(store, enterprise_id: str, as_of: date) -> list[dict]:
     rows = []
     for a in audits:
         c = per.get(a["id"]) or {"found": 0, "rectified": 0}
-        rows.append({"year": a["year"], "level": a["level"], "audit_date": a["audit_date"], "score": a["score"],
+        rows.append({"id": a["id"], "year": a["year"], "level": a["level"], "audit_date": a["audit_date"], "score": a["score"],
                      "result": a["result"], "found": c["found"], "open": c["found"] - (c["rectified"] or 0)})
     return rows
 

@@ -48,6 +48,13 @@ class InvestmentDialog(QDialog):
                 raise UserError(self.tr("请填写完成投资（万元）"))
             fields = dict(source=self.source.text().strip() or None,
                           note=self.note.text().strip() or None)
+            # A refusal first (nothing to confirm then), then the double-counting question.
+            self.store.projects.check_investment(self.project["id"], self.period.text(), amount,
+                                                 investment_id=self.record and self.record["id"])
+            overlap = self.store.projects.period_overlap(
+                self.project["id"], self.period.text(), amount, excluding=self.record and self.record["id"])
+            if overlap and not self.confirm_overlap(overlap):
+                return  # back to the form, everything typed still there
             name = self.project["name"][:12]
             if self.record:
                 run_change(self, self.tr("修改“{0}”{1}的投资进展").format(name, self.record["period"]),
@@ -63,3 +70,14 @@ class InvestmentDialog(QDialog):
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return
         self.accept()
+
+    def confirm_overlap(self, message: str) -> bool:
+        """A quarter over a year's annual figure (or the reverse) would count that year
+        twice: both figures are shown and the user decides."""
+        box = QMessageBox(QMessageBox.Warning, self.tr("可能重复计算"), message, parent=self)
+        box.setInformativeText(self.tr("确定仍要保存吗？"))
+        save = box.addButton(self.tr("仍要保存(&Y)"), QMessageBox.AcceptRole)
+        back = box.addButton(self.tr("返回修改(&B)"), QMessageBox.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is save

@@ -17,3 +17,21 @@ def not_one_of(label: str, value, choices) -> str:
     from ycdesk.i18n import _
 
     return _("{0}“{1}”无法识别，可用：{2}").format(label, value, "、".join(sorted(set(choices))))
+
+
+def blank_to_none(value):
+    """A typed text with its spaces trimmed; an empty one is no value (NULL), as on import."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def deletion_reason(reason: str | None, action: str) -> str:
+    """The reason a deletion or removal needs (kept on the row and in history)."""
+    from ycdesk.errors import UserError
+    from ycdesk.i18n import _
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError(_("{0}需要填写原因").format(action))
+    return reason

@@ -641,10 +641,18 @@ OPEN_INDEX_WHERE = "deleted_at IS NULL AND status IN ('待整改', '整改中')"
 DELETED_INDEX = "findings_deleted"
 
 
+def migration_18(conn: sqlite3.Connection) -> None:
+    """Why a record was deleted (a finding, an audit, an enterprise, an evidence file):
+    the desk's 删除/移除 asks for a reason; the row keeps its last one, history every one."""
+    for table in ("findings", "audits", "enterprises", "attachments"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN deleted_reason TEXT")
+        install_triggers(conn, table)  # history records the new column too
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
     migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
-    migration_15, migration_16, migration_17,
+    migration_15, migration_16, migration_17, migration_18,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -9,9 +9,6 @@ from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.file_dialogs import open_files
+from ui.dialogs.form_dialog import FormDialog
+from ui.file_dialogs import open_files, save_file
+from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
+from ui.tabs.audits.dialogs import ReasonDialog
 from ui.tabs.common import make_table
 from ui.undo import run_change
 from ycdesk.errors import UserError
@@ -41,13 +41,15 @@ def move_allowed(key: str, to: str, finding: dict, allowed: tuple) -> bool:
     return to in allowed
 
 
-class TransitionDialog(QDialog):
-    """Asks only what the move needs: a rectified date, a verifier and date, or a reason."""
+class TransitionDialog(FormDialog):
+    """Asks only what the move needs: a rectified date, a verifier and date, or a reason.
+    ``submit(values)`` does the move; a refusal keeps the dialog open with what was typed."""
 
-    def __init__(self, to: str, reopen: bool, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("问题状态改为“{0}”").format(to))
-        form = QFormLayout(self)
+    def __init__(self, to: str, reopen: bool, parent=None, submit=None) -> None:
+        super().__init__(self.tr("问题状态改为“{0}”").format(to), parent, ok_text=self.tr("确定(&O)"))
+        self.do_move = submit
+        self.setMinimumWidth(380)  # room for the validator's reason on one or two lines
+        form = self.form
         self.rectified = self.verified = self.verifier = self.reason = None
         today = QDate.currentDate()
         if to == "已整改":
@@ -61,10 +63,6 @@ class TransitionDialog(QDialog):
         if reopen:
             self.reason = QLineEdit()
             form.addRow(self.tr("退回原因(&R)："), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def values(self) -> dict:
         out = {}
@@ -76,6 +74,9 @@ class TransitionDialog(QDialog):
         if self.reason is not None:
             out["reason"] = self.reason.text()
         return out
+
+    def submit(self):
+        return self.do_move(self.values()) if self.do_move else None
 
 
 class FindingEditor(QWidget):
@@ -104,10 +105,15 @@ class FindingEditor(QWidget):
         ])
         self.evidence = make_table(self.evidence_model)
         self.evidence.doubleClicked.connect(lambda _: self.open_evidence())
+        # Not &F: Alt+F opens the 文件 menu.
         self.add_file = QPushButton(self.tr("添加佐证(&A)…"))
-        self.open_file = QPushButton(self.tr("打开"))
+        self.open_file = QPushButton(self.tr("打开(&P)"))
+        self.save_file = QPushButton(self.tr("另存为(&W)…"))
+        self.remove_file = QPushButton(self.tr("移除(&X)…"))
         self.add_file.clicked.connect(self.attach)
         self.open_file.clicked.connect(self.open_evidence)
+        self.save_file.clicked.connect(self.save_evidence)
+        self.remove_file.clicked.connect(self.remove_evidence)
         self.events_model = RecordsModel([
             Col(self.tr("时间"), "created_at"), Col(self.tr("操作人"), "operator"),
             Col(self.tr("原状态"), "from_status"), Col(self.tr("新状态"), "to_status"),
@@ -118,14 +124,17 @@ class FindingEditor(QWidget):
         el = QVBoxLayout(ev)
         el.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(self.add_file)
-        row.addWidget(self.open_file)
+        for button in (self.add_file, self.open_file, self.save_file, self.remove_file):
+            row.addWidget(button)
         row.addStretch(1)
         el.addLayout(row)
         el.addWidget(self.evidence)
         tabs = QTabWidget()
         tabs.addTab(ev, self.tr("佐证材料"))
         tabs.addTab(self.events, self.tr("整改记录"))
+        self.history = HistoryView()  # 修改记录 of the finding and its evidence, with 恢复
+        self.history.restored.connect(self._restored)
+        tabs.addTab(self.history, self.tr("修改记录"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -143,12 +152,13 @@ class FindingEditor(QWidget):
         allowed = self.store.findings.allowed(f) if f else ()
         for key, to, _text in MOVES:
             self.move_buttons[key].setVisible(f is not None and move_allowed(key, to, f, allowed))
-        self.add_file.setEnabled(f is not None)
-        self.open_file.setEnabled(f is not None)
+        for button in (self.add_file, self.open_file, self.save_file, self.remove_file):
+            button.setEnabled(f is not None)
         if f is None:
             self.title.setText(self.tr("选择一条问题查看详情"))
             self.evidence_model.set_records([])
             self.events_model.set_records([])
+            self.history.set_history(self.store, [])
             return
         self.title.setText(self.tr(
             "<b>{0}</b>（{1}）　{2}年{3}考核　检查日期 {4}<br><b>{5}</b>：{6}<br>"
@@ -159,45 +169,90 @@ class FindingEditor(QWidget):
             f["verified_date"] or ""))
         self.evidence_model.set_records(self.store.findings.attachments(f["id"]))
         self.events_model.set_records(self.store.findings.events(f["id"]))
+        self.history.set_history(self.store, self.store.findings.history(f["id"]))
+
+    def _restored(self) -> None:
+        if self.finding is not None:
+            finding_id = self.finding["id"]
+            self.show_finding(finding_id)
+            self.changed.emit(finding_id)
 
     def move(self, to: str, reopen: bool = False) -> None:
         f = self.finding
         if f is None:
             return
-        kwargs = {}
+        label = self.tr("问题“{0}”改为{1}").format(f["description"][:12], to)
+
+        def do_move(values: dict) -> None:
+            run_change(self, label, lambda: self.store.findings.transition(f["id"], to, today=date.today(), **values))
+
         if to in ("已整改", "已销号") or reopen:
-            dialog = TransitionDialog(to, reopen, self)
-            if not dialog.exec():
+            if not TransitionDialog(to, reopen, self, submit=do_move).exec():
                 return
-            kwargs = dialog.values()
-        try:
-            run_change(self, self.tr("问题“{0}”改为{1}").format(f["description"][:12], to),
-                       lambda: self.store.findings.transition(f["id"], to, today=date.today(), **kwargs))
-        except UserError as exc:
-            QMessageBox.warning(self, self.tr("无法更改状态"), str(exc))
-            return
+        else:
+            try:
+                do_move({})
+            except UserError as exc:
+                QMessageBox.warning(self, self.tr("无法更改状态"), str(exc))
+                return
         self.show_finding(f["id"])
         self.changed.emit(f["id"])
 
     def attach(self) -> None:
         if self.finding is None:
             return
+        finding_id = self.finding["id"]
         paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
                 run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
-                           lambda path=path: self.store.findings.attach(self.finding["id"], path))
+                      lambda path=path: self.store.findings.attach(finding_id, path))
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), str(exc))
-        self.show_finding(self.finding["id"])
+        self.show_finding(finding_id)
+
+    def selected_evidence(self) -> dict | None:
+        index = self.evidence.currentIndex()
+        return self.evidence_model.record(index.row()) if index.isValid() else None
 
     def open_evidence(self) -> None:
-        index = self.evidence.currentIndex()
-        if not index.isValid():
+        """Opens a copy named as the file was added (the stored file is named by its hash,
+        which the system cannot open by extension)."""
+        item = self.selected_evidence()
+        if item is None:
             return
-        item = self.evidence_model.record(index.row())
-        if not self.store.findings.verify(item):
-            QMessageBox.warning(self, self.tr("文件校验失败"),
-                                self.tr("“{0}”缺失或已被改动（SHA-256 不符）").format(item["original_name"]))
+        try:
+            copy = self.store.findings.open_copy(item["id"])
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法打开"), str(exc))
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.findings.attachment_path(item))))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
+            QMessageBox.information(self, self.tr("无法打开"),
+                                    self.tr("系统没有可打开“{0}”的程序；可用“另存为”保存后查看").format(copy.name))
+
+    def save_evidence(self) -> None:
+        item = self.selected_evidence()
+        if item is None:
+            return
+        path = save_file(self, self.tr("佐证材料另存为"), item["original_name"])
+        if not path:
+            return
+        try:
+            self.store.findings.save_copy(item["id"], path)
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法保存"), str(exc))
+            return
+
+    def remove_evidence(self) -> None:
+        item = self.selected_evidence()
+        if item is None or self.finding is None:
+            return
+        finding_id, attachment_id = self.finding["id"], item["id"]
+        label = self.tr("移除佐证“{0}”").format(item["original_name"])
+        dialog = ReasonDialog(
+            self.tr("移除佐证材料"),
+            self.tr("从本问题移除“{0}”（第{1}版）？原因会记入修改记录。").format(item["original_name"], item["version"]),
+            lambda reason: run_change(self, label, lambda: self.store.findings.remove_attachment(attachment_id, reason)),
+            self, ok_text=self.tr("移除(&X)"))
+        if dialog.exec():
+            self.show_finding(finding_id)

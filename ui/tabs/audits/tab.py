@@ -23,6 +23,7 @@ from ui.charts.audits import GroupedBars, tr
 from ui.export_view import ask_path, run_export
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
+from ui.tabs.audits.actions import EditActions
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
 from ui.tabs.common import debounced, make_table
@@ -80,6 +81,8 @@ class AuditsTab(QWidget):
         self.ageing_chart = GroupedBars(tr("逾期问题账龄"))
         self.export_button = QPushButton(self.tr("导出图表 PNG…"))
         self.export_button.clicked.connect(self.export_chart)
+        self.enterprise_audits_view = make_table(self.enterprise_audits)
+        self.edit_actions = EditActions(self)
         self._layout()
 
     # -- layout ---------------------------------------------------------------------------
@@ -149,6 +152,7 @@ class AuditsTab(QWidget):
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)
+        ul.addLayout(self.edit_actions.findings_row())
         ul.addWidget(self.table)
         ul.addWidget(self.count)
         split.addWidget(upper)
@@ -157,11 +161,16 @@ class AuditsTab(QWidget):
         fl.addWidget(split)
 
         ent_page = QSplitter(Qt.Horizontal)
-        ent_page.addWidget(self.enterprises)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.addLayout(self.edit_actions.enterprises_row())
+        ll.addWidget(self.enterprises)
+        ent_page.addWidget(left)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.enterprise_detail)
-        rl.addWidget(make_table(self.enterprise_audits))
+        rl.addLayout(self.edit_actions.audits_row())
+        rl.addWidget(self.enterprise_audits_view)
         ent_page.addWidget(right)
 
         self.charts = QTabWidget()
@@ -381,3 +390,20 @@ class AuditsTab(QWidget):
         path = save_file(self, self.tr("导出图表"), "考核图表.png", "PNG 图片 (*.png)")
         if path:
             self.charts.currentWidget().export_png(path)
+
+    # -- after an edit (see actions.py) ---------------------------------------------------
+
+    def findings_written(self, finding_id: str | None) -> None:
+        """A finding was added or deleted: the list, counts and panel read again; a new
+        finding is shown in the editor."""
+        self.refresh()
+        if finding_id:
+            self.editor.show_finding(finding_id)
+
+    def audits_written(self) -> None:
+        """An audit or enterprise changed (or came back): every page reads again, the
+        enterprise page at once when it is showing."""
+        current = self.enterprises.currentIndex().row()
+        self.refresh()
+        if self.pages.currentIndex() == 1 and 0 <= current < self.enterprise_model.rowCount():
+            self.enterprises.setCurrentIndex(self.enterprise_model.index(current, 0))

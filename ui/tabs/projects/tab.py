@@ -26,6 +26,7 @@ from ui.tabs.common import current_record, debounced, fit_columns, make_table
 from ui.tabs.projects.initiatives import InitiativesView
 from ui.tabs.projects.model import PROJECT, ProjectTableModel, grouped_rows
 from ui.undo import run_change
+from ycdesk.errors import UserError
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
@@ -64,6 +65,13 @@ class ProjectsTab(QWidget):
         self.delete_button = QPushButton(self.tr("删除(&D)"))
         self.profile_button = QPushButton(self.tr("年度计划(&Y)…"))
         self.profile_button.clicked.connect(self.edit_profile)
+        self.status_edit = QComboBox()  # the selected project's 状态, set here (None: 未填报)
+        self.status_edit.addItem(self.tr("未填报"), None)
+        for s in PROJECT_STATUSES:
+            self.status_edit.addItem(s, s)
+        self.status_edit.activated.connect(lambda _index: self.set_status())
+        self.status_label = QLabel(self.tr("项目状态(&T)："))
+        self.status_label.setBuddy(self.status_edit)
         self.add_button.clicked.connect(self.add_progress)
         self.edit_button.clicked.connect(self.edit_progress)
         self.delete_button.clicked.connect(self.delete_progress)
@@ -119,6 +127,8 @@ class ProjectsTab(QWidget):
         for b in (self.add_button, self.edit_button, self.delete_button, self.profile_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.status_label)
+        buttons.addWidget(self.status_edit)
         detail = QWidget()
         dl = QVBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -261,8 +271,9 @@ class ProjectsTab(QWidget):
 
     def show_detail(self) -> None:
         project = self.selected_project()
-        for b in (self.add_button, self.edit_button, self.delete_button, self.profile_button):
+        for b in (self.add_button, self.edit_button, self.delete_button, self.profile_button, self.status_edit):
             b.setEnabled(project is not None)
+        self.status_edit.setCurrentIndex(max(self.status_edit.findData(project and project["status"]), 0))
         progress = Progress(self.store)
         if project is None:
             ids = [r["id"] for r in self.model.rows if r["kind"] == PROJECT]
@@ -315,6 +326,19 @@ class ProjectsTab(QWidget):
             run_change(self, self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
                        lambda: self.store.projects.delete_investment(record["id"]))
             self.refresh()
+
+    def set_status(self) -> None:
+        """The 状态 combo was changed by the user: saved through the project validator."""
+        project = self.selected_project()
+        status = self.status_edit.currentData()
+        if project is None or status == project["status"]:
+            return
+        try:
+            run_change(self, self.tr("{0} 状态改为“{1}”").format(project["name"][:12], status or self.tr("未填报")),
+                  lambda: self.store.projects.set_status(project["id"], status))
+        except UserError as exc:
+            QMessageBox.warning(self, self.tr("无法设置状态"), str(exc))
+        self.refresh()
 
     def edit_profile(self) -> None:
         from ui.dialogs.profile_dialog import ProfileDialog
