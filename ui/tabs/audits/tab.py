@@ -145,7 +145,7 @@ class AuditsTab(QWidget):
         from ui.empty_hint import EmptyHint
 
         self.empty_hint = EmptyHint(self.tr(
-            "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写。"),
+            "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写；也可以点下面的“新增问题”逐条录入。"),
             "findings")
         fl.addWidget(self.empty_hint)
         split = QSplitter(Qt.Vertical)
