@@ -202,6 +202,7 @@ def test_add_enterprise_and_audit_then_a_finding_for_it(tab, qtbot, monkeypatch)
     tab.pages.setCurrentIndex(1)
     tab.edit_actions.new_enterprise.trigger()
     ent = next(e for e in tab.store.audits.enterprises() if e["name"] == "新登记危废企业")
+    assert tab.enterprise.findData(ent["id"]) > 0  # the 企业 filter lists it at once
     messages = []
 
     def audit_fields(d):

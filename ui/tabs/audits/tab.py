@@ -395,8 +395,9 @@ class AuditsTab(QWidget):
 
     def findings_written(self, finding_id: str | None) -> None:
         """A finding was added or deleted: the list, counts and panel read again; a new
-        finding is shown in the editor."""
-        self.refresh()
+        finding is shown in the editor. Through set_store (same workspace: the view is kept) so
+        that the filter lists and the empty-page hint follow a first finding or a new year."""
+        self.set_store(self.store)
         if finding_id:
             self.editor.show_finding(finding_id)
 
@@ -404,6 +405,6 @@ class AuditsTab(QWidget):
         """An audit or enterprise changed (or came back): every page reads again, the
         enterprise page at once when it is showing."""
         current = self.enterprises.currentIndex().row()
-        self.refresh()
+        self.set_store(self.store)  # the 企业 and 年度 filters list a new enterprise or audit
         if self.pages.currentIndex() == 1 and 0 <= current < self.enterprise_model.rowCount():
             self.enterprises.setCurrentIndex(self.enterprise_model.index(current, 0))
