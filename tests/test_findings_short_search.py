@@ -48,6 +48,21 @@ def test_short_search_lists_and_counts_exactly_what_a_plain_scan_finds(store, mo
         monkeypatch.setattr(findings_module, "SHORT_WINDOW", window)
         for limit in (1, 5, 200):
             assert walk(store, flt, limit) == expected, (window, limit)
+            assert store.findings.count(flt) == len(expected)  # right after the pages, as the list asks
+
+
+def test_a_count_after_a_page_sees_a_change_made_in_between(store, monkeypatch):
+    # The count a page's index read leaves behind is not used once the findings change.
+    monkeypatch.setattr(findings_module, "SHORT_WINDOW", 0)
+    flt = FindingFilter(text="ab")
+    before = store.findings.count(flt)
+    store.findings.page(flt)
+    store.soft_delete("findings", store.findings.page(flt, limit=1)[0]["id"])
+    assert store.findings.count(flt) == before - 1 == len(plain_scan(store, "ab"))
+    store.findings.page(flt)
+    audit_id = store.scalar("SELECT id FROM audits ORDER BY id LIMIT 1")
+    store.audits.add_finding({"audit_id": audit_id, "category": "识别标志", "description": "xab"})
+    assert store.findings.count(flt) == before == len(plain_scan(store, "ab"))
 
 
 def test_short_search_with_other_conditions_is_still_the_plain_scan(store):

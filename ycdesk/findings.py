@@ -276,6 +276,10 @@ COLUMNS = """f.rowid AS rk, f.id, f.category, f.description, f.severity, f.requi
 class Findings:
     def __init__(self, store) -> None:
         self.store = store
+        # A short search's page that had to read the description index keeps the number of
+        # descriptions matching (with the state of the data it was read in), so the count
+        # asked right after it does not read the index a second time (see _short_search_page).
+        self._short_count: tuple | None = None
 
     # -- reading ----------------------------------------------------------------------
 
@@ -334,11 +338,34 @@ class Findings:
         if len(rows) >= limit:
             return rows
         named = f"SELECT rowid FROM findings WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)"
+        # One read of the index gives the rest of the page and the number of matching
+        # descriptions (the outer join keeps that number when the page has no more rows).
         rest = self.store.query(
-            f"SELECT {COLUMNS} {FROM} WHERE f.deleted_at IS NULL AND f.rowid > ? AND "
-            f"f.rowid IN ({SHORT_MATCHES} UNION {named}) ORDER BY f.rowid LIMIT ?",
-            [after + SHORT_WINDOW, flt.text, flt.text, limit - len(rows)])
-        return rows + rest
+            f"WITH m AS MATERIALIZED ({SHORT_MATCHES}) SELECT (SELECT COUNT(*) FROM m) AS matched, p.* "
+            f"FROM (SELECT 1) LEFT JOIN (SELECT {COLUMNS} {FROM} WHERE f.deleted_at IS NULL AND f.rowid > ? AND "
+            f"f.rowid IN (SELECT rowid FROM m UNION {named}) ORDER BY f.rowid LIMIT ?) p ORDER BY p.rk",
+            [flt.text, after + SHORT_WINDOW, flt.text, limit - len(rows)])
+        state = self._data_state()
+        if state is not None:
+            self._short_count = (flt.text, state, rest[0]["matched"])
+        for r in rest:
+            del r["matched"]
+        return rows + [r for r in rest if r["rk"] is not None]
+
+    def _data_state(self):
+        """What changes whenever the findings may have: this connection's changes and other
+        connections' commits. None inside a transaction (it may yet roll back)."""
+        conn = self.store.conn
+        if conn.in_transaction:
+            return None
+        return (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _short_matches(self, text: str) -> int:
+        """The number of not-deleted findings whose description holds ``text``."""
+        memo, self._short_count = self._short_count, None
+        if memo is not None and memo[0] == text and memo[1] == self._data_state():
+            return memo[2]
+        return self.store.scalar(f"SELECT COUNT(*) FROM ({SHORT_MATCHES})", [text])
 
     def _page_by_values(self, where: str, params: list, after, limit: int, column: str, values: list[str],
                         descending: bool) -> list[dict]:
@@ -484,10 +511,9 @@ class Findings:
         if short_search_alone(flt):
             # The descriptions holding the text, counted in the index on them, and the
             # named enterprises' other findings (found by audit).
-            return self.store.scalar(
-                f"SELECT (SELECT COUNT(*) FROM ({SHORT_MATCHES})) + (SELECT COUNT(*) FROM findings f WHERE "
-                f"f.deleted_at IS NULL AND f.audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0) AND "
-                "instr(f.description, ?) = 0)", [flt.text] * 3)
+            return self._short_matches(flt.text) + self.store.scalar(
+                f"SELECT COUNT(*) FROM findings f WHERE f.deleted_at IS NULL AND f.audit_id IN "
+                f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0", [flt.text] * 2)
         if flt.text and len(flt.text) >= SEARCH_MIN and not (flt.category or flt.status or flt.due or flt.audit_level()):
             # Search alone: the size of the index's answer (with the named enterprises'
             # findings) less the few deleted findings in it — no row read per match.
