@@ -20,8 +20,6 @@ from ycdesk.i18n import _
 from ycdesk.imports import values as v
 from ycdesk.imports.fields import Field, canonical_header, field_for
 from ycdesk.imports.kinds import IMPORT_KINDS
-from ycdesk.imports.reader import list_sheets
-from ycdesk.imports.sheet_read import SheetRead
 from ycdesk.imports.undo import UndoBlocked, apply_undo, plan_undo, undo_batch
 from ycdesk.store.ids import new_id
 
@@ -30,6 +28,21 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 
 __all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "plan_undo", "apply_undo",
            "UndoBlocked", "batches", "detect", "saved_mapping", "SheetRead"]
+
+
+def __getattr__(name: str):
+    # The workbook readers (calamine, the split read, zipfile, defusedxml: ~60 ms of
+    # imports) load when a file is first read, not at start-up, where the main window
+    # only lists the import kinds (ycdesk.imports.kinds, inside this package).
+    if name == "list_sheets":
+        from ycdesk.imports.reader import list_sheets
+
+        return list_sheets
+    if name == "SheetRead":
+        from ycdesk.imports.sheet_read import SheetRead
+
+        return SheetRead
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -176,6 +189,8 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         store.check_scope(table, {"id": ""})
     path = Path(path)
     reread = read is not None and read.refresh()
+    from ycdesk.imports.sheet_read import SheetRead
+
     raw = read if read is not None else SheetRead(path, sheet, limits)
     rows = raw.rows
     saved = saved_mapping(store, kind)

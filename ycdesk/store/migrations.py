@@ -634,6 +634,21 @@ def migration_17(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX findings_demo ON findings (deleted_at) WHERE is_demo = 1")
 
 
+def migration_18(conn: sqlite3.Connection) -> None:
+    """An index on the description, the sort expression of 问题描述 (ycdesk.findings.SORTABLE).
+
+    Two uses over a million findings: a page sorted by 问题描述 read and sorted every row
+    (3.4 s; with the index 200 entries, under a millisecond), and a search of one or two
+    characters — which the trigram index cannot look up — read every row of the table
+    (220 MB) to test the description; it now reads this index instead (34 MB, the text and
+    the row key only), about a sixth of the pages: 1.1 s → 0.16–0.23 s on a loaded machine.
+    Cost: 34 MB per million findings (5.6 % of the workspace), built in about a second."""
+    conn.execute(f"CREATE INDEX {DESCRIPTION_INDEX} ON findings (COALESCE(description, '')) WHERE deleted_at IS NULL")
+
+
+DESCRIPTION_INDEX = "findings_sort_description"
+
+
 # Named in ycdesk.findings' counts (INDEXED BY, and the condition a query repeats word for
 # word so that SQLite may use the partial index).
 OPEN_INDEX = "findings_open"
