@@ -634,7 +634,7 @@ def migration_17(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX findings_demo ON findings (deleted_at) WHERE is_demo = 1")
 
 
-def migration_18(conn: sqlite3.Connection) -> None:
+def migration_19(conn: sqlite3.Connection) -> None:
     """An index on the description, the sort expression of 问题描述 (ycdesk.findings.SORTABLE).
 
     Two uses over a million findings: a page sorted by 问题描述 read and sorted every row
@@ -667,7 +667,7 @@ def migration_18(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
     migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
-    migration_15, migration_16, migration_17, migration_18,
+    migration_15, migration_16, migration_17, migration_18, migration_19,
 ]
 LATEST = len(MIGRATIONS)
 
