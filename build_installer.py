@@ -29,15 +29,42 @@ from ycdesk import __version__  # noqa: E402
 APP = "ycdesk"
 # Qt modules ycdesk never imports; leaving them out keeps the bundle lean.
 EXCLUDES = [
-    "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
-    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
-    "PySide6.Qt3DCore", "PySide6.Qt3DRender", "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets",
-    "PySide6.QtNetwork", "PySide6.QtSql", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtTest",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "PySide6.QtWebEngineQuick",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtQuickControls2",
+    "PySide6.Qt3DCore",
+    "PySide6.Qt3DRender",
+    "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtNetwork",
+    "PySide6.QtSql",
+    "PySide6.QtDesigner",
+    "PySide6.QtHelp",
+    "PySide6.QtTest",
     "PySide6.QtDBus",  # (QtOpenGL stays: pyqtgraph imports it) "PySide6.QtXml", "PySide6.QtUiTools",
-    "PySide6.QtConcurrent", "PySide6.QtSvgWidgets",
-    "tkinter", "matplotlib", "IPython", "pytest", "hypothesis", "pytestqt", "pypdf", "PyInstaller",
+    "PySide6.QtConcurrent",
+    "PySide6.QtSvgWidgets",
+    "tkinter",
+    "matplotlib",
+    "IPython",
+    "pytest",
+    "hypothesis",
+    "pytestqt",
+    "pypdf",
+    "PyInstaller",
     # pyqtgraph imports these only if present; ycdesk's charts need none of them.
-    "scipy", "pandas", "yaml", "h5py", "cupy", "numba", "OpenGL", "pyqtgraph.opengl",
+    "scipy",
+    "pandas",
+    "yaml",
+    "h5py",
+    "cupy",
+    "numba",
+    "OpenGL",
+    "pyqtgraph.opengl",
 ]
 
 
@@ -55,14 +82,34 @@ def build(dist: Path, onefile: bool) -> Path:
     launcher.write_text("import sys\nfrom ui.launcher import main\nsys.exit(main())\n", encoding="utf-8")
     sep = os.pathsep
     args = [
-        str(launcher), "--name", APP, "--noconfirm", "--clean", "--noupx",
-        "--distpath", str(dist), "--workpath", str(work), "--specpath", str(work),
-        "--paths", str(ROOT),
-        "--add-data", f"{ROOT / 'resources'}{sep}resources",
-        "--add-data", f"{ROOT / 'sample_data'}{sep}sample_data",
-        "--icon", str(ROOT / "resources" / "icons" / ("ycdesk.ico" if os.name == "nt" else "ycdesk.png")),
-        "--collect-submodules", "ycdesk", "--collect-submodules", "ui",
-        "--collect-data", "pypdfium2_raw", "--collect-binaries", "pypdfium2_raw",
+        str(launcher),
+        "--name",
+        APP,
+        "--noconfirm",
+        "--clean",
+        "--noupx",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(work),
+        "--specpath",
+        str(work),
+        "--paths",
+        str(ROOT),
+        "--add-data",
+        f"{ROOT / 'resources'}{sep}resources",
+        "--add-data",
+        f"{ROOT / 'sample_data'}{sep}sample_data",
+        "--icon",
+        str(ROOT / "resources" / "icons" / ("ycdesk.ico" if os.name == "nt" else "ycdesk.png")),
+        "--collect-submodules",
+        "ycdesk",
+        "--collect-submodules",
+        "ui",
+        "--collect-data",
+        "pypdfium2_raw",
+        "--collect-binaries",
+        "pypdfium2_raw",
         "--onefile" if onefile else "--onedir",
     ]
     if os.name == "nt" or sys.platform == "darwin":
@@ -88,7 +135,9 @@ def package_linux(dist: Path) -> Path:
     desktop = dist / APP / f"{APP}.desktop"
     desktop.write_text(
         "[Desktop Entry]\nType=Application\nName=ycdesk\nName[zh_CN]=越城区生态环境“十四五”规划工作台\n"
-        f"Exec={APP}\nIcon=ycdesk\nCategories=Office;\nTerminal=false\n", encoding="utf-8")
+        f"Exec={APP}\nIcon=ycdesk\nCategories=Office;\nTerminal=false\n",
+        encoding="utf-8",
+    )
     archive = dist / f"{APP}-{__version__}-linux-x86_64.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(dist / APP, arcname=f"{APP}-{__version__}")
@@ -97,14 +146,15 @@ def package_linux(dist: Path) -> Path:
 
 def inno_setup_script(dist: Path) -> Path:
     script = dist / f"{APP}.iss"
-    script.write_text(f"""; Inno Setup script for ycdesk {__version__}: compile with ISCC.exe {script.name}
+    script.write_text(
+        f"""; Inno Setup script for ycdesk {__version__}: compile with ISCC.exe {script.name}
 [Setup]
 AppName=ycdesk 越城区生态环境“十四五”规划工作台
 AppVersion={__version__}
 DefaultDirName={{autopf}}\\ycdesk
 DefaultGroupName=ycdesk
 OutputBaseFilename=ycdesk-{__version__}-setup
-SetupIconFile={ROOT / 'resources' / 'icons' / 'ycdesk.ico'}
+SetupIconFile={ROOT / "resources" / "icons" / "ycdesk.ico"}
 Compression=lzma2
 SolidCompression=yes
 PrivilegesRequired=lowest
@@ -116,7 +166,9 @@ Source: "{dist / APP}\\*"; DestDir: "{{app}}"; Flags: recursesubdirs ignoreversi
 Name: "{{group}}\\ycdesk"; Filename: "{{app}}\\{APP}.exe"
 Name: "{{group}}\\卸载 ycdesk"; Filename: "{{uninstallexe}}"
 Name: "{{autodesktop}}\\ycdesk"; Filename: "{{app}}\\{APP}.exe"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return script
 
 

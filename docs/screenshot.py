@@ -22,8 +22,9 @@ from ui.settings import Settings  # noqa: E402
 from ycdesk.workspace import create_workspace, open_workspace  # noqa: E402
 
 app = create_app()
-store = open_workspace(create_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.ycdesk", "演示用户"),
-                       operator="演示用户")
+store = open_workspace(
+    create_workspace(Path(os.environ["YCDESK_HOME"]) / "demo.ycdesk", "演示用户"), operator="演示用户"
+)
 settings = Settings(QSettings(str(Path(os.environ["YCDESK_HOME"]) / "s.ini"), QSettings.IniFormat))
 window = MainWindow(store, settings)
 window.resize(1366, 768)
@@ -78,8 +79,9 @@ first.grab().save(str(HERE / "screenshot-first-run.png"))
 first.close()
 
 # A blank workspace: the audits page says what to do next instead of showing an empty grid.
-blank = open_workspace(create_workspace(Path(os.environ["YCDESK_HOME"]) / "blank.ycdesk", "张三", demo=False),
-                       operator="张三")
+blank = open_workspace(
+    create_workspace(Path(os.environ["YCDESK_HOME"]) / "blank.ycdesk", "张三", demo=False), operator="张三"
+)
 window = MainWindow(blank, settings)
 window.resize(1366, 768)
 window.show()

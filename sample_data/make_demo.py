@@ -27,8 +27,15 @@ DEMO = HERE / "demo"
 rng = random.Random(20211231)
 
 TOWNSHIPS = [r["名称"] for r in csv.DictReader(open(HERE / "plan" / "townships.csv", encoding="utf-8"))]
-INDUSTRIES = [("印染", "产生"), ("化工", "产生"), ("电镀", "产生"), ("医药", "产生"),
-              ("机械制造", "产生"), ("危废利用处置", "经营"), ("废矿物油回收", "产生和经营")]
+INDUSTRIES = [
+    ("印染", "产生"),
+    ("化工", "产生"),
+    ("电镀", "产生"),
+    ("医药", "产生"),
+    ("机械制造", "产生"),
+    ("危废利用处置", "经营"),
+    ("废矿物油回收", "产生和经营"),
+]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭何高林罗"
 
 # The official assessment items (危险废物规范化环境管理评估指标), with typical problems.
@@ -45,8 +52,13 @@ CATEGORIES = {
     "利用/处置设施": ["处置设施运行记录不全", "焚烧设施未按要求开展自行监测"],
     "业务培训": ["未对相关管理人员开展危险废物业务培训"],
 }
-REQUIREMENTS = ["立即整改并报送整改材料", "限期完善制度并上墙公示", "规范设置后拍照上传",
-                "补齐台账并在系统中更新", "完成改造并申请验收"]
+REQUIREMENTS = [
+    "立即整改并报送整改材料",
+    "限期完善制度并上墙公示",
+    "规范设置后拍照上传",
+    "补齐台账并在系统中更新",
+    "完成改造并申请验收",
+]
 
 # (year, level, units, findings, how many stay open) — the first three are the plan's.
 AUDIT_PLAN = [
@@ -75,14 +87,16 @@ def enterprises(n: int = 70) -> list[dict]:
     out = []
     for i in range(1, n + 1):
         industry, role = INDUSTRIES[i % len(INDUSTRIES)]
-        out.append({
-            "企业名称": f"示例{industry}企业{i:02d}（演示）",
-            "统一社会信用代码": uscc(),
-            "所属镇街": rng.choice(TOWNSHIPS),
-            "企业类型": role,
-            "行业": industry,
-            "联系人": person(),
-        })
+        out.append(
+            {
+                "企业名称": f"示例{industry}企业{i:02d}（演示）",
+                "统一社会信用代码": uscc(),
+                "所属镇街": rng.choice(TOWNSHIPS),
+                "企业类型": role,
+                "行业": industry,
+                "联系人": person(),
+            }
+        )
     return out
 
 
@@ -104,16 +118,18 @@ def audits_and_findings(firms: list[dict]) -> tuple[list[dict], list[dict]]:
         for firm, count in zip(chosen, counts):
             audit_day = date(year, rng.randint(3, 10), rng.randint(1, 28))
             score = rng.randint(62, 98)
-            audits.append({
-                "统一社会信用代码": firm["统一社会信用代码"],
-                "企业名称": firm["企业名称"],
-                "考核年度": year,
-                "考核级别": level,
-                "检查日期": audit_day.isoformat(),
-                "检查人员": f"{person()}、{person()}",
-                "得分": score,
-                "考核结果": "达标" if score >= 90 else "基本达标" if score >= 70 else "不达标",
-            })
+            audits.append(
+                {
+                    "统一社会信用代码": firm["统一社会信用代码"],
+                    "企业名称": firm["企业名称"],
+                    "考核年度": year,
+                    "考核级别": level,
+                    "检查日期": audit_day.isoformat(),
+                    "检查人员": f"{person()}、{person()}",
+                    "得分": score,
+                    "考核结果": "达标" if score >= 90 else "基本达标" if score >= 70 else "不达标",
+                }
+            )
             for _ in range(count):
                 number += 1
                 category = rng.choice(list(CATEGORIES))
@@ -155,16 +171,26 @@ def audits_and_findings(firms: list[dict]) -> tuple[list[dict], list[dict]]:
 
 def observations() -> list[dict]:
     rows = []
-    series = {"FYP14-02": [27, 29, 26, 25], "FYP14-03": [91.5, 90.8, 93.2, 94.0],
-              "FYP14-01": [97.3, 100, 100, 100], "FYP14-08": [100, 100, 100, 100]}
+    series = {
+        "FYP14-02": [27, 29, 26, 25],
+        "FYP14-03": [91.5, 90.8, 93.2, 94.0],
+        "FYP14-01": [97.3, 100, 100, 100],
+        "FYP14-08": [100, 100, 100, 100],
+    }
     for code, values in series.items():
         for year, value in zip(range(2022, 2026), values):
-            rows.append({"指标编码": code, "期间": year, "值": value, "范围": "全区",
-                         "来源": "演示数据"})
+            rows.append({"指标编码": code, "期间": year, "值": value, "范围": "全区", "来源": "演示数据"})
     for township in TOWNSHIPS[:6]:
         for quarter in (1, 2, 3):
-            rows.append({"指标编码": "FYP14-02", "期间": f"2025Q{quarter}",
-                         "值": rng.randint(20, 34), "范围": township, "来源": "演示数据"})
+            rows.append(
+                {
+                    "指标编码": "FYP14-02",
+                    "期间": f"2025Q{quarter}",
+                    "值": rng.randint(20, 34),
+                    "范围": township,
+                    "来源": "演示数据",
+                }
+            )
     return rows
 
 
@@ -183,8 +209,7 @@ def investments() -> list[dict]:
             amount = min(left, int(fyp_wan / len(years) * pace * rng.uniform(0.92, 1.05)))
             left -= amount
             if amount:
-                rows.append({"项目序号": seq, "期间": year, "完成投资（万元）": amount,
-                             "来源": "演示数据"})
+                rows.append({"项目序号": seq, "期间": year, "完成投资（万元）": amount, "来源": "演示数据"})
     return rows
 
 

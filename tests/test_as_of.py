@@ -40,9 +40,19 @@ def test_closed_period_reports_are_byte_identical_after_later_data(seeded, tmp_p
 
     # A new 2025 audit of a new enterprise, with one open finding.
     new_audit = dict.fromkeys(header, "")
-    new_audit.update({"企业名称": "示例新企业（演示）", "所属镇街": "塔山街道", "考核年度": "2025", "考核级别": "区级",
-                      "检查日期": "2025-11-20", "问题类别": "识别标志", "问题描述": "标志缺失",
-                      "整改期限": "2025-12-20", "整改状态": "待整改"})
+    new_audit.update(
+        {
+            "企业名称": "示例新企业（演示）",
+            "所属镇街": "塔山街道",
+            "考核年度": "2025",
+            "考核级别": "区级",
+            "检查日期": "2025-11-20",
+            "问题类别": "识别标志",
+            "问题描述": "标志缺失",
+            "整改期限": "2025-12-20",
+            "整改状态": "待整改",
+        }
+    )
     _write(tmp_path / "new.csv", header, [[new_audit[h] for h in header]])
     assert main(["import", "findings", str(tmp_path / "new.csv"), "--db", str(seeded.path)]) == 0
 
@@ -95,7 +105,9 @@ def test_2022q1_counts_equal_a_hand_count_from_the_exports(seeded, tmp_path):
     overdue = [r for r in found if r["整改期限"] < end and not (r["整改完成日期"] and r["整改完成日期"] <= end)]
     assert content["overdue_total"] == len(overdue)
     by_year = {(r["year"], r["level"]): r for r in content["by_year_level"]}
-    assert by_year[(2022, "区级")]["found"] == sum(1 for r in found if r["考核年度"] == "2022" and r["考核级别"] == "区级")
+    assert by_year[(2022, "区级")]["found"] == sum(
+        1 for r in found if r["考核年度"] == "2022" and r["考核级别"] == "区级"
+    )
     # The export as of that day agrees: only findings found by then, overdue as of then.
     as_of = _export(seeded, "findings", tmp_path / "asof.csv", "--as-of", end)
     assert len(as_of) == len(found)
@@ -108,7 +120,8 @@ def test_mid_term_evaluation_counts_to_the_end_of_2023_only(seeded):
     assert content["to_date"]["found"] < everything["found"]
     assert content["to_date"]["found"] == seeded.scalar(
         """SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id
-           WHERE f.deleted_at IS NULL AND a.deleted_at IS NULL AND a.audit_date <= '2023-12-31'""")
+           WHERE f.deleted_at IS NULL AND a.deleted_at IS NULL AND a.audit_date <= '2023-12-31'"""
+    )
 
 
 def test_one_counter_for_audits_with_no_findings(seeded):
@@ -117,12 +130,16 @@ def test_one_counter_for_audits_with_no_findings(seeded):
     seeded.audits.add_audit({"enterprise_id": firm, "year": 2024, "level": "区级", "audit_date": "2024-05-06"})
     cut = stats.Cut(date(2024, 12, 31), year=2024, level="区级")
     figures = stats.audit_figures(seeded, cut)
-    row = next(r for r in stats.audit_figures_by_year_level(seeded, stats.Cut(date(2024, 12, 31)))
-               if (r["year"], r["level"]) == (2024, "区级"))
+    row = next(
+        r
+        for r in stats.audit_figures_by_year_level(seeded, stats.Cut(date(2024, 12, 31)))
+        if (r["year"], r["level"]) == (2024, "区级")
+    )
     quarter = quarterly.gather(seeded, "2024Q2")["audits"]["this_period"]
     assert figures["units"] == row["units"]
     assert quarter["audits"] == seeded.scalar(
-        "SELECT COUNT(*) FROM audits WHERE audit_date BETWEEN '2024-04-01' AND '2024-06-30' AND deleted_at IS NULL")
+        "SELECT COUNT(*) FROM audits WHERE audit_date BETWEEN '2024-04-01' AND '2024-06-30' AND deleted_at IS NULL"
+    )
 
 
 def test_the_reports_overdue_total_is_the_due_figure(seeded):
@@ -133,16 +150,21 @@ def test_the_reports_overdue_total_is_the_due_figure(seeded):
     for end in (date(2022, 3, 31), date(2024, 9, 30), date(2025, 12, 31)):
         for township in (None, seeded.townships.list()[1]["id"]):
             cut = stats.Cut(as_of=end, township_id=township)
-            assert audits(seeded, date(end.year, 1, 1), end, township)["overdue_total"] == \
-                stats.due(seeded, cut, 0)["overdue"]
+            assert (
+                audits(seeded, date(end.year, 1, 1), end, township)["overdue_total"]
+                == stats.due(seeded, cut, 0)["overdue"]
+            )
     assert stats.due(seeded, stats.Cut(as_of=date(2025, 12, 31)), 0)["overdue"] > 0
 
 
 def test_period_figures_from_the_to_date_read_equal_their_own_cut(seeded):
     """audit_views' period figures (taken from the to-date read) equal audit_figures for the
     cut narrowed to the period's audits."""
-    for end, start in ((date(2022, 3, 31), date(2022, 1, 1)), (date(2024, 9, 30), date(2024, 7, 1)),
-                       (date(2025, 12, 31), date(2025, 10, 1))):
+    for end, start in (
+        (date(2022, 3, 31), date(2022, 1, 1)),
+        (date(2024, 9, 30), date(2024, 7, 1)),
+        (date(2025, 12, 31), date(2025, 10, 1)),
+    ):
         for township in (None, seeded.townships.list()[1]["id"]):
             views = stats.audit_views(seeded, stats.Cut(as_of=end, township_id=township), period_from=start)
             alone = stats.audit_figures(seeded, stats.Cut(as_of=end, township_id=township, dated_from=start))

@@ -8,17 +8,16 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ycdesk.backups import DamagedWorkspaceError, list_backups, verify
+from tests.test_workspace_open import damage
+from ycdesk.backups import DamagedWorkspaceError, verify
 from ycdesk.backups.restore import restore
 from ycdesk.cli import main
 from ycdesk.store import Store
 from ycdesk.workspace import create_workspace
-
-from tests.test_workspace_open import damage
 
 
 @pytest.fixture
@@ -69,10 +68,12 @@ def test_restore_with_a_stale_wal_gives_exactly_the_backup(seeded, tmp_path):
     restored_state = townships(path)
     seeded.close()
     # Another process writes and dies without a checkpoint: its -wal holds data the file lacks.
-    code = ("import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-            "[c.create_function(f, 0, lambda: '他人') for f in ('ycdesk_now', 'ycdesk_operator')]; "
-            "c.execute('PRAGMA wal_autocheckpoint = 0'); "
-            "c.execute(\"UPDATE townships SET name = name || '（改）'\"); os._exit(0)")
+    code = (
+        "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "[c.create_function(f, 0, lambda: '他人') for f in ('ycdesk_now', 'ycdesk_operator')]; "
+        "c.execute('PRAGMA wal_autocheckpoint = 0'); "
+        "c.execute(\"UPDATE townships SET name = name || '（改）'\"); os._exit(0)"
+    )
     subprocess.run([sys.executable, "-c", code, str(path)], check=True)
     assert (path.parent / (path.name + "-wal")).stat().st_size > 0
     assert main(["restore", str(backup), "--db", str(path)]) == 0
@@ -111,7 +112,8 @@ def test_a_damaged_workspace_is_not_backed_up_over_good_ones(seeded):
         seeded.backup(reason="manual")
     assert [b.path for b in seeded.backups()] == made[::-1]
     assert sorted(p.name for p in made[0].parent.iterdir()) == sorted(
-        [p.name for p in made] + [p.with_suffix(".json").name for p in made])
+        [p.name for p in made] + [p.with_suffix(".json").name for p in made]
+    )
 
 
 def test_evidence_is_backed_up_once_and_restored_byte_identical(seeded, tmp_path):
@@ -212,10 +214,10 @@ def test_restore_onto_a_damaged_workspace_keeps_its_bytes(seeded):
 
 def test_a_year_of_backups_is_thinned_like_ankis(tmp_path):
     """A year of weekly use, then a month of daily use: what is left is what retention promises."""
-    now = [datetime(2024, 1, 1, 8, 0, tzinfo=timezone.utc)]
-    daily_from = datetime(2025, 2, 13, 8, 0, tzinfo=timezone.utc)
+    now = [datetime(2024, 1, 1, 8, 0, tzinfo=UTC)]
+    daily_from = datetime(2025, 2, 13, 8, 0, tzinfo=UTC)
     with Store(tmp_path / "w.ycdesk", clock=lambda: now[0]) as s:
-        while now[0] < datetime(2025, 3, 15, 8, 0, tzinfo=timezone.utc):
+        while now[0] < datetime(2025, 3, 15, 8, 0, tzinfo=UTC):
             s.backup(reason="manual")
             now[0] += timedelta(days=1 if now[0] >= daily_from else 7)
         kept = s.backups()

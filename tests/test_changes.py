@@ -12,8 +12,10 @@ def project(store, seq):
 
 
 def live_investments(store, project_id):
-    return store.query("SELECT id, period, amount_yuan FROM investments WHERE project_id = ? AND deleted_at IS NULL "
-                       "ORDER BY period", (project_id,))
+    return store.query(
+        "SELECT id, period, amount_yuan FROM investments WHERE project_id = ? AND deleted_at IS NULL ORDER BY period",
+        (project_id,),
+    )
 
 
 def history_count(store):

@@ -43,7 +43,9 @@ def test_every_history_row_is_sealed_by_the_writer(store):
 
 
 def test_edited_history_row_is_named_by_seq_table_and_time(seeded, capsys):
-    row = seeded.query("SELECT seq, table_name, at FROM history WHERE table_name = 'findings' ORDER BY seq LIMIT 1 OFFSET 5")[0]
+    row = seeded.query(
+        "SELECT seq, table_name, at FROM history WHERE table_name = 'findings' ORDER BY seq LIMIT 1 OFFSET 5"
+    )[0]
     seeded.close()
     with raw(seeded.path) as conn:
         conn.execute("UPDATE history SET operator = '别人' WHERE seq = ?", (row["seq"],))
@@ -184,20 +186,27 @@ def bulk(tmp_path):
         load_plan(store)
         import_file(store, "findings", path)
         store.update("findings", store.scalar("SELECT id FROM findings LIMIT 1"), {"note": "之后的修改"})
-        seqs = [r[0] for r in store.conn.execute(
-            "SELECT seq FROM history WHERE table_name = 'findings' AND action = 'insert' ORDER BY seq")]
+        seqs = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT seq FROM history WHERE table_name = 'findings' AND action = 'insert' ORDER BY seq"
+            )
+        ]
     assert len(seqs) == 3000 and check_workspace(db).ok
     return db, seqs
 
 
-@pytest.mark.parametrize("edit, named", [
-    ("UPDATE history SET operator = '别人' WHERE seq = {mid}", "mid"),
-    ("UPDATE history SET at = '2020-01-01T00:00:00+08:00' WHERE seq = {mid}", "mid"),
-    ("UPDATE history SET row_id = 'x' WHERE seq = {mid}", "first"),
-    ("DELETE FROM history WHERE seq = {mid}", "first"),
-    # The block's head made a plain row of the block before it: that block breaks.
-    ("UPDATE history SET hash = 'b' WHERE seq = {first}", "before"),
-])
+@pytest.mark.parametrize(
+    "edit, named",
+    [
+        ("UPDATE history SET operator = '别人' WHERE seq = {mid}", "mid"),
+        ("UPDATE history SET at = '2020-01-01T00:00:00+08:00' WHERE seq = {mid}", "mid"),
+        ("UPDATE history SET row_id = 'x' WHERE seq = {mid}", "first"),
+        ("DELETE FROM history WHERE seq = {mid}", "first"),
+        # The block's head made a plain row of the block before it: that block breaks.
+        ("UPDATE history SET hash = 'b' WHERE seq = {first}", "before"),
+    ],
+)
 def test_tampering_inside_a_bulk_block_is_found(bulk, edit, named):
     db, seqs = bulk
     where = {"first": seqs[0], "mid": seqs[1500]}

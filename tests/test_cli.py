@@ -23,8 +23,12 @@ def test_init_then_summary_json_reports_the_plan(tmp_path):
     data = json.loads(result.stdout)
     p = data["projects"]
     assert (p["count"], p["total_investment"], p["fyp_investment"]) == (29, "443.55", "239.29")
-    assert p["by_domain"]["治水"] == {"count": 10, "total": "94.43", "fyp": "34.67",
-                                      "completed": p["by_domain"]["治水"]["completed"]}
+    assert p["by_domain"]["治水"] == {
+        "count": 10,
+        "total": "94.43",
+        "fyp": "34.67",
+        "completed": p["by_domain"]["治水"]["completed"],
+    }
     assert data["indicators"]["by_plan"]["十四五"] == 12
     assert data["indicators"]["by_plan"]["十三五"] == 6
     f = data["findings"]["by_year_level"]
@@ -47,8 +51,17 @@ def test_export_projects_xlsx_has_chinese_headers_and_seed_values(seeded, tmp_pa
     assert main(["export", "projects", "--db", str(seeded.path), "-o", str(out)]) == 0
     ws = openpyxl.load_workbook(out).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:9] == ("序号", "领域", "项目名称", "建设规模和内容", "开始年份", "结束年份",
-                           "总投资（亿元）", "十四五计划投资（亿元）", "责任单位")
+    assert rows[0][:9] == (
+        "序号",
+        "领域",
+        "项目名称",
+        "建设规模和内容",
+        "开始年份",
+        "结束年份",
+        "总投资（亿元）",
+        "十四五计划投资（亿元）",
+        "责任单位",
+    )
     assert len(rows) == 30
     first = rows[1]
     assert first[1] == "应对气候变化" and first[6] == 4.5 and first[7] == 3
@@ -64,23 +77,35 @@ def test_export_projects_xlsx_has_chinese_headers_and_seed_values(seeded, tmp_pa
 
 def test_export_csv_is_utf8_bom_and_neutralises_formulas(seeded, tmp_path):
     eid = seeded.audits.enterprises()[0]["id"]
-    seeded.update("enterprises", eid, {"contact": "=HYPERLINK(\"http://x\")"})
+    seeded.update("enterprises", eid, {"contact": '=HYPERLINK("http://x")'})
     out = tmp_path / "e.csv"
     assert main(["export", "enterprises", "--db", str(seeded.path), "-o", str(out)]) == 0
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
-    assert any(r["联系人"] == "'=HYPERLINK(\"http://x\")" for r in rows)
+    assert any(r["联系人"] == '\'=HYPERLINK("http://x")' for r in rows)
     xlsx = tmp_path / "e.xlsx"
     assert main(["export", "enterprises", "--db", str(seeded.path), "-o", str(xlsx)]) == 0
     ws = openpyxl.load_workbook(xlsx).active
-    cells = [c for c in ws.iter_rows() for c in c if c.value == "=HYPERLINK(\"http://x\")"]
+    cells = [c for c in ws.iter_rows() for c in c if c.value == '=HYPERLINK("http://x")']
     assert cells and all(c.data_type == "s" for c in cells)
 
 
-@pytest.mark.parametrize("table", ["indicators", "observations", "investments", "initiatives",
-                                   "townships", "audits", "findings", "audit_aggregates",
-                                   "sludge", "history"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "indicators",
+        "observations",
+        "investments",
+        "initiatives",
+        "townships",
+        "audits",
+        "findings",
+        "audit_aggregates",
+        "sludge",
+        "history",
+    ],
+)
 def test_every_table_exports(seeded, tmp_path, table):
     out = tmp_path / f"{table}.csv"
     assert main(["export", table, "--db", str(seeded.path), "-o", str(out)]) == 0

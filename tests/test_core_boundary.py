@@ -34,14 +34,16 @@ def test_importing_every_core_module_loads_no_qt():
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=CORE.parent)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CORE.parent)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 UI = CORE.parent / "ui"
-SQL = __import__("re").compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)"
-                               r"|PRAGMA\s)", __import__("re").IGNORECASE)
+SQL = __import__("re").compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)"
+    r"|PRAGMA\s)",
+    __import__("re").IGNORECASE,
+)
 PRIVATE = __import__("re").compile(r"\bstore\.(conn|query|scalar|_\w+)\b|\.(meta|set_meta)\(")
 
 
@@ -64,7 +66,9 @@ def test_ui_has_no_sql_and_no_private_store_access():
 def test_the_ui_check_catches_a_planted_query(tmp_path):
     planted = tmp_path / "ui" / "tabs"
     planted.mkdir(parents=True)
-    (planted / "bad.py").write_text('rows = self.store.query("SELECT id FROM findings WHERE status = ?", (s,))\n'
-                                    'x = "select name from audits"\nkey = store.meta("import_mapping:findings")\n',
-                                    encoding="utf-8")
+    (planted / "bad.py").write_text(
+        'rows = self.store.query("SELECT id FROM findings WHERE status = ?", (s,))\n'
+        'x = "select name from audits"\nkey = store.meta("import_mapping:findings")\n',
+        encoding="utf-8",
+    )
     assert len(ui_offences(tmp_path / "ui")) == 3

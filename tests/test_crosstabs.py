@@ -27,8 +27,10 @@ def test_crosstab_totals_equal_the_as_of_figures(seeded):
 
 def test_one_township_and_the_workbook(seeded, tmp_path):
     out = tmp_path / "分析.xlsx"
-    assert main(["analysis", "--db", str(seeded.path), "--as-of", "2024-09-30", "--township", "塔山街道",
-                 "-o", str(out)]) == 0
+    assert (
+        main(["analysis", "--db", str(seeded.path), "--as-of", "2024-09-30", "--township", "塔山街道", "-o", str(out)])
+        == 0
+    )
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "说明" and len(book.sheetnames) == 5
     assert book["说明"]["B2"].value == "2024-09-30" and book["说明"]["B3"].value == "塔山街道"

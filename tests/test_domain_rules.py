@@ -40,8 +40,15 @@ def test_milestone_indicator_takes_text(seeded):
 
 def test_project_rules_name_the_project(seeded):
     before = count(seeded, "projects")
-    base = {"seq": 30, "domain": "治水", "name": "测试河道工程", "start_year": 2022, "end_year": 2024,
-            "total_yuan": parse_amount("1.00"), "fyp_yuan": parse_amount("1.50")}
+    base = {
+        "seq": 30,
+        "domain": "治水",
+        "name": "测试河道工程",
+        "start_year": 2022,
+        "end_year": 2024,
+        "total_yuan": parse_amount("1.00"),
+        "fyp_yuan": parse_amount("1.50"),
+    }
     with pytest.raises(UserError, match="测试河道工程.*超过总投资"):
         seeded.projects.add(base, units=["区水利局"])
     with pytest.raises(UserError, match="领域"):
@@ -74,11 +81,14 @@ def test_enterprise_codes(seeded):
 def test_closing_a_finding_needs_verification(seeded):
     audit_id = seeded.scalar("SELECT id FROM audits LIMIT 1")
     with pytest.raises(UserError, match="销号需要"):
-        seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
-                                   "description": "标志缺失", "status": "已销号"})
+        seeded.audits.add_finding(
+            {"audit_id": audit_id, "category": "识别标志", "description": "标志缺失", "status": "已销号"}
+        )
     with pytest.raises(UserError, match="无法识别"):
-        seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
-                                   "description": "标志缺失", "status": "搞定了"})
+        seeded.audits.add_finding(
+            {"audit_id": audit_id, "category": "识别标志", "description": "标志缺失", "status": "搞定了"}
+        )
     with pytest.raises(UserError, match="YYYY-MM-DD"):
-        seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
-                                   "description": "标志缺失", "deadline": "2021年7月31日"})
+        seeded.audits.add_finding(
+            {"audit_id": audit_id, "category": "识别标志", "description": "标志缺失", "deadline": "2021年7月31日"}
+        )

@@ -75,8 +75,9 @@ def test_an_audit_edit_judges_its_findings_again(seeded, finding):
 def test_deleting_an_audit_hides_its_findings_until_restored(seeded, finding):
     flt = FindingFilter()
     before = seeded.findings.count(flt)
-    found = seeded.findings.count(FindingFilter(enterprise_id=finding["enterprise_id"], year=finding["year"],
-                                                level=finding["level"]))
+    found = seeded.findings.count(
+        FindingFilter(enterprise_id=finding["enterprise_id"], year=finding["year"], level=finding["level"])
+    )
     seeded.audits.delete_audit(finding["audit_id"], "录错企业")
     assert seeded.findings.count(flt) == before - found
     with pytest.raises(UserError, match="请先恢复考核"):
@@ -115,8 +116,9 @@ def test_project_status_is_validated(seeded):
 
 
 def test_quarter_over_an_annual_figure_and_the_reverse_are_found(seeded):
-    project = next(p for p in seeded.projects.list()
-                   if any(r["period"] == "2025" for r in seeded.projects.investments(p["id"])))
+    project = next(
+        p for p in seeded.projects.list() if any(r["period"] == "2025" for r in seeded.projects.investments(p["id"]))
+    )
     annual = next(r for r in seeded.projects.investments(project["id"]) if r["period"] == "2025")
     message = seeded.projects.period_overlap(project["id"], "2025Q3", 5_000_000)
     assert "2025年全年完成投资" in message and "本次填报2025年第3季度500.00万元" in message
@@ -158,8 +160,15 @@ def test_a_tampered_evidence_file_is_not_opened(seeded, finding, tmp_path):
 
 def test_new_finding_is_judged_against_its_audit(seeded, finding):
     with pytest.raises(UserError, match="早于检查日期"):
-        seeded.audits.add_finding({"audit_id": finding["audit_id"], "category": "贮存设施",
-                                   "description": "新问题", "deadline": "2000-01-01"})
-    new = seeded.audits.add_finding({"audit_id": finding["audit_id"], "category": "贮存设施",
-                                     "description": "新问题", "deadline": date.today().isoformat()})
+        seeded.audits.add_finding(
+            {"audit_id": finding["audit_id"], "category": "贮存设施", "description": "新问题", "deadline": "2000-01-01"}
+        )
+    new = seeded.audits.add_finding(
+        {
+            "audit_id": finding["audit_id"],
+            "category": "贮存设施",
+            "description": "新问题",
+            "deadline": date.today().isoformat(),
+        }
+    )
     assert seeded.findings.get(new)["status"] == "待整改"

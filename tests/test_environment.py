@@ -73,8 +73,9 @@ def test_missing_folder_is_exit_3(db, tmp_path, monkeypatch, capsys):
 def test_damaged_table_page_is_unreadable_not_a_traceback(db, capsys):
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root, size = conn.execute("SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master "
-                              "WHERE name = 'findings'").fetchone()
+    root, size = conn.execute(
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = 'findings'"
+    ).fetchone()
     conn.close()
     with open(db, "r+b") as fh:
         fh.seek(size * (root - 1))
@@ -132,15 +133,18 @@ def test_readonly_store_refuses_each_write_in_chinese(seeded, tmp_path):
     with Store(seeded.path, readonly=True) as store:
         assert store.readonly and store.scalar("SELECT COUNT(*) FROM projects") == 29
         project = store.scalar("SELECT id FROM projects LIMIT 1")
-        for write in (lambda: store.update("projects", project, {"note": "x"}),
-                      lambda: store.set_meta("k", "v"),
-                      lambda: store.findings.set_soon_days(3)):
+        for write in (
+            lambda: store.update("projects", project, {"note": "x"}),
+            lambda: store.set_meta("k", "v"),
+            lambda: store.findings.set_soon_days(3),
+        ):
             with pytest.raises(EnvironmentProblem, match="只读"):
                 write()
         # Even past the Store's own guard, SQLite refuses (mode=ro), and that maps to exit 3.
         with pytest.raises(sqlite3.OperationalError, match="readonly") as caught:
             store.conn.execute("UPDATE meta SET value = 'x'")
         from ycdesk.environment import environment_problem
+
         assert environment_problem(caught.value).exit_code == 3
 
 
@@ -185,9 +189,11 @@ def test_output_onto_another_workspace_or_the_input_is_refused(db, tmp_path, cap
     with Store(other, operator="x"):
         pass
     before = other.read_bytes()
-    for command in (["export", "projects", "--db", db, "-o", str(other)],
-                    ["report", "evaluation", "--year", "2023", "--db", db, "-o", str(other)],
-                    ["template", "findings", "--db", db, "-o", str(other)]):
+    for command in (
+        ["export", "projects", "--db", db, "-o", str(other)],
+        ["report", "evaluation", "--year", "2023", "--db", db, "-o", str(other)],
+        ["template", "findings", "--db", db, "-o", str(other)],
+    ):
         assert main(command) == 1, command
         assert "另一个 ycdesk 工作区" in capsys.readouterr().err
     assert other.read_bytes() == before
@@ -203,8 +209,12 @@ def test_check_output_path_allows_ordinary_files_and_refuses_the_rest(tmp_path):
     plain.write_bytes(b"old export")
     assert check_output_path(plain, workspace=ws) == plain  # an old export may be replaced
     assert check_output_path(tmp_path / "new.pdf", workspace=ws)
-    for path, words in ((ws, "工作区文件本身"), (tmp_path / "." / "w.ycdesk", "工作区文件本身"),
-                        (tmp_path / "w.ycdesk.files" / "ab" / "x", "证据文件夹"), (tmp_path, "文件夹")):
+    for path, words in (
+        (ws, "工作区文件本身"),
+        (tmp_path / "." / "w.ycdesk", "工作区文件本身"),
+        (tmp_path / "w.ycdesk.files" / "ab" / "x", "证据文件夹"),
+        (tmp_path, "文件夹"),
+    ):
         with pytest.raises(UserError, match=words):
             check_output_path(path, workspace=ws)
     with pytest.raises(UserError, match="输入文件本身"):

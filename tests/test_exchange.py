@@ -39,8 +39,7 @@ def _copy_workspace(src: Path, dest: Path) -> Path:
 
 def dump(store: Store) -> dict:
     """Every exchanged table, row by row, plus the evidence files' bytes."""
-    out = {t: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")]
-           for t in slices.TO_TOWNSHIP}
+    out = {t: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")] for t in slices.TO_TOWNSHIP}
     folder = store.findings.files_dir
     out["files"] = sorted((p.name, p.read_bytes()) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
     return out
@@ -48,17 +47,21 @@ def dump(store: Store) -> dict:
 
 def fingerprint(store: Store) -> tuple:
     """Everything an import could write: the tables, history, the exchange log, files."""
-    return (dump(store), store.scalar("SELECT COUNT(*) FROM history"),
-            store.scalar("SELECT COUNT(*) FROM exchange_packages"),
-            store.scalar("SELECT COUNT(*) FROM exchange_rows"),
-            store.scalar("SELECT COUNT(*) FROM exchange_conflicts"))
+    return (
+        dump(store),
+        store.scalar("SELECT COUNT(*) FROM history"),
+        store.scalar("SELECT COUNT(*) FROM exchange_packages"),
+        store.scalar("SELECT COUNT(*) FROM exchange_rows"),
+        store.scalar("SELECT COUNT(*) FROM exchange_conflicts"),
+    )
 
 
 def _open_finding(store: Store, township: str) -> str:
     return store.scalar(
         "SELECT f.id FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id "
         "JOIN townships t ON t.id = e.township_id WHERE t.name = ? AND f.status = '待整改' ORDER BY f.id LIMIT 1",
-        (township,))
+        (township,),
+    )
 
 
 def _indicator(store: Store, code: str = "FYP14-02") -> str:
@@ -81,8 +84,9 @@ def _township_work(store: Store, township: str, tmp: Path, value: float, amount:
     photo = tmp / f"{township}-整改照片.pdf"
     photo.write_bytes(EVIDENCE + township.encode())
     store.findings.attach(finding, photo)
-    project = store.scalar("SELECT id FROM projects WHERE township_id = ? ORDER BY seq LIMIT 1",
-                           (store.role.township_id,))
+    project = store.scalar(
+        "SELECT id FROM projects WHERE township_id = ? ORDER BY seq LIMIT 1", (store.role.township_id,)
+    )
     store.projects.add_investment(project, "2025Q4", amount)
     return {"finding": finding, "photo": photo, "project": project}
 
@@ -185,8 +189,12 @@ def test_packages_in_either_order_give_the_same_district(world):
         # Every table the app exports; history is the log of when each laptop applied
         # what, so it differs by nature (the rows it records are compared above).
         exports_a = {name: rows(s, name) for name in TABLES if name != "history"}
-        assert s.scalar("SELECT value FROM observations WHERE scope = ? AND period = '2026Q3' "
-                        "AND deleted_at IS NULL", (T1,)) == 18.0
+        assert (
+            s.scalar(
+                "SELECT value FROM observations WHERE scope = ? AND period = '2026Q3' AND deleted_at IS NULL", (T1,)
+            )
+            == 18.0
+        )
         assert s.get("findings", world["work_t1"]["finding"])["status"] == "已整改"
         assert s.get("findings", world["work_t2"]["finding"])["rectified_date"] == "2026-11-20"
     assert first.applied >= 7 and not first.conflicts  # 2 observations, finding, 2 events, file, investment
@@ -285,7 +293,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(world):
 
 
 def test_the_district_slice_reaches_the_township(world):
-    with _open(world["t1"]) as t, _open(world["district"]) as d:
+    with _open(world["t1"]) as t, _open(world["district"]):
         project = world["projects"][0]
         assert t.get("projects", project)["township_id"] == t.role.township_id
         assert t.scalar("SELECT COUNT(*) FROM exchange_packages WHERE direction = 'in'") == 1
@@ -348,23 +356,36 @@ def test_refused_a_district_package_for_another_township(world):
     _refused(path, world["d_t1"], f"发给{T1}")
 
 
-def _forge(world, name: str, changeset_from: Path, tables: dict, township_id: str, files: tuple = (),
-           **manifest_changes) -> Path:
+def _forge(
+    world, name: str, changeset_from: Path, tables: dict, township_id: str, files: tuple = (), **manifest_changes
+) -> Path:
     """A package signed with 城南街道's genuine key whose changeset is made elsewhere."""
     key = enrolment.read_key_file(world["k1"])
     with zipfile.ZipFile(world["p_t1"]) as z:
         manifest = json.loads(z.read("manifest.json"))
     out = world["tmp"] / f"{name}.changeset"
     snap = world["tmp"] / f"{name}.snapshot.db"
-    result = packages.run_worker({"job": "export", "db": str(changeset_from), "township_id": township_id,
-                                  "tables": tables, "base": None, "snapshot": str(snap), "changeset": str(out)})
+    result = packages.run_worker(
+        {
+            "job": "export",
+            "db": str(changeset_from),
+            "township_id": township_id,
+            "tables": tables,
+            "base": None,
+            "snapshot": str(snap),
+            "changeset": str(out),
+        }
+    )
     data = out.read_bytes()
     parts = {"changeset.bin": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}}
     for blob in files:
-        parts[f"files/{hashlib.sha256(blob).hexdigest()}"] = {"sha256": hashlib.sha256(blob).hexdigest(),
-                                                              "size": len(blob)}
-    manifest.update(package_id=f"forged-{name}", rows=result["rows"], counts=result["counts"], parts=parts,
-                    **manifest_changes)
+        parts[f"files/{hashlib.sha256(blob).hexdigest()}"] = {
+            "sha256": hashlib.sha256(blob).hexdigest(),
+            "size": len(blob),
+        }
+    manifest.update(
+        package_id=f"forged-{name}", rows=result["rows"], counts=result["counts"], parts=parts, **manifest_changes
+    )
     body = json.dumps(manifest, ensure_ascii=False).encode()
     forged = world["tmp"] / f"{name}.ycx"
     with zipfile.ZipFile(forged, "w") as z:
@@ -380,8 +401,14 @@ def test_refused_a_genuinely_signed_package_stepping_out_of_scope(world):
     with _open(world["t2"]) as t:
         t2_id = t.role.township_id
         theirs = {r["id"] for r in t.query("SELECT id FROM observations WHERE township_id = ?", (t2_id,))}
-    forged = _forge(world, "out-of-scope", world["t2"], {"observations": "township_id = :t"}, t2_id,
-                    files=(b"evidence of a refused package",))
+    forged = _forge(
+        world,
+        "out-of-scope",
+        world["t2"],
+        {"observations": "township_id = :t"},
+        t2_id,
+        files=(b"evidence of a refused package",),
+    )
     path = _district_copy(world, "forged")
     with _open(path) as s:
         before = fingerprint(s)
@@ -427,10 +454,13 @@ def test_an_unreadable_file_is_exit_2(world, tmp_path):
 
 def test_the_exchange_child_process_never_opens_a_file_with_pythons_sqlite3(tmp_path):
     # The worker's guard: in the child, only apsw may open the workspace.
-    code = ("from ycdesk.exchange import worker; worker._forbid_sqlite3(); import sqlite3; "
-            f"sqlite3.connect({str(tmp_path / 'x.db')!r})")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "from ycdesk.exchange import worker; worker._forbid_sqlite3(); import sqlite3; "
+        f"sqlite3.connect({str(tmp_path / 'x.db')!r})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent
+    )
     assert done.returncode != 0 and "only apsw may open" in done.stderr
     assert not (tmp_path / "x.db").exists()
 
@@ -472,8 +502,10 @@ def test_cli_enroll_and_init_a_township_workspace(tmp_path, _seeded_template, ca
     assert main(["exchange", "export", "--db", str(township), "-o", str(tmp_path / "塔山-1.ycx")]) == 0
     assert main(["exchange", "import", str(tmp_path / "塔山-1.ycx"), "--db", str(district)]) == 0
     assert main(["exchange", "revoke", "--township", "塔山街道", "--db", str(district)]) == 0
-    assert main(["exchange", "export", "--db", str(district), "--township", "塔山街道", "-o",
-                 str(tmp_path / "x.ycx")]) == 1
+    assert (
+        main(["exchange", "export", "--db", str(district), "--township", "塔山街道", "-o", str(tmp_path / "x.ycx")])
+        == 1
+    )
 
 
 def test_removals_travel_the_districts_demo_data_and_an_undone_import(world):
@@ -498,8 +530,10 @@ def test_removals_travel_the_districts_demo_data_and_an_undone_import(world):
         remove_demo(d)
         pkg = world["tmp"] / "区-demo-removed.ycx"
         packages.export_package(d, pkg, T1)  # also acknowledges the township's packages
-    mine = ("SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e "
-            "ON e.id = a.enterprise_id WHERE f.is_demo = 1 AND e.township_id = ?")
+    mine = (
+        "SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e "
+        "ON e.id = a.enterprise_id WHERE f.is_demo = 1 AND e.township_id = ?"
+    )
     with _open(t1) as t:
         before = t.scalar(mine, (t.role.township_id,))
         packages.import_package(t, pkg)

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from ycdesk import findings as findings_module
+from ycdesk import stats
 from ycdesk.cli import main
 from ycdesk.errors import UserError
-from ycdesk import stats
-from ycdesk import findings as findings_module
 from ycdesk.findings import FindingFilter, due_state, overdue_days
 from ycdesk.stats import Cut, age_bucket
 
@@ -18,9 +18,15 @@ from ycdesk.stats import Cut, age_bucket
 @pytest.fixture
 def finding(seeded):
     audit_id = seeded.scalar("SELECT id FROM audits WHERE year = 2025 AND level = '区级' LIMIT 1")
-    fid = seeded.audits.add_finding({"audit_id": audit_id, "category": "识别标志",
-                                     "description": "危废贮存间未设置识别标志", "deadline": "2025-09-30",
-                                     "responsible": "王某"})
+    fid = seeded.audits.add_finding(
+        {
+            "audit_id": audit_id,
+            "category": "识别标志",
+            "description": "危废贮存间未设置识别标志",
+            "deadline": "2025-09-30",
+            "responsible": "王某",
+        }
+    )
     return seeded.findings.get(fid)
 
 
@@ -33,28 +39,44 @@ def test_whole_lifecycle_with_history(seeded, finding):
     f.transition(finding["id"], "已销号", verifier="陈某", verified_date="2025-10-15", today=today)
     row = f.get(finding["id"])
     assert (row["status"], row["rectified_date"], row["verifier"], row["verified_date"]) == (
-        "已销号", "2025-10-10", "陈某", "2025-10-15")
+        "已销号",
+        "2025-10-10",
+        "陈某",
+        "2025-10-15",
+    )
     f.transition(finding["id"], "整改中", reason="复查发现标志再次缺失", today=today)
     events = f.events(finding["id"])
     assert [(e["from_status"], e["to_status"]) for e in events] == [
-        ("待整改", "整改中"), ("整改中", "已整改"), ("已整改", "已销号"), ("已销号", "整改中")]
+        ("待整改", "整改中"),
+        ("整改中", "已整改"),
+        ("已整改", "已销号"),
+        ("已销号", "整改中"),
+    ]
     assert events[-1]["reason"] == "复查发现标志再次缺失" and events[-1]["operator"] == "测试员"
     assert f.get(finding["id"])["verified_date"] is None  # reopening voids the verification
     statuses = [json.loads(h["new"])["status"] for h in seeded.history("findings", finding["id"])]
     assert statuses == ["待整改", "整改中", "已整改", "已销号", "整改中"]
 
 
-@pytest.mark.parametrize("moves,error", [
-    ([("已销号", {})], "不能直接改为“已销号”"),
-    ([("已整改", {})], "需要填写整改完成日期"),
-    ([("已整改", {"rectified_date": "2025/10/10"})], "应写作 YYYY-MM-DD"),
-    ([("已整改", {"rectified_date": "2030-01-01"})], "晚于今天"),
-    ([("已整改", {"rectified_date": "2025-10-10"}), ("已销号", {"verifier": "陈某"})], "销号需要"),
-    ([("已整改", {"rectified_date": "2025-10-10"}),
-      ("已销号", {"verifier": "陈某", "verified_date": "2025-10-01"})], "早于整改完成日期"),
-    ([("已整改", {"rectified_date": "2025-10-10"}), ("整改中", {})], "需要填写原因"),
-    ([("整改中", {}), ("待整改", {})], "不能直接改为“待整改”"),
-])
+@pytest.mark.parametrize(
+    "moves,error",
+    [
+        ([("已销号", {})], "不能直接改为“已销号”"),
+        ([("已整改", {})], "需要填写整改完成日期"),
+        ([("已整改", {"rectified_date": "2025/10/10"})], "应写作 YYYY-MM-DD"),
+        ([("已整改", {"rectified_date": "2030-01-01"})], "晚于今天"),
+        ([("已整改", {"rectified_date": "2025-10-10"}), ("已销号", {"verifier": "陈某"})], "销号需要"),
+        (
+            [
+                ("已整改", {"rectified_date": "2025-10-10"}),
+                ("已销号", {"verifier": "陈某", "verified_date": "2025-10-01"}),
+            ],
+            "早于整改完成日期",
+        ),
+        ([("已整改", {"rectified_date": "2025-10-10"}), ("整改中", {})], "需要填写原因"),
+        ([("整改中", {}), ("待整改", {})], "不能直接改为“待整改”"),
+    ],
+)
 def test_each_rule_refuses_the_wrong_move(seeded, finding, moves, error):
     today = date(2025, 10, 20)
     *ok, (last, kwargs) = moves
@@ -68,9 +90,9 @@ def test_each_rule_refuses_the_wrong_move(seeded, finding, moves, error):
 
 def test_overdue_and_due_soon_on_boundary_days():
     f = {"status": "待整改", "deadline": "2025-09-30"}
-    assert due_state(f, date(2025, 9, 22)) is None          # 8 days left
-    assert due_state(f, date(2025, 9, 23)) == "due_soon"    # 7 days left
-    assert due_state(f, date(2025, 9, 30)) == "due_soon"    # due today, not yet overdue
+    assert due_state(f, date(2025, 9, 22)) is None  # 8 days left
+    assert due_state(f, date(2025, 9, 23)) == "due_soon"  # 7 days left
+    assert due_state(f, date(2025, 9, 30)) == "due_soon"  # due today, not yet overdue
     assert due_state(f, date(2025, 10, 1)) == "overdue"
     assert due_state({**f, "status": "已整改"}, date(2025, 10, 1)) is None
     assert due_state(f, date(2025, 9, 28), soon_days=1) is None
@@ -112,7 +134,11 @@ def test_attachments_round_trip_byte_identical_with_hash(seeded, finding, tmp_pa
 def test_rates_reproduce_the_plan_and_targets(seeded):
     r2021 = stats.audit_figures(seeded, Cut(date(2026, 1, 1), year=2021, level="区级"))
     assert (r2021["units"], r2021["found"], r2021["rectified"], str(r2021["rectification_rate"])) == (
-        40, 137, 137, "100.0")
+        40,
+        137,
+        137,
+        "100.0",
+    )
     assert r2021["pass_target_产生"] == 96 and r2021["pass_target_经营"] == 100
     assert 0 <= r2021["pass_rate_产生"] <= 100
     r2025 = stats.audit_figures(seeded, Cut(date(2026, 1, 1), year=2025))
@@ -125,7 +151,9 @@ def test_repeat_findings_are_flagged(seeded):
     some = seeded.findings.get(next(iter(repeats)))
     earlier = seeded.query(
         "SELECT 1 FROM findings f JOIN audits a ON a.id = f.audit_id WHERE a.enterprise_id = ? "
-        "AND f.category = ? AND a.year < ?", (some["enterprise_id"], some["category"], some["year"]))
+        "AND f.category = ? AND a.year < ?",
+        (some["enterprise_id"], some["category"], some["year"]),
+    )
     assert earlier
 
 
@@ -191,6 +219,7 @@ def expected_order(rows: list[dict], order: str, descending: bool) -> list[str]:
     """The order a sorted listing must have, computed here independently of the SQL: by the
     column (missing values as empty), ties by audit then row for the audit-level columns,
     by row otherwise; "due" is open first by deadline, then 已整改, then the rest."""
+
     def key(r):
         if order == "due":
             rank = {"待整改": "0", "整改中": "0", "已整改": "1"}.get(r["status"], "2")
@@ -199,6 +228,7 @@ def expected_order(rows: list[dict], order: str, descending: bool) -> list[str]:
         if order in ("enterprise", "township", "year", "level"):
             return (value, r["audit_id"], r["rk"])
         return (value, r["rk"])
+
     return [r["id"] for r in sorted(rows, key=key, reverse=descending)]
 
 
@@ -211,8 +241,10 @@ def walk(store, flt, order, descending, limit=53) -> list[str]:
 
 
 @pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("order", ["due", "enterprise", "township", "year", "level", "category", "description",
-                                   "deadline", "status", "responsible"])
+@pytest.mark.parametrize(
+    "order",
+    ["due", "enterprise", "township", "year", "level", "category", "description", "deadline", "status", "responsible"],
+)
 def test_sorted_keyset_pages_cover_everything_once_in_order(seeded, order, descending):
     flt = FindingFilter(level="区级") if order == "deadline" else FindingFilter()
     everything = seeded.findings.page(flt, limit=100_000)
@@ -241,7 +273,7 @@ def test_sorted_walk_skips_audits_the_filter_excludes(seeded):
 def test_default_order_puts_open_findings_first_most_overdue_first(seeded):
     first = seeded.findings.page(FindingFilter(), limit=50, order="due")
     open_ = [r for r in first if r["status"] in ("待整改", "整改中")]
-    assert open_ == first[:len(open_)] and open_, "open findings come first"
+    assert open_ == first[: len(open_)] and open_, "open findings come first"
     deadlines = [r["deadline"] for r in open_ if r["deadline"]]
     assert deadlines == sorted(deadlines)
     assert first[0]["status"] != "已销号"
@@ -249,7 +281,7 @@ def test_default_order_puts_open_findings_first_most_overdue_first(seeded):
 
 def test_overdue_days_counts_days_past_the_deadline_of_open_findings():
     f = {"status": "整改中", "deadline": "2025-09-30"}
-    assert overdue_days(f, date(2025, 9, 30)) is None       # due today: not overdue
+    assert overdue_days(f, date(2025, 9, 30)) is None  # due today: not overdue
     assert overdue_days(f, date(2025, 10, 1)) == 1
     assert overdue_days(f, date(2026, 9, 30)) == 365
     assert overdue_days({**f, "status": "已销号"}, date(2026, 1, 1)) is None
@@ -271,12 +303,20 @@ def test_filtered_counts_agree_with_the_listed_rows(seeded):
     as_of = date(2025, 10, 31)
     category = some["category"]
     word = some["description"][:3]
-    for flt in (FindingFilter(status="待整改"), FindingFilter(status="已销号", category=category),
-                FindingFilter(due="overdue", as_of=as_of), FindingFilter(due="due_soon", as_of=as_of),
-                FindingFilter(status="整改中", due="overdue", as_of=as_of, year=2025),
-                FindingFilter(text=word), FindingFilter(text=word, status="待整改"), FindingFilter(text="不存在的词"),
-                FindingFilter(status="已销号"), FindingFilter(status="已整改"), FindingFilter(status="整改中"),
-                FindingFilter(status="已销号", due="overdue", as_of=as_of)):
+    for flt in (
+        FindingFilter(status="待整改"),
+        FindingFilter(status="已销号", category=category),
+        FindingFilter(due="overdue", as_of=as_of),
+        FindingFilter(due="due_soon", as_of=as_of),
+        FindingFilter(status="整改中", due="overdue", as_of=as_of, year=2025),
+        FindingFilter(text=word),
+        FindingFilter(text=word, status="待整改"),
+        FindingFilter(text="不存在的词"),
+        FindingFilter(status="已销号"),
+        FindingFilter(status="已整改"),
+        FindingFilter(status="整改中"),
+        FindingFilter(status="已销号", due="overdue", as_of=as_of),
+    ):
         rows = seeded.findings.page(flt, limit=100_000)
         assert seeded.findings.count(flt) == len(rows), flt
         assert not {some["id"], closed["id"]} & {r["id"] for r in rows}
@@ -291,8 +331,10 @@ def test_pages_of_open_findings_narrowed_further_cover_everything_once(seeded):
     open_rows = seeded.findings.page(FindingFilter(due="overdue", as_of=date(2025, 12, 31)), limit=100_000)
     category = Counter(r["category"] for r in open_rows).most_common(1)[0][0]
     year = Counter(r["year"] for r in open_rows).most_common(1)[0][0]
-    for flt in (FindingFilter(due="overdue", as_of=date(2025, 12, 31), category=category),
-                FindingFilter(due="overdue", as_of=date(2025, 12, 31), year=year)):
+    for flt in (
+        FindingFilter(due="overdue", as_of=date(2025, 12, 31), category=category),
+        FindingFilter(due="overdue", as_of=date(2025, 12, 31), year=year),
+    ):
         everything = [r["rk"] for r in seeded.findings.page(flt, limit=100_000)]
         paged, after = [], 0
         while page := seeded.findings.page(flt, after, limit=1):
@@ -303,10 +345,21 @@ def test_pages_of_open_findings_narrowed_further_cover_everything_once(seeded):
 
 @pytest.mark.parametrize("few", [False, True])
 @pytest.mark.parametrize("order", ["due", "deadline", "status", "category"])
-@pytest.mark.parametrize("flt", [FindingFilter(category="转移联单"), FindingFilter(category="转移联单", status="已销号"),
-    FindingFilter(due="overdue", as_of=date(2025, 10, 1)), FindingFilter(due="due_soon", as_of=date(2025, 9, 10)),
-    FindingFilter(status="整改中"), FindingFilter(status="已销号"), FindingFilter(status="已整改"),
-    FindingFilter(text="渗滤液"), FindingFilter(year=2024, level="区级")], ids=repr)
+@pytest.mark.parametrize(
+    "flt",
+    [
+        FindingFilter(category="转移联单"),
+        FindingFilter(category="转移联单", status="已销号"),
+        FindingFilter(due="overdue", as_of=date(2025, 10, 1)),
+        FindingFilter(due="due_soon", as_of=date(2025, 9, 10)),
+        FindingFilter(status="整改中"),
+        FindingFilter(status="已销号"),
+        FindingFilter(status="已整改"),
+        FindingFilter(text="渗滤液"),
+        FindingFilter(year=2024, level="区级"),
+    ],
+    ids=repr,
+)
 def test_sorted_filtered_pages_are_the_filter_in_order_whichever_plan(seeded, monkeypatch, flt, order, few):
     # A narrow filter sorts its matches, a wide one walks the sort index within the key
     # range the filter implies: both must list exactly the filter's rows, in order.

@@ -22,10 +22,14 @@ def store(seeded):
 def plain_scan(store, text: str) -> list[int]:
     """Row keys of every finding whose description or enterprise name holds ``text``, by
     reading them all (what the search must equal)."""
-    return [r["rk"] for r in store.query(
-        "SELECT f.rowid AS rk, f.description, e.name FROM findings f JOIN audits a ON a.id = f.audit_id "
-        "JOIN enterprises e ON e.id = a.enterprise_id WHERE f.deleted_at IS NULL ORDER BY f.rowid")
-        if text in r["description"] or (text in r["name"])]
+    return [
+        r["rk"]
+        for r in store.query(
+            "SELECT f.rowid AS rk, f.description, e.name FROM findings f JOIN audits a ON a.id = f.audit_id "
+            "JOIN enterprises e ON e.id = a.enterprise_id WHERE f.deleted_at IS NULL ORDER BY f.rowid"
+        )
+        if text in r["description"] or (text in r["name"])
+    ]
 
 
 def walk(store, flt, limit) -> list[int]:
@@ -36,8 +40,9 @@ def walk(store, flt, limit) -> list[int]:
     return seen
 
 
-@pytest.mark.parametrize("text", ["超", "超标", "a", "ab", "AB", "b", "%", "_", "x%", "渗", "渗滤", "未", "区", "值超",
-                                  "H", "不存", "有限"])
+@pytest.mark.parametrize(
+    "text", ["超", "超标", "a", "ab", "AB", "b", "%", "_", "x%", "渗", "渗滤", "未", "区", "值超", "H", "不存", "有限"]
+)
 def test_short_search_lists_and_counts_exactly_what_a_plain_scan_finds(store, monkeypatch, text):
     expected = plain_scan(store, text)
     flt = FindingFilter(text=text)
@@ -68,6 +73,11 @@ def test_a_count_after_a_page_sees_a_change_made_in_between(store, monkeypatch):
 def test_short_search_with_other_conditions_is_still_the_plain_scan(store):
     rows = store.findings.page(FindingFilter(), limit=100_000)
     for flt in (FindingFilter(text="超标", category="识别标志"), FindingFilter(text="a", status="待整改")):
-        expected = [r["rk"] for r in rows if (flt.text in r["description"] or flt.text in r["enterprise"])
-                    and r["category"] == (flt.category or r["category"]) and r["status"] == (flt.status or r["status"])]
+        expected = [
+            r["rk"]
+            for r in rows
+            if (flt.text in r["description"] or flt.text in r["enterprise"])
+            and r["category"] == (flt.category or r["category"])
+            and r["status"] == (flt.status or r["status"])
+        ]
         assert walk(store, flt, 3) == expected and store.findings.count(flt) == len(expected)

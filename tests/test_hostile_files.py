@@ -82,8 +82,9 @@ def test_hostile_file_is_refused_in_a_memory_limited_child(corpus, workspace, na
 
 
 def test_limits_are_overridable_on_the_command_line(tmp_path, workspace, capsys):
-    book = hostile_corpus.write_xlsx(tmp_path / "small.xlsx", [hostile_corpus._header_row(),
-                                                               *(hostile_corpus._data_row(n) for n in range(2, 30))])
+    book = hostile_corpus.write_xlsx(
+        tmp_path / "small.xlsx", [hostile_corpus._header_row(), *(hostile_corpus._data_row(n) for n in range(2, 30))]
+    )
     args = ["import", "findings", str(book), "--db", str(workspace), "--dry-run"]
     assert main(args) == 0
     assert main([*args, "--max-rows", "10"]) == 2
@@ -103,14 +104,29 @@ def test_what_real_writers_produce_is_read(tmp_path):
     reads them — the scan refuses only what is over the limits."""
     rows = [hostile_corpus._header_row(), hostile_corpus._data_row(2)]
     prefixed = hostile_corpus.write_xlsx(
-        tmp_path / "x.xlsx", [r.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b"<is>", b"<x:is>")
-                              .replace(b"</is>", b"</x:is>").replace(b"<t>", b"<x:t>").replace(b"</t>", b"</x:t>")
-                              .replace(b"<row", b"<x:row").replace(b"</row>", b"</x:row>") for r in rows],
+        tmp_path / "x.xlsx",
+        [
+            r.replace(b"<c ", b"<x:c ")
+            .replace(b"</c>", b"</x:c>")
+            .replace(b"<is>", b"<x:is>")
+            .replace(b"</is>", b"</x:is>")
+            .replace(b"<t>", b"<x:t>")
+            .replace(b"</t>", b"</x:t>")
+            .replace(b"<row", b"<x:row")
+            .replace(b"</row>", b"</x:row>")
+            for r in rows
+        ],
         root=b'<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
-        close=b"</x:sheetData></x:worksheet>")
-    odd = hostile_corpus.write_xlsx(tmp_path / "odd.xlsx", [
-        rows[0], rows[1].replace(b'<c r="A2" t="inlineStr">', b'<c t="inlineStr" r="a2">'),
-        b'<row r="1048576"><c r="XFD1048576" s="1"/></row>'])
+        close=b"</x:sheetData></x:worksheet>",
+    )
+    odd = hostile_corpus.write_xlsx(
+        tmp_path / "odd.xlsx",
+        [
+            rows[0],
+            rows[1].replace(b'<c r="A2" t="inlineStr">', b'<c t="inlineStr" r="a2">'),
+            b'<row r="1048576"><c r="XFD1048576" s="1"/></row>',
+        ],
+    )
     for path in (prefixed, odd):
         sheet = read_sheet(path)
         assert sheet.rows[1][:3] == ["示例企业（演示）", 2024, "区级"], path.name
@@ -123,10 +139,14 @@ def test_a_big_sheet_is_refused_while_it_is_split(tmp_path, monkeypatch):
     monkeypatch.setattr(split_read, "CHUNK", 4096)
     parsed = []
     original = split_read._parse
-    monkeypatch.setattr(split_read, "_parse", lambda book, sheet: parsed.append(Path(book).read_bytes()) or
-                        original(book, sheet))
-    rows = [hostile_corpus._header_row(), *(hostile_corpus._data_row(n) for n in range(2, 2000)),
-            b'<row r="2000"><c r="XFD2000"><v>1</v></c></row>']
+    monkeypatch.setattr(
+        split_read, "_parse", lambda book, sheet: parsed.append(Path(book).read_bytes()) or original(book, sheet)
+    )
+    rows = [
+        hostile_corpus._header_row(),
+        *(hostile_corpus._data_row(n) for n in range(2, 2000)),
+        b'<row r="2000"><c r="XFD2000"><v>1</v></c></row>',
+    ]
     book = hostile_corpus.write_xlsx(tmp_path / "big.xlsx", rows)
     folders = []
     from ycdesk import tempdir
@@ -162,7 +182,9 @@ def test_text_hidden_from_the_scan_is_still_refused_where_it_is_parsed(plain_sto
     into pieces that way passes the scan's windows, but not the text field's own limit."""
     piece = b"<t>" + "长".encode() * 20_000 + b"</t>"
     cell = b'<c r="E2" t="inlineStr"><is><r><t>x</t></r>' + b'<c r="B9"/>'.join([piece] * 3) + b"</is></c>"
-    row = hostile_corpus._data_row(2).replace(b'<c r="E2" t="inlineStr"><is><t>\xe9\x97\xae\xe9\xa2\x982</t></is></c>', cell)
+    row = hostile_corpus._data_row(2).replace(
+        b'<c r="E2" t="inlineStr"><is><t>\xe9\x97\xae\xe9\xa2\x982</t></is></c>', cell
+    )
     book = hostile_corpus.write_xlsx(tmp_path / "hidden.xlsx", [hostile_corpus._header_row(), row])
     assert len(read_sheet(book).rows[1][4]) == 60_001  # the scan let it through …
     result = import_file(plain_store, "findings", book)  # … the row is rejected, naming the cell

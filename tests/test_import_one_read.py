@@ -49,7 +49,9 @@ def findings_xlsx(path, rows=6):
     ws.title = "问题"
     ws.append(["单位名称", "年度", "级别", "检查日期", "问题类别", "存在问题", "整改时限", "整改情况"])
     for i in range(rows):
-        ws.append([f"示例企业{i % 2}（演示）", 2021, "区级", "2021-06-01", "识别标志", f"问题{i}", "2021-09-30", "待整改"])
+        ws.append(
+            [f"示例企业{i % 2}（演示）", 2021, "区级", "2021-06-01", "识别标志", f"问题{i}", "2021-09-30", "待整改"]
+        )
     wb.save(path)
     return path
 
@@ -107,8 +109,7 @@ def run_wizard(qtbot, wizard, before_import=None):
     return wizard.dry_page.result, wizard.run_page.result
 
 
-def test_the_wizard_reads_the_sheet_once_for_preview_dry_run_and_import(qtbot, seeded, tmp_path, reads,
-                                                                       calamine_opens):
+def test_the_wizard_reads_the_sheet_once_for_preview_dry_run_and_import(qtbot, seeded, tmp_path, reads, calamine_opens):
     path = findings_xlsx(tmp_path / "问题.xlsx")
     wizard = ImportWizard(seeded, "findings", str(path))
     qtbot.addWidget(wizard)

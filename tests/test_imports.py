@@ -38,13 +38,79 @@ def messy_findings(path):
     ws.merge_cells("A1:J1")
     ws.append(["填报单位：区生态环境分局", None, None, "填报日期：2021年9月1日"])
     ws.append([])
-    ws.append(["单位名称", "信用代码", "镇街", "年度", "级别", "问题类别", "存在问题", "整改时限", "整改情况",
-               "完成日期", "验收人", "验收日期"])
+    ws.append(
+        [
+            "单位名称",
+            "信用代码",
+            "镇街",
+            "年度",
+            "级别",
+            "问题类别",
+            "存在问题",
+            "整改时限",
+            "整改情况",
+            "完成日期",
+            "验收人",
+            "验收日期",
+        ]
+    )
     rows = [
-        ["示例甲企业（演示）", CODE_A, "北海街道", 2021, "区级", "识别标志", "贮存间未设\n识别标志", dt.date(2021, 7, 31), "已整改", "2021/7/20", None, None],
-        [None, None, None, 2021, "区级", "管理计划", "未制定年度管理计划", "2021.8.15", "整改完毕", "2021年8月1日", None, None],
-        [None, None, None, "２０２１", "区级", "转移联单", "联单填写不规范", 44439, "已销号", "20210801", "陈某", "2021-08-10"],
-        ["示例乙企业（演示）", CODE_B, "塔山", 2021, "区", "贮存设施", "防渗措施不到位", "2021年9月30日", "正在整改", None, None, None],
+        [
+            "示例甲企业（演示）",
+            CODE_A,
+            "北海街道",
+            2021,
+            "区级",
+            "识别标志",
+            "贮存间未设\n识别标志",
+            dt.date(2021, 7, 31),
+            "已整改",
+            "2021/7/20",
+            None,
+            None,
+        ],
+        [
+            None,
+            None,
+            None,
+            2021,
+            "区级",
+            "管理计划",
+            "未制定年度管理计划",
+            "2021.8.15",
+            "整改完毕",
+            "2021年8月1日",
+            None,
+            None,
+        ],
+        [
+            None,
+            None,
+            None,
+            "２０２１",
+            "区级",
+            "转移联单",
+            "联单填写不规范",
+            44439,
+            "已销号",
+            "20210801",
+            "陈某",
+            "2021-08-10",
+        ],
+        [
+            "示例乙企业（演示）",
+            CODE_B,
+            "塔山",
+            2021,
+            "区",
+            "贮存设施",
+            "防渗措施不到位",
+            "2021年9月30日",
+            "正在整改",
+            None,
+            None,
+            None,
+        ],
         ["合计", None, None, None, None, None, "4处", None, None, None, None, None],
     ]
     for r in rows:
@@ -60,17 +126,29 @@ def test_messy_sheet_imports_with_merges_synonyms_dates_and_total_row(plain, tmp
     path = messy_findings(tmp_path / "考核问题.xlsx")
     result = import_file(plain, "findings", path)
     assert (result.header_row, result.new, result.rejected) == (4, 4, 0), [str(e) for e in result.errors]
-    rows = {r["description"]: r for r in plain.query(
-        "SELECT f.*, e.name, e.uscc, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
-        "JOIN enterprises e ON e.id = a.enterprise_id")}
+    rows = {
+        r["description"]: r
+        for r in plain.query(
+            "SELECT f.*, e.name, e.uscc, a.year, a.level FROM findings f JOIN audits a ON a.id = f.audit_id "
+            "JOIN enterprises e ON e.id = a.enterprise_id"
+        )
+    }
     first = rows["贮存间未设\n识别标志"]
     assert (first["name"], first["deadline"], first["status"], first["rectified_date"]) == (
-        "示例甲企业（演示）", "2021-07-31", "已整改", "2021-07-20")
+        "示例甲企业（演示）",
+        "2021-07-31",
+        "已整改",
+        "2021-07-20",
+    )
     assert rows["未制定年度管理计划"]["name"] == "示例甲企业（演示）"  # merged cell applies to each row
     assert rows["未制定年度管理计划"]["deadline"] == "2021-08-15"
     closed = rows["联单填写不规范"]
     assert (closed["deadline"], closed["status"], closed["rectified_date"], closed["verified_date"]) == (
-        "2021-08-31", "已销号", "2021-08-01", "2021-08-10")  # serial 44439 and 20210801
+        "2021-08-31",
+        "已销号",
+        "2021-08-01",
+        "2021-08-10",
+    )  # serial 44439 and 20210801
     assert rows["防渗措施不到位"]["status"] == "整改中" and rows["防渗措施不到位"]["level"] == "区级"
     assert plain.scalar("SELECT COUNT(*) FROM enterprises") == 2
     assert plain.scalar("SELECT COUNT(*) FROM audits") == 2
@@ -84,8 +162,14 @@ def write_csv(path, rows, encoding):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_every_encoding(plain, tmp_path, encoding):
     path = tmp_path / f"e-{encoding}.csv"
-    write_csv(path, [["企业名称", "统一社会信用代码", "所属镇街", "企业类型"],
-                     ["示例丙企业（演示）", CODE_A, "城南街道", "产废单位"]], encoding)
+    write_csv(
+        path,
+        [
+            ["企业名称", "统一社会信用代码", "所属镇街", "企业类型"],
+            ["示例丙企业（演示）", CODE_A, "城南街道", "产废单位"],
+        ],
+        encoding,
+    )
     result = import_file(plain, "enterprises", path)
     assert result.new == 1, [str(e) for e in result.errors]
     row = plain.query("SELECT * FROM enterprises")[0]
@@ -110,8 +194,7 @@ def test_all_or_nothing_by_default_and_valid_only_with_rejected_workbook(plain, 
     assert any("第4行" in r and "“整改期限”列" in r and "不存在" in r for r in reasons)
 
     out = tmp_path / "rejected.xlsx"
-    assert main(["import", "findings", str(path), "--db", str(plain.path), "--valid-only",
-                 "--rejected", str(out)]) == 0
+    assert main(["import", "findings", str(path), "--db", str(plain.path), "--valid-only", "--rejected", str(out)]) == 0
     assert plain.scalar("SELECT COUNT(*) FROM findings") == 1
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][-1] == "原因" and len(rows) == 3
@@ -120,8 +203,14 @@ def test_all_or_nothing_by_default_and_valid_only_with_rejected_workbook(plain, 
 
 def test_cli_exit_codes_and_nothing_written(plain, tmp_path, capsys):
     path = tmp_path / "bad.csv"
-    write_csv(path, [["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"],
-                     ["示例戊企业（演示）", "2023", "区级", "未知类别", "x", "未整改"]], "utf-8")
+    write_csv(
+        path,
+        [
+            ["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"],
+            ["示例戊企业（演示）", "2023", "区级", "未知类别", "x", "未整改"],
+        ],
+        "utf-8",
+    )
     assert main(["import", "findings", str(path), "--db", str(plain.path)]) == 1
     assert "不在考核清单中" in capsys.readouterr().out
     assert plain.scalar("SELECT COUNT(*) FROM findings") == 0
@@ -131,8 +220,12 @@ def test_cli_exit_codes_and_nothing_written(plain, tmp_path, capsys):
 
 def test_cli_shows_progress_as_a_percentage_on_stderr(plain, tmp_path, capsys):
     path = tmp_path / "many.csv"
-    write_csv(path, [["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"]]
-              + [["示例己企业（演示）", "2023", "区级", "识别标志", f"问题{i}", "未整改"] for i in range(2500)], "utf-8")
+    write_csv(
+        path,
+        [["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态"]]
+        + [["示例己企业（演示）", "2023", "区级", "识别标志", f"问题{i}", "未整改"] for i in range(2500)],
+        "utf-8",
+    )
     assert main(["import", "findings", str(path), "--db", str(plain.path)]) == 0
     captured = capsys.readouterr()
     shown = [part for part in captured.err.split("\r") if part.startswith("导入中")]
@@ -190,8 +283,12 @@ def test_units_in_cells_and_headers_are_exact(plain, tmp_path):
     wb.save(path)
     result = import_file(plain, "investments", path)
     assert result.new == 3, [str(e) for e in result.errors]
-    amounts = {(r["seq"], r["period"]): r["amount_yuan"] for r in plain.query(
-        "SELECT p.seq, i.period, i.amount_yuan FROM investments i JOIN projects p ON p.id = i.project_id")}
+    amounts = {
+        (r["seq"], r["period"]): r["amount_yuan"]
+        for r in plain.query(
+            "SELECT p.seq, i.period, i.amount_yuan FROM investments i JOIN projects p ON p.id = i.project_id"
+        )
+    }
     assert amounts == {(10, "2022"): 123_456_700, (10, "2023Q1"): 35_000_000, (12, "2022"): 15_000_000}
 
 
@@ -199,23 +296,37 @@ def test_percentages_as_written_and_a_bare_fraction_refused(plain, tmp_path):
     """92.1 and 92.1% are 92.1 for a % indicator; 0.915 may be 91.5 % or 0.915 % and is
     refused with a way to write it (the same rule as the form: tests/test_validators.py)."""
     path = tmp_path / "obs.csv"
-    write_csv(path, [["指标编码", "期间", "值", "范围"],
-                     ["FYP14-03", "2022", "0.915", "全区"],
-                     ["FYP14-03", "2023", "93.2%", ""],
-                     ["FYP14-03", "2024Q1", "0.9%", ""],
-                     ["FYP14-02", "2023Q2", "27", "北海"]], "utf-8-sig")
+    write_csv(
+        path,
+        [
+            ["指标编码", "期间", "值", "范围"],
+            ["FYP14-03", "2022", "0.915", "全区"],
+            ["FYP14-03", "2023", "93.2%", ""],
+            ["FYP14-03", "2024Q1", "0.9%", ""],
+            ["FYP14-02", "2023Q2", "27", "北海"],
+        ],
+        "utf-8-sig",
+    )
     result = import_file(plain, "observations", path, valid_only=True)
     assert result.new == 3, [str(e) for e in result.errors]
     assert [e.row for e in result.errors] == [2] and "无法判断是小数还是百分数" in str(result.errors[0])
-    values = {(r["period"], r["scope"]): r["value"] for r in plain.query("SELECT * FROM observations WHERE source IS NULL")}
+    values = {
+        (r["period"], r["scope"]): r["value"] for r in plain.query("SELECT * FROM observations WHERE source IS NULL")
+    }
     assert values[("2023", "全区")] == 93.2 and values[("2024Q1", "全区")] == 0.9
     assert values[("2023Q2", "北海街道")] == 27
 
 
 def test_saved_mapping_is_reused(plain, tmp_path):
     path = tmp_path / "m.csv"
-    write_csv(path, [["公司", "年", "层级", "类别", "情况说明", "状态"],
-                     ["示例己企业（演示）", "2024", "区级", "识别标志", "标志缺失", "未整改"]], "utf-8")
+    write_csv(
+        path,
+        [
+            ["公司", "年", "层级", "类别", "情况说明", "状态"],
+            ["示例己企业（演示）", "2024", "区级", "识别标志", "标志缺失", "未整改"],
+        ],
+        "utf-8",
+    )
     with pytest.raises(UserError, match="缺少必需的列"):
         import_file(plain, "findings", path)
     mapping = {"公司": "企业名称", "年": "考核年度", "层级": "考核级别", "情况说明": "问题描述", "状态": "整改状态"}
@@ -271,15 +382,35 @@ def test_template_has_headers_notes_and_dropdowns(plain, tmp_path):
     formulas = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert len(formulas) >= 4  # 镇街, 级别, 类别, 状态 (and 严重程度)
     # The template itself imports cleanly once filled in.
-    ws.append(["示例辛企业（演示）", CODE_B, "府山街道", 2025, "区级", None, "识别标志", "标志缺失",
-               None, None, None, None, "未整改"])
+    ws.append(
+        [
+            "示例辛企业（演示）",
+            CODE_B,
+            "府山街道",
+            2025,
+            "区级",
+            None,
+            "识别标志",
+            "标志缺失",
+            None,
+            None,
+            None,
+            None,
+            "未整改",
+        ]
+    )
     wb.save(out)
     assert import_file(plain, "findings", out).new == 1
 
 
 KINDS_IN_ORDER = ["enterprises", "findings", "observations", "investments", "projects"]
-TABLE_OF = {"enterprises": "enterprises", "findings": "findings", "observations": "observations",
-            "investments": "investments", "projects": "projects"}
+TABLE_OF = {
+    "enterprises": "enterprises",
+    "findings": "findings",
+    "observations": "observations",
+    "investments": "investments",
+    "projects": "projects",
+}
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -320,7 +451,10 @@ def test_old_xls_workbook_and_xlsm(plain, tmp_path):
     book.active.append(["示例子企业（演示）", "皋埠街道"])
     book.save(xlsm)
     assert import_file(plain, "enterprises", xlsm).new == 1
-    assert {r["name"] for r in plain.query("SELECT name FROM enterprises")} == {"示例癸企业（演示）", "示例子企业（演示）"}
+    assert {r["name"] for r in plain.query("SELECT name FROM enterprises")} == {
+        "示例癸企业（演示）",
+        "示例子企业（演示）",
+    }
 
 
 def test_bulk_import_records_history_for_every_new_row(plain, tmp_path):

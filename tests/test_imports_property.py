@@ -10,13 +10,45 @@ from hypothesis import strategies as st
 from ycdesk.errors import UserError
 from ycdesk.imports import import_file
 
-HEADERS = ["企业名称", "统一社会信用代码", "所属镇街", "考核年度", "考核级别", "问题类别", "问题描述",
-           "整改期限", "整改状态", "整改完成日期", "验收人", "验收日期"]
+HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇街",
+    "考核年度",
+    "考核级别",
+    "问题类别",
+    "问题描述",
+    "整改期限",
+    "整改状态",
+    "整改完成日期",
+    "验收人",
+    "验收日期",
+]
 cell = st.one_of(
-    st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.integers(-10**6, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)),
-    st.sampled_from(["2021年7月31日", "2021.7.31", "20210731", "已整改", "已销号", "区级", "市级", "北海街道",
-                     "识别标志", "合计", "=1+1", "２０２１", "  ", "\n", "示例企业（演示）"]),
+    st.sampled_from(
+        [
+            "2021年7月31日",
+            "2021.7.31",
+            "20210731",
+            "已整改",
+            "已销号",
+            "区级",
+            "市级",
+            "北海街道",
+            "识别标志",
+            "合计",
+            "=1+1",
+            "２０２１",
+            "  ",
+            "\n",
+            "示例企业（演示）",
+        ]
+    ),
 )
 
 
@@ -25,9 +57,12 @@ def counts(store):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(cell, min_size=0, max_size=14), max_size=12),
-       header_at=st.integers(0, 3), drop=st.sets(st.integers(0, len(HEADERS) - 1), max_size=4),
-       valid_only=st.booleans())
+@given(
+    rows=st.lists(st.lists(cell, min_size=0, max_size=14), max_size=12),
+    header_at=st.integers(0, 3),
+    drop=st.sets(st.integers(0, len(HEADERS) - 1), max_size=4),
+    valid_only=st.booleans(),
+)
 def test_import_never_crashes_or_half_writes(seeded, tmp_path_factory, rows, header_at, drop, valid_only):
     header = [h for i, h in enumerate(HEADERS) if i not in drop]
     path = tmp_path_factory.mktemp("p") / "x.xlsx"
@@ -53,17 +88,41 @@ def test_import_never_crashes_or_half_writes(seeded, tmp_path_factory, rows, hea
         assert error.row > header_at and error.reason
 
 
-FIRMS = st.sampled_from([("示例甲企业（演示）", None, "北海街道"), ("示例乙企业（演示）", "91330602MA2BBBBB2", "塔山"),
-                         ("示例丙企业（演示）", "not-a-code", None), ("示例丁企业（演示）", None, "火星镇")])
+FIRMS = st.sampled_from(
+    [
+        ("示例甲企业（演示）", None, "北海街道"),
+        ("示例乙企业（演示）", "91330602MA2BBBBB2", "塔山"),
+        ("示例丙企业（演示）", "not-a-code", None),
+        ("示例丁企业（演示）", None, "火星镇"),
+    ]
+)
 # Few distinct keys, so one file often names the same finding (and audit) twice.
 finding_row = st.tuples(
-    FIRMS, st.sampled_from([2021, 2022]), st.just("区级"), st.sampled_from([None, "2021-05-01", "2021-06-01"]),
-    st.sampled_from(["识别标志", "识别标志", "不存在的类别"]), st.sampled_from(["问题一", "问题二"]),
-    st.sampled_from(["待整改", "整改中", "已整改", "已销号"]), st.sampled_from([None, "2021-08-01", "2021-08-01"]),
-    st.sampled_from([None, "陈某"]), st.sampled_from([None, "2021-08-10"]),
+    FIRMS,
+    st.sampled_from([2021, 2022]),
+    st.just("区级"),
+    st.sampled_from([None, "2021-05-01", "2021-06-01"]),
+    st.sampled_from(["识别标志", "识别标志", "不存在的类别"]),
+    st.sampled_from(["问题一", "问题二"]),
+    st.sampled_from(["待整改", "整改中", "已整改", "已销号"]),
+    st.sampled_from([None, "2021-08-01", "2021-08-01"]),
+    st.sampled_from([None, "陈某"]),
+    st.sampled_from([None, "2021-08-10"]),
 )
-ROW_HEADERS = ["企业名称", "统一社会信用代码", "所属镇街", "考核年度", "考核级别", "检查日期", "问题类别", "问题描述",
-               "整改状态", "整改完成日期", "验收人", "验收日期"]
+ROW_HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇街",
+    "考核年度",
+    "考核级别",
+    "检查日期",
+    "问题类别",
+    "问题描述",
+    "整改状态",
+    "整改完成日期",
+    "验收人",
+    "验收日期",
+]
 
 
 def write_rows(path, rows):
@@ -96,9 +155,13 @@ def plan_workspace(tmp_path_factory):
 
 
 def state(store):
-    return sorted(tuple(r) for r in store.conn.execute(
-        "SELECT e.name, a.year, a.level, a.audit_date, f.category, f.description, f.status, f.rectified_date, f.verifier, "
-        "f.verified_date FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id"))
+    return sorted(
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT e.name, a.year, a.level, a.audit_date, f.category, f.description, f.status, f.rectified_date, f.verifier, "
+            "f.verified_date FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id"
+        )
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -38,8 +38,22 @@ def plain(path, sheet):
     return ws.to_python(skip_empty_area=False), list(ws.merged_cell_ranges or [])
 
 
-VALUES = ["北海街道", "示例企业（演示）", 3.5, 42, dt.date(2021, 7, 31), dt.datetime(2022, 1, 2, 3, 4, 5), True,
-          "<row r=\"5\">", "a & b", "注意！<!-- 不是注释 -->", "", None, "  两端空格  ", "换\n行"]
+VALUES = [
+    "北海街道",
+    "示例企业（演示）",
+    3.5,
+    42,
+    dt.date(2021, 7, 31),
+    dt.datetime(2022, 1, 2, 3, 4, 5),
+    True,
+    '<row r="5">',
+    "a & b",
+    "注意！<!-- 不是注释 -->",
+    "",
+    None,
+    "  两端空格  ",
+    "换\n行",
+]
 
 
 def grid(rows=300, width=9):
@@ -91,8 +105,12 @@ def test_parts_equal_one_read(tmp_path, parts_used, parts, writer):
     if writer == "xlsxwriter":
         write_xlsxwriter(path, grid())
     else:
-        write_openpyxl(path, grid(), write_only=writer.endswith("write-only"),
-                       merges=() if writer.endswith("write-only") else ("B3:B6", "C290:D292"))
+        write_openpyxl(
+            path,
+            grid(),
+            write_only=writer.endswith("write-only"),
+            merges=() if writer.endswith("write-only") else ("B3:B6", "C290:D292"),
+        )
     assert split_read.read_split(path, "问题清单", parts) == plain(path, "问题清单")
     assert len(parts_used) == parts
 
@@ -122,9 +140,14 @@ def test_rows_starting_far_down_with_gaps_between_parts(tmp_path, parts_used):
     assert split_read.read_split(path, ws.title, 4) == plain(path, ws.title)
 
 
-cells = st.one_of(st.none(), st.text(max_size=8), st.integers(-10**9, 10**9),
-                  st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-                  st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)))
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -154,13 +177,18 @@ def move_last_row_first(xml):
     return re.sub(rb"<sheetData>.*</sheetData>", lambda m: b"<sheetData>" + body + b"</sheetData>", xml, flags=re.S)
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(lambda xml: re.sub(rb'(<row[^>]*?) r="\d+"', rb"\1", xml), id="rows-without-numbers"),
-    pytest.param(lambda xml: xml.replace(b"<sheetData>", b"<sheetData><!-- <row r=\"1\"> -->"), id="comment"),
-    pytest.param(lambda xml: xml.replace(b"<sheetData>", b"<x:sheetData>")
-                 .replace(b"</sheetData>", b"</x:sheetData>"), id="prefixed"),
-    pytest.param(move_last_row_first, id="rows-out-of-order"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda xml: re.sub(rb'(<row[^>]*?) r="\d+"', rb"\1", xml), id="rows-without-numbers"),
+        pytest.param(lambda xml: xml.replace(b"<sheetData>", b'<sheetData><!-- <row r="1"> -->'), id="comment"),
+        pytest.param(
+            lambda xml: xml.replace(b"<sheetData>", b"<x:sheetData>").replace(b"</sheetData>", b"</x:sheetData>"),
+            id="prefixed",
+        ),
+        pytest.param(move_last_row_first, id="rows-out-of-order"),
+    ],
+)
 def test_unusual_sheets_fall_back_to_one_read(tmp_path, parts_used, change):
     path = tmp_path / "odd.xlsx"
     write_openpyxl(path, grid(200))
@@ -176,10 +204,32 @@ def test_small_sheets_are_read_in_one_piece(tmp_path):
 
 def test_read_sheet_and_import_give_the_same_result_split_or_not(seeded, tmp_path, monkeypatch):
     path = tmp_path / "findings.xlsx"
-    header = ["企业名称", "统一社会信用代码", "所属镇街", "考核年度", "考核级别", "问题类别", "问题描述", "整改期限", "整改状态"]
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "所属镇街",
+        "考核年度",
+        "考核级别",
+        "问题类别",
+        "问题描述",
+        "整改期限",
+        "整改状态",
+    ]
     rows = [["标题：2023年危废考核问题清单"], header]
-    rows += [[f"示例企业{i % 9}（演示）", None, "北海街道", 2023, "区级", "识别标志", f"问题{i}",
-              dt.date(2023, 9, 30), "待整改"] for i in range(400)]
+    rows += [
+        [
+            f"示例企业{i % 9}（演示）",
+            None,
+            "北海街道",
+            2023,
+            "区级",
+            "识别标志",
+            f"问题{i}",
+            dt.date(2023, 9, 30),
+            "待整改",
+        ]
+        for i in range(400)
+    ]
     write_openpyxl(path, rows, merges=("A3:A5",))
     monkeypatch.setattr(split_read, "CHUNK", 1024)
     monkeypatch.setattr(split_read, "MIN_BYTES", 1 << 40)
@@ -189,6 +239,11 @@ def test_read_sheet_and_import_give_the_same_result_split_or_not(seeded, tmp_pat
     assert (parts.name, parts.rows, parts.merged) == (whole.name, whole.rows, whole.merged)
     result = import_file(seeded, "findings", path)
     assert (result.new, result.rejected) == (400, 0)
-    assert seeded.scalar("SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id "
-                         "JOIN enterprises e ON e.id = a.enterprise_id WHERE e.name = '示例企业0（演示）' "
-                         "AND f.description IN ('问题0', '问题1', '问题2')") == 3  # merged A3:A5
+    assert (
+        seeded.scalar(
+            "SELECT COUNT(*) FROM findings f JOIN audits a ON a.id = f.audit_id "
+            "JOIN enterprises e ON e.id = a.enterprise_id WHERE e.name = '示例企业0（演示）' "
+            "AND f.description IN ('问题0', '问题1', '问题2')"
+        )
+        == 3
+    )  # merged A3:A5

@@ -76,7 +76,11 @@ def test_export_carries_latest_value_period_and_status(seeded, tmp_path):
     out = tmp_path / "i.csv"
     assert main(["export", "indicators", "--db", str(seeded.path), "-o", str(out)]) == 0
     rows = {r["编码"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
-    assert (rows["FYP14-02"]["最新值"], rows["FYP14-02"]["最新期"], rows["FYP14-02"]["状态"]) == ("28", "2021", "未达标")
+    assert (rows["FYP14-02"]["最新值"], rows["FYP14-02"]["最新期"], rows["FYP14-02"]["状态"]) == (
+        "28",
+        "2021",
+        "未达标",
+    )
     assert (rows["FYP14-03"]["最新值"], rows["FYP14-03"]["状态"]) == ("92.1", "达标")
     assert rows["FYP13-03"]["状态"] == "达标"
     assert rows["FYP14-05"]["状态"] == "待下达"
@@ -106,8 +110,9 @@ def test_outlier_asks_for_confirmation_rather_than_refusing(seeded):
     so2 = seeded.indicators.by_code("MON-SO2")  # 27, 15, 12, 8, 6, 5, 6
     with pytest.raises(NeedsConfirmation, match="请确认"):
         seeded.indicators.add_observation(so2["id"], "2022", "600", confirm_outlier=False)
-    assert seeded.scalar("SELECT COUNT(*) FROM observations WHERE indicator_id = ? AND period = '2022'",
-                         (so2["id"],)) == 0
+    assert (
+        seeded.scalar("SELECT COUNT(*) FROM observations WHERE indicator_id = ? AND period = '2022'", (so2["id"],)) == 0
+    )
     seeded.indicators.add_observation(so2["id"], "2022", "7", confirm_outlier=False)  # ordinary
     seeded.indicators.add_observation(so2["id"], "2023", "600", confirm_outlier=True)  # confirmed
 

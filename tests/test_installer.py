@@ -33,8 +33,12 @@ def test_the_guard_catches_a_connection_attempt(capsys):
 @pytest.mark.slow
 def test_build_installer_builds_smoke_tests_and_packages(tmp_path):
     dist = tmp_path / "dist"
-    result = subprocess.run([sys.executable, str(ROOT / "build_installer.py"), "--dist", str(dist)],
-                            capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build_installer.py"), "--dist", str(dist)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "self-test ok" in result.stdout and "window checked" in result.stdout
     assert "bundle" in result.stdout and "MB" in result.stdout

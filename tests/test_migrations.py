@@ -49,8 +49,11 @@ def test_check_constraints_still_refuse_bad_values_after_the_rewrite(store):
     assert not [sql for sql in tables if " IN (" in sql and "CHECK" in sql.split(" IN (")[0].rsplit("\n", 1)[-1]]
     firm = store.insert("enterprises", {"name": "甲企业"})
     with pytest.raises(sq.IntegrityError):
-        store.conn.execute("INSERT INTO audits (id, created_at, updated_at, enterprise_id, year, level) "
-                           "VALUES ('a1', 'x', 'x', ?, 2021, '省级')", (firm,))
+        store.conn.execute(
+            "INSERT INTO audits (id, created_at, updated_at, enterprise_id, year, level) "
+            "VALUES ('a1', 'x', 'x', ?, 2021, '省级')",
+            (firm,),
+        )
     audit = store.insert("audits", {"enterprise_id": firm, "year": 2021, "level": "区级"})
     finding = {"audit_id": audit, "category": "贮存设施", "description": "标识缺失", "status": "待整改"}
     store.insert("findings", {**finding, "severity": None})  # NULL passes a CHECK, as with IN
@@ -70,11 +73,17 @@ def test_batch_imported_before_schema_10_still_undoes(tmp_path):
     migrate(conn, target=9)
     conn.execute("INSERT INTO enterprises (id, created_at, updated_at, name) VALUES ('e1', 'x', 'x', '旧企业')")
     conn.execute("INSERT INTO enterprises (id, created_at, updated_at, name) VALUES ('e2', 'x', 'x', '改名后')")
-    conn.execute("INSERT INTO import_batches (id, kind, file_name, sha256, operator, created_at, new, updated, "
-                 "unchanged, rejected) VALUES ('b1', 'enterprises', 'a.xlsx', 'h', '旧版本', 'x', 1, 1, 0, 0)")
-    conn.executemany("INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, old) VALUES (?,?,?,?,?,?)",
-                     [("b1", 0, "enterprises", "e1", "insert", None),
-                      ("b1", 1, "enterprises", "e2", "update", '{"name": "改名前", "updated_at": "x"}')])
+    conn.execute(
+        "INSERT INTO import_batches (id, kind, file_name, sha256, operator, created_at, new, updated, "
+        "unchanged, rejected) VALUES ('b1', 'enterprises', 'a.xlsx', 'h', '旧版本', 'x', 1, 1, 0, 0)"
+    )
+    conn.executemany(
+        "INSERT INTO import_changes (batch_id, seq, table_name, row_id, action, old) VALUES (?,?,?,?,?,?)",
+        [
+            ("b1", 0, "enterprises", "e1", "insert", None),
+            ("b1", 1, "enterprises", "e2", "update", '{"name": "改名前", "updated_at": "x"}'),
+        ],
+    )
     conn.close()
     with Store(path, operator="新版本") as store:
         assert undo_batch(store, "b1") == 2
@@ -91,8 +100,11 @@ def test_migration_13_hashes_the_history_already_written(tmp_path):
     conn.create_function("ycdesk_now", 0, lambda: "2021-01-01T00:00:00+08:00")
     migrate(conn, target=11)
     for i in range(5):
-        conn.execute("INSERT INTO townships (id, created_at, updated_at, name, kind, position) "
-                     "VALUES (?, 'x', 'x', ?, '街道', ?)", (f"t{i}", f"街道{i}", i))
+        conn.execute(
+            "INSERT INTO townships (id, created_at, updated_at, name, kind, position) "
+            "VALUES (?, 'x', 'x', ?, '街道', ?)",
+            (f"t{i}", f"街道{i}", i),
+        )
     conn.close()
     with Store(path, operator="新版本") as store:
         assert store.scalar("SELECT COUNT(*) FROM history WHERE hash IS NULL") == 0

@@ -55,11 +55,18 @@ def test_periods():
 
 @pytest.mark.parametrize(
     "text,kind,op,value",
-    [("<28", "numeric", "<", Decimal("28")), ("≥92", "numeric", ">=", Decimal("92")),
-     ("100", "numeric", "=", Decimal("100")), ("≤3.54", "numeric", "<=", Decimal("3.54")),
-     ("完成", "milestone", None, None), ("完成省市下达指标", "deferred", None, None),
-     ("/", "none", None, None), ("90-95", "range", None, Decimal("90")),
-     ("0，保持稳定", "numeric", "=", Decimal("0")), ("逐年改善", "unparsed", None, None)],
+    [
+        ("<28", "numeric", "<", Decimal("28")),
+        ("≥92", "numeric", ">=", Decimal("92")),
+        ("100", "numeric", "=", Decimal("100")),
+        ("≤3.54", "numeric", "<=", Decimal("3.54")),
+        ("完成", "milestone", None, None),
+        ("完成省市下达指标", "deferred", None, None),
+        ("/", "none", None, None),
+        ("90-95", "range", None, Decimal("90")),
+        ("0，保持稳定", "numeric", "=", Decimal("0")),
+        ("逐年改善", "unparsed", None, None),
+    ],
 )
 def test_target_parsing(text, kind, op, value):
     from ycdesk.targets import parse_target

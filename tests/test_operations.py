@@ -48,11 +48,14 @@ def test_cancelling_an_import_midway_writes_no_row(qtbot, seeded, tmp_path, canc
     from tests.test_undo import findings_csv
     from ui.dialogs.import_wizard import changed_tables, run_import
 
-    before = {t: seeded.scalar(f"SELECT COUNT(*) FROM {t}") for t in ("findings", "audits", "enterprises",
-                                                                     "import_batches")}
+    before = {
+        t: seeded.scalar(f"SELECT COUNT(*) FROM {t}") for t in ("findings", "audits", "enterprises", "import_batches")
+    }
     sheet = findings_csv(tmp_path / "f.csv", rows=200)
-    op = Operation(run_import(str(seeded.path), "测试员", "findings", str(sheet), None, None, False, True),
-                   changes=changed_tables("findings"))
+    op = Operation(
+        run_import(str(seeded.path), "测试员", "findings", str(sheet), None, None, False, True),
+        changes=changed_tables("findings"),
+    )
     op.start()
     assert isinstance(wait_failed(qtbot, op), Cancelled)
     assert 0 < cancel_midway[1] < 1  # it was cancelled midway, not before it began or after it ended

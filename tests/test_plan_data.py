@@ -35,7 +35,10 @@ def test_project_totals_and_every_domain_are_exact(seeded):
 def test_projects_keep_the_plans_details(seeded):
     projects = {p["seq"]: p for p in seeded.projects.list()}
     assert projects[19]["units"] == [
-        "绍兴市越路交通工程有限公司", "浙江德创环保科技股份有限公司", "浙江天弈环境有限公司"]
+        "绍兴市越路交通工程有限公司",
+        "浙江德创环保科技股份有限公司",
+        "浙江天弈环境有限公司",
+    ]
     assert (projects[8]["start_year"], projects[8]["end_year"]) == (2017, 2023)  # starts before 2021
     assert (projects[17]["start_year"], projects[17]["end_year"], projects[17]["status"]) == (2025, 2030, "储备")
     assert projects[26]["total_yuan"] == 3_000_000
@@ -48,8 +51,13 @@ def test_indicators_from_tables_2_1_and_1_3(seeded):
     assert len(fyp14) == 12 and len(fyp13) == 6
     assert sum(1 for i in fyp14 if i["nature"] == "约束性") == 6
     pm25 = seeded.indicators.by_code("FYP14-02")
-    assert (pm25["baseline_text"], pm25["target_text"], pm25["target_kind"], pm25["target_op"],
-            pm25["target_value"]) == ("28", "<28", "numeric", "<", "28")
+    assert (
+        pm25["baseline_text"],
+        pm25["target_text"],
+        pm25["target_kind"],
+        pm25["target_op"],
+        pm25["target_value"],
+    ) == ("28", "<28", "numeric", "<", "28")
     good_days = seeded.indicators.by_code("FYP14-03")
     assert (good_days["target_op"], good_days["target_value"]) == (">=", "92")
     assert seeded.indicators.by_code("FYP14-05")["target_kind"] == "deferred"
@@ -82,13 +90,18 @@ def test_audit_aggregates_match_the_plan(seeded):
     assert by["2021"]["区级"] == {"units": 40, "found": 137, "rectified": 137}
     reported = seeded.query("SELECT year, level, units, found, rectified FROM audit_aggregates ORDER BY year, level")
     assert [tuple(r.values()) for r in reported] == [
-        (2020, "市级", 14, 35, 35), (2021, "区级", 40, 137, 137), (2021, "市级", 10, 24, 24)]
+        (2020, "市级", 14, 35, 35),
+        (2021, "区级", 40, 137, 137),
+        (2021, "市级", 10, 24, 24),
+    ]
 
 
 def test_sludge_is_exact(seeded):
     rows = seeded.query("SELECT year, enterprise_count, produced_kg, disposed_kg FROM sludge ORDER BY year")
     assert [tuple(r.values()) for r in rows] == [
-        (2020, 40, 115_454_720, 113_683_000), (2021, 38, 101_923_950, 106_715_770)]
+        (2020, 40, 115_454_720, 113_683_000),
+        (2021, 38, 101_923_950, 106_715_770),
+    ]
 
 
 def test_demo_has_open_and_overdue_findings_and_is_marked(seeded):
@@ -99,8 +112,10 @@ def test_demo_has_open_and_overdue_findings_and_is_marked(seeded):
     from ycdesk.findings import FindingFilter
 
     assert seeded.findings.count(FindingFilter(due="overdue", as_of=date(2026, 6, 30))) > 0
-    later = seeded.query("SELECT DISTINCT a.year FROM audits a JOIN findings f ON f.audit_id = a.id "
-                         "WHERE f.status IN ('待整改','整改中')")
+    later = seeded.query(
+        "SELECT DISTINCT a.year FROM audits a JOIN findings f ON f.audit_id = a.id "
+        "WHERE f.status IN ('待整改','整改中')"
+    )
     assert {r["year"] for r in later} <= {2022, 2023, 2024, 2025} and later
 
 

@@ -13,13 +13,20 @@ from ycdesk.reports import register
 def test_issue_reprint_and_detect_a_corrected_past(seeded, tmp_path, capsys):
     db = str(seeded.path)
     out = tmp_path / "中期评估.pdf"
-    assert main(["report", "evaluation", "--year", "2023", "--db", db, "-o", str(out), "--issue",
-                 "--operator", "测试员"]) == 0
+    assert (
+        main(["report", "evaluation", "--year", "2023", "--db", db, "-o", str(out), "--issue", "--operator", "测试员"])
+        == 0
+    )
     capsys.readouterr()
     assert main(["reports", "--db", db, "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert (row["kind"], row["period"], row["as_of"], row["state"], row["operator"]) == (
-        "evaluation", "2023", "2023-12-31", "有效", seeded.operator)
+        "evaluation",
+        "2023",
+        "2023-12-31",
+        "有效",
+        seeded.operator,
+    )
 
     again = tmp_path / "重印.pdf"
     assert main(["reports", "--db", db, "--reprint", row["id"][:8], "-o", str(again)]) == 0
@@ -31,8 +38,10 @@ def test_issue_reprint_and_detect_a_corrected_past(seeded, tmp_path, capsys):
     assert [r["state"] for r in register.issued(seeded)] == ["有效"]
 
     # A 2023 finding entered late changes the 2023 figures: the register says so and what moved.
-    audit = seeded.query("SELECT id FROM audits WHERE year = 2023 AND level = '区级' AND audit_date IS NOT NULL "
-                         "ORDER BY audit_date LIMIT 1")[0]["id"]
+    audit = seeded.query(
+        "SELECT id FROM audits WHERE year = 2023 AND level = '区级' AND audit_date IS NOT NULL "
+        "ORDER BY audit_date LIMIT 1"
+    )[0]["id"]
     seeded.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": "补录的问题"})
     (changed,) = register.issued(seeded)
     assert changed["state"] == "数据已变更"

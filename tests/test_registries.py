@@ -32,16 +32,28 @@ class LedgerTab(QWidget):
 def ledger_area():
     """The new area: one declaration per registry, nothing else."""
     base = import_kinds.IMPORT_KINDS["enterprises"]
-    import_kinds.register(import_kinds.ImportKind("ledger", "固体废物台账", base.fields, base.handler,
-                                                  ("enterprises",)))
-    report_kinds.register("ledger", lambda: report_kinds.ReportKind(
-        "ledger", "固体废物台账月报", (report_kinds.Param("month", "月份，如 2025-06", required=True),),
-        gather=lambda store, p: {}, build=lambda store, p, path, progress=None: {},
-        period=lambda p: p["month"], scope=lambda p: ""))
+    import_kinds.register(
+        import_kinds.ImportKind("ledger", "固体废物台账", base.fields, base.handler, ("enterprises",))
+    )
+    report_kinds.register(
+        "ledger",
+        lambda: report_kinds.ReportKind(
+            "ledger",
+            "固体废物台账月报",
+            (report_kinds.Param("month", "月份，如 2025-06", required=True),),
+            gather=lambda store, p: {},
+            build=lambda store, p, path, progress=None: {},
+            period=lambda p: p["month"],
+            scope=lambda p: "",
+        ),
+    )
     sludge = export_tables.TABLES["sludge"]
     export_tables.register(export_tables.TableSpec("ledger", "固体废物台账", sludge.sql, sludge.columns))
-    tabs.register(tabs.TabSpec("ledger", "固体废物台账", __name__, "LedgerTab", "ledger",
-                               frozenset({"enterprises", "sludge"}), ("ledger",)))
+    tabs.register(
+        tabs.TabSpec(
+            "ledger", "固体废物台账", __name__, "LedgerTab", "ledger", frozenset({"enterprises", "sludge"}), ("ledger",)
+        )
+    )
     yield
     tabs.unregister("ledger")
     export_tables.unregister("ledger")
@@ -72,8 +84,7 @@ def test_a_new_area_shows_in_the_cli(ledger_area, capsys):
     assert "ledger" in _help(capsys, "export")
 
 
-def test_a_new_area_shows_in_the_wizard_window_and_export_menu(ledger_area, qtbot, seeded, tmp_path,
-                                                               monkeypatch):
+def test_a_new_area_shows_in_the_wizard_window_and_export_menu(ledger_area, qtbot, seeded, tmp_path, monkeypatch):
     from ui.dialogs.import_wizard import ImportWizard
     from ui.main_window import MainWindow
     from ui.settings import Settings

@@ -106,9 +106,13 @@ def test_report_cli_and_refusals(seeded, tmp_path, capsys):
     out = tmp_path / "q.pdf"
     assert main(["report", "quarterly", "--period", "2024Q3", "--db", str(seeded.path), "-o", str(out)]) == 0
     assert out.read_bytes()[:5] == b"%PDF-"
-    assert main(["report", "quarterly", "--period", "2024", "--db", str(seeded.path), "-o", str(tmp_path / "x.pdf")]) == 1
+    assert (
+        main(["report", "quarterly", "--period", "2024", "--db", str(seeded.path), "-o", str(tmp_path / "x.pdf")]) == 1
+    )
     assert "需要季度" in capsys.readouterr().err
-    assert main(["report", "evaluation", "--year", "2024", "--db", str(seeded.path), "-o", str(tmp_path / "y.pdf")]) == 1
+    assert (
+        main(["report", "evaluation", "--year", "2024", "--db", str(seeded.path), "-o", str(tmp_path / "y.pdf")]) == 1
+    )
     assert main(["report", "notice", "--audit", "nope", "--db", str(seeded.path), "-o", str(tmp_path / "z.pdf")]) == 1
     assert not any((tmp_path / n).exists() for n in ("x.pdf", "y.pdf", "z.pdf"))
 
@@ -129,11 +133,17 @@ def test_font_covers_everything_the_app_prints():
 def test_cjk_line_breaking_keeps_closing_punctuation_off_line_starts(width):
     from ycdesk.reports.base import NO_LINE_START, para
 
-    text = "危险废物贮存场所防渗措施不到位，标志缺失、台账不全（已通报）；整改期限为30日。请于期限内完成整改，并报送材料！" * 3
+    text = (
+        "危险废物贮存场所防渗措施不到位，标志缺失、台账不全（已通报）；整改期限为30日。请于期限内完成整改，并报送材料！"
+        * 3
+    )
     p = para(text)
     p.wrap(width, 1000)
-    lines = ["".join(getattr(w, "text", w) if not isinstance(w, str) else w for w in line[1])
-             if isinstance(line, tuple) else "".join(f.text for f in line.words)
-             for line in p.blPara.lines]
+    lines = [
+        "".join(getattr(w, "text", w) if not isinstance(w, str) else w for w in line[1])
+        if isinstance(line, tuple)
+        else "".join(f.text for f in line.words)
+        for line in p.blPara.lines
+    ]
     assert len(lines) > 3
     assert not [line for line in lines if line and line[0] in NO_LINE_START]

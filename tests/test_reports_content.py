@@ -30,13 +30,20 @@ def test_overall_paragraph_names_off_track_indicators_and_the_overdue_count(seed
     off = [r["name"] for r in result["content"]["indicators"] if r["status"] == "未达标"]
     assert off  # the demo has PM2.5 and 优良天数比率 off target in 2023
     overdue = stats.due(seeded, stats.Cut(date(2024, 9, 30)), 0)["overdue"]
-    summary = text[text.index("一、总体情况"):text.index("二、指标完成情况")]
+    summary = text[text.index("一、总体情况") : text.index("二、指标完成情况")]
     assert f"未达标{len(off)}项" in summary
     for name in off:
         assert re.sub(r"\s+", "", name.replace("ug/m3", "μg/m³")) in summary
     assert f"逾期未整改{overdue}处" in summary
-    for heading in ("三、重大工程投资进展", "四、危险废物规范化管理考核", "五、重大改革、政策与平台（附表1–3）",
-                    "六、存在问题", "七、下一步工作", "绍兴市生态环境局越城分局", "二〇二四年九月三十日"):
+    for heading in (
+        "三、重大工程投资进展",
+        "四、危险废物规范化管理考核",
+        "五、重大改革、政策与平台（附表1–3）",
+        "六、存在问题",
+        "七、下一步工作",
+        "绍兴市生态环境局越城分局",
+        "二〇二四年九月三十日",
+    ):
         assert heading in text
     assert "μg/m³" in text and "ug/m3" not in text
 
@@ -45,18 +52,26 @@ def test_year_on_year_figures_equal_a_hand_calculation(seeded, tmp_path):
     content = quarterly.gather(seeded, "2025Q4")
     # Indicator: the latest value by 2025-12-31 against the same period a year earlier.
     pm = seeded.indicators.by_code("FYP14-03")
-    rows = {o["period"]: o["value"] for o in seeded.indicators.observations(pm["id"], "全区")
-            if parse_period(o["period"]).end <= date(2025, 12, 31)}
+    rows = {
+        o["period"]: o["value"]
+        for o in seeded.indicators.observations(pm["id"], "全区")
+        if parse_period(o["period"]).end <= date(2025, 12, 31)
+    }
     latest = max(rows, key=lambda p: parse_period(p).sort_key)
     before = str(parse_period(latest).year - 1) + (latest[4:] if "Q" in latest else "")
     row = next(r for r in content["indicators"] if r["code"] == "FYP14-03")
     expected = Decimal(repr(rows[latest])) - Decimal(repr(rows[before]))
     assert Decimal(row["yoy_change"]) == expected and row["yoy_period"] == before
+
     # Investment: the quarter's own amount = records whose period ends inside the quarter
     # (an annual figure counts at the year's end), this year and the same quarter last year.
     def quarter_amount(year):
-        return sum(r["amount_yuan"] for r in seeded.query("SELECT * FROM investments WHERE deleted_at IS NULL")
-                   if date(year, 9, 30) < parse_period(r["period"]).end <= date(year, 12, 31))
+        return sum(
+            r["amount_yuan"]
+            for r in seeded.query("SELECT * FROM investments WHERE deleted_at IS NULL")
+            if date(year, 9, 30) < parse_period(r["period"]).end <= date(year, 12, 31)
+        )
+
     now, then = quarter_amount(2025), quarter_amount(2024)
     q = content["projects"]["quarter"]
     assert Decimal(q["amount"]) == (Decimal(now) / 100_000_000).quantize(Decimal("0.01"))
@@ -70,12 +85,19 @@ def test_evaluation_gives_a_verdict_for_every_indicator_and_marks_missed_pass_ra
     rows = result["content"]["indicators"]
     assert len(rows) == 12
     for r in rows:
-        assert r["verdict"].startswith(r["status"]) and r["status"] in ("达标", "未达标", "已完成", "未完成", "待下达", "无数据")
+        assert r["verdict"].startswith(r["status"]) and r["status"] in (
+            "达标",
+            "未达标",
+            "已完成",
+            "未完成",
+            "待下达",
+            "无数据",
+        )
         assert re.sub(r"\s+", "", r["verdict"]) in text
     waiting = [r for r in rows if r["status"] == "待下达"]
     assert waiting and all("尚未录入下达值" in r["verdict"] for r in waiting)
     rates = {r["role"]: r for r in result["content"]["audits"]["pass_rates"]}
-    for role, r in rates.items():
+    for r in rates.values():
         assert r["to_date"] is not None and f"{r['to_date']}%{r['to_date_verdict']}" in text
         assert (r["year_verdict"] == "未达标") == (r["year"] < r["target"])
     assert "达标率计算规则" in text and "四、评价结论" in text and "五、意见建议" in text
@@ -83,20 +105,28 @@ def test_evaluation_gives_a_verdict_for_every_indicator_and_marks_missed_pass_ra
 
 
 def test_conclusion_is_editable(seeded, tmp_path):
-    evaluation.build(seeded, 2023, tmp_path / "e.pdf", conclusion="中期评估结论：总体进展顺利。",
-                     recommendations="建议一。")
+    evaluation.build(
+        seeded, 2023, tmp_path / "e.pdf", conclusion="中期评估结论：总体进展顺利。", recommendations="建议一。"
+    )
     text = flat(tmp_path / "e.pdf")
     assert "中期评估结论：总体进展顺利。" in text and "建议一。" in text
 
 
 def _audit_with(seeded, n: int, name: str = "示例企业（演示）") -> str:
     firm = seeded.audits.add_enterprise({"name": name, "township_id": seeded.townships.id_for("塔山街道")})
-    audit = seeded.audits.add_audit({"enterprise_id": firm, "year": 2025, "level": "区级",
-                                     "audit_date": "2025-05-06", "auditors": "王某、李某"})
+    audit = seeded.audits.add_audit(
+        {"enterprise_id": firm, "year": 2025, "level": "区级", "audit_date": "2025-05-06", "auditors": "王某、李某"}
+    )
     for i in range(n):
-        seeded.audits.add_finding({"audit_id": audit, "category": "识别标志",
-                                   "description": f"第{i + 1}处危险废物贮存场所识别标志不规范，需按规定设置",
-                                   "requirement": "按 HJ 1276 设置标志并拍照上传", "deadline": "2025-06-30"})
+        seeded.audits.add_finding(
+            {
+                "audit_id": audit,
+                "category": "识别标志",
+                "description": f"第{i + 1}处危险废物贮存场所识别标志不规范，需按规定设置",
+                "requirement": "按 HJ 1276 设置标志并拍照上传",
+                "deadline": "2025-06-30",
+            }
+        )
     return audit
 
 
@@ -115,7 +145,9 @@ def test_notice_is_a_formal_document_with_the_seal_beside_the_last_paragraph(see
     assert "《中华人民共和国固体废物污染环境防治法》" in text
     assert "抄送：塔山街道" in text and "送达回证" in pages[-1]
     last = next(i for i, p in enumerate(pages) if "特此通知" in p)
-    assert "绍兴市生态环境局越城分局（盖章）" in pages[last] and "二〇二五年五月六日" in pages[last].split("特此通知")[1]
+    assert (
+        "绍兴市生态环境局越城分局（盖章）" in pages[last] and "二〇二五年五月六日" in pages[last].split("特此通知")[1]
+    )
     assert "抄送：塔山街道" in pages[last]
 
 

@@ -24,8 +24,19 @@ def test_a_year_of_daily_backups_keeps_recent_daily_weekly_and_monthly():
     backups = daily_from(datetime(2024, 1, 1), datetime(2025, 3, 15))
     recent = {f"2025-03-{d:02d}" for d in range(6, 16)}  # the ten newest (and the 7 daily among them)
     weekly = {"2025-03-02", "2025-02-23"}  # newest of the weeks of 24 Feb and 17 Feb
-    monthly = {"2025-02-28", "2025-01-31", "2024-12-31", "2024-11-30", "2024-10-31", "2024-09-30",
-               "2024-08-31", "2024-07-31", "2024-06-30", "2024-05-31", "2024-04-30"}
+    monthly = {
+        "2025-02-28",
+        "2025-01-31",
+        "2024-12-31",
+        "2024-11-30",
+        "2024-10-31",
+        "2024-09-30",
+        "2024-08-31",
+        "2024-07-31",
+        "2024-06-30",
+        "2024-05-31",
+        "2024-04-30",
+    }
     assert to_keep(backups, NOW) == recent | weekly | monthly
 
 

@@ -25,12 +25,14 @@ def import_one_observation(store, tmp_path, value, period="2021Q1"):
     path = tmp_path / "obs.xlsx"
     wb.save(path)
     result = import_file(store, "observations", str(path))
-    oid = store.scalar("SELECT id FROM observations WHERE period = ? AND scope = '全区' AND deleted_at IS NULL",
-                       (period,))
+    oid = store.scalar(
+        "SELECT id FROM observations WHERE period = ? AND scope = '全区' AND deleted_at IS NULL", (period,)
+    )
     return result.batch_id, oid
 
 
 # 1. An import's undo planned on the UI thread, applied after the backup: re-planned under the lock.
+
 
 @pytest.mark.parametrize("keep_changed", [False, True])
 def test_import_undo_with_a_stale_plan_keeps_an_edit_made_meanwhile(seeded, tmp_path, keep_changed):
@@ -69,6 +71,7 @@ def test_import_undo_foreign_key_failure_is_a_chinese_user_error(seeded, tmp_pat
 # 2. Undo/redo/restore check under the write lock: another connection's write just before
 # the lock is taken is seen, not overwritten.
 
+
 def _other_writes_before_the_lock(store, monkeypatch, oid, values):
     original = store.begin
 
@@ -99,8 +102,9 @@ def test_restore_does_not_overwrite_a_write_that_landed_before_its_lock(seeded, 
     seq = seeded.history("observations", obs["id"])[-1]["seq"]
     # The other connection writes exactly the version being restored: nothing left to do.
     state = changes.version(seeded, seq)["state"]
-    _other_writes_before_the_lock(seeded, monkeypatch, obs["id"],
-                                  {k: state[k] for k in ("value", "source", "operator")})
+    _other_writes_before_the_lock(
+        seeded, monkeypatch, obs["id"], {k: state[k] for k in ("value", "source", "operator")}
+    )
     before = changes.mark(seeded) + 1  # the other connection's write
     with pytest.raises(UserError, match="已经是这个版本"):
         changes.restore_version(seeded, seq)
@@ -108,6 +112,7 @@ def test_restore_does_not_overwrite_a_write_that_landed_before_its_lock(seeded, 
 
 
 # 3. REALs beyond 15 significant digits: history rounds them; undo compares as SQLite formats.
+
 
 def test_undo_of_an_edit_to_an_imported_float_is_not_refused(seeded, tmp_path):
     _batch, oid = import_one_observation(seeded, tmp_path, 2 / 3 * 100)
@@ -121,8 +126,9 @@ def test_undo_of_an_edit_to_an_imported_float_is_not_refused(seeded, tmp_path):
 def test_undo_and_restore_keep_a_float_at_full_precision(seeded):
     ind = percent_indicator(seeded)
     oid, add = changes.record(seeded, lambda: seeded.indicators.add_observation(ind["id"], "2024", "66.66666666666667"))
-    _r, edit = changes.record(seeded, lambda: seeded.indicators.update_observation(
-        oid, "66.66666666666667", note="补充说明"))
+    _r, edit = changes.record(
+        seeded, lambda: seeded.indicators.update_observation(oid, "66.66666666666667", note="补充说明")
+    )
     changes.undo_change(seeded, edit)
     assert seeded.get("observations", oid)["value"] == 66.66666666666667  # not history's 66.6666666666667
     changes.undo_change(seeded, add)
@@ -136,6 +142,7 @@ def test_undo_and_restore_keep_a_float_at_full_precision(seeded):
 
 
 # --- the window ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def warnings(monkeypatch):
@@ -153,6 +160,7 @@ def show_tab(window, key):
 
 
 # 6. A locked workspace during 撤销: a message, and the stack stays where the data is.
+
 
 def test_undo_while_another_writer_holds_the_workspace_keeps_the_stack_in_step(main_window, warnings):
     import sqlite3
@@ -180,6 +188,7 @@ def test_undo_while_another_writer_holds_the_workspace_keeps_the_stack_in_step(m
 
 
 # 4. Closing the import wizard while it imports: cancelled and waited for, or kept for 撤销.
+
 
 def findings_workbook(path, rows):
     wb = openpyxl.Workbook()
@@ -217,6 +226,7 @@ def test_closing_the_wizard_while_importing_leaves_nothing_unaccounted(main_wind
 
 # 7. A closed wizard / batch list is deleted, and lets go of the sheet's rows.
 
+
 def test_closed_import_wizard_and_batch_list_are_deleted(main_window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QCoreApplication, QEvent
 
@@ -248,6 +258,7 @@ def test_closed_import_wizard_and_batch_list_are_deleted(main_window, qtbot, tmp
 
 
 # 5. 报告 after switching workspace: the old report is gone, 签发 cannot register it.
+
 
 def test_switching_workspace_clears_the_report_on_show(main_window, qtbot, tmp_path):
     from PySide6.QtWidgets import QLabel
@@ -288,6 +299,7 @@ def test_switching_workspace_while_a_report_is_made_cancels_it(main_window, qtbo
 
 # 8. Data changed in the same workspace: the tabs keep the filters, search, sort and choices on show.
 
+
 def test_tables_changed_keeps_the_findings_view_on_show(main_window):
     from PySide6.QtCore import Qt
 
@@ -314,6 +326,7 @@ def test_tables_changed_keeps_the_report_choices(main_window):
 
 
 # 9. A "NaN" cell sorts (as text) instead of raising.
+
 
 def test_sort_value_of_nan_and_infinity_sorts_as_text():
     from decimal import Decimal

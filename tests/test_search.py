@@ -56,8 +56,12 @@ def _found(store: Store, text: str) -> set[str]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(singles=st.lists(texts, max_size=6), bulk=st.lists(texts, max_size=6), edits=st.lists(texts, max_size=3),
-       queries=st.lists(texts, min_size=1, max_size=6))
+@given(
+    singles=st.lists(texts, max_size=6),
+    bulk=st.lists(texts, max_size=6),
+    edits=st.lists(texts, max_size=3),
+    queries=st.lists(texts, min_size=1, max_size=6),
+)
 def test_search_finds_exactly_the_substring_matches(singles, bulk, edits, queries):
     with tempfile.TemporaryDirectory() as folder:
         store, descriptions = _workspace(Path(folder), singles, bulk)

@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from datetime import UTC
 
 import pytest
 
@@ -88,9 +89,9 @@ def test_backup_is_a_consistent_copy_and_rotates(store, tmp_path):
 
 
 def test_scheduled_backup_once_a_day(tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = [datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)]
+    now = [datetime(2025, 3, 1, 9, 0, tzinfo=UTC)]
     with Store(tmp_path / "w.ycdesk", clock=lambda: now[0]) as s:
         assert s.backup_if_due() is not None
         now[0] += timedelta(hours=5)
@@ -123,15 +124,23 @@ def test_bulk_insert_stores_empty_and_partly_empty_columns_exactly(store):
 
     now = store.now()
     ids = new_ids(3)
-    rows = [[ids[1], "乙", None, None, None, now, now],  # empty in the first row, filled later
-            [ids[0], "甲", None, "化工", None, now, now],
-            [ids[2], "丙", None, "", None, now, now]]
+    rows = [
+        [ids[1], "乙", None, None, None, now, now],  # empty in the first row, filled later
+        [ids[0], "甲", None, "化工", None, now, now],
+        [ids[2], "丙", None, "", None, now, now],
+    ]
     with store.transaction():
-        store.bulk_insert("enterprises", ["id", "name", "uscc", "industry", "contact", "created_at", "updated_at"], rows)
-    got = store.query("SELECT name, uscc, industry, contact, role FROM enterprises WHERE id IN (?, ?, ?) ORDER BY name",
-                      tuple(ids))
-    assert [tuple(r.values()) for r in got] == [("丙", None, "", None, None), ("乙", None, None, None, None),
-                                                ("甲", None, "化工", None, None)]
+        store.bulk_insert(
+            "enterprises", ["id", "name", "uscc", "industry", "contact", "created_at", "updated_at"], rows
+        )
+    got = store.query(
+        "SELECT name, uscc, industry, contact, role FROM enterprises WHERE id IN (?, ?, ?) ORDER BY name", tuple(ids)
+    )
+    assert [tuple(r.values()) for r in got] == [
+        ("丙", None, "", None, None),
+        ("乙", None, None, None, None),
+        ("甲", None, "化工", None, None),
+    ]
     # Each row's insert is in its history, as the values it was written with.
     history = store.history("enterprises", ids[0])
     assert [h["action"] for h in history] == ["insert"]

@@ -48,18 +48,31 @@ def test_stale_folders_of_dead_processes_are_removed_live_ones_kept(tmp_path):
 def test_a_killed_run_leaves_a_folder_that_the_next_start_removes(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     child = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom ycdesk.tempdir import process_dir, scratch\n"
-         "m = scratch('read-')\ns = m.__enter__()\n(s / 'part0.xlsx').write_bytes(b'0' * 100000)\n"
-         "print(s, flush=True)\ntime.sleep(600)"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom ycdesk.tempdir import process_dir, scratch\n"
+            "m = scratch('read-')\ns = m.__enter__()\n(s / 'part0.xlsx').write_bytes(b'0' * 100000)\n"
+            "print(s, flush=True)\ntime.sleep(600)",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     part_folder = Path(child.stdout.readline().strip())
     assert part_folder.is_dir()
     os.kill(child.pid, signal.SIGKILL)  # no atexit, no finally
     child.wait()
     child.stdout.close()
     assert part_folder.exists()  # what a killed import left behind
-    subprocess.run([sys.executable, "-m", "ycdesk", "init", "--no-demo", "--db", str(tmp_path / "w.ycdesk")],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "ycdesk", "init", "--no-demo", "--db", str(tmp_path / "w.ycdesk")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert not part_folder.parent.exists()
     assert not list(tmp_path.glob("ycdesk-*"))  # and the new run removed its own at exit
 

@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from ycdesk import stats
-
 import pytest
 from PySide6.QtCore import QDate
 
 from ui.tabs.audits import editor as editor_module
 from ui.tabs.audits.model import PAGE
+from ycdesk import stats
 
 
 @pytest.fixture
@@ -50,6 +49,7 @@ def select_first(tab):
 def fill(values, seen=None):
     """Stands in for TransitionDialog.exec: types ``values`` and presses 确定, as a user
     would. The dialog stays open on a refusal; ``seen`` collects the message it shows."""
+
     def exec_(dialog):
         if "rectified" in values:
             dialog.rectified.setDate(QDate.fromString(values["rectified"], "yyyy-MM-dd"))
@@ -62,6 +62,7 @@ def fill(values, seen=None):
         if seen is not None and not dialog.error.isHidden():
             seen.append(dialog.error.text())
         return dialog.result()
+
     return exec_
 
 

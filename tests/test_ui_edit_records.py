@@ -65,8 +65,9 @@ def refused(dialog) -> str:
 
 
 def mnemonics(widget) -> list[str]:
-    texts = [w.text() for w in widget.findChildren(QLabel)] + [b.text() for b in widget.findChildren(QPushButton)
-                                                                  if b.isVisibleTo(widget)]
+    texts = [w.text() for w in widget.findChildren(QLabel)] + [
+        b.text() for b in widget.findChildren(QPushButton) if b.isVisibleTo(widget)
+    ]
     return [m.upper() for t in texts for m in re.findall(r"&(\w)", t)]
 
 
@@ -135,8 +136,12 @@ def test_delete_a_finding_with_reason_and_restore_it(tab, main_window, qtbot, mo
     store = tab.store
     before = store.findings.count(FindingFilter())
     messages = []
-    drive(monkeypatch, actions_module.ReasonDialog, lambda d: None,
-          lambda d: (messages.append(refused(d)), d.reason.setText("重复录入")))
+    drive(
+        monkeypatch,
+        actions_module.ReasonDialog,
+        lambda d: None,
+        lambda d: (messages.append(refused(d)), d.reason.setText("重复录入")),
+    )
     tab.edit_actions.delete_finding.trigger()
     assert messages == ["删除问题需要填写原因"]
     assert store.findings.count(FindingFilter()) == before - 1
@@ -172,26 +177,47 @@ def test_audit_and_enterprise_are_corrected_from_the_enterprise_page(tab, qtbot,
     def score(text):
         return lambda d: d.score.setText(text)
 
-    drive(monkeypatch, actions_module.AuditDialog, score("120"),
-          lambda d: (messages.append(refused(d)), d.score.setText("92")))
+    drive(
+        monkeypatch,
+        actions_module.AuditDialog,
+        score("120"),
+        lambda d: (messages.append(refused(d)), d.score.setText("92")),
+    )
     tab.edit_actions.edit_audit_of.trigger()
     assert messages == ["考核得分应在0到100之间，收到120"]
     assert tab.store.audits.get_audit(audit["id"])["score"] == 92
 
     messages.clear()
-    drive(monkeypatch, actions_module.EnterpriseDialog, lambda d: d.name.setText(" "),
-          lambda d: (messages.append(refused(d)), d.name.setText("更正后的企业名称")))
+    drive(
+        monkeypatch,
+        actions_module.EnterpriseDialog,
+        lambda d: d.name.setText(" "),
+        lambda d: (messages.append(refused(d)), d.name.setText("更正后的企业名称")),
+    )
     tab.edit_actions.edit_enterprise.trigger()
     assert messages == ["企业名称不能为空"]
     assert tab.store.get("enterprises", enterprise["id"])["name"] == "更正后的企业名称"
-    assert "更正后的企业名称" in [tab.enterprise_model.record(r)["name"] for r in range(tab.enterprise_model.rowCount())]
+    assert "更正后的企业名称" in [
+        tab.enterprise_model.record(r)["name"] for r in range(tab.enterprise_model.rowCount())
+    ]
 
     messages.clear()
-    drive(monkeypatch, actions_module.ReasonDialog, lambda d: d.reason.setText("已关停"),
-          lambda d: messages.append(refused(d)))
-    tab.enterprises.setCurrentIndex(tab.enterprise_model.index(
-        next(r for r in range(tab.enterprise_model.rowCount())
-             if tab.enterprise_model.record(r)["id"] == enterprise["id"]), 0))
+    drive(
+        monkeypatch,
+        actions_module.ReasonDialog,
+        lambda d: d.reason.setText("已关停"),
+        lambda d: messages.append(refused(d)),
+    )
+    tab.enterprises.setCurrentIndex(
+        tab.enterprise_model.index(
+            next(
+                r
+                for r in range(tab.enterprise_model.rowCount())
+                if tab.enterprise_model.record(r)["id"] == enterprise["id"]
+            ),
+            0,
+        )
+    )
     tab.edit_actions.delete_enterprise.trigger()
     assert "请先删除这些考核" in messages[0]
 
@@ -210,8 +236,12 @@ def test_add_enterprise_and_audit_then_a_finding_for_it(tab, qtbot, monkeypatch)
         d.year.setValue(year)
         d.audit_date.setText(f"{year + 1}-01-05")
 
-    drive(monkeypatch, actions_module.AuditDialog, audit_fields,
-          lambda d: (messages.append(refused(d)), d.audit_date.setText(f"{year}-05-06")))
+    drive(
+        monkeypatch,
+        actions_module.AuditDialog,
+        audit_fields,
+        lambda d: (messages.append(refused(d)), d.audit_date.setText(f"{year}-05-06")),
+    )
     tab.edit_actions.new_audit.trigger()
     assert messages == [f"检查日期{year + 1}-01-05不在考核年度{year}年内"]
     audit = tab.store.audits.audits_of(ent["id"])[0]
@@ -219,6 +249,7 @@ def test_add_enterprise_and_audit_then_a_finding_for_it(tab, qtbot, monkeypatch)
     def finding_fields(d):
         d.audit.setCurrentIndex(d.audit.findData(audit["id"]))
         d.description.setPlainText("台账不全")
+
     drive(monkeypatch, actions_module.FindingDialog, finding_fields)
     tab.edit_actions.new_finding.trigger()
     assert tab.store.findings.count(FindingFilter(enterprise_id=ent["id"])) == 1
@@ -269,8 +300,12 @@ def test_evidence_opens_under_its_name_saves_out_and_is_removed_with_reason(tab,
     assert target.read_bytes() == report.read_bytes()
 
     messages = []
-    drive(monkeypatch, editor_module.ReasonDialog, lambda d: None,
-          lambda d: (messages.append(refused(d)), d.reason.setText("传错文件")))
+    drive(
+        monkeypatch,
+        editor_module.ReasonDialog,
+        lambda d: None,
+        lambda d: (messages.append(refused(d)), d.reason.setText("传错文件")),
+    )
     tab.editor.remove_file.click()
     assert messages == ["移除佐证材料需要填写原因"]
     assert tab.editor.evidence_model.rowCount() == 0
@@ -307,8 +342,9 @@ def test_project_status_set_from_the_tab_and_filtered(main_window, qtbot):
 
 
 def annual_project(store, year="2025"):
-    return next(p for p in store.projects.list()
-                if any(r["period"] == year for r in store.projects.investments(p["id"])))
+    return next(
+        p for p in store.projects.list() if any(r["period"] == year for r in store.projects.investments(p["id"]))
+    )
 
 
 @pytest.mark.parametrize("reverse", [False, True])
@@ -319,8 +355,11 @@ def test_investment_overlap_warns_with_both_figures(seeded, qtbot, monkeypatch, 
         seeded.projects.delete_investment(annual["id"])
         seeded.projects.add_investment(project["id"], "2025Q1", 2_000_000)
     warnings, answers = [], [False, True]
-    monkeypatch.setattr(investment_module.InvestmentDialog, "confirm_overlap",
-                        lambda self, message: warnings.append(message) or answers.pop(0))
+    monkeypatch.setattr(
+        investment_module.InvestmentDialog,
+        "confirm_overlap",
+        lambda self, message: warnings.append(message) or answers.pop(0),
+    )
     dialog = investment_module.InvestmentDialog(seeded, project)
     qtbot.addWidget(dialog)
     dialog.period.setText("2025" if reverse else "2025Q3")
@@ -328,8 +367,11 @@ def test_investment_overlap_warns_with_both_figures(seeded, qtbot, monkeypatch, 
     count = len(seeded.projects.investments(project["id"]))
     dialog.save()
     assert dialog.result() == 0 and dialog.period.text() and len(seeded.projects.investments(project["id"])) == count
-    expected = ("2025年第1季度200.00万元", "本次填报2025年300.00万元") if reverse else \
-        ("2025年全年完成投资", "本次填报2025年第3季度300.00万元")
+    expected = (
+        ("2025年第1季度200.00万元", "本次填报2025年300.00万元")
+        if reverse
+        else ("2025年全年完成投资", "本次填报2025年第3季度300.00万元")
+    )
     assert all(part in warnings[0] for part in expected)
     dialog.save()
     assert dialog.result() == 1 and len(seeded.projects.investments(project["id"])) == count + 1
@@ -340,9 +382,14 @@ def test_dialog_mnemonics_do_not_clash(tab, qtbot):
 
     store = tab.store
     finding = store.findings.page(FindingFilter(), limit=1)[0]
-    dialogs = [FindingDialog(store, parent=tab), FindingDialog(store, store.findings.get(finding["id"]), parent=tab),
-               AuditDialog(store, parent=tab), EnterpriseDialog(store, parent=tab),
-               ReasonDialog("删除问题", "说明", lambda r: None, tab), DeletedDialog(store, tab)]
+    dialogs = [
+        FindingDialog(store, parent=tab),
+        FindingDialog(store, store.findings.get(finding["id"]), parent=tab),
+        AuditDialog(store, parent=tab),
+        EnterpriseDialog(store, parent=tab),
+        ReasonDialog("删除问题", "说明", lambda r: None, tab),
+        DeletedDialog(store, tab),
+    ]
     for kind in (("已整改", False), ("已销号", False), ("整改中", True)):
         dialogs.append(editor_module.TransitionDialog(*kind, tab))
     for d in dialogs:

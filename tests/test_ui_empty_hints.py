@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFileDialog
-
 from test_ui_fit import blank  # noqa: F401  (fixture: a workspace with the plan and no demo data)
+
 from ui.dialogs.import_wizard import ImportWizard
 
 

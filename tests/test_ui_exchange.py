@@ -88,8 +88,9 @@ def test_a_township_workspace_says_so_in_the_status_bar(qtbot, tmp_path, setting
     assert f"{T1}的工作区" in window.workspace_label.text()
 
 
-def test_an_applied_package_refreshes_only_the_tabs_showing_what_it_wrote(main_window, qtbot, tmp_path,
-                                                                          monkeypatch, _seeded_template):
+def test_an_applied_package_refreshes_only_the_tabs_showing_what_it_wrote(
+    main_window, qtbot, tmp_path, monkeypatch, _seeded_template
+):
     """A township's package of one observation: 指标 reloads; 重大工程, 危废考核 and 报告 keep
     what they show (the import used to reload every tab). The dry run reloads nothing."""
     window = main_window

@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_file_dialog_goes_through_the_helper():
-    direct = [str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py")
-              if p.name != "file_dialogs.py" and re.search(r"QFileDialog\.get", p.read_text(encoding="utf-8"))]
+    direct = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "ui").rglob("*.py")
+        if p.name != "file_dialogs.py" and re.search(r"QFileDialog\.get", p.read_text(encoding="utf-8"))
+    ]
     assert direct == []
 
 
@@ -26,8 +29,9 @@ def test_the_next_dialog_starts_in_the_last_folder(main_window, tmp_path, monkey
         return str(folder / "指标.xlsx"), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda parent, title, start, filters: asked.append(start) or ("", ""))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda parent, title, start, filters: asked.append(start) or ("", "")
+    )
     main_window.export("indicators")
     assert asked[0] == "指标.xlsx"  # nothing remembered yet
     main_window.open_workspace()  # a different dialog, cancelled: still starts in that folder

@@ -3,9 +3,9 @@ history records and what a generated report prints (编制, 编制单位)."""
 
 from __future__ import annotations
 
+from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
-from pypdf import PdfReader
 
 from ui.app import open_at_start
 from ui.dialogs.first_run import FirstRunDialog

@@ -69,8 +69,10 @@ def test_wizard_refuses_a_hostile_file_in_the_background_and_stays_usable(qtbot,
     sys.path.insert(0, str(Path(__file__).parent / "bench"))
     import hostile_corpus
 
-    hostile = hostile_corpus.write_xlsx(tmp_path / "sparse.xlsx", [
-        hostile_corpus._header_row(), b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'])
+    hostile = hostile_corpus.write_xlsx(
+        tmp_path / "sparse.xlsx",
+        [hostile_corpus._header_row(), b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'],
+    )
     wizard = ImportWizard(seeded, "findings", str(hostile))
     qtbot.addWidget(wizard)
     wizard.show()
@@ -108,8 +110,10 @@ def test_batches_dialog_undoes(qtbot, seeded, sheet, monkeypatch):
     shown_time = dialog.model.data(dialog.model.index(0, 0))
     assert "T" not in shown_time and len(shown_time) == 16  # local "YYYY-MM-DD HH:MM", not ISO
     asked = []
-    monkeypatch.setattr("ui.dialogs.batches_dialog.QMessageBox.question",
-                        lambda parent, title, text: asked.append(text) or QMessageBox.No)
+    monkeypatch.setattr(
+        "ui.dialogs.batches_dialog.QMessageBox.question",
+        lambda parent, title, text: asked.append(text) or QMessageBox.No,
+    )
     dialog.undo_selected()  # asked first; No leaves the batch
     assert "撤销" in asked[0] and "考核问题" in asked[0] and not dialog.changed
     assert not dialog.model.record(0)["undone_at"]
@@ -126,8 +130,9 @@ def test_dropping_a_spreadsheet_opens_the_wizard(qtbot, seeded, sheet, tmp_path,
     qtbot.addWidget(window)
     window.tabs.setCurrentIndex(2)
     opened = []
-    monkeypatch.setattr("ui.dialogs.import_wizard.ImportWizard.exec",
-                        lambda self: opened.append((self.kind(), self.path())) or 0)
+    monkeypatch.setattr(
+        "ui.dialogs.import_wizard.ImportWizard.exec", lambda self: opened.append((self.kind(), self.path())) or 0
+    )
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(sheet))])
     event = QDropEvent(QPointF(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)

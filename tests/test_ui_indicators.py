@@ -37,6 +37,7 @@ def answer_dialog(period, value, scope=None):
         dialog.value.setText(value)
         dialog.save()
         return dialog.result()
+
     return exec_
 
 
@@ -94,8 +95,9 @@ def test_add_observation_updates_chart_and_undo_removes_it(tab, qtbot, monkeypat
 def test_invalid_value_is_refused_with_a_message(tab, monkeypatch):
     open_indicator(tab, "FYP14-03")
     shown = []
-    monkeypatch.setattr("ui.dialogs.observation_dialog.QMessageBox.warning",
-                        lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(
+        "ui.dialogs.observation_dialog.QMessageBox.warning", lambda parent, title, text: shown.append(text)
+    )
     monkeypatch.setattr(tab_module.ObservationDialog, "exec", answer_dialog("2024Q1", "120"))
     count = tab.store.scalar("SELECT COUNT(*) FROM observations")
     tab.add_observation()
@@ -109,8 +111,10 @@ def test_outlier_asks_and_saves_only_when_confirmed(tab, monkeypatch):
     tab.plan.setCurrentIndex(tab.plan.findData("监测"))
     open_indicator(tab, "MON-SO2")
     asked = []
-    monkeypatch.setattr("ui.dialogs.observation_dialog.QMessageBox.question",
-                        lambda parent, title, text: asked.append(text) or QMessageBox.No)
+    monkeypatch.setattr(
+        "ui.dialogs.observation_dialog.QMessageBox.question",
+        lambda parent, title, text: asked.append(text) or QMessageBox.No,
+    )
     monkeypatch.setattr(tab_module.ObservationDialog, "exec", answer_dialog("2022", "600"))
     tab.add_observation()
     assert asked and "请确认" in asked[0]
@@ -120,13 +124,15 @@ def test_outlier_asks_and_saves_only_when_confirmed(tab, monkeypatch):
 def test_locked_quarter_refuses_editing_with_a_message(tab, qtbot, monkeypatch):
     open_indicator(tab, "FYP14-02")
     messages = []
-    monkeypatch.setattr("ui.dialogs.observation_dialog.QMessageBox.warning",
-                        lambda parent, title, text: messages.append(text))
+    monkeypatch.setattr(
+        "ui.dialogs.observation_dialog.QMessageBox.warning", lambda parent, title, text: messages.append(text)
+    )
 
     def lock_dialog(dialog):
         dialog.period.setText("2025Q2")
         dialog.reason.setText("二季度签收")
         return True
+
     monkeypatch.setattr(tab_module.PeriodReasonDialog, "exec", lock_dialog)
     tab.lock_quarter()
     qtbot.waitUntil(lambda: "2025Q2" in tab.locks.text())
@@ -144,6 +150,7 @@ def test_deferred_target_entered_from_the_tab(tab, qtbot, monkeypatch):
         dialog.period.setText("≥90")
         dialog.reason.setText("浙环函〔2022〕12号")
         return True
+
     monkeypatch.setattr(tab_module.PeriodReasonDialog, "exec", fill)
     tab.assign_target()
     qtbot.waitUntil(lambda: tab.store.get("indicators", ind["id"])["assigned_target_text"] == "≥90")

@@ -8,10 +8,8 @@ import re
 from collections import defaultdict
 
 import pytest
-
-from test_ui_fit import blank  # noqa: F401  (fixture: plan only, no demo data)
-
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QStackedWidget, QTabWidget, QWidget
+from test_ui_fit import blank  # noqa: F401  (fixture: plan only, no demo data)
 
 MNEMONIC = re.compile(r"&([^&\s])")
 
@@ -78,7 +76,7 @@ def test_no_clash_inside_any_menu(main_window):
     bar = [(a.text(), "菜单栏") for a in main_window.menuBar().actions()]
     problems = [clashes(bar)]
     for top in main_window.menuBar().actions():
-        for path, named in menu_levels(top.menu(), top.text()):
+        for _path, named in menu_levels(top.menu(), top.text()):
             problems.append(clashes(named))
     assert [p for p in problems if p] == []
 
@@ -162,8 +160,9 @@ def chinese_qt(qapp):
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     translator = QTranslator()
-    translator.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_",
-                    QLibraryInfo.path(QLibraryInfo.TranslationsPath))
+    translator.load(
+        QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)
+    )
     qapp.installTranslator(translator)
     yield
     qapp.removeTranslator(translator)

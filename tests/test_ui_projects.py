@@ -27,7 +27,10 @@ def test_grouped_table_with_subtotals_and_exact_grand_total(tab, qtmodeltester):
     assert tab.model._text(total, "fyp_yuan") == "239.29"
     water = next(r for r in rows_of(tab, GROUP) if r["domain"] == "治水")
     assert (water["count"], tab.model._text(water, "total_yuan"), tab.model._text(water, "fyp_yuan")) == (
-        10, "94.43", "34.67")
+        10,
+        "94.43",
+        "34.67",
+    )
     assert "443.55" in tab.totals.text() and "239.29" in tab.totals.text()
 
 
@@ -51,12 +54,14 @@ def select_project(tab, seq):
 def fill_and_save(period, amount, asked=None):
     """Stands in for InvestmentDialog.exec. A double-counting warning (a quarter over the
     year's annual figure, as in the sample's 2025) is answered 仍要保存 and kept in ``asked``."""
+
     def exec_(dialog):
         dialog.confirm_overlap = lambda message: (asked if asked is not None else []).append(message) or True
         dialog.period.setText(period)
         dialog.amount.setText(amount)
         dialog.save()
         return dialog.result()
+
     return exec_
 
 
@@ -82,8 +87,9 @@ def test_refused_progress_shows_a_message_and_writes_nothing(tab, qtbot, monkeyp
     select_project(tab, 26)  # 0.03 亿元 in total
     messages = []
     monkeypatch.setattr(tab_module.InvestmentDialog, "exec", fill_and_save("2024Q4", "500"))
-    monkeypatch.setattr("ui.dialogs.investment_dialog.QMessageBox.warning",
-                        lambda parent, title, text: messages.append(text))
+    monkeypatch.setattr(
+        "ui.dialogs.investment_dialog.QMessageBox.warning", lambda parent, title, text: messages.append(text)
+    )
     count = tab.store.scalar("SELECT COUNT(*) FROM investments")
     tab.add_progress()
     assert messages and "新桥江渔业资源增殖放游项目" in messages[0] and "超过总投资" in messages[0]
@@ -113,6 +119,7 @@ def test_initiative_note(tab, qtbot, monkeypatch):
         dialog.note.setPlainText("完成试点方案")
         dialog.status.setCurrentIndex(dialog.status.findData("推进中"))
         return True
+
     monkeypatch.setattr("ui.tabs.projects.initiatives.NoteDialog.exec", exec_)
     view.add_note()
     qtbot.waitUntil(lambda: view.notes_model.rowCount() == 1)
@@ -130,10 +137,10 @@ def test_planned_profile_edited_per_year(tab, qtbot, monkeypatch):
             edit.setText(values[year])
         dialog.save()
         return dialog.result()
+
     monkeypatch.setattr(profile_dialog.ProfileDialog, "exec", exec_)
     tab.edit_profile()
     from ycdesk.progress import Progress
 
     project = next(p for p in tab.store.projects.list() if p["seq"] == 10)
-    assert Progress(tab.store).profiles()[project["id"]] == {2021: 150_000_000, 2022: 1_000_000_000,
-                                                              2023: 0, 2024: 0}
+    assert Progress(tab.store).profiles()[project["id"]] == {2021: 150_000_000, 2022: 1_000_000_000, 2023: 0, 2024: 0}

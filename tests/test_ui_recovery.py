@@ -64,8 +64,9 @@ def _damaged_with_backup(tmp_path, template):
     return path, names
 
 
-def test_starting_on_a_damaged_workspace_offers_the_newest_backup(qtbot, tmp_path, _seeded_template,
-                                                                    settings, monkeypatch):
+def test_starting_on_a_damaged_workspace_offers_the_newest_backup(
+    qtbot, tmp_path, _seeded_template, settings, monkeypatch
+):
     path, names = _damaged_with_backup(tmp_path, _seeded_template)
     shown = []
 
@@ -85,8 +86,7 @@ def test_starting_on_a_damaged_workspace_offers_the_newest_backup(qtbot, tmp_pat
         store.close()
 
 
-def test_starting_on_an_empty_file_offers_another_workspace(qtbot, tmp_path, _seeded_template, settings,
-                                                            monkeypatch):
+def test_starting_on_an_empty_file_offers_another_workspace(qtbot, tmp_path, _seeded_template, settings, monkeypatch):
     empty = tmp_path / "empty.ycdesk"
     empty.write_bytes(b"")
     foreign = tmp_path / "other.db"
@@ -156,6 +156,7 @@ def test_a_new_workspace_can_be_made_from_the_startup_dialog(qtbot, tmp_path, se
 
 def test_the_very_first_start_opens_the_embedded_default(qtbot, tmp_path, settings):
     from test_ui_first_run import answer_first_run
+
     from ycdesk.paths import default_workspace
 
     assert not default_workspace().exists()
@@ -167,8 +168,9 @@ def test_the_very_first_start_opens_the_embedded_default(qtbot, tmp_path, settin
         store.close()
 
 
-def test_opening_a_damaged_workspace_from_the_menu_offers_its_backup(main_window, qtbot, tmp_path,
-                                                                     _seeded_template, monkeypatch):
+def test_opening_a_damaged_workspace_from_the_menu_offers_its_backup(
+    main_window, qtbot, tmp_path, _seeded_template, monkeypatch
+):
     (tmp_path / "other").mkdir()
     path, names = _damaged_with_backup(tmp_path / "other", _seeded_template)
     asked = []

@@ -36,11 +36,20 @@ def test_bundled_cjk_font_is_registered_and_used(window):
 
 
 MODELS = [
-    "indicators_tab.model", "indicators_tab.obs_model", "indicators_tab.history_model",
-    "projects_tab.model", "projects_tab.progress_model", "projects_tab.history_model",
-    "projects_tab.initiatives.model", "projects_tab.initiatives.notes_model",
-    "audits_tab.model", "audits_tab.year_level_model", "audits_tab.enterprise_model",
-    "audits_tab.enterprise_audits", "audits_tab.editor.evidence_model", "audits_tab.editor.events_model",
+    "indicators_tab.model",
+    "indicators_tab.obs_model",
+    "indicators_tab.history_model",
+    "projects_tab.model",
+    "projects_tab.progress_model",
+    "projects_tab.history_model",
+    "projects_tab.initiatives.model",
+    "projects_tab.initiatives.notes_model",
+    "audits_tab.model",
+    "audits_tab.year_level_model",
+    "audits_tab.enterprise_model",
+    "audits_tab.enterprise_audits",
+    "audits_tab.editor.evidence_model",
+    "audits_tab.editor.events_model",
 ]
 
 

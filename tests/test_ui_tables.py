@@ -138,7 +138,7 @@ def test_findings_open_on_open_and_overdue_first_with_days_overdue(tab):
     shown = [tab.model.data(tab.model.index(i, COLUMN["overdue_days"])) for i in range(tab.model.rowCount())]
     days = [int(s) for s in shown if s]
     assert days and days == sorted(days, reverse=True)  # most overdue first
-    assert shown[:len(days)] == [str(d) for d in days]  # the overdue ones lead
+    assert shown[: len(days)] == [str(d) for d in days]  # the overdue ones lead
     for i in range(tab.model.rowCount()):
         row = tab.model.row(i)
         expected = overdue_days(row, today)
@@ -243,8 +243,12 @@ def test_findings_search_is_live_once_typing_pauses(tab, qtbot, monkeypatch):
     type_into(tab.search, "渗滤液")  # no Enter
     assert calls == [] and tab.search_timer.isActive()  # nothing yet: typing has not paused
     qtbot.waitUntil(lambda: calls == ["渗滤液"])
-    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and all(
-        "渗滤液" in tab.model.row(r)["description"] for r in range(tab.model.rowCount())))
+    qtbot.waitUntil(
+        lambda: (
+            tab.model.rowCount() > 0
+            and all("渗滤液" in tab.model.row(r)["description"] for r in range(tab.model.rowCount()))
+        )
+    )
     assert calls == ["渗滤液"]  # one search for three keys
 
 

@@ -35,8 +35,7 @@ def ctrl(window, qtbot, key, modifiers=Qt.ControlModifier):
     qtbot.keyClick(target, key, modifiers)
 
 
-def test_issue_scenario_ctrl_z_restores_the_deletion_and_keeps_project_2s_entry(
-        main_window, tab, qtbot, monkeypatch):
+def test_issue_scenario_ctrl_z_restores_the_deletion_and_keeps_project_2s_entry(main_window, tab, qtbot, monkeypatch):
     p2 = select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     tab.add_progress()
@@ -88,8 +87,7 @@ def test_undo_of_a_delete_on_indicators(main_window, qtbot, monkeypatch):
     assert "已撤销：删除" in main_window.statusBar().currentMessage()
 
 
-def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window, tab, qtbot, monkeypatch,
-                                                                     warnings):
+def test_undo_refused_when_later_work_would_be_lost_nothing_changes(main_window, tab, qtbot, monkeypatch, warnings):
     p2 = select_project(tab, 2)
     monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
     tab.add_progress()
@@ -199,8 +197,9 @@ def test_restore_a_deleted_record_from_history(main_window, tab, qtbot, monkeypa
     assert deletion["record"] == victim["period"]
     assert tab.history.restore_button.isEnabled()
     asked = []
-    monkeypatch.setattr("ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text)
-                        or QMessageBox.Yes)
+    monkeypatch.setattr(
+        "ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text) or QMessageBox.Yes
+    )
 
     tab.history.restore_button.click()
 
@@ -229,8 +228,9 @@ def test_restore_an_edit_from_history_shows_what_goes_back(main_window, qtbot, m
     assert "期间：2025Q3" in insert["change"]
     history_row(tab.history, "update")
     asked = []
-    monkeypatch.setattr("ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text)
-                        or QMessageBox.Yes)
+    monkeypatch.setattr(
+        "ui.history.QMessageBox.question", lambda parent, title, text: asked.append(text) or QMessageBox.Yes
+    )
 
     tab.history.restore_button.click()
 

@@ -28,8 +28,9 @@ def findings_csv(path, rows=6, status="待整改"):
         out = csv.writer(fh)
         out.writerow(HEADER)
         for i in range(rows):
-            out.writerow([f"示例企业{i % 2}（演示）", 2021, "区级", "2021-06-01", "识别标志", f"问题{i}",
-                          "2021-09-30", status])
+            out.writerow(
+                [f"示例企业{i % 2}（演示）", 2021, "区级", "2021-06-01", "识别标志", f"问题{i}", "2021-09-30", status]
+            )
     return path
 
 

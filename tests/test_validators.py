@@ -87,8 +87,9 @@ def test_observation_parity(copies, tmp_path, qtbot, monkeypatch, code, period, 
     shown: list[str] = []
     monkeypatch.setattr(observation_dialog.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     monkeypatch.setattr(observation_dialog.QMessageBox, "question", lambda *a: observation_dialog.QMessageBox.Yes)
-    monkeypatch.setattr(observation_dialog.QInputDialog, "getText",
-                        lambda parent, title, text: shown.append(text) or ("", False))
+    monkeypatch.setattr(
+        observation_dialog.QInputDialog, "getText", lambda parent, title, text: shown.append(text) or ("", False)
+    )
     dialog = ObservationDialog(form, form.indicators.by_code(code))
     qtbot.addWidget(dialog)
     dialog.period.setText(period)
@@ -102,9 +103,16 @@ def test_observation_parity(copies, tmp_path, qtbot, monkeypatch, code, period, 
     by_core = _core(lambda: core.indicators.add_observation(ind["id"], period, value))
     assert by_form == by_import == by_core
     if by_core == OK:
-        stored = [(s.query("SELECT value, value_text FROM observations o JOIN indicators i ON i.id = o.indicator_id "
-                           "WHERE i.code = ? AND o.period = ? AND o.scope = '全区'", (code, period)))
-                  for s in copies]
+        stored = [
+            (
+                s.query(
+                    "SELECT value, value_text FROM observations o JOIN indicators i ON i.id = o.indicator_id "
+                    "WHERE i.code = ? AND o.period = ? AND o.scope = '全区'",
+                    (code, period),
+                )
+            )
+            for s in copies
+        ]
         assert stored[0] == stored[1] == stored[2]
 
 
@@ -160,8 +168,20 @@ def test_investment_parity(copies, tmp_path, qtbot, monkeypatch, period, amount)
 
 # -- findings, audits, enterprises: import and core --------------------------------------------
 
-FINDING_HEADER = ["企业名称", "统一社会信用代码", "考核年度", "考核级别", "问题类别", "问题描述", "严重程度",
-                  "整改期限", "整改状态", "整改完成日期", "验收人", "验收日期"]
+FINDING_HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "考核年度",
+    "考核级别",
+    "问题类别",
+    "问题描述",
+    "严重程度",
+    "整改期限",
+    "整改状态",
+    "整改完成日期",
+    "验收人",
+    "验收日期",
+]
 FINDINGS = [
     {},
     {"description": ""},
@@ -185,11 +205,28 @@ def test_finding_parity(copies, tmp_path, change):
     audit = core.query("""SELECT a.id, a.year, a.level, e.name, e.uscc FROM audits a
                           JOIN enterprises e ON e.id = a.enterprise_id
                           WHERE a.audit_date = '2024-10-23' AND e.uscc IS NOT NULL""")[0]
-    record = {"category": "识别标志", "description": "危废贮存间未设置识别标志", "severity": "一般",
-              "deadline": "2024-11-30", "status": "整改中", **change}
-    row = [audit["name"], audit["uscc"], audit["year"], audit["level"], record["category"], record["description"],
-           record["severity"], record["deadline"], record["status"], record.get("rectified_date", ""),
-           record.get("verifier", ""), record.get("verified_date", "")]
+    record = {
+        "category": "识别标志",
+        "description": "危废贮存间未设置识别标志",
+        "severity": "一般",
+        "deadline": "2024-11-30",
+        "status": "整改中",
+        **change,
+    }
+    row = [
+        audit["name"],
+        audit["uscc"],
+        audit["year"],
+        audit["level"],
+        record["category"],
+        record["description"],
+        record["severity"],
+        record["deadline"],
+        record["status"],
+        record.get("rectified_date", ""),
+        record.get("verifier", ""),
+        record.get("verified_date", ""),
+    ]
     by_import = _imported(imp, "findings", _csv(tmp_path / "f.csv", FINDING_HEADER, row))
     by_core = _core(lambda: core.audits.add_finding({"audit_id": audit["id"], **record}))
     assert by_import == by_core
@@ -213,8 +250,9 @@ def test_audit_parity(copies, tmp_path, year, level, day):
     path = _csv(tmp_path / "a.csv", header, ["示例新企业（演示）", year, level, day, "识别标志", "标志缺失", "待整改"])
     by_import = _imported(imp, "findings", path)
     firm = core.audits.add_enterprise({"name": "示例新企业（演示）"})
-    by_core = _core(lambda: core.audits.add_audit({"enterprise_id": firm, "year": year, "level": level,
-                                                    "audit_date": day or None}))
+    by_core = _core(
+        lambda: core.audits.add_audit({"enterprise_id": firm, "year": year, "level": level, "audit_date": day or None})
+    )
     assert by_import == by_core
 
 
@@ -280,16 +318,25 @@ def test_many_findings_are_judged_as_each_would_be_alone():
 
     today = date(2025, 6, 30)
     grid = itertools.product(
-        ("转移联单", "不在清单"), ("描述甲", "  ", None, "描述乙"), (None, "严重", "很严重"),
-        ("2025-03-01", "2024-12-01", "2025/3/1", None), ("待整改", "已整改", "已销号", "作废"),
-        (None, "2025-02-01", "2026-01-01"), (None, "张三", " "), (None, "2025-02-15", "2025-01-15"),
-        (2025, 2024), ("2025-01-10", None, "2026-01-10"))
+        ("转移联单", "不在清单"),
+        ("描述甲", "  ", None, "描述乙"),
+        (None, "严重", "很严重"),
+        ("2025-03-01", "2024-12-01", "2025/3/1", None),
+        ("待整改", "已整改", "已销号", "作废"),
+        (None, "2025-02-01", "2026-01-01"),
+        (None, "张三", " "),
+        (None, "2025-02-15", "2025-01-15"),
+        (2025, 2024),
+        ("2025-01-10", None, "2026-01-10"),
+    )
     rows = list(grid)
     columns = {k: [r[j] for r in rows] for j, k in enumerate(JUDGED)}
     years, inspected = [r[8] for r in rows], [r[9] for r in rows]
     categories = {"转移联单"}
-    expected = [finding_reason(dict(zip(JUDGED, r[:8])), audit_year=r[8], inspected=r[9], categories=categories,
-                               today=today) for r in rows]
+    expected = [
+        finding_reason(dict(zip(JUDGED, r[:8])), audit_year=r[8], inspected=r[9], categories=categories, today=today)
+        for r in rows
+    ]
     assert finding_reasons(columns, years, inspected, categories=categories, today=today) == expected
     assert len(set(expected)) > 10  # the grid reaches many different refusals, and acceptance
     assert None in expected

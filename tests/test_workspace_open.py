@@ -86,8 +86,12 @@ def test_read_and_import_commands_refuse_a_file_that_is_not_a_workspace(kind, tm
     csv_file = tmp_path / "e.csv"
     csv_file.write_text("企业名称\n示例企业（演示）\n", encoding="utf-8")
     out = tmp_path / "p.csv"
-    for argv in (["summary"], ["export", "projects", "-o", str(out)],
-                 ["import", "enterprises", str(csv_file)], ["backup"]):
+    for argv in (
+        ["summary"],
+        ["export", "projects", "-o", str(out)],
+        ["import", "enterprises", str(csv_file)],
+        ["backup"],
+    ):
         assert main([*argv, "--db", str(path)]) == 2, argv
         err = capsys.readouterr().err
         assert "错误：" in err and str(path) in err
@@ -96,9 +100,17 @@ def test_read_and_import_commands_refuse_a_file_that_is_not_a_workspace(kind, tm
     assert not out.exists()
 
 
-@pytest.mark.parametrize("kind, words", [("empty", "0 字节"), ("foreign", "其他程序的 SQLite 数据库"),
-                                         ("blank", "空的 SQLite"), ("truncated", "不完整"),
-                                         ("damaged", "已损坏"), ("text", "不是 ycdesk 工作区文件")])
+@pytest.mark.parametrize(
+    "kind, words",
+    [
+        ("empty", "0 字节"),
+        ("foreign", "其他程序的 SQLite 数据库"),
+        ("blank", "空的 SQLite"),
+        ("truncated", "不完整"),
+        ("damaged", "已损坏"),
+        ("text", "不是 ycdesk 工作区文件"),
+    ],
+)
 def test_each_refusal_says_what_is_wrong(kind, words, tmp_path, template):
     path = make_bad(kind, tmp_path, template)
     with pytest.raises(WorkspaceProblem, match=words) as info:

@@ -97,4 +97,3 @@ def run(db: str | None = None, operator: str | None = None) -> int:
 
     window.when_painted(open_it)
     return app.exec()
-

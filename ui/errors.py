@@ -71,8 +71,10 @@ def excepthook(exc_type, exc, tb) -> None:
         # Not "数据未受影响": that is not known here. What is known: each write to the
         # workspace is one transaction, so nothing is left half-written.
         QApplication.translate(
-            "errors", "程序出现了意外错误。工作区的每次写入都是完整的一步：出错的那一步要么已完成、要么完全没有写入，"
-            "不会只写一半；可用 帮助 → 检查工作区 确认。详细信息已记录到：\n{0}").format(log_path())
+            "errors",
+            "程序出现了意外错误。工作区的每次写入都是完整的一步：出错的那一步要么已完成、要么完全没有写入，"
+            "不会只写一半；可用 帮助 → 检查工作区 确认。详细信息已记录到：\n{0}",
+        ).format(log_path())
     )
     box.setDetailedText(text)
     box.open()  # non-blocking: a hook must not spin a nested event loop

@@ -29,8 +29,9 @@ def save_template(window, kind: str) -> str | None:
     try:
         write_template(window.store, kind, path)
     except (UserError, OSError) as exc:
-        show_user_error(window, exc if isinstance(exc, UserError) else UserError(
-            window.tr("无法保存模板：{0}").format(exc)))
+        show_user_error(
+            window, exc if isinstance(exc, UserError) else UserError(window.tr("无法保存模板：{0}").format(exc))
+        )
         return None
     window.statusBar().showMessage(window.tr("已保存导入模板 {0}，填好后用 文件 → 导入").format(path), 10_000)
     return path
@@ -53,10 +54,15 @@ def remove_demo_data(window) -> int:
         QMessageBox.information(window, title, window.tr("工作区中没有演示数据。"))
         return 0
     answer = QMessageBox.question(
-        window, title,
-        window.tr("将删除工作区中的全部演示数据（{0} 条），规划指标、重大工程和您录入或导入的数据不受影响。\n\n"
-                  "删除前会自动备份，需要时可在 文件 → 从备份恢复 中找回。确定删除吗？").format(count),
-        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        window,
+        title,
+        window.tr(
+            "将删除工作区中的全部演示数据（{0} 条），规划指标、重大工程和您录入或导入的数据不受影响。\n\n"
+            "删除前会自动备份，需要时可在 文件 → 从备份恢复 中找回。确定删除吗？"
+        ).format(count),
+        QMessageBox.Yes | QMessageBox.No,
+        QMessageBox.No,
+    )
     if answer != QMessageBox.Yes:
         return 0
     QApplication.setOverrideCursor(Qt.WaitCursor)
@@ -69,5 +75,7 @@ def remove_demo_data(window) -> int:
         return 0
     QApplication.restoreOverrideCursor()
     window.set_store(store)  # every tab shows the workspace without them
-    window.statusBar().showMessage(window.tr("已删除演示数据 {0} 条；删除前的备份：{1}").format(removed, backup), 15_000)
+    window.statusBar().showMessage(
+        window.tr("已删除演示数据 {0} 条；删除前的备份：{1}").format(removed, backup), 15_000
+    )
     return removed

@@ -34,13 +34,18 @@ class HistoryView(QWidget):
         columns = [Col(self.tr("时间"), "when"), Col(self.tr("操作人"), "operator")]
         if with_table:
             columns.append(Col(self.tr("类别"), "table_label"))
-        columns += [Col(self.tr("操作"), "action_label"), Col(self.tr("记录"), "record"),
-                    Col(self.tr("变更"), "change")]
+        columns += [
+            Col(self.tr("操作"), "action_label"),
+            Col(self.tr("记录"), "record"),
+            Col(self.tr("变更"), "change"),
+        ]
         self.model = RecordsModel(columns)
         self.table = make_table(self.model)
         self.table.doubleClicked.connect(lambda _index: self.restore())
         self.restore_button = QPushButton(self.tr("恢复到这次修改之前(&R)…"))
-        self.restore_button.setToolTip(self.tr("把记录恢复为所选修改之前的样子；已删除的记录会恢复。可用 编辑 → 撤销 撤回"))
+        self.restore_button.setToolTip(
+            self.tr("把记录恢复为所选修改之前的样子；已删除的记录会恢复。可用 编辑 → 撤销 撤回")
+        )
         self.restore_button.clicked.connect(self.restore)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         row = QHBoxLayout()
@@ -79,7 +84,9 @@ class HistoryView(QWidget):
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法恢复"), str(exc))
             return
-        answer = QMessageBox.question(self, self.tr("恢复"), preview + self.tr("\n\n恢复后可用 编辑 → 撤销 撤回。确定恢复吗？"))
+        answer = QMessageBox.question(
+            self, self.tr("恢复"), preview + self.tr("\n\n恢复后可用 编辑 → 撤销 撤回。确定恢复吗？")
+        )
         if answer != QMessageBox.Yes:
             return
         label = self.tr("恢复{0}“{1}”").format(TABLE_LABELS.get(h["table_name"], h["table_name"]), h["record"])

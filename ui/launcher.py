@@ -23,8 +23,12 @@ def main(argv: list[str] | None = None) -> int:
 def _add_gui(parser: argparse.ArgumentParser, commands) -> tuple[dict, str]:
     from ycdesk.cli import _db_arg
 
-    parser.add_argument("--self-test", action=_SelfTest, nargs=0,
-                        help="自检：用内置样例数据建立临时工作区、生成季度报告并打开主窗口（不联网）")
+    parser.add_argument(
+        "--self-test",
+        action=_SelfTest,
+        nargs=0,
+        help="自检：用内置样例数据建立临时工作区、生成季度报告并打开主窗口（不联网）",
+    )
     parser.description = "越城区生态环境保护“十四五”规划工作台。不带子命令时启动图形界面。"
     _db_arg(commands.add_parser("gui", help="启动图形界面（不带子命令时同此）", description="启动图形界面"))
     return {"gui": cmd_gui}, "gui"

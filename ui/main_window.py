@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
+from ui.file_dialogs import open_file, save_file
 from ui.operations import Operation, cancel_all, report_failure, wait_all
 from ui.settings import Settings
 from ui.tabs import registry
@@ -113,18 +113,20 @@ class MainWindow(QMainWindow):
     # -- construction (after the Qt application example) -------------------------------
 
     def create_actions(self) -> None:
-        self.new_action = QAction(self.tr("新建工作区(&N)…"), self, shortcut=QKeySequence.New,
-                                  triggered=self.new_workspace)
-        self.open_action = QAction(self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open,
-                                   triggered=self.open_workspace)
+        self.new_action = QAction(
+            self.tr("新建工作区(&N)…"), self, shortcut=QKeySequence.New, triggered=self.new_workspace
+        )
+        self.open_action = QAction(
+            self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open, triggered=self.open_workspace
+        )
         self.backup_action = QAction(self.tr("备份工作区(&B)"), self, triggered=self.backup)
         self.restore_action = QAction(self.tr("从备份恢复(&R)…"), self, triggered=self.restore_from_backup)
-        self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit,
-                                   triggered=self.close)
+        self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit, triggered=self.close)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
         self.check_action = QAction(self.tr("检查工作区(&C)…"), self, triggered=self.check_workspace)
-        self.import_action = QAction(self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"),
-                                     triggered=lambda: self.import_file())
+        self.import_action = QAction(
+            self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"), triggered=lambda: self.import_file()
+        )
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
         self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
         from ui.dialogs.exchange_dialog import Exchange
@@ -171,15 +173,21 @@ class MainWindow(QMainWindow):
 
         self.templates_menu = QMenu(self.tr("导入模板(&T)"), file_menu)
         for key, kind in IMPORT_KINDS.items():
-            self.templates_menu.addAction(self.tr("{0}模板…").format(kind.label),
-                                          lambda key=key: first_steps.save_template(self, key))
+            self.templates_menu.addAction(
+                self.tr("{0}模板…").format(kind.label), lambda key=key: first_steps.save_template(self, key)
+            )
         after_batches = file_menu.actions()[file_menu.actions().index(self.batches_action) + 1]
         file_menu.insertMenu(after_batches, self.templates_menu)
-        self.remove_demo_action = QAction(self.tr("删除演示数据(&D)…"), self,
-                                          triggered=lambda: first_steps.remove_demo_data(self))
+        self.remove_demo_action = QAction(
+            self.tr("删除演示数据(&D)…"), self, triggered=lambda: first_steps.remove_demo_data(self)
+        )
         file_menu.insertAction(self.operator_action, self.remove_demo_action)
-        self.guide_action = QAction(self.tr("使用说明(&U)"), self, shortcut=QKeySequence.HelpContents,
-                                    triggered=lambda: GuideDialog(self).exec())
+        self.guide_action = QAction(
+            self.tr("使用说明(&U)"),
+            self,
+            shortcut=QKeySequence.HelpContents,
+            triggered=lambda: GuideDialog(self).exec(),
+        )
         self.shortcuts_action = QAction(self.tr("快捷键(&K)"), self, triggered=lambda: ShortcutsDialog(self).exec())
         help_menu.insertAction(self.check_action, self.guide_action)
         help_menu.insertAction(self.check_action, self.shortcuts_action)
@@ -221,9 +229,14 @@ class MainWindow(QMainWindow):
             self.workspace_label.setText(self.tr("工作区：{0}（只读：{1}）").format(store.path, store.readonly_reason))
             self.setWindowTitle(self.tr("{0} — 只读").format(title))
         else:
-            self.workspace_label.setText(self.tr("工作区：{0}").format(store.path) + (
-                self.tr("（{0}的工作区，只能填报本镇街的数据）").format(store.role.township)
-                if store.role.is_township else ""))
+            self.workspace_label.setText(
+                self.tr("工作区：{0}").format(store.path)
+                + (
+                    self.tr("（{0}的工作区，只能填报本镇街的数据）").format(store.role.township)
+                    if store.role.is_township
+                    else ""
+                )
+            )
             self.setWindowTitle(title)
         self.import_action.setEnabled(not store.readonly)
         if getattr(self, "_painted", False):  # else both wait for the first paint
@@ -237,8 +250,13 @@ class MainWindow(QMainWindow):
         try:
             store = open_workspace(path, operator)
         except WorkspaceProblem as exc:  # damaged, empty or foreign: offer its newest good backup
-            if exc.backup is not None and QMessageBox.question(
-                    self, self.tr("无法打开工作区"), self.tr("{0}\n\n现在从这个备份恢复吗？").format(exc)) == QMessageBox.Yes:
+            if (
+                exc.backup is not None
+                and QMessageBox.question(
+                    self, self.tr("无法打开工作区"), self.tr("{0}\n\n现在从这个备份恢复吗？").format(exc)
+                )
+                == QMessageBox.Yes
+            ):
                 self._restore(exc.backup.path, Path(path), operator)
             else:
                 show_user_error(self, exc)
@@ -260,8 +278,12 @@ class MainWindow(QMainWindow):
         from ycdesk.workspace import create_workspace
 
         operator = self.store.operator if self.store else None
-        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, operator),
-                          lambda created: self._switch_to(str(created)))
+        run_behind_busy_dialog(
+            self,
+            self.tr("正在新建工作区…"),
+            lambda: create_workspace(path, operator),
+            lambda created: self._switch_to(str(created)),
+        )
 
     def open_workspace(self) -> None:
         path = open_file(self, self.tr("打开工作区"), WORKSPACE_FILTER)
@@ -374,8 +396,9 @@ class MainWindow(QMainWindow):
         """The name every change is recorded under (history, observations, progress)."""
         from PySide6.QtWidgets import QInputDialog
 
-        name, ok = QInputDialog.getText(self, self.tr("操作人"), self.tr("姓名（记入修改记录）："),
-                                        text=self.store.operator)
+        name, ok = QInputDialog.getText(
+            self, self.tr("操作人"), self.tr("姓名（记入修改记录）："), text=self.store.operator
+        )
         name = name.strip()
         if ok and name:
             self.store.operator = name
@@ -401,9 +424,14 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("已取消备份"), 8000)
             report_failure(self, exc)
 
-        self._backup_operation = Operation(
-            lambda state: write(path, workspace_id, "manual", datetime.now().astimezone(), progress=state.counter),
-            self).on_success(done).on_failure(failed)
+        self._backup_operation = (
+            Operation(
+                lambda state: write(path, workspace_id, "manual", datetime.now().astimezone(), progress=state.counter),
+                self,
+            )
+            .on_success(done)
+            .on_failure(failed)
+        )
         return self._backup_operation.with_dialog(self.tr("正在备份…"), self.tr("取消")).start()
 
     def restore_from_backup(self) -> None:
@@ -485,8 +513,10 @@ class MainWindow(QMainWindow):
         if (width, height) != (self.width(), self.height()):
             self.resize(width, height)
         if not area.contains(self.geometry()):
-            self.move(area.left() + (area.width() - width - self.FRAME_MARGINS[0]) // 2,
-                      area.top() + (area.height() - height - self.FRAME_MARGINS[1]) // 2)
+            self.move(
+                area.left() + (area.width() - width - self.FRAME_MARGINS[0]) // 2,
+                area.top() + (area.height() - height - self.FRAME_MARGINS[1]) // 2,
+            )
 
     def closeEvent(self, event) -> None:
         # Every running operation (reports, imports, exports, backups) is asked to stop and

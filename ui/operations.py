@@ -26,13 +26,13 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt,
 
 from ycdesk.errors import Cancelled, UserError
 
-_RUNNING: set["Operation"] = set()  # alive until they report: a worker may still emit
+_RUNNING: set[Operation] = set()  # alive until they report: a worker may still emit
 
 
 class OperationState:
     """What the work function sees: progress reporting and the cancel flag."""
 
-    def __init__(self, operation: "Operation") -> None:
+    def __init__(self, operation: Operation) -> None:
         self._operation = operation
         self.cancelled = False
 
@@ -50,7 +50,7 @@ class OperationState:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, operation: "Operation") -> None:
+    def __init__(self, operation: Operation) -> None:
         super().__init__()
         self.operation = operation
 
@@ -94,20 +94,20 @@ class Operation(QObject):
 
     # -- chained set-up -------------------------------------------------------------------
 
-    def on_success(self, fn: Callable) -> "Operation":
+    def on_success(self, fn: Callable) -> Operation:
         self.succeeded.connect(fn)
         return self
 
-    def on_failure(self, fn: Callable) -> "Operation":
+    def on_failure(self, fn: Callable) -> Operation:
         """``fn(exc)`` for a failure or a cancel (``isinstance(exc, Cancelled)``)."""
         self.failed.connect(lambda exc, _tb: fn(exc))
         return self
 
-    def on_progress(self, fn: Callable) -> "Operation":
+    def on_progress(self, fn: Callable) -> Operation:
         self.progressed.connect(fn)
         return self
 
-    def with_dialog(self, text: str, cancel_text: str | None = None) -> "Operation":
+    def with_dialog(self, text: str, cancel_text: str | None = None) -> Operation:
         """A window-modal progress dialog over ``parent`` while it runs; with
         ``cancel_text`` it has a button that cancels the operation."""
         from PySide6.QtWidgets import QProgressDialog
@@ -125,7 +125,7 @@ class Operation(QObject):
 
     # -- running --------------------------------------------------------------------------
 
-    def start(self) -> "Operation":
+    def start(self) -> Operation:
         _RUNNING.add(self)
         QThreadPool.globalInstance().start(self._runnable)
         return self

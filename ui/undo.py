@@ -134,11 +134,13 @@ class ImportCommand(QUndoCommand):
             return
         plan = plan_undo(window.store, self.batch_id)
         window.statusBar().showMessage(tr("正在撤销：{0}…").format(label))
-        operation = Operation(batch_undo_work(window.store, plan, False), window,
-                              changes={c["table_name"] for c in plan.changes})
+        operation = Operation(
+            batch_undo_work(window.store, plan, False), window, changes={c["table_name"] for c in plan.changes}
+        )
         operation.on_success(lambda _count: window.statusBar().showMessage(tr("已撤销：{0}").format(label), 10_000))
-        operation.on_failure(lambda exc: _refused(window, exc) if isinstance(exc, UserError)
-                             else report_failure(window, exc))
+        operation.on_failure(
+            lambda exc: _refused(window, exc) if isinstance(exc, UserError) else report_failure(window, exc)
+        )
         operation.start()
 
     def redo(self) -> None:
@@ -157,6 +159,7 @@ def batch_undo_work(store, plan, keep: bool):
 
         with Store(path, operator=operator) as own:
             return apply_undo(own, plan, keep_changed=keep)
+
     return work
 
 
@@ -252,8 +255,13 @@ def install_edit_menu(window) -> QUndoStack:
         window.undo_action.setText(tr("撤销 {0}(&U)").format(stack.undoText()) if stack.canUndo() else tr("撤销(&U)"))
         window.redo_action.setText(tr("重做 {0}(&R)").format(stack.redoText()) if stack.canRedo() else tr("重做(&R)"))
 
-    for signal in (stack.indexChanged, stack.canUndoChanged, stack.canRedoChanged,
-                   stack.undoTextChanged, stack.redoTextChanged):
+    for signal in (
+        stack.indexChanged,
+        stack.canUndoChanged,
+        stack.canRedoChanged,
+        stack.undoTextChanged,
+        stack.redoTextChanged,
+    ):
         signal.connect(update)
     update()
     window.edit_menu = menu

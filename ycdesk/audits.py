@@ -33,16 +33,15 @@ class Audits:
         return self.store.insert("enterprises", row)
 
     def enterprises(self) -> list[dict]:
-        return self.store.query(
-            "SELECT * FROM enterprises WHERE deleted_at IS NULL ORDER BY name"
-        )
+        return self.store.query("SELECT * FROM enterprises WHERE deleted_at IS NULL ORDER BY name")
 
     def with_enterprise(self) -> list[dict]:
         """Every audit with its enterprise's name, newest first (the notice picker)."""
         return self.store.query(
             """SELECT a.id, a.year, a.level, a.audit_date, e.name FROM audits a
                JOIN enterprises e ON e.id = a.enterprise_id
-               WHERE a.deleted_at IS NULL ORDER BY a.year DESC, e.name""")
+               WHERE a.deleted_at IS NULL ORDER BY a.year DESC, e.name"""
+        )
 
     def reported_aggregates(self) -> list[dict]:
         """The units / found / rectified figures the plan itself reports per year and level."""
@@ -63,8 +62,13 @@ class Audits:
     def add_finding(self, record: dict, *, row_id: str | None = None) -> str:
         audit = self.store.get("audits", record["audit_id"])
         row = dict(record, status=record.get("status") or "待整改")
-        reason = finding_reason(row, audit_year=audit["year"], inspected=audit["audit_date"],
-                                categories=self.store.findings.categories(), today=self.store.today())
+        reason = finding_reason(
+            row,
+            audit_year=audit["year"],
+            inspected=audit["audit_date"],
+            categories=self.store.findings.categories(),
+            today=self.store.today(),
+        )
         if reason:
             raise UserError(reason)
         if row_id:
@@ -84,27 +88,36 @@ class Audits:
         if reason or code_reason:
             raise UserError(reason or code_reason)
         if code:
-            holder = self.store.query("SELECT name FROM enterprises WHERE uscc = ? AND id != ? AND deleted_at IS NULL",
-                                      (code, enterprise_id))
+            holder = self.store.query(
+                "SELECT name FROM enterprises WHERE uscc = ? AND id != ? AND deleted_at IS NULL", (code, enterprise_id)
+            )
             if holder:
                 raise UserError(_("统一社会信用代码{0}已登记为“{1}”，不能重复登记").format(code, holder[0]["name"]))
         row.update(uscc=code, uscc_warning=warning)
-        self.store.update("enterprises", enterprise_id,
-                          {k: row[k] for k in ENTERPRISE_FIELDS + ("uscc_warning",) if row.get(k) != current.get(k)})
+        self.store.update(
+            "enterprises",
+            enterprise_id,
+            {k: row[k] for k in ENTERPRISE_FIELDS + ("uscc_warning",) if row.get(k) != current.get(k)},
+        )
 
     def delete_enterprise(self, enterprise_id: str, reason: str) -> None:
         ent = self.store.get("enterprises", enterprise_id)
-        live = self.store.scalar("SELECT COUNT(*) FROM audits WHERE enterprise_id = ? AND deleted_at IS NULL",
-                                 (enterprise_id,))
+        live = self.store.scalar(
+            "SELECT COUNT(*) FROM audits WHERE enterprise_id = ? AND deleted_at IS NULL", (enterprise_id,)
+        )
         if live:
             raise UserError(_("企业“{0}”还有{1}次考核记录，请先删除这些考核").format(ent["name"], live))
-        self.store.update("enterprises", enterprise_id,
-                          {"deleted_at": self.store.now(), "deleted_reason": deletion_reason(reason, _("删除企业"))})
+        self.store.update(
+            "enterprises",
+            enterprise_id,
+            {"deleted_at": self.store.now(), "deleted_reason": deletion_reason(reason, _("删除企业"))},
+        )
 
     def restore_enterprise(self, enterprise_id: str) -> None:
         ent = self.store.get("enterprises", enterprise_id, include_deleted=True)
-        if ent["uscc"] and self.store.query("SELECT 1 FROM enterprises WHERE uscc = ? AND id != ? AND deleted_at IS NULL",
-                                            (ent["uscc"], enterprise_id)):
+        if ent["uscc"] and self.store.query(
+            "SELECT 1 FROM enterprises WHERE uscc = ? AND id != ? AND deleted_at IS NULL", (ent["uscc"], enterprise_id)
+        ):
             raise UserError(_("统一社会信用代码{0}已被另一家企业使用，不能恢复“{1}”").format(ent["uscc"], ent["name"]))
         self.store.restore("enterprises", enterprise_id)
 
@@ -116,12 +129,17 @@ class Audits:
             params.append(enterprise_id)
         return self.store.query(
             f"""SELECT a.*, e.name AS enterprise FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
-                WHERE {where} ORDER BY a.year DESC, a.audit_date DESC, e.name""", params)
+                WHERE {where} ORDER BY a.year DESC, a.audit_date DESC, e.name""",
+            params,
+        )
 
     def get_audit(self, audit_id: str) -> dict:
         """One audit (not deleted) with its enterprise's name."""
-        rows = self.store.query("SELECT a.*, e.name AS enterprise FROM audits a JOIN enterprises e "
-                                "ON e.id = a.enterprise_id WHERE a.id = ? AND a.deleted_at IS NULL", (audit_id,))
+        rows = self.store.query(
+            "SELECT a.*, e.name AS enterprise FROM audits a JOIN enterprises e "
+            "ON e.id = a.enterprise_id WHERE a.id = ? AND a.deleted_at IS NULL",
+            (audit_id,),
+        )
         if not rows:
             raise UserError(_("考核记录不存在或已删除：{0}").format(audit_id))
         return rows[0]
@@ -142,11 +160,19 @@ class Audits:
         self.store.get("enterprises", row["enterprise_id"])
         if row["year"] != current["year"] or row["audit_date"] != current["audit_date"]:
             categories = self.store.findings.categories() + [
-                r["category"] for r in self.store.query(
-                    "SELECT DISTINCT category FROM findings WHERE audit_id = ? AND deleted_at IS NULL", (audit_id,))]
+                r["category"]
+                for r in self.store.query(
+                    "SELECT DISTINCT category FROM findings WHERE audit_id = ? AND deleted_at IS NULL", (audit_id,)
+                )
+            ]
             for f in self.store.query("SELECT * FROM findings WHERE audit_id = ? AND deleted_at IS NULL", (audit_id,)):
-                failure = finding_reason(f, audit_year=row["year"], inspected=row["audit_date"],
-                                         categories=categories, today=self.store.today())
+                failure = finding_reason(
+                    f,
+                    audit_year=row["year"],
+                    inspected=row["audit_date"],
+                    categories=categories,
+                    today=self.store.today(),
+                )
                 if failure:
                     raise UserError(_("该考核的问题“{0}”：{1}").format(f["description"][:20], failure))
         self.store.update("audits", audit_id, {k: v for k, v in cleaned.items() if v != current[k]})
@@ -174,22 +200,26 @@ class Audits:
             raise UserError(_("该考核所属的企业已删除，请先恢复企业")) from None
         with self.store.transaction():
             self.store.restore("audits", audit_id)
-            for f in self.store.query("SELECT id FROM findings WHERE audit_id = ? AND deleted_at = ?",
-                                      (audit_id, audit["deleted_at"])):
+            for f in self.store.query(
+                "SELECT id FROM findings WHERE audit_id = ? AND deleted_at = ?", (audit_id, audit["deleted_at"])
+            ):
                 self.store.restore("findings", f["id"])
 
     def deleted(self, kind: str, limit: int = 500) -> list[dict]:
         """Deleted audits or enterprises (``kind``: "audits" / "enterprises"), newest first."""
         if kind == "enterprises":
-            return self.store.query("SELECT id, name, uscc, deleted_at, deleted_reason FROM enterprises "
-                                    "WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?", (limit,))
+            return self.store.query(
+                "SELECT id, name, uscc, deleted_at, deleted_reason FROM enterprises "
+                "WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?",
+                (limit,),
+            )
         return self.store.query(
             """SELECT a.id, a.year, a.level, a.audit_date, a.deleted_at, a.deleted_reason, e.name AS enterprise
                FROM audits a JOIN enterprises e ON e.id = a.enterprise_id
-               WHERE a.deleted_at IS NOT NULL ORDER BY a.deleted_at DESC LIMIT ?""", (limit,))
+               WHERE a.deleted_at IS NOT NULL ORDER BY a.deleted_at DESC LIMIT ?""",
+            (limit,),
+        )
 
 
 ENTERPRISE_FIELDS = ("name", "uscc", "township_id", "role", "industry", "contact")
 AUDIT_FIELDS = ("enterprise_id", "year", "level", "audit_date", "auditors", "score", "result")
-
-

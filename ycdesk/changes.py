@@ -61,14 +61,16 @@ class _Record:
     table: str
     row_id: str
     before: dict | None  # values before the span (None: the span created it)
-    after: dict | None   # values the span left (None: the span removed it for good)
+    after: dict | None  # values the span left (None: the span removed it for good)
 
 
 def _records(store, span: Span) -> list[_Record]:
     """Each record the span wrote, in the order first written, with its two states."""
     out: dict[tuple[str, str], _Record] = {}
-    for h in store.query("SELECT table_name, row_id, old, new FROM history_full WHERE seq BETWEEN ? AND ? "
-                         "ORDER BY seq", (span.first, span.last)):
+    for h in store.query(
+        "SELECT table_name, row_id, old, new FROM history_full WHERE seq BETWEEN ? AND ? ORDER BY seq",
+        (span.first, span.last),
+    ):
         key = (h["table_name"], h["row_id"])
         new = json.loads(h["new"]) if h["new"] else None
         if key not in out:
@@ -107,15 +109,23 @@ def same_value(current: Any, recorded: Any) -> bool:
 def _refusal(store, rec: _Record, after: int, verb: str) -> UserError:
     what = TABLE_LABELS.get(rec.table, rec.table)
     name = name_of(_current(store, rec.table, rec.row_id) or rec.after or rec.before) or rec.row_id[:8]
-    later = store.query("SELECT at, operator, action FROM history WHERE table_name = ? AND row_id = ? AND seq > ? "
-                        "ORDER BY seq DESC LIMIT 1", (rec.table, rec.row_id, after))
+    later = store.query(
+        "SELECT at, operator, action FROM history WHERE table_name = ? AND row_id = ? AND seq > ? "
+        "ORDER BY seq DESC LIMIT 1",
+        (rec.table, rec.row_id, after),
+    )
     when = ""
     if later:
         h = later[0]
-        when = _("（最近一次：{0} {1}{2}）").format(local_time(h["at"]), h["operator"],
-                                                  ACTION_LABELS.get(h["action"], h["action"]))
-    return UserError(_("无法{0}：{1}“{2}”之后又被改动过{3}，{0}会丢掉这些改动，因此没有做任何修改。\n"
-                       "如需改回，请在修改记录中选择要恢复的版本。").format(verb, what, name, when))
+        when = _("（最近一次：{0} {1}{2}）").format(
+            local_time(h["at"]), h["operator"], ACTION_LABELS.get(h["action"], h["action"])
+        )
+    return UserError(
+        _(
+            "无法{0}：{1}“{2}”之后又被改动过{3}，{0}会丢掉这些改动，因此没有做任何修改。\n"
+            "如需改回，请在修改记录中选择要恢复的版本。"
+        ).format(verb, what, name, when)
+    )
 
 
 def _put(store, table: str, row_id: str, state: dict | None) -> None:
@@ -138,17 +148,22 @@ def _put(store, table: str, row_id: str, state: dict | None) -> None:
         store.check_scope(table, values)
         values.setdefault("created_at", now)
         cols = ", ".join(values)
-        store.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _v in values)})",
-                           list(values.values()))
+        store.conn.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _v in values)})", list(values.values())
+        )
     else:
         values.pop("id", None)
-        for k in [k for k, v in values.items() if k != "updated_at" and isinstance(current.get(k), float)
-                  and same_value(current[k], v)]:
+        for k in [
+            k
+            for k, v in values.items()
+            if k != "updated_at" and isinstance(current.get(k), float) and same_value(current[k], v)
+        ]:
             del values[k]  # the full-precision value now, not history's 15-digit rounding of it
         changed = {k: v for k, v in values.items() if current.get(k) != v}
         store.check_scope(table, {**current, **values}, old=current, changed=changed)
-        store.conn.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
-                           [*values.values(), row_id])
+        store.conn.execute(
+            f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?", [*values.values(), row_id]
+        )
 
 
 def _check_rules(store, table: str, values: dict, current: dict | None) -> None:
@@ -176,11 +191,14 @@ def _apply(store, span: Span, backwards: bool) -> Span | None:
             for rec in records:  # checked before anything is written
                 if not _is(_current(store, rec.table, rec.row_id), rec.after if backwards else rec.before):
                     raise _refusal(store, rec, span.last, verb)
-            for rec in (reversed(records) if backwards else records):
+            for rec in reversed(records) if backwards else records:
                 _put(store, rec.table, rec.row_id, rec.before if backwards else rec.after)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法{0}：{1}").format(verb, _integrity_message(
-            rec.table, exc, store, (rec.before if backwards else rec.after) or {}))) from None
+        raise UserError(
+            _("无法{0}：{1}").format(
+                verb, _integrity_message(rec.table, exc, store, (rec.before if backwards else rec.after) or {})
+            )
+        ) from None
     return span_since(store, before)
 
 
@@ -257,8 +275,11 @@ def restore_version(store, seq: int, *, before: bool = True) -> Span | None:
             start = mark(store)
             if _is(_current(store, table, row_id), state):
                 other = version(store, seq, before=not before)["state"]
-                raise UserError(_("{0}“{1}”已经是这个版本，无需恢复").format(
-                    TABLE_LABELS.get(table, table), name_of(state or other)))
+                raise UserError(
+                    _("{0}“{1}”已经是这个版本，无需恢复").format(
+                        TABLE_LABELS.get(table, table), name_of(state or other)
+                    )
+                )
             _put(store, table, row_id, state)
     except sqlite3.IntegrityError as exc:
         raise UserError(_("无法恢复：{0}").format(_integrity_message(table, exc, store, state or {}))) from None

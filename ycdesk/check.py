@@ -26,7 +26,7 @@ _COMMON = {"id", "created_at", "updated_at", "deleted_at", "is_demo"}
 
 @dataclass
 class Problem:
-    kind: str     # integrity | foreign_key | trigger | evidence | history
+    kind: str  # integrity | foreign_key | trigger | evidence | history
     message: str  # Chinese, for people
     detail: dict = field(default_factory=dict)
 
@@ -49,9 +49,15 @@ class CheckReport:
         return 0 if self.ok else 1
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "ok": self.ok, "problems": [asdict(p) for p in self.problems],
-                "notes": self.notes, "history_rows": self.history_rows, "history_head": self.history_head,
-                "evidence_files": self.evidence_files}
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "problems": [asdict(p) for p in self.problems],
+            "notes": self.notes,
+            "history_rows": self.history_rows,
+            "history_head": self.history_head,
+            "evidence_files": self.evidence_files,
+        }
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -117,9 +123,13 @@ def _integrity(conn, report: CheckReport) -> None:
 
 def _foreign_keys(conn, report: CheckReport) -> None:
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-        report.problems.append(Problem(
-            "foreign_key", _("“{0}”表第 {1} 行引用的“{2}”记录不存在").format(table, rowid, parent),
-            {"table": table, "rowid": rowid, "parent": parent}))
+        report.problems.append(
+            Problem(
+                "foreign_key",
+                _("“{0}”表第 {1} 行引用的“{2}”记录不存在").format(table, rowid, parent),
+                {"table": table, "rowid": rowid, "parent": parent},
+            )
+        )
 
 
 def audited_tables(conn) -> list[str]:
@@ -147,8 +157,10 @@ def derived_trigger_sql() -> dict[str, str]:
 
 
 def _triggers(conn, report: CheckReport) -> None:
-    stored = {name: (table, sql) for name, table, sql in conn.execute(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    stored = {
+        name: (table, sql)
+        for name, table, sql in conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+    }
     expected: dict[str, str] = {}
     for table in audited_tables(conn):
         expected.update(trigger_sql(conn, table))
@@ -156,15 +168,26 @@ def _triggers(conn, report: CheckReport) -> None:
         expected.update(derived_trigger_sql())  # a workspace at schema 15 or later
     for name, sql in expected.items():
         if name not in stored:
-            report.problems.append(Problem("trigger", _("缺少修改记录触发器 {0}：此后对该表的修改可能未被记录").format(name),
-                                           {"trigger": name, "state": "missing"}))
+            report.problems.append(
+                Problem(
+                    "trigger",
+                    _("缺少修改记录触发器 {0}：此后对该表的修改可能未被记录").format(name),
+                    {"trigger": name, "state": "missing"},
+                )
+            )
         elif " ".join(stored[name][1].split()) != " ".join(sql.split()):
-            report.problems.append(Problem("trigger", _("修改记录触发器 {0} 被改动过").format(name),
-                                           {"trigger": name, "state": "altered"}))
+            report.problems.append(
+                Problem("trigger", _("修改记录触发器 {0} 被改动过").format(name), {"trigger": name, "state": "altered"})
+            )
     for name, (table, _sql) in sorted(stored.items()):
         if name not in expected:
-            report.problems.append(Problem("trigger", _("多出的触发器 {0}（在“{1}”表上）").format(name, table),
-                                           {"trigger": name, "table": table, "state": "unexpected"}))
+            report.problems.append(
+                Problem(
+                    "trigger",
+                    _("多出的触发器 {0}（在“{1}”表上）").format(name, table),
+                    {"trigger": name, "table": table, "state": "unexpected"},
+                )
+            )
 
 
 def _evidence(conn, report: CheckReport, path: Path) -> None:
@@ -173,13 +196,19 @@ def _evidence(conn, report: CheckReport, path: Path) -> None:
     folder = path.parent / (path.name + ".files")
     seen: dict[str, bool] = {}
     for row_id, name, sha, size in conn.execute(
-            "SELECT id, original_name, sha256, size FROM attachments ORDER BY rowid"):
+        "SELECT id, original_name, sha256, size FROM attachments ORDER BY rowid"
+    ):
         if sha not in seen:
             seen[sha] = True
             problem = _file_problem(folder / sha[:2] / sha, sha, size)
             if problem:
-                report.problems.append(Problem("evidence", _("证据文件“{0}”{1}").format(name, problem),
-                                               {"attachment": row_id, "sha256": sha, "file": str(folder / sha[:2] / sha)}))
+                report.problems.append(
+                    Problem(
+                        "evidence",
+                        _("证据文件“{0}”{1}").format(name, problem),
+                        {"attachment": row_id, "sha256": sha, "file": str(folder / sha[:2] / sha)},
+                    )
+                )
     report.evidence_files = len(seen)
 
 
@@ -212,8 +241,12 @@ def _history(conn, report: CheckReport) -> None:
         return
     broken = chain.verify(conn)
     if broken:
-        report.problems.append(Problem(
-            "history", _(_BREAKS[broken.reason]).format(broken.seq, broken.table_name, broken.at),
-            {"seq": broken.seq, "table": broken.table_name, "at": broken.at, "reason": broken.reason}))
+        report.problems.append(
+            Problem(
+                "history",
+                _(_BREAKS[broken.reason]).format(broken.seq, broken.table_name, broken.at),
+                {"seq": broken.seq, "table": broken.table_name, "at": broken.at, "reason": broken.reason},
+            )
+        )
     head = chain.head(conn)
     report.history_head = head[1] if head else None

@@ -64,22 +64,46 @@ def _positive(text: str) -> int:
 def _limit_args(parser: argparse.ArgumentParser) -> None:
     from ycdesk.imports.limits import DEFAULT_LIMITS as d
 
-    parser.add_argument("--max-rows", type=_positive, default=d.max_rows, metavar="N",
-                        help=f"最多读取的行数，超出则拒绝整个文件（默认 {d.max_rows}）")
-    parser.add_argument("--max-columns", type=_positive, default=d.max_columns, metavar="N",
-                        help=f"最多读取的列数（默认 {d.max_columns}）")
-    parser.add_argument("--max-cell-chars", type=_positive, default=d.max_cell_chars, metavar="N",
-                        help=f"单元格文字的最大字数（默认 {d.max_cell_chars}，即 Excel 的上限）")
-    parser.add_argument("--max-file-mb", type=_positive, default=d.max_file_bytes // 2**20, metavar="MB",
-                        help=f"文件大小上限，单位 MB（默认 {d.max_file_bytes // 2**20}）")
+    parser.add_argument(
+        "--max-rows",
+        type=_positive,
+        default=d.max_rows,
+        metavar="N",
+        help=f"最多读取的行数，超出则拒绝整个文件（默认 {d.max_rows}）",
+    )
+    parser.add_argument(
+        "--max-columns",
+        type=_positive,
+        default=d.max_columns,
+        metavar="N",
+        help=f"最多读取的列数（默认 {d.max_columns}）",
+    )
+    parser.add_argument(
+        "--max-cell-chars",
+        type=_positive,
+        default=d.max_cell_chars,
+        metavar="N",
+        help=f"单元格文字的最大字数（默认 {d.max_cell_chars}，即 Excel 的上限）",
+    )
+    parser.add_argument(
+        "--max-file-mb",
+        type=_positive,
+        default=d.max_file_bytes // 2**20,
+        metavar="MB",
+        help=f"文件大小上限，单位 MB（默认 {d.max_file_bytes // 2**20}）",
+    )
 
 
 def _limits(args):
     from ycdesk.imports.limits import DEFAULT_LIMITS, ReadLimits
 
-    return ReadLimits(max_rows=args.max_rows, max_columns=args.max_columns, max_cell_chars=args.max_cell_chars,
-                      max_file_bytes=args.max_file_mb * 2**20,
-                      max_unzipped_bytes=max(DEFAULT_LIMITS.max_unzipped_bytes, args.max_file_mb * 2**20 * 6))
+    return ReadLimits(
+        max_rows=args.max_rows,
+        max_columns=args.max_columns,
+        max_cell_chars=args.max_cell_chars,
+        max_file_bytes=args.max_file_mb * 2**20,
+        max_unzipped_bytes=max(DEFAULT_LIMITS.max_unzipped_bytes, args.max_file_mb * 2**20 * 6),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,12 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="子命令", help="各子命令的用法：ycdesk 子命令 --help")
     parser.commands = sub  # for the launcher's extension (ui.launcher adds gui)
 
-    p = sub.add_parser("init", help="从内置样例数据新建工作区", description="从 sample_data 新建工作区（规划数据，默认含演示数据）")
+    p = sub.add_parser(
+        "init", help="从内置样例数据新建工作区", description="从 sample_data 新建工作区（规划数据，默认含演示数据）"
+    )
     _db_arg(p)
     p.add_argument("--no-demo", action="store_true", help="只载入规划数据，不载入演示数据")
     p.add_argument("--force", action="store_true", help="文件已存在时仍重建（原文件先备份）")
-    p.add_argument("--township-key", metavar="密钥文件",
-                   help="用区里签发的登记密钥建立镇街工作区（只能填报本镇街的数据）")
+    p.add_argument(
+        "--township-key", metavar="密钥文件", help="用区里签发的登记密钥建立镇街工作区（只能填报本镇街的数据）"
+    )
 
     p = sub.add_parser("summary", help="输出工作区汇总", description="输出项目、指标和考核的汇总")
     _db_arg(p)
@@ -108,8 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table", choices=list(TABLES), metavar="表", help="表名：" + "、".join(TABLES))
     _db_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.xlsx 或 .csv）")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of,
-                   help="数据截至日期（计算列：逾期、最新值、累计完成；问题只含此日前检查的），默认今天")
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_as_of,
+        help="数据截至日期（计算列：逾期、最新值、累计完成；问题只含此日前检查的），默认今天",
+    )
 
     p = sub.add_parser("demo", help="演示数据：统计或一键删除", description="统计或删除全部演示数据")
     p.add_argument("action", choices=["count", "remove"], metavar="操作", help="count 统计，remove 删除")
@@ -122,28 +153,53 @@ def build_parser() -> argparse.ArgumentParser:
     for key, kind in report_kinds().items():  # one subcommand per declared report kind
         r = report_sub.add_parser(key, help=kind.label, description=kind.label)
         for param in kind.parameters:
-            r.add_argument("--" + param.name.replace("_", "-"), dest=param.name, required=param.required,
-                           type=param.type, default=param.default, metavar="值", help=param.help)
+            r.add_argument(
+                "--" + param.name.replace("_", "-"),
+                dest=param.name,
+                required=param.required,
+                type=param.type,
+                default=param.default,
+                metavar="值",
+                help=param.help,
+            )
         _db_arg(r)
         r.add_argument("-o", "--output", required=True, metavar="文件", help="输出 PDF 文件")
-        r.add_argument("--issue", action="store_true",
-                       help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印")
+        r.add_argument(
+            "--issue",
+            action="store_true",
+            help="签发：把这份报告（PDF、数据、指纹）存入工作区的签发登记，以后可原样重印",
+        )
 
-    p = sub.add_parser("analysis", help="导出统计交叉表（Excel，每表一页）", description=(
-        "按截至日期导出危废考核问题的交叉表：镇街×年度、类别×年度、镇街×类别（未整改）、镇街×账龄（逾期）"))
+    p = sub.add_parser(
+        "analysis",
+        help="导出统计交叉表（Excel，每表一页）",
+        description=(
+            "按截至日期导出危废考核问题的交叉表：镇街×年度、类别×年度、镇街×类别（未整改）、镇街×账龄（逾期）"
+        ),
+    )
     _db_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出的 .xlsx 文件")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_as_of, help="数据截至日期，默认今天")
     p.add_argument("--township", metavar="镇街", help="只含一个镇街；省略为全区")
 
-    p = sub.add_parser("settings", help="公文设置：发文机关、文号前缀、法律依据、联系人", description=(
-        "查看或修改写入报告和整改通知书的单位信息（存于工作区）"))
+    p = sub.add_parser(
+        "settings",
+        help="公文设置：发文机关、文号前缀、法律依据、联系人",
+        description=("查看或修改写入报告和整改通知书的单位信息（存于工作区）"),
+    )
     _db_arg(p)
-    p.add_argument("assignments", nargs="*", metavar="键=值",
-                   help="要修改的设置，如 issuer=绍兴市生态环境局越城分局；省略时列出全部")
+    p.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="键=值",
+        help="要修改的设置，如 issuer=绍兴市生态环境局越城分局；省略时列出全部",
+    )
 
-    p = sub.add_parser("reports", help="签发登记：列出、核对、重印", description=(
-        "列出已签发的报告；截至日前的数据后来有改动的标为“数据已变更”并列出改动"))
+    p = sub.add_parser(
+        "reports",
+        help="签发登记：列出、核对、重印",
+        description=("列出已签发的报告；截至日前的数据后来有改动的标为“数据已变更”并列出改动"),
+    )
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--reprint", metavar="ID", help="把这份已签发报告原样写出（ID 可只写前几位）")
@@ -160,8 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入")
     p.add_argument("--valid-only", action="store_true", help="只导入有效行，跳过被拒绝的行")
     p.add_argument("--rejected", metavar="文件", help="把被拒绝的行写入此 xlsx（含“原因”列）")
-    p.add_argument("--map", action="append", default=[], metavar="源列=目标列",
-                   help="把表中的列对应到标准列，可重复；目标列留空表示忽略该列")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="源列=目标列",
+        help="把表中的列对应到标准列，可重复；目标列留空表示忽略该列",
+    )
     _limit_args(p)
 
     p = sub.add_parser("template", help="生成空白导入模板", description="生成带批注和下拉列表的导入模板")
@@ -171,41 +232,62 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batches", help="列出导入批次", description="列出导入批次（可撤销）")
     _db_arg(p)
-    p = sub.add_parser("undo-import", help="撤销一个导入批次",
-                       description="把一个导入批次改动的记录恢复原样；导入后又被改动或引用的记录默认拒绝撤销并列出")
+    p = sub.add_parser(
+        "undo-import",
+        help="撤销一个导入批次",
+        description="把一个导入批次改动的记录恢复原样；导入后又被改动或引用的记录默认拒绝撤销并列出",
+    )
     p.add_argument("batch", metavar="批次ID", help="ycdesk batches 列出的批次 ID")
     _db_arg(p)
-    p.add_argument("--keep-changed", action="store_true",
-                   help="撤销其余改动，保留导入后又被改动或被后来记录引用的那些记录（逐条列出）")
+    p.add_argument(
+        "--keep-changed",
+        action="store_true",
+        help="撤销其余改动，保留导入后又被改动或被后来记录引用的那些记录（逐条列出）",
+    )
 
     _exchange_parser(sub)
 
-    p = sub.add_parser("check", help="检查工作区",
-                       description="检查数据库完整性、外键、修改记录触发器、证据文件和修改记录校验链；"
-                                   "退出码 0 无问题，1 发现问题，2 无法读取")
+    p = sub.add_parser(
+        "check",
+        help="检查工作区",
+        description="检查数据库完整性、外键、修改记录触发器、证据文件和修改记录校验链；"
+        "退出码 0 无问题，1 发现问题，2 无法读取",
+    )
     p.add_argument("--db", metavar="文件", help="工作区文件；省略时使用用户数据目录中的默认工作区")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     p = sub.add_parser("backup", help="备份工作区", description="用 SQLite 在线备份接口复制工作区，检查后再存入")
     _db_arg(p)
-    p.add_argument("-o", "--output", metavar="文件", help="备份文件（证据文件存入“文件名.files”）；省略时放在工作区旁的 backups 目录")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="文件",
+        help="备份文件（证据文件存入“文件名.files”）；省略时放在工作区旁的 backups 目录",
+    )
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的文件（工作区本身除外）")
 
-    p = sub.add_parser("backups", help="列出工作区的备份", description="列出备份：路径、时间、原因、大小、检查结果（最新在前）")
+    p = sub.add_parser(
+        "backups", help="列出工作区的备份", description="列出备份：路径、时间、原因、大小、检查结果（最新在前）"
+    )
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--verify", action="store_true", help="重新检查每个备份（quick_check、校验值、证据文件）")
 
-    p = sub.add_parser("restore", help="从备份恢复工作区", description="检查备份后替换工作区；被替换的工作区先备份，证据文件一并恢复")
+    p = sub.add_parser(
+        "restore", help="从备份恢复工作区", description="检查备份后替换工作区；被替换的工作区先备份，证据文件一并恢复"
+    )
     p.add_argument("backup", metavar="备份", help="备份文件（见 ycdesk backups）")
     _db_arg(p)
     return parser
 
 
 def _exchange_parser(sub) -> None:
-    p = sub.add_parser("exchange", help="镇街与区之间的数据报送（交换包）",
-                       description="镇街与区之间用签名的交换包报送数据。退出码：0 已导入/已导出，"
-                                   "1 被拒绝（范围、签名、版本），未写入任何内容，2 文件无法读取，3 环境问题")
+    p = sub.add_parser(
+        "exchange",
+        help="镇街与区之间的数据报送（交换包）",
+        description="镇街与区之间用签名的交换包报送数据。退出码：0 已导入/已导出，"
+        "1 被拒绝（范围、签名、版本），未写入任何内容，2 文件无法读取，3 环境问题",
+    )
     actions = p.add_subparsers(dest="action", metavar="操作", required=True, help="操作")
     e = actions.add_parser("enroll", help="区里为镇街办理登记，签发登记密钥文件", description="为镇街签发登记密钥文件")
     e.add_argument("--township", required=True, metavar="镇街", help="镇街名称，如 塔山街道")
@@ -273,28 +355,53 @@ def cmd_exchange(args) -> int:
     with open_store(args, create=False) as store:
         if args.action == "enroll":
             result = enrolment.enroll(store, args.township, args.output)
-            print(_("已为{0}签发登记密钥：{1}（请当面交给镇街并妥善保管）").format(result["township"], args.output),
-                  file=sys.stderr)
+            print(
+                _("已为{0}签发登记密钥：{1}（请当面交给镇街并妥善保管）").format(result["township"], args.output),
+                file=sys.stderr,
+            )
         elif args.action == "revoke":
             enrolment.revoke(store, args.township)
             print(_("已撤销{0}的登记").format(args.township), file=sys.stderr)
         elif args.action == "export":
             result = packages.export_package(store, args.output, args.township)
-            print(_("已导出第{0}号交换包 {1}：{2} 条改动，佐证文件 {3} 个").format(
-                result["seq"], args.output, result["rows"], result["files"]), file=sys.stderr)
+            print(
+                _("已导出第{0}号交换包 {1}：{2} 条改动，佐证文件 {3} 个").format(
+                    result["seq"], args.output, result["rows"], result["files"]
+                ),
+                file=sys.stderr,
+            )
         elif args.action == "import":
             outcome = packages.import_package(store, args.file, dry_run=args.dry_run)
             if args.json:
-                print(json.dumps({"summary": outcome.summary(), "applied": outcome.applied,
-                                  "by_table": outcome.by_table, "conflicts": outcome.conflicts,
-                                  "files": outcome.files, "dry_run": outcome.dry_run, "already": outcome.already},
-                                 ensure_ascii=False, indent=2, default=str))
+                print(
+                    json.dumps(
+                        {
+                            "summary": outcome.summary(),
+                            "applied": outcome.applied,
+                            "by_table": outcome.by_table,
+                            "conflicts": outcome.conflicts,
+                            "files": outcome.files,
+                            "dry_run": outcome.dry_run,
+                            "already": outcome.already,
+                        },
+                        ensure_ascii=False,
+                        indent=2,
+                        default=str,
+                    )
+                )
             else:
                 print(outcome.summary())
                 for c in outcome.conflicts[:50]:
-                    print(_("  冲突：{0} {1} {2}：本地 {3}，来件 {4}，保留{5}").format(
-                        packages.table_name(c["table"]), c["row_id"], "、".join(c["columns"]), c["local"], c["incoming"],
-                        _("来件") if c["kept"] == "incoming" else _("本地")))
+                    print(
+                        _("  冲突：{0} {1} {2}：本地 {3}，来件 {4}，保留{5}").format(
+                            packages.table_name(c["table"]),
+                            c["row_id"],
+                            "、".join(c["columns"]),
+                            c["local"],
+                            c["incoming"],
+                            _("来件") if c["kept"] == "incoming" else _("本地"),
+                        )
+                    )
                 if len(outcome.conflicts) > 50:
                     print(_("  ……共 {0} 处冲突（全部记入修改记录，可用 --json 查看）").format(len(outcome.conflicts)))
                 if args.dry_run:
@@ -306,11 +413,16 @@ def cmd_exchange(args) -> int:
             else:
                 for peer in data["peers"]:
                     state = _("（已撤销）") if peer["revoked_at"] else ""
-                    print(f"{peer['name']}{state}  {_('已发')} {peer['sent']}  {_('已收')} {peer['received']}  "
-                          f"{_('最近收到')} {peer['last_received'] or '—'}")
+                    print(
+                        f"{peer['name']}{state}  {_('已发')} {peer['sent']}  {_('已收')} {peer['received']}  "
+                        f"{_('最近收到')} {peer['last_received'] or '—'}"
+                    )
                     for q, got in peer["quarters"].items():
-                        line = _("未报送") if got is None else _("{0} 条，冲突 {1} 处，{2}").format(
-                            got["rows"], got["conflicts"], got["at"][:10])
+                        line = (
+                            _("未报送")
+                            if got is None
+                            else _("{0} 条，冲突 {1} 处，{2}").format(got["rows"], got["conflicts"], got["at"][:10])
+                        )
                         print(f"    {q}  {line}")
     return 0
 
@@ -324,20 +436,32 @@ def cmd_summary(args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     p = data["projects"]
-    print(_("重大工程 {0} 项，总投资 {1} 亿元，其中十四五计划投资 {2} 亿元，已完成 {3} 亿元").format(
-        p["count"], p["total_investment"], p["fyp_investment"], p["completed"]))
+    print(
+        _("重大工程 {0} 项，总投资 {1} 亿元，其中十四五计划投资 {2} 亿元，已完成 {3} 亿元").format(
+            p["count"], p["total_investment"], p["fyp_investment"], p["completed"]
+        )
+    )
     for domain, d in p["by_domain"].items():
         print(f"  {domain}：{d['count']} 项，{d['total']} / {d['fyp']} 亿元")
     plans = data["indicators"]["by_plan"]
-    print(_("指标：十四五 {0} 项，十三五 {1} 项，规划文本目标 {2} 项，监测序列 {3} 项").format(
-        plans["十四五"], plans["十三五"], plans["规划文本"], plans["监测"]))
+    print(
+        _("指标：十四五 {0} 项，十三五 {1} 项，规划文本目标 {2} 项，监测序列 {3} 项").format(
+            plans["十四五"], plans["十三五"], plans["规划文本"], plans["监测"]
+        )
+    )
     f = data["findings"]
-    print(_("考核问题：截至{0}未销号 {1} 处，其中逾期 {2} 处，7天内到期 {3} 处").format(
-        f["as_of"], f["open"], f["overdue"], f["due_soon"]))
+    print(
+        _("考核问题：截至{0}未销号 {1} 处，其中逾期 {2} 处，7天内到期 {3} 处").format(
+            f["as_of"], f["open"], f["overdue"], f["due_soon"]
+        )
+    )
     for year, levels in data["findings"]["by_year_level"].items():
         for level, f in levels.items():
-            print(_("  {0}年{1}考核：{2} 家，发现问题 {3} 处，整改完成 {4} 处").format(
-                year, level, f["units"], f["found"], f["rectified"]))
+            print(
+                _("  {0}年{1}考核：{2} 家，发现问题 {3} 处，整改完成 {4} 处").format(
+                    year, level, f["units"], f["found"], f["rectified"]
+                )
+            )
     return 0
 
 
@@ -382,8 +506,10 @@ def cmd_report(args) -> int:
         if args.issue:
             row = register.issue(store, args.kind, params)
             register.reprint(store, row["id"], args.output)
-            print(_("已签发 {0}（登记号 {1}，数据指纹 {2}）").format(
-                args.output, row["id"][:8], row["fingerprint"][:12]), file=sys.stderr)
+            print(
+                _("已签发 {0}（登记号 {1}，数据指纹 {2}）").format(args.output, row["id"][:8], row["fingerprint"][:12]),
+                file=sys.stderr,
+            )
             return 0
         result = kinds.build(store, args.kind, params, args.output)
     print(_("已生成 {0}（数据指纹 {1}）").format(args.output, result["hash"][:12]), file=sys.stderr)
@@ -397,8 +523,10 @@ def cmd_analysis(args) -> int:
         raise UserError(_("交叉表导出为 .xlsx 文件，收到“{0}”").format(args.output))
     _output(args, args.output)
     with open_store(args, create=False) as store:
-        cut = stats.Cut(as_of=args.as_of or store.today(),
-                        township_id=store.townships.id_for(args.township) if args.township else None)
+        cut = stats.Cut(
+            as_of=args.as_of or store.today(),
+            township_id=store.townships.id_for(args.township) if args.township else None,
+        )
         sheets = stats.export_crosstabs(store, cut, args.output)
     print(_("已导出 {0}（{1}）").format(args.output, "、".join(sheets)), file=sys.stderr)
     return 0
@@ -430,16 +558,29 @@ def cmd_reports(args) -> int:
             print(_("已重印到 {0}").format(args.output), file=sys.stderr)
             return 0
         rows = register.issued(store)
-    keys = ("id", "kind", "title", "period", "scope", "as_of", "fingerprint", "operator", "issued_at",
-            "state", "changes")
+    keys = (
+        "id",
+        "kind",
+        "title",
+        "period",
+        "scope",
+        "as_of",
+        "fingerprint",
+        "operator",
+        "issued_at",
+        "state",
+        "changes",
+    )
     if args.json:
         print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=2))
         return 0
     if not rows:
         print(_("还没有签发过报告（生成报告时加 --issue 即签发）"))
     for r in rows:
-        print(f"{r['id'][:8]}  {r['issued_at'][:16].replace('T', ' ')}  {r['title']}  {r['period']}  "
-              f"{r['scope']}  {_('数据截至')} {r['as_of']}  {r['operator']}  {r['state']}")
+        print(
+            f"{r['id'][:8]}  {r['issued_at'][:16].replace('T', ' ')}  {r['title']}  {r['period']}  "
+            f"{r['scope']}  {_('数据截至')} {r['as_of']}  {r['operator']}  {r['state']}"
+        )
         for change in r["changes"]:
             print(f"    {change}")
     return 0
@@ -462,9 +603,17 @@ def cmd_import(args) -> int:
             print(f"\r{_('导入中')} {done * 100 // total}%（{total} {_('行')}）", end="", file=sys.stderr, flush=True)
 
     with open_store(args, create=False) as store:
-        result = import_file(store, args.kind, args.file, sheet=args.sheet, mapping=mapping,
-                             dry_run=args.dry_run, valid_only=args.valid_only, progress=progress,
-                             limits=_limits(args))
+        result = import_file(
+            store,
+            args.kind,
+            args.file,
+            sheet=args.sheet,
+            mapping=mapping,
+            dry_run=args.dry_run,
+            valid_only=args.valid_only,
+            progress=progress,
+            limits=_limits(args),
+        )
     print(file=sys.stderr)
     print(_("工作表“{0}”（表头在第{1}行）：{2}").format(result.sheet, result.header_row, result.summary()))
     if result.ignored:
@@ -504,8 +653,10 @@ def cmd_batches(args) -> int:
     with open_store(args, create=False) as store:
         for b in batches(store):
             state = _("已撤销") if b["undone_at"] else ""
-            print(f"{b['id']}  {local_time(b['created_at'])}  {kind_label(b['kind'])}  {b['file_name']}  "
-                  f"新增{b['new']} 更新{b['updated']} 未变{b['unchanged']} 拒绝{b['rejected']}  {state}")
+            print(
+                f"{b['id']}  {local_time(b['created_at'])}  {kind_label(b['kind'])}  {b['file_name']}  "
+                f"新增{b['new']} 更新{b['updated']} 未变{b['unchanged']} 拒绝{b['rejected']}  {state}"
+            )
     return 0
 
 
@@ -534,8 +685,11 @@ def cmd_check(args) -> int:
     for note in report.notes:
         print(_("提示：{0}").format(note))
     if report.ok:
-        print(_("工作区检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整").format(
-            report.evidence_files, report.history_rows))
+        print(
+            _("工作区检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整").format(
+                report.evidence_files, report.history_rows
+            )
+        )
         if report.history_head:
             print(_("修改记录链尾校验值：{0}").format(report.history_head))
         return 0
@@ -583,8 +737,10 @@ def cmd_backups(args) -> int:
     if not items:
         print(_("“{0}”还没有备份").format(path), file=sys.stderr)
     for b in items:
-        print(f"{b.created_at:%Y-%m-%d %H:%M:%S}  {b.describe_reason()}  {b.size_text()}  "
-              f"{_('检查通过') if b.ok else b.check}  {b.path}")
+        print(
+            f"{b.created_at:%Y-%m-%d %H:%M:%S}  {b.describe_reason()}  {b.size_text()}  "
+            f"{_('检查通过') if b.ok else b.check}  {b.path}"
+        )
     return 0
 
 

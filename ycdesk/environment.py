@@ -15,11 +15,15 @@ from ycdesk.errors import EnvironmentProblem, UnreadableFileError, UserError
 from ycdesk.i18n import _
 
 _SQLITE = (
-    (("database is locked", "database table is locked"),
-     "工作区正被其他程序或窗口写入，等待后仍未释放：请稍后再试，或先关闭正在写入它的程序"),
+    (
+        ("database is locked", "database table is locked"),
+        "工作区正被其他程序或窗口写入，等待后仍未释放：请稍后再试，或先关闭正在写入它的程序",
+    ),
     (("database or disk is full",), "磁盘空间已满，未能写入：请清理磁盘后重试（未完成的写入已整体撤回）"),
-    (("attempt to write a readonly database", "readonly database"),
-     "工作区不可写（文件只读、所在文件夹不可写或在只读介质上）：可查看、导出和生成报告，不能修改"),
+    (
+        ("attempt to write a readonly database", "readonly database"),
+        "工作区不可写（文件只读、所在文件夹不可写或在只读介质上）：可查看、导出和生成报告，不能修改",
+    ),
     (("unable to open database file",), "无法打开或新建数据库文件：所在文件夹不存在或没有访问权限"),
     (("disk i/o error",), "读写磁盘出错（磁盘已满、已拔出或损坏）：请检查磁盘后重试"),
 )
@@ -38,14 +42,14 @@ def environment_problem(exc: BaseException, path=None, *, inputs=()) -> UserErro
         return exc
     if not isinstance(exc, (sqlite3.Error, OSError)):
         # Libraries wrap the OS error (XlsxWriter's FileCreateError, for one): look inside.
-        inner = next((e for e in (exc.__cause__, *exc.args[:1])
-                      if isinstance(e, (sqlite3.Error, OSError))), None)
+        inner = next((e for e in (exc.__cause__, *exc.args[:1]) if isinstance(e, (sqlite3.Error, OSError))), None)
         return None if inner is None else environment_problem(inner, path, inputs=inputs)
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc).lower()
         if any(d in text for d in _DAMAGED):
-            return UnreadableFileError(_("工作区文件已损坏{0}：{1}。可运行 ycdesk check 查看，或从备份恢复").format(
-                _where(path), exc))
+            return UnreadableFileError(
+                _("工作区文件已损坏{0}：{1}。可运行 ycdesk check 查看，或从备份恢复").format(_where(path), exc)
+            )
         if isinstance(exc, sqlite3.OperationalError):
             for needles, message in _SQLITE:
                 if any(n in text for n in needles):

@@ -83,8 +83,12 @@ class FindingFilter:
         a million rows."""
         clauses, params = ["f.deleted_at IS NULL"], []
         audit_clauses, audit_params = [], []
-        for column, value in (("a.year", self.year), ("a.level", self.level),
-                              ("e.township_id", self.township_id), ("a.enterprise_id", self.enterprise_id)):
+        for column, value in (
+            ("a.year", self.year),
+            ("a.level", self.level),
+            ("e.township_id", self.township_id),
+            ("a.enterprise_id", self.enterprise_id),
+        ):
             if value not in (None, ""):
                 audit_clauses.append(f"{column} = ?")
                 audit_params.append(value)
@@ -118,8 +122,10 @@ class FindingFilter:
             if len(self.text) >= SEARCH_MIN:
                 # One list of row keys (the index's answer and the named enterprises'
                 # findings), so a page walks it in key order instead of every row.
-                clauses.append(f"f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? "
-                               f"UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))")
+                clauses.append(
+                    f"f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? "
+                    f"UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))"
+                )
                 params += [fts_phrase(self.text), self.text]
             else:
                 clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({named}))")
@@ -133,8 +139,10 @@ class FindingFilter:
 
     def audit_level(self) -> bool:
         """A condition on the findings' audits (year, level, township, enterprise, dates)."""
-        return any(value not in (None, "") for value in (
-            self.year, self.level, self.township_id, self.enterprise_id, self.audit_from, self.audit_to))
+        return any(
+            value not in (None, "")
+            for value in (self.year, self.level, self.township_id, self.enterprise_id, self.audit_from, self.audit_to)
+        )
 
     def narrowed(self) -> bool:
         """A condition besides status and due: audit-level, category or text."""
@@ -172,8 +180,10 @@ FEW_FLOOR = 2_000
 # A search of one or two characters tests every description, in the index on it
 # (migration 18: the text and the row key, a sixth of the table's pages) rather than in
 # the table. Written with the index's expression so that the index alone answers it.
-SHORT_MATCHES = (f"SELECT rowid FROM findings INDEXED BY {DESCRIPTION_INDEX} WHERE deleted_at IS NULL "
-                 "AND instr(COALESCE(description, ''), ?) > 0")
+SHORT_MATCHES = (
+    f"SELECT rowid FROM findings INDEXED BY {DESCRIPTION_INDEX} WHERE deleted_at IS NULL "
+    "AND instr(COALESCE(description, ''), ?) > 0"
+)
 # Rows a page of a short search first reads in row order: a common text fills the page
 # from them (one match in 100 is enough), a rare one is then looked up through the index.
 SHORT_WINDOW = 20_000
@@ -181,8 +191,11 @@ SHORT_WINDOW = 20_000
 
 def short_search_alone(flt: FindingFilter) -> bool:
     """A search of fewer than SEARCH_MIN characters and no other condition."""
-    return bool(flt.text) and len(flt.text) < SEARCH_MIN and not (
-        flt.category or flt.status or flt.due in ("overdue", "due_soon") or flt.audit_level())
+    return (
+        bool(flt.text)
+        and len(flt.text) < SEARCH_MIN
+        and not (flt.category or flt.status or flt.due in ("overdue", "due_soon") or flt.audit_level())
+    )
 
 
 def fts_phrase(text: str) -> str:
@@ -198,19 +211,25 @@ def fts_phrase(text: str) -> str:
 # "due" is the default order: open findings first, most overdue (earliest deadline) first,
 # then those rectified awaiting verification, then closed ones — never a 2020 已销号 record
 # at the top. It does not depend on the as-of day, so it can be indexed.
-URGENCY = ("(CASE f.status WHEN '待整改' THEN '0' WHEN '整改中' THEN '0' WHEN '已整改' THEN '1' ELSE '2' END"
-           " || COALESCE(f.deadline, '~'))")
+URGENCY = (
+    "(CASE f.status WHEN '待整改' THEN '0' WHEN '整改中' THEN '0' WHEN '已整改' THEN '1' ELSE '2' END"
+    " || COALESCE(f.deadline, '~'))"
+)
 DEFAULT_ORDER = "due"
 AUDIT_LEVEL = ("enterprise", "township", "year", "level")
 SORTABLE = {
     "due": URGENCY,
-    "enterprise": "COALESCE(e.name, '')", "township": "COALESCE(t.name, '')", "year": "COALESCE(a.year, 0)",
-    "level": "COALESCE(a.level, '')", "category": "COALESCE(f.category, '')",
-    "description": "COALESCE(f.description, '')", "deadline": "COALESCE(f.deadline, '')",
-    "status": "COALESCE(f.status, '')", "responsible": "COALESCE(f.responsible, '')",
+    "enterprise": "COALESCE(e.name, '')",
+    "township": "COALESCE(t.name, '')",
+    "year": "COALESCE(a.year, 0)",
+    "level": "COALESCE(a.level, '')",
+    "category": "COALESCE(f.category, '')",
+    "description": "COALESCE(f.description, '')",
+    "deadline": "COALESCE(f.deadline, '')",
+    "status": "COALESCE(f.status, '')",
+    "responsible": "COALESCE(f.responsible, '')",
 }
-AUDITS_WHERE = ("SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
-                "WHERE a.deleted_at IS NULL AND")
+AUDITS_WHERE = "SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.deleted_at IS NULL AND"
 
 
 def _fixed_values(order: str, flt: FindingFilter) -> list[str] | None:
@@ -241,8 +260,12 @@ def _key_range(order: str, key: str, flt: FindingFilter) -> list[tuple[str, list
         if flt.due == "overdue":
             out.append((f"{key} < ?", [flt.as_of.isoformat()]))
         elif flt.due == "due_soon":
-            out.append((f"{key} >= ? AND {key} <= ?", [flt.as_of.isoformat(),
-                                                       (flt.as_of + timedelta(days=flt.soon_days)).isoformat()]))
+            out.append(
+                (
+                    f"{key} >= ? AND {key} <= ?",
+                    [flt.as_of.isoformat(), (flt.as_of + timedelta(days=flt.soon_days)).isoformat()],
+                )
+            )
     return out
 
 
@@ -251,8 +274,12 @@ def _audit_clauses(flt: FindingFilter) -> tuple[list[str], list]:
     audits skips those that cannot match), as in :meth:`FindingFilter.where`: none at all
     (every audit, as the listing in row order has them) when it has none."""
     clauses, params = [], []
-    for column, value in (("a.year", flt.year), ("a.level", flt.level),
-                          ("e.township_id", flt.township_id), ("a.enterprise_id", flt.enterprise_id)):
+    for column, value in (
+        ("a.year", flt.year),
+        ("a.level", flt.level),
+        ("e.township_id", flt.township_id),
+        ("a.enterprise_id", flt.enterprise_id),
+    ):
         if value not in (None, ""):
             clauses.append(f"{column} = ?")
             params.append(value)
@@ -261,6 +288,7 @@ def _audit_clauses(flt: FindingFilter) -> tuple[list[str], list]:
             clauses.append(f"a.audit_date {op} ?")
             params.append(value)
     return (["a.deleted_at IS NULL", *clauses] if clauses else []), params
+
 
 # CROSS JOIN keeps findings as the outer loop: pages walk findings by rowid and look up
 # their audit and enterprise, instead of the planner starting from the small tables.
@@ -276,8 +304,6 @@ COLUMNS = """f.rowid AS rk, f.id, f.category, f.description, f.severity, f.requi
 
 # What a finding's edit may change; status and its dates move through the lifecycle.
 EDITABLE = ("category", "description", "severity", "requirement", "deadline", "responsible", "note")
-
-
 
 
 def _safe_name(name: str) -> str:
@@ -298,8 +324,9 @@ class Findings:
 
     # -- reading ----------------------------------------------------------------------
 
-    def page(self, flt: FindingFilter, after=0, limit: int = 200, *, order: str | None = None,
-             descending: bool = False) -> list[dict]:
+    def page(
+        self, flt: FindingFilter, after=0, limit: int = 200, *, order: str | None = None, descending: bool = False
+    ) -> list[dict]:
         """The next ``limit`` findings after key ``after`` ("rows after the last key").
 
         Without ``order``, in row order: ``after`` is the last row's ``rk`` (0: from the
@@ -313,7 +340,8 @@ class Findings:
         if order is None:
             return self.store.query(
                 f"SELECT {COLUMNS} {source(flt)} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
-                [*params, after or 0, limit])
+                [*params, after or 0, limit],
+            )
         try:
             key = SORTABLE[order]
         except KeyError:
@@ -332,7 +360,9 @@ class Findings:
         # Many matches: walk the sort index. A search's list of row keys must then only be
         # checked, not drive the query (reading 100,000 matches to sort them); the unary +
         # keeps SQLite from using it to look rows up.
-        where = where.replace("f.rowid IN (SELECT rowid FROM findings_fts", "+f.rowid IN (SELECT rowid FROM findings_fts")
+        where = where.replace(
+            "f.rowid IN (SELECT rowid FROM findings_fts", "+f.rowid IN (SELECT rowid FROM findings_fts"
+        )
         # The part of the sort index the filter can match at all, as a range of the key, so
         # a descending walk does not first pass every row the filter excludes.
         for clause, values in _key_range(order, key, flt):
@@ -340,8 +370,7 @@ class Findings:
             params = [*params, *values]
         return self._sorted_page(where, params, after, limit, key, descending)
 
-    def _short_search_page(self, flt: FindingFilter, where: str, params: list, after: int,
-                           limit: int) -> list[dict]:
+    def _short_search_page(self, flt: FindingFilter, where: str, params: list, after: int, limit: int) -> list[dict]:
         """A page in row order for a search of one or two characters alone. Reading the
         table in row order until the page is full stops early for a common text but reads
         all 220 MB of it for a rare one (0.2–1 s); so only SHORT_WINDOW rows are read that
@@ -349,7 +378,8 @@ class Findings:
         index (at most about one row in a hundred, else the window would have filled it)."""
         rows = self.store.query(
             f"SELECT {COLUMNS} {FROM} WHERE {where} AND f.rowid > ? AND f.rowid <= ? ORDER BY f.rowid LIMIT ?",
-            [*params, after, after + SHORT_WINDOW, limit])
+            [*params, after, after + SHORT_WINDOW, limit],
+        )
         if len(rows) >= limit:
             return rows
         named = f"SELECT rowid FROM findings WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)"
@@ -359,7 +389,8 @@ class Findings:
             f"WITH m AS MATERIALIZED ({SHORT_MATCHES}) SELECT (SELECT COUNT(*) FROM m) AS matched, p.* "
             f"FROM (SELECT 1) LEFT JOIN (SELECT {COLUMNS} {FROM} WHERE f.deleted_at IS NULL AND f.rowid > ? AND "
             f"f.rowid IN (SELECT rowid FROM m UNION {named}) ORDER BY f.rowid LIMIT ?) p ORDER BY p.rk",
-            [flt.text, after + SHORT_WINDOW, flt.text, limit - len(rows)])
+            [flt.text, after + SHORT_WINDOW, flt.text, limit - len(rows)],
+        )
         state = self._data_state()
         if state is not None:
             self._short_count = (flt.text, state, rest[0]["matched"])
@@ -382,8 +413,9 @@ class Findings:
             return memo[2]
         return self.store.scalar(f"SELECT COUNT(*) FROM ({SHORT_MATCHES})", [text])
 
-    def _page_by_values(self, where: str, params: list, after, limit: int, column: str, values: list[str],
-                        descending: bool) -> list[dict]:
+    def _page_by_values(
+        self, where: str, params: list, after, limit: int, column: str, values: list[str], descending: bool
+    ) -> list[dict]:
         """A page sorted by a column the filter holds to one value or a few: each value's
         rows are simply in row order (no sort, no index walk over other values' rows)."""
         sign, direction = ("<", "DESC") if descending else (">", "ASC")
@@ -396,8 +428,10 @@ class Findings:
             if after and value == after[0]:
                 clause += f" AND f.rowid {sign} ?"
                 extra.append(after[1])
-            page = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE {where}{clause} ORDER BY f.rowid {direction} "
-                                    "LIMIT ?", [*params, *extra, limit - len(rows)])
+            page = self.store.query(
+                f"SELECT {COLUMNS} {FROM} WHERE {where}{clause} ORDER BY f.rowid {direction} LIMIT ?",
+                [*params, *extra, limit - len(rows)],
+            )
             for r in page:
                 r["sk"] = (value, r["rk"])
             rows += page
@@ -421,7 +455,9 @@ class Findings:
         if clauses:
             audited = self.store.scalar(
                 "SELECT COALESCE(SUM(c.found), 0) FROM finding_counts c JOIN audits a ON a.id = c.audit_id "
-                f"JOIN enterprises e ON e.id = a.enterprise_id WHERE {' AND '.join(clauses)}", params)
+                f"JOIN enterprises e ON e.id = a.enterprise_id WHERE {' AND '.join(clauses)}",
+                params,
+            )
             if audited <= few:
                 return True
             if audited <= 8 * few and any((flt.category, flt.status, flt.due, flt.text)):
@@ -433,10 +469,13 @@ class Findings:
         if flt.text and len(flt.text) >= SEARCH_MIN:
             indexed = self.store.scalar(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM findings_fts WHERE findings_fts MATCH ? LIMIT ?)",
-                [fts_phrase(flt.text), few + 1])
+                [fts_phrase(flt.text), few + 1],
+            )
             named = self.store.scalar(
                 f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} "
-                "instr(e.name, ?) > 0)", [flt.text])
+                "instr(e.name, ?) > 0)",
+                [flt.text],
+            )
             return indexed + named <= few
         return False
 
@@ -449,13 +488,15 @@ class Findings:
         rows = self.store.query(
             f"SELECT {COLUMNS}, {key} AS sort_value {FROM} WHERE {where} ORDER BY {key} {direction}, "
             f"f.rowid {direction} LIMIT ?",
-            [*params, limit])
+            [*params, limit],
+        )
         for r in rows:
             r["sk"] = (r.pop("sort_value"), r["rk"])
         return rows
 
-    def _page_by_audit_key(self, flt: FindingFilter, where: str, params: list, after, limit: int, key: str,
-                           descending: bool) -> list[dict]:
+    def _page_by_audit_key(
+        self, flt: FindingFilter, where: str, params: list, after, limit: int, key: str, descending: bool
+    ) -> list[dict]:
         """A page sorted by a column of the audit or enterprise, which no index on findings
         can hold. The order is (value, audit, row): the few hundred audits the filter can
         match are put in order here, then read one after another, each in row order through
@@ -467,10 +508,15 @@ class Findings:
         matches instead of a set rebuilt for every audit."""
         sign, direction = ("<", "DESC") if descending else (">", "ASC")
         clauses, audit_params = _audit_clauses(flt)
-        audits = [(r["v"], r["id"]) for r in self.store.query(
-            f"SELECT {key} AS v, a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
-            f"LEFT JOIN townships t ON t.id = e.township_id WHERE {' AND '.join(clauses) or '1'} "
-            f"ORDER BY v {direction}, a.id {direction}", audit_params)]
+        audits = [
+            (r["v"], r["id"])
+            for r in self.store.query(
+                f"SELECT {key} AS v, a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id "
+                f"LEFT JOIN townships t ON t.id = e.township_id WHERE {' AND '.join(clauses) or '1'} "
+                f"ORDER BY v {direction}, a.id {direction}",
+                audit_params,
+            )
+        ]
         if after:  # resume at the last row's audit (or the next one, if it has gone since)
             mark = tuple(after[:2])
             audits = [x for x in audits if (x <= mark if descending else x >= mark)]
@@ -484,8 +530,10 @@ class Findings:
             if after and (value, audit_id) == tuple(after[:2]):
                 clause += f" AND f.rowid {sign} ?"
                 extra.append(after[2])
-            page = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE {where}{clause} ORDER BY f.rowid {direction} "
-                                    "LIMIT ?", [*params, *extra, limit - len(rows)])
+            page = self.store.query(
+                f"SELECT {COLUMNS} {FROM} WHERE {where}{clause} ORDER BY f.rowid {direction} LIMIT ?",
+                [*params, *extra, limit - len(rows)],
+            )
             for r in page:
                 r["sk"] = (value, audit_id, r["rk"])
             rows += page
@@ -502,7 +550,9 @@ class Findings:
             params = [*params, value, value, audit_id, audit_id, rowid]
         rows = self.store.query(
             f"SELECT {COLUMNS}, {key} AS sort_value {FROM} WHERE {where} "
-            f"ORDER BY {key} {direction}, a.id {direction}, f.rowid {direction} LIMIT ?", [*params, limit])
+            f"ORDER BY {key} {direction}, a.id {direction}, f.rowid {direction} LIMIT ?",
+            [*params, limit],
+        )
         for r in rows:
             r["sk"] = (r.pop("sort_value"), r["audit_id"], r["rk"])
         return rows
@@ -511,8 +561,9 @@ class Findings:
         """The findings with these row keys (``rk``), as :meth:`page` gives them, in key order."""
         if not keys:
             return []
-        return self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.rowid IN ({','.join('?' * len(keys))}) "
-                                "ORDER BY f.rowid", list(keys))
+        return self.store.query(
+            f"SELECT {COLUMNS} {FROM} WHERE f.rowid IN ({','.join('?' * len(keys))}) ORDER BY f.rowid", list(keys)
+        )
 
     def count(self, flt: FindingFilter) -> int:
         if not any((flt.category, flt.status, flt.due in ("overdue", "due_soon"), flt.text)):
@@ -520,24 +571,36 @@ class Findings:
             # (migration 15) rather than a pass over a million findings.
             where, params = flt.where()
             audits = where.removeprefix("f.deleted_at IS NULL").removeprefix(" AND ")
-            return self.store.scalar("SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f"
-                                     + (f" WHERE {audits}" if audits else ""), params)
+            return self.store.scalar(
+                "SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f" + (f" WHERE {audits}" if audits else ""),
+                params,
+            )
         where, params = flt.where()
         if short_search_alone(flt):
             # The descriptions holding the text, counted in the index on them, and the
             # named enterprises' other findings (found by audit).
             return self._short_matches(flt.text) + self.store.scalar(
                 f"SELECT COUNT(*) FROM findings f WHERE f.deleted_at IS NULL AND f.audit_id IN "
-                f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0", [flt.text] * 2)
-        if flt.text and len(flt.text) >= SEARCH_MIN and not (flt.category or flt.status or flt.due or flt.audit_level()):
+                f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0",
+                [flt.text] * 2,
+            )
+        if (
+            flt.text
+            and len(flt.text) >= SEARCH_MIN
+            and not (flt.category or flt.status or flt.due or flt.audit_level())
+        ):
             # Search alone: the size of the index's answer (with the named enterprises'
             # findings) less the few deleted findings in it — no row read per match.
-            matched = (f"SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? UNION SELECT rowid FROM findings "
-                       f"WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)")
+            matched = (
+                f"SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? UNION SELECT rowid FROM findings "
+                f"WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)"
+            )
             search = [fts_phrase(flt.text), flt.text]
             return self.store.scalar(
                 f"SELECT (SELECT COUNT(*) FROM ({matched})) - (SELECT COUNT(*) FROM findings INDEXED BY "
-                f"{DELETED_INDEX} WHERE deleted_at IS NOT NULL AND rowid IN ({matched}))", search * 2)
+                f"{DELETED_INDEX} WHERE deleted_at IS NOT NULL AND rowid IN ({matched}))",
+                search * 2,
+            )
         if flt.open_only():
             # Open findings only: counted from the index of open findings alone. Without
             # the hint the planner, which cannot tell how rare an open finding is, goes
@@ -548,7 +611,9 @@ class Findings:
             # (status, deadline) index less the few deleted ones — no row read per match.
             return self.store.scalar(
                 f"SELECT (SELECT COUNT(*) FROM findings WHERE status = ?) - (SELECT COUNT(*) FROM findings "
-                f"INDEXED BY {DELETED_INDEX} WHERE deleted_at IS NOT NULL AND status = ?)", [flt.status] * 2)
+                f"INDEXED BY {DELETED_INDEX} WHERE deleted_at IS NOT NULL AND status = ?)",
+                [flt.status] * 2,
+            )
         return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 
     def get(self, finding_id: str) -> dict:
@@ -559,8 +624,10 @@ class Findings:
 
     def categories(self) -> list[str]:
         """The checklist of finding categories (configurable; seeded with the official items)."""
-        return [r["name"] for r in self.store.query(
-            "SELECT name FROM finding_categories WHERE deleted_at IS NULL ORDER BY position")]
+        return [
+            r["name"]
+            for r in self.store.query("SELECT name FROM finding_categories WHERE deleted_at IS NULL ORDER BY position")
+        ]
 
     def add_category(self, name: str) -> str:
         name = (name or "").strip()
@@ -571,8 +638,7 @@ class Findings:
 
     def remove_category(self, name: str) -> None:
         """Retire a category from the checklist; findings already filed keep it."""
-        row = self.store.query(
-            "SELECT id FROM finding_categories WHERE name = ? AND deleted_at IS NULL", (name,))
+        row = self.store.query("SELECT id FROM finding_categories WHERE name = ? AND deleted_at IS NULL", (name,))
         if not row:
             raise UserError(_("问题类别“{0}”不在清单中").format(name))
         self.store.soft_delete("finding_categories", row[0]["id"])
@@ -591,8 +657,10 @@ class Findings:
         self.store.set_meta("due_soon_days", str(int(days)))
 
     def years(self) -> list[int]:
-        return [r["year"] for r in self.store.query(
-            "SELECT DISTINCT year FROM audits WHERE deleted_at IS NULL ORDER BY year")]
+        return [
+            r["year"]
+            for r in self.store.query("SELECT DISTINCT year FROM audits WHERE deleted_at IS NULL ORDER BY year")
+        ]
 
     # -- editing ------------------------------------------------------------------------
 
@@ -602,16 +670,24 @@ class Findings:
         go with it move only through :meth:`transition`, which keeps the lifecycle events."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise UserError(_("问题的“{0}”不能在此修改（整改状态请用“开始整改/标记已整改/验收销号”）").format(
-                "、".join(sorted(unknown))))
+            raise UserError(
+                _("问题的“{0}”不能在此修改（整改状态请用“开始整改/标记已整改/验收销号”）").format(
+                    "、".join(sorted(unknown))
+                )
+            )
         finding = self.store.get("findings", finding_id)
         cleaned = {k: blank_to_none(v) for k, v in changes.items()}
         cleaned = {k: v for k, v in cleaned.items() if v != finding[k]}
         if not cleaned:
             return
         audit = self.store.get("audits", finding["audit_id"])
-        failure = finding_reason({**finding, **cleaned}, audit_year=audit["year"], inspected=audit["audit_date"],
-                                 categories=self.categories(), today=today or self.store.today())
+        failure = finding_reason(
+            {**finding, **cleaned},
+            audit_year=audit["year"],
+            inspected=audit["audit_date"],
+            categories=self.categories(),
+            today=today or self.store.today(),
+        )
         if failure:
             raise UserError(failure)
         self.store.update("findings", finding_id, cleaned)
@@ -638,7 +714,9 @@ class Findings:
                    e.name AS enterprise FROM findings f JOIN audits a ON a.id = f.audit_id
                    JOIN enterprises e ON e.id = a.enterprise_id
                 WHERE f.deleted_at IS NOT NULL AND a.deleted_at IS NULL
-                ORDER BY f.deleted_at DESC LIMIT ?""", (limit,))
+                ORDER BY f.deleted_at DESC LIMIT ?""",
+            (limit,),
+        )
 
     def history(self, finding_id: str) -> list[dict]:
         """Changes of the finding and of its evidence files, newest first."""
@@ -649,9 +727,17 @@ class Findings:
     def allowed(self, finding: dict) -> tuple[str, ...]:
         return TRANSITIONS.get(finding["status"], ())
 
-    def transition(self, finding_id: str, to: str, *, rectified_date: str | None = None,
-                   verifier: str | None = None, verified_date: str | None = None,
-                   reason: str | None = None, today: date | None = None) -> None:
+    def transition(
+        self,
+        finding_id: str,
+        to: str,
+        *,
+        rectified_date: str | None = None,
+        verifier: str | None = None,
+        verified_date: str | None = None,
+        reason: str | None = None,
+        today: date | None = None,
+    ) -> None:
         """Move a finding along its lifecycle. The new state is judged by the same finding
         validator as a typed or imported record, and the move is kept as an event with the
         day it took effect, so figures as of an earlier day still see the earlier state."""
@@ -672,30 +758,45 @@ class Findings:
             changes["rectified_date"] = done.isoformat()
         if to == "已销号":
             checked = _date(verified_date, _("验收日期"))
-            changes.update(verifier=(verifier or "").strip() or None,
-                           verified_date=checked.isoformat() if checked else None)
+            changes.update(
+                verifier=(verifier or "").strip() or None, verified_date=checked.isoformat() if checked else None
+            )
         withdrawn = {}
         if to == "整改中" and current in RECTIFIED:
             # Sent back: the earlier rectification and verification no longer stand, but
             # they did stand until today, and the event keeps them for figures as of then.
             withdrawn = {"rectified_date": finding["rectified_date"], "verified_date": finding["verified_date"]}
             changes.update(rectified_date=None, verifier=None, verified_date=None)
-        failure = finding_reason({**finding, **changes}, audit_year=audit["year"], inspected=audit["audit_date"],
-                                 categories=self.categories(), today=today)
+        failure = finding_reason(
+            {**finding, **changes},
+            audit_year=audit["year"],
+            inspected=audit["audit_date"],
+            categories=self.categories(),
+            today=today,
+        )
         if failure:
             raise UserError(failure)
         effective = {"已整改": changes.get("rectified_date"), "已销号": changes.get("verified_date")}.get(to)
         with self.store.transaction():
             self.store.update("findings", finding_id, changes)
-            self.store.insert("finding_events", {
-                "finding_id": finding_id, "from_status": current, "to_status": to,
-                "reason": reason, "operator": self.store.operator,
-                "effective_date": effective or today.isoformat(), **withdrawn})
+            self.store.insert(
+                "finding_events",
+                {
+                    "finding_id": finding_id,
+                    "from_status": current,
+                    "to_status": to,
+                    "reason": reason,
+                    "operator": self.store.operator,
+                    "effective_date": effective or today.isoformat(),
+                    **withdrawn,
+                },
+            )
 
     def events(self, finding_id: str) -> list[dict]:
         return self.store.query(
-            "SELECT * FROM finding_events WHERE finding_id = ? AND deleted_at IS NULL "
-            "ORDER BY created_at, rowid", (finding_id,))
+            "SELECT * FROM finding_events WHERE finding_id = ? AND deleted_at IS NULL ORDER BY created_at, rowid",
+            (finding_id,),
+        )
 
     # -- evidence -----------------------------------------------------------------------
 
@@ -720,17 +821,31 @@ class Findings:
             tmp = target.with_suffix(".part")
             shutil.copyfile(source, tmp)
             tmp.replace(target)
-        version = 1 + (self.store.scalar(
-            "SELECT MAX(version) FROM attachments WHERE finding_id = ? AND original_name = ? "
-            "AND deleted_at IS NULL", (finding_id, source.name)) or 0)
-        return self.store.insert("attachments", {
-            "finding_id": finding_id, "original_name": source.name, "sha256": sha,
-            "size": source.stat().st_size, "version": version, "operator": self.store.operator})
+        version = 1 + (
+            self.store.scalar(
+                "SELECT MAX(version) FROM attachments WHERE finding_id = ? AND original_name = ? "
+                "AND deleted_at IS NULL",
+                (finding_id, source.name),
+            )
+            or 0
+        )
+        return self.store.insert(
+            "attachments",
+            {
+                "finding_id": finding_id,
+                "original_name": source.name,
+                "sha256": sha,
+                "size": source.stat().st_size,
+                "version": version,
+                "operator": self.store.operator,
+            },
+        )
 
     def attachments(self, finding_id: str) -> list[dict]:
         return self.store.query(
-            "SELECT * FROM attachments WHERE finding_id = ? AND deleted_at IS NULL "
-            "ORDER BY original_name, version", (finding_id,))
+            "SELECT * FROM attachments WHERE finding_id = ? AND deleted_at IS NULL ORDER BY original_name, version",
+            (finding_id,),
+        )
 
     def open_copy(self, attachment_id: str) -> Path:
         """A copy of an evidence file under its original name and extension, in this
@@ -795,10 +910,15 @@ class Findings:
                 return set()
             extra += f" AND f.id IN ({','.join('?' * len(ids))})"
             params += list(ids)
-        return {r["id"] for r in self.store.query(
-            f"""SELECT f.id FROM findings f JOIN audits a ON a.id = f.audit_id
+        return {
+            r["id"]
+            for r in self.store.query(
+                f"""SELECT f.id FROM findings f JOIN audits a ON a.id = f.audit_id
                 WHERE f.deleted_at IS NULL {extra} AND EXISTS (
                   SELECT 1 FROM audits a2 WHERE a2.enterprise_id = a.enterprise_id
                     AND a2.year < a.year AND a2.deleted_at IS NULL AND EXISTS (
                       SELECT 1 FROM findings f2 WHERE f2.audit_id = a2.id
-                        AND f2.category = f.category AND f2.deleted_at IS NULL))""", params)}
+                        AND f2.category = f.category AND f2.deleted_at IS NULL))""",
+                params,
+            )
+        }

@@ -25,9 +25,7 @@ class Indicators:
         return self.store.query(sql + " ORDER BY plan, seq, code", params)
 
     def by_code(self, code: str) -> dict:
-        rows = self.store.query(
-            "SELECT * FROM indicators WHERE code = ? AND deleted_at IS NULL", (code,)
-        )
+        rows = self.store.query("SELECT * FROM indicators WHERE code = ? AND deleted_at IS NULL", (code,))
         if not rows:
             raise UserError(_("指标“{0}”不存在").format(code))
         return rows[0]
@@ -91,8 +89,9 @@ class Indicators:
             record["id"] = row_id
         return self.store.insert("observations", record)
 
-    def update_observation(self, observation_id: str, value, *, source=None, note=None,
-                           evidence_path=None, confirm_outlier: bool = True) -> dict:
+    def update_observation(
+        self, observation_id: str, value, *, source=None, note=None, evidence_path=None, confirm_outlier: bool = True
+    ) -> dict:
         """Change a value; returns the old field values (for undo)."""
         obs = self.store.get("observations", observation_id)
         indicator = self.store.get("indicators", obs["indicator_id"])
@@ -102,8 +101,14 @@ class Indicators:
             message = self.outlier(indicator["id"], number, obs["scope"], exclude=observation_id)
             if message:
                 raise NeedsConfirmation(message)
-        changes = {"value": number, "value_text": text, "source": source, "note": note,
-                   "evidence_path": evidence_path, "operator": self.store.operator}
+        changes = {
+            "value": number,
+            "value_text": text,
+            "source": source,
+            "note": note,
+            "evidence_path": evidence_path,
+            "operator": self.store.operator,
+        }
         old = {k: obs[k] for k in changes}
         self.store.update("observations", observation_id, changes)
         return old
@@ -129,8 +134,7 @@ class Indicators:
     def outlier(self, indicator_id: str, value: float, scope: str, exclude: str | None = None) -> str | None:
         """A message when ``value`` lies outside 1.5×IQR of the series (needs ≥ 4 values)."""
         values = sorted(
-            o["value"] for o in self.observations(indicator_id, scope)
-            if o["value"] is not None and o["id"] != exclude
+            o["value"] for o in self.observations(indicator_id, scope) if o["value"] is not None and o["id"] != exclude
         )
         if len(values) < 4:
             return None
@@ -140,8 +144,7 @@ class Indicators:
         if low <= value <= high:
             return None
         name = self.store.get("indicators", indicator_id)["name"]
-        return _("“{0}”的值{1:g}远离已有数据的常见范围（{2:g}–{3:g}），请确认是否正确").format(
-            name, value, low, high)
+        return _("“{0}”的值{1:g}远离已有数据的常见范围（{2:g}–{3:g}），请确认是否正确").format(name, value, low, high)
 
     # -- targets handed down later ----------------------------------------------------------
 
@@ -161,27 +164,24 @@ class Indicators:
     # -- period sign-off (locks) ------------------------------------------------------------
 
     def locked_periods(self) -> list[dict]:
-        return self.store.query(
-            "SELECT * FROM period_locks WHERE deleted_at IS NULL ORDER BY period"
-        )
+        return self.store.query("SELECT * FROM period_locks WHERE deleted_at IS NULL ORDER BY period")
 
     def is_locked(self, period) -> bool:
-        return bool(self.store.scalar(
-            "SELECT 1 FROM period_locks WHERE period = ? AND deleted_at IS NULL", (str(period),)))
+        return bool(
+            self.store.scalar("SELECT 1 FROM period_locks WHERE period = ? AND deleted_at IS NULL", (str(period),))
+        )
 
     def lock_period(self, period: str, reason: str | None = None) -> str:
         p = parse_period(period)
         if self.is_locked(p):
             raise UserError(_("{0}已签收锁定").format(p.label))
-        return self.store.insert("period_locks", {"period": str(p), "locked_by": self.store.operator,
-                                                  "reason": reason})
+        return self.store.insert("period_locks", {"period": str(p), "locked_by": self.store.operator, "reason": reason})
 
     def unlock_period(self, period: str, reason: str) -> None:
         p = parse_period(period)
         if not (reason or "").strip():
             raise UserError(_("解锁{0}需要填写原因").format(p.label))
-        row = self.store.query(
-            "SELECT id FROM period_locks WHERE period = ? AND deleted_at IS NULL", (str(p),))
+        row = self.store.query("SELECT id FROM period_locks WHERE period = ? AND deleted_at IS NULL", (str(p),))
         if not row:
             raise UserError(_("{0}未锁定").format(p.label))
         with self.store.transaction():
@@ -190,8 +190,7 @@ class Indicators:
 
     def check_unlocked(self, p) -> None:
         if self.is_locked(p):
-            raise UserError(
-                _("{0}的数据已签收锁定，不能修改；如需修改请先解锁并填写原因").format(p.label))
+            raise UserError(_("{0}的数据已签收锁定，不能修改；如需修改请先解锁并填写原因").format(p.label))
 
     # -- completeness -----------------------------------------------------------------------
 
@@ -199,13 +198,15 @@ class Indicators:
         """Townships that have and have not reported ``indicator`` for ``period``."""
         p = parse_period(period)
         reported = {
-            r["scope"] for r in self.store.query(
+            r["scope"]
+            for r in self.store.query(
                 "SELECT scope FROM observations WHERE indicator_id = ? AND period = ? "
-                "AND township_id IS NOT NULL AND deleted_at IS NULL", (indicator_id, str(p)))
+                "AND township_id IS NOT NULL AND deleted_at IS NULL",
+                (indicator_id, str(p)),
+            )
         }
         names = self.store.townships.names()
-        return {"reported": [n for n in names if n in reported],
-                "missing": [n for n in names if n not in reported]}
+        return {"reported": [n for n in names if n in reported], "missing": [n for n in names if n not in reported]}
 
     def observations(self, indicator_id: str, scope: str | None = None) -> list[dict]:
         sql = "SELECT * FROM observations WHERE indicator_id = ? AND deleted_at IS NULL"
@@ -235,9 +236,7 @@ def indicator_rows(store, plan: str | None = None, scope: str = DISTRICT, as_of=
     from ycdesk.status import evaluate, trend
 
     series: dict[str, list[dict]] = {}
-    for o in store.query(
-        "SELECT * FROM observations WHERE deleted_at IS NULL AND scope = ?", (scope,)
-    ):
+    for o in store.query("SELECT * FROM observations WHERE deleted_at IS NULL AND scope = ?", (scope,)):
         series.setdefault(o["indicator_id"], []).append(o)
     rows = store.indicators.list(plan)
     for row in rows:

@@ -106,9 +106,7 @@ class Progress:
 
     def records(self) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
-        for r in self.store.query(
-            "SELECT * FROM investments WHERE deleted_at IS NULL ORDER BY period"
-        ):
+        for r in self.store.query("SELECT * FROM investments WHERE deleted_at IS NULL ORDER BY period"):
             out.setdefault(r["project_id"], []).append(r)
         return out
 
@@ -119,12 +117,14 @@ class Progress:
         if bad:
             raise UserError(
                 _("项目“{0}”的计划年份{1}不在其起止年限与2021–2025的交集内").format(
-                    project["name"], "、".join(map(str, bad)))
+                    project["name"], "、".join(map(str, bad))
+                )
             )
         if sum(amounts.values()) != project["fyp_yuan"]:
             raise UserError(
                 _("项目“{0}”各年计划合计{1}亿元，应等于十四五计划投资{2}亿元").format(
-                    project["name"], format_yi(sum(amounts.values())), format_yi(project["fyp_yuan"]))
+                    project["name"], format_yi(sum(amounts.values())), format_yi(project["fyp_yuan"])
+                )
             )
         with self.store.transaction():
             for row in self.store.query(
@@ -138,8 +138,9 @@ class Progress:
                     {"project_id": project_id, "year": year, "planned_yuan": amount},
                 )
 
-    def status(self, project: dict, period: Period, profile, records,
-               margin: Decimal = DEFAULT_LAG_MARGIN) -> ProjectStatus:
+    def status(
+        self, project: dict, period: Period, profile, records, margin: Decimal = DEFAULT_LAG_MARGIN
+    ) -> ProjectStatus:
         planned = planned_to(profile, period)
         done = completed_to(records, period)
         return ProjectStatus(
@@ -151,8 +152,9 @@ class Progress:
             lagging=is_lagging(planned, done, margin),
         )
 
-    def project_rows(self, period: Period, projects: list[dict] | None = None,
-                     margin: Decimal = DEFAULT_LAG_MARGIN) -> list[dict]:
+    def project_rows(
+        self, period: Period, projects: list[dict] | None = None, margin: Decimal = DEFAULT_LAG_MARGIN
+    ) -> list[dict]:
         """Projects with their figures for ``period`` added (keys match the export)."""
         profiles, records = self.profiles(), self.records()
         rows = projects if projects is not None else self.store.projects.list()

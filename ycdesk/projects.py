@@ -6,10 +6,8 @@ from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import parse_period
-
 from ycdesk.rules import investments as rules
 from ycdesk.rules.investments import DOMAINS
-from ycdesk.rules.investments import PROJECT_STATUSES
 
 
 class Projects:
@@ -46,8 +44,7 @@ class Projects:
             for position, unit in enumerate(units, 1):
                 self.store.insert(
                     "project_units",
-                    {"project_id": project_id, "unit": unit, "position": position,
-                     "is_demo": record.get("is_demo", 0)},
+                    {"project_id": project_id, "unit": unit, "position": position, "is_demo": record.get("is_demo", 0)},
                 )
         return project_id
 
@@ -84,36 +81,39 @@ class Projects:
                 ):
                     self.store.soft_delete("project_units", row["id"])
                 for position, unit in enumerate(units, 1):
-                    self.store.insert("project_units",
-                                      {"project_id": project_id, "unit": unit, "position": position})
+                    self.store.insert("project_units", {"project_id": project_id, "unit": unit, "position": position})
 
     def set_status(self, project_id: str, status: str | None) -> None:
         """Set a project's 状态 (None: 未填报), judged by the project validator."""
         self.update(project_id, {"status": status or None})
 
-    def period_overlap(self, project_id: str, period: str, amount_yuan: int, *,
-                       excluding: str | None = None) -> str | None:
+    def period_overlap(
+        self, project_id: str, period: str, amount_yuan: int, *, excluding: str | None = None
+    ) -> str | None:
         """When ``period`` is a quarter of a year that already has an annual figure, or a
         year that already has quarterly figures, the warning (with both figures) that saving
         would count that year twice; None otherwise. ``excluding``: the record being edited.
         Saving stays allowed: the user decides which figure is wrong."""
         p = parse_period(period)
         project = self.store.get("projects", project_id)
-        same_year = [r for r in self.investments(project_id)
-                     if r["id"] != excluding and parse_period(r["period"]).year == p.year]
+        same_year = [
+            r for r in self.investments(project_id) if r["id"] != excluding and parse_period(r["period"]).year == p.year
+        ]
         entered = _("本次填报{0}{1}万元").format(p.label, format_wan(amount_yuan))
         if p.quarter is not None:
             annual = [r for r in same_year if parse_period(r["period"]).quarter is None]
             if not annual:
                 return None
             return _("项目“{0}”已有{1}全年完成投资{2}万元，{3}：两者都计入会重复计算这一年的投资。").format(
-                project["name"], parse_period(annual[0]["period"]).label, format_wan(annual[0]["amount_yuan"]), entered)
+                project["name"], parse_period(annual[0]["period"]).label, format_wan(annual[0]["amount_yuan"]), entered
+            )
         quarterly = [r for r in same_year if parse_period(r["period"]).quarter is not None]
         if not quarterly:
             return None
         listed = "、".join(f"{parse_period(r['period']).label}{format_wan(r['amount_yuan'])}万元" for r in quarterly)
         return _("项目“{0}”已有{1}的季度完成投资（{2}，合计{3}万元），{4}：两者都计入会重复计算这一年的投资。").format(
-            project["name"], p.label, listed, format_wan(sum(r["amount_yuan"] for r in quarterly)), entered)
+            project["name"], p.label, listed, format_wan(sum(r["amount_yuan"] for r in quarterly)), entered
+        )
 
     def delete(self, project_id: str) -> None:
         self.store.soft_delete("projects", project_id)
@@ -122,15 +122,12 @@ class Projects:
         return self._units().get(project_id, [])
 
     def investments(self, project_id: str) -> list[dict]:
-        rows = self.store.query(
-            "SELECT * FROM investments WHERE project_id = ? AND deleted_at IS NULL", (project_id,)
-        )
+        rows = self.store.query("SELECT * FROM investments WHERE project_id = ? AND deleted_at IS NULL", (project_id,))
         return sorted(rows, key=lambda r: parse_period(r["period"]).end)
 
     def completed_yuan(self, project_id: str) -> int:
         return self.store.scalar(
-            "SELECT COALESCE(SUM(amount_yuan), 0) FROM investments "
-            "WHERE project_id = ? AND deleted_at IS NULL",
+            "SELECT COALESCE(SUM(amount_yuan), 0) FROM investments WHERE project_id = ? AND deleted_at IS NULL",
             (project_id,),
         )
 
@@ -160,8 +157,9 @@ class Projects:
             record["id"] = row_id
         return self.store.insert("investments", record)
 
-    def check_investment(self, project_id: str, period: str, amount_yuan: int, *,
-                         investment_id: str | None = None) -> None:
+    def check_investment(
+        self, project_id: str, period: str, amount_yuan: int, *, investment_id: str | None = None
+    ) -> None:
         """Raise the reason :meth:`add_investment` (or, with ``investment_id``,
         :meth:`update_investment`) would refuse these values, writing nothing: a form
         shows a refusal before asking about anything merely unusual."""
@@ -169,17 +167,31 @@ class Projects:
         self._check_investment(self.store.get("projects", project_id), period, amount_yuan, replacing)
 
     def _check_investment(self, project: dict, period: str, amount_yuan: int, replacing: int):
-        return rules.investment(project, period, amount_yuan, today=self.store.today(),
-                                completed_other_yuan=self.completed_yuan(project["id"]) - replacing)
+        return rules.investment(
+            project,
+            period,
+            amount_yuan,
+            today=self.store.today(),
+            completed_other_yuan=self.completed_yuan(project["id"]) - replacing,
+        )
 
-    def update_investment(self, investment_id: str, period: str, amount_yuan: int, *,
-                          source: str | None = None, note: str | None = None) -> None:
+    def update_investment(
+        self, investment_id: str, period: str, amount_yuan: int, *, source: str | None = None, note: str | None = None
+    ) -> None:
         record = self.store.get("investments", investment_id)
         project = self.store.get("projects", record["project_id"])
         p = self._check_investment(project, period, amount_yuan, replacing=record["amount_yuan"])
-        self.store.update("investments", investment_id,
-                          {"period": str(p), "amount_yuan": amount_yuan, "source": source,
-                           "note": note, "operator": self.store.operator})
+        self.store.update(
+            "investments",
+            investment_id,
+            {
+                "period": str(p),
+                "amount_yuan": amount_yuan,
+                "source": source,
+                "note": note,
+                "operator": self.store.operator,
+            },
+        )
 
     def delete_investment(self, investment_id: str) -> None:
         self.store.soft_delete("investments", investment_id)
@@ -189,11 +201,15 @@ class Projects:
         from ycdesk.progress import FYP_YEARS
 
         project = self.store.get("projects", project_id)
-        within = sum(r["amount_yuan"] for r in self.investments(project_id)
-                     if parse_period(r["period"]).year in FYP_YEARS)
+        within = sum(
+            r["amount_yuan"] for r in self.investments(project_id) if parse_period(r["period"]).year in FYP_YEARS
+        )
         if within > project["fyp_yuan"]:
-            return [_("项目“{0}”十四五期间累计完成{1}亿元，已超过十四五计划投资{2}亿元").format(
-                project["name"], format_yi(within), format_yi(project["fyp_yuan"]))]
+            return [
+                _("项目“{0}”十四五期间累计完成{1}亿元，已超过十四五计划投资{2}亿元").format(
+                    project["name"], format_yi(within), format_yi(project["fyp_yuan"])
+                )
+            ]
         return []
 
     def initiatives(self, kind: str | None = None) -> list[dict]:
@@ -204,8 +220,7 @@ class Projects:
             params.append(kind)
         return self.store.query(sql + " ORDER BY kind, seq", params)
 
-    def add_initiative_progress(self, initiative_id: str, period: str, note: str,
-                                status: str | None = None) -> str:
+    def add_initiative_progress(self, initiative_id: str, period: str, note: str, status: str | None = None) -> str:
         item = self.store.get("initiatives", initiative_id)
         if not (note or "").strip():
             raise UserError(_("“{0}”的进展说明不能为空").format(item["name"]))
@@ -213,8 +228,13 @@ class Projects:
         with self.store.transaction():
             row_id = self.store.insert(
                 "initiative_progress",
-                {"initiative_id": initiative_id, "period": str(p), "note": note.strip(),
-                 "status": status, "operator": self.store.operator},
+                {
+                    "initiative_id": initiative_id,
+                    "period": str(p),
+                    "note": note.strip(),
+                    "status": status,
+                    "operator": self.store.operator,
+                },
             )
             if status and status != item["status"]:
                 self.store.update("initiatives", initiative_id, {"status": status})
@@ -228,8 +248,14 @@ class Projects:
         return sorted(rows, key=lambda r: (parse_period(r["period"]).end, r["created_at"]))
 
 
-def filter_projects(rows: list[dict], *, status: str | None = None, unit: str | None = None,
-                    township: str | None = None, text: str | None = None) -> list[dict]:
+def filter_projects(
+    rows: list[dict],
+    *,
+    status: str | None = None,
+    unit: str | None = None,
+    township: str | None = None,
+    text: str | None = None,
+) -> list[dict]:
     """The filters of the 重大工程 tab; totals are computed over what remains."""
     out = []
     for r in rows:

@@ -20,8 +20,12 @@ class NetworkUsed(RuntimeError):
     pass
 
 
-GUARDED = ((socket.socket, "connect"), (socket.socket, "connect_ex"), (socket, "create_connection"),
-           (socket, "getaddrinfo"))
+GUARDED = (
+    (socket.socket, "connect"),
+    (socket.socket, "connect_ex"),
+    (socket, "create_connection"),
+    (socket, "getaddrinfo"),
+)
 
 
 def _forbid_network():
@@ -49,9 +53,8 @@ def run(window_check=None) -> int:
 def _run(window_check) -> int:
     from ycdesk.reports import quarterly
     from ycdesk.summary import summary
-    from ycdesk.workspace import create_workspace, open_workspace
-
     from ycdesk.tempdir import process_dir
+    from ycdesk.workspace import create_workspace, open_workspace
 
     folder = Path(tempfile.mkdtemp(prefix="selftest-", dir=process_dir()))
     os.environ.setdefault("YCDESK_HOME", str(folder / "home"))
@@ -68,8 +71,10 @@ def _run(window_check) -> int:
             if problem:
                 print(f"self-test: {problem}")
                 return 1
-        print(f"self-test ok: 29 projects 443.55/239.29, quarterly report {size} bytes, "
-              f"window {'checked' if window_check else 'skipped'}")
+        print(
+            f"self-test ok: 29 projects 443.55/239.29, quarterly report {size} bytes, "
+            f"window {'checked' if window_check else 'skipped'}"
+        )
         return 0
     except NetworkUsed as exc:
         print(f"self-test: {exc}")

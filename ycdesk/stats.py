@@ -69,8 +69,10 @@ def age_bucket(days_overdue: int) -> str:
 def _withdrawn_events(field_name: str, day: str) -> str:
     """Send-backs that withdrew a rectification (or verification) made on or before ``day``
     only after ``day``: on ``day`` those findings were still rectified (or closed)."""
-    return (f"SELECT finding_id FROM finding_events WHERE deleted_at IS NULL AND to_status = '整改中' "
-            f"AND {field_name} <= '{day}' AND effective_date > '{day}'")
+    return (
+        f"SELECT finding_id FROM finding_events WHERE deleted_at IS NULL AND to_status = '整改中' "
+        f"AND {field_name} <= '{day}' AND effective_date > '{day}'"
+    )
 
 
 def _withdrawn(store, day: str, field_name: str) -> str | None:
@@ -118,8 +120,12 @@ def _audit_where(cut: Cut) -> tuple[str, list]:
     if cut.dated_from is not None:
         where.append("COALESCE(a.audit_date, a.year || '-12-31') >= ?")
         params.append(cut.dated_from.isoformat())
-    for column, value in (("e.township_id", cut.township_id), ("a.year", cut.year), ("a.level", cut.level),
-                          ("a.enterprise_id", cut.enterprise_id)):
+    for column, value in (
+        ("e.township_id", cut.township_id),
+        ("a.year", cut.year),
+        ("a.level", cut.level),
+        ("a.enterprise_id", cut.enterprise_id),
+    ):
         if value not in (None, ""):
             where.append(f"{column} = ?")
             params.append(value)
@@ -136,7 +142,9 @@ def _audits(store, cut: Cut) -> list[dict]:
                    COALESCE(t.name, '未填镇街') AS township
             FROM {AUDITS_FROM} LEFT JOIN townships t ON t.id = e.township_id
             WHERE {where}
-            ORDER BY a.year, CASE a.level WHEN '市级' THEN 0 ELSE 1 END, a.rowid""", params)
+            ORDER BY a.year, CASE a.level WHEN '市级' THEN 0 ELSE 1 END, a.rowid""",
+        params,
+    )
 
 
 def _per_audit(store, cut: Cut) -> dict[str, dict]:
@@ -150,26 +158,39 @@ def _per_audit(store, cut: Cut) -> dict[str, dict]:
     where, params = _audit_where(cut)
     # The unary + keeps the planner off the audit_id indexes (see _open).
     in_cut = f"+f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})"
-    per = {r["audit_id"]: {"audit_id": r["audit_id"], "found": r["found"], "rectified": r["rectified"],
-                           "closed": r["verified"], "overdue": 0}
-           for r in store.query(f"SELECT f.* FROM finding_counts f WHERE f.found > 0 AND {in_cut[1:]}", params)}
-    for column, key, index in (("rectified_date", "rectified", "findings_unrectified"),
-                               ("verified_date", "closed", "findings_verified")):
+    per = {
+        r["audit_id"]: {
+            "audit_id": r["audit_id"],
+            "found": r["found"],
+            "rectified": r["rectified"],
+            "closed": r["verified"],
+            "overdue": 0,
+        }
+        for r in store.query(f"SELECT f.* FROM finding_counts f WHERE f.found > 0 AND {in_cut[1:]}", params)
+    }
+    for column, key, index in (
+        ("rectified_date", "rectified", "findings_unrectified"),
+        ("verified_date", "closed", "findings_verified"),
+    ):
         for r in store.query(
-                f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f INDEXED BY {index}
+            f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f INDEXED BY {index}
                     WHERE f.deleted_at IS NULL AND f.{column} > ? AND {in_cut} GROUP BY f.audit_id""",
-                [day, *params]):
+            [day, *params],
+        ):
             per[r["audit_id"]][key] -= r["n"]
         withdrawn = _withdrawn(store, day, column)
         if withdrawn is not None:  # rectified (verified) by the day, sent back after it
             for r in store.query(
-                    f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f WHERE f.deleted_at IS NULL
+                f"""SELECT f.audit_id, COUNT(*) AS n FROM findings f WHERE f.deleted_at IS NULL
                         AND {withdrawn} AND NOT COALESCE(f.{column} <= ?, 0) AND {in_cut} GROUP BY f.audit_id""",
-                    [day, *params]):
+                [day, *params],
+            ):
                 per[r["audit_id"]][key] += r["n"]
     open_sql, open_params = _open(store, cut)
-    for r in store.query(f"SELECT o.audit_id, COUNT(*) AS n FROM {open_sql} o WHERE o.deadline < ? "
-                         "GROUP BY o.audit_id", [*open_params, day]):
+    for r in store.query(
+        f"SELECT o.audit_id, COUNT(*) AS n FROM {open_sql} o WHERE o.deadline < ? GROUP BY o.audit_id",
+        [*open_params, day],
+    ):
         per[r["audit_id"]]["overdue"] = r["n"]
     return per
 
@@ -179,9 +200,16 @@ def _totals(audits: list[dict], per: dict[str, dict]) -> dict:
     rectified = sum(per[a["id"]]["rectified"] or 0 for a in audits if a["id"] in per)
     closed = sum(per[a["id"]]["closed"] or 0 for a in audits if a["id"] in per)
     overdue = sum(per[a["id"]]["overdue"] or 0 for a in audits if a["id"] in per)
-    return {"audits": len(audits), "units": len({a["enterprise_id"] for a in audits}), "found": found,
-            "rectified": rectified, "closed": closed, "open": found - rectified, "overdue": overdue,
-            "rectification_rate": rate(rectified, found)}
+    return {
+        "audits": len(audits),
+        "units": len({a["enterprise_id"] for a in audits}),
+        "found": found,
+        "rectified": rectified,
+        "closed": closed,
+        "open": found - rectified,
+        "overdue": overdue,
+        "rectification_rate": rate(rectified, found),
+    }
 
 
 def audit_figures(store, cut: Cut) -> dict:
@@ -207,8 +235,11 @@ def audit_views(store, cut: Cut, period_from: date | None = None) -> dict:
     from that day. An audit's figures depend only on the audit and the day, and those
     audits are among the cut's, so they come from the same read."""
     audits, per = _audits(store, cut), _per_audit(store, cut)
-    out = {"figures": _figures(audits, per), "by_year_level": _by_year_level(audits, per),
-           "by_township": _by_township(audits, per)}
+    out = {
+        "figures": _figures(audits, per),
+        "by_year_level": _by_year_level(audits, per),
+        "by_township": _by_township(audits, per),
+    }
     if period_from is not None:
         out["period_figures"] = _figures(_audits(store, replace(cut, dated_from=period_from)), per)
     return out
@@ -230,8 +261,17 @@ def _by_year_level(audits: list[dict], per: dict[str, dict]) -> list[dict]:
     rows = []
     for (year, level), members in groups.items():
         t = _totals(members, per)
-        rows.append({"year": year, "level": level, "audits": t["audits"], "units": t["units"],
-                     "found": t["found"], "rectified": t["rectified"], "open": t["open"]})
+        rows.append(
+            {
+                "year": year,
+                "level": level,
+                "audits": t["audits"],
+                "units": t["units"],
+                "found": t["found"],
+                "rectified": t["rectified"],
+                "open": t["open"],
+            }
+        )
     return rows
 
 
@@ -262,10 +302,13 @@ def _open(store, cut: Cut) -> tuple[str, list]:
     withdrawn = _withdrawn(store, cut.day, "rectified_date")
     # The unary + keeps the planner off the audit_id indexes, which would read every
     # finding of every audit.
-    rest = (f"AND +f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})"
-            + ("" if withdrawn is None else f" AND NOT {withdrawn}"))
-    half = ("SELECT f.rowid AS rk, f.audit_id, f.deadline FROM findings f INDEXED BY findings_unrectified "
-            "WHERE f.deleted_at IS NULL AND {} " + rest)
+    rest = f"AND +f.audit_id IN (SELECT a.id FROM {AUDITS_FROM} WHERE {where})" + (
+        "" if withdrawn is None else f" AND NOT {withdrawn}"
+    )
+    half = (
+        "SELECT f.rowid AS rk, f.audit_id, f.deadline FROM findings f INDEXED BY findings_unrectified "
+        "WHERE f.deleted_at IS NULL AND {} " + rest
+    )
     later = f"f.rectified_date > '{cut.day}'"
     return f"({half.format('f.rectified_date IS NULL')} UNION ALL {half.format(later)})", params * 2
 
@@ -275,7 +318,8 @@ def due(store, cut: Cut, soon_days: int) -> dict[str, int]:
     open_sql, params = _open(store, cut)
     row = store.query(
         f"SELECT SUM(o.deadline < ?) AS overdue, SUM(o.deadline BETWEEN ? AND ?) AS due_soon FROM {open_sql} o",
-        [cut.day, cut.day, (cut.as_of + timedelta(days=soon_days)).isoformat(), *params])[0]
+        [cut.day, cut.day, (cut.as_of + timedelta(days=soon_days)).isoformat(), *params],
+    )[0]
     return {"overdue": row["overdue"] or 0, "due_soon": row["due_soon"] or 0}
 
 
@@ -285,7 +329,9 @@ def ageing(store, cut: Cut) -> dict[str, int]:
     buckets = dict.fromkeys(AGE_BUCKETS, 0)
     for r in store.query(
         f"""SELECT CAST(julianday(?) - julianday(o.deadline) AS INTEGER) AS days, COUNT(*) AS n
-            FROM {open_sql} o WHERE o.deadline < ? GROUP BY days""", [cut.day, *params, cut.day]):
+            FROM {open_sql} o WHERE o.deadline < ? GROUP BY days""",
+        [cut.day, *params, cut.day],
+    ):
         buckets[age_bucket(r["days"])] += r["n"]
     return buckets
 
@@ -302,10 +348,19 @@ def oldest_overdue(store, cut: Cut, limit: int) -> list[dict]:
             LEFT JOIN townships t ON t.id = e.township_id
             WHERE f.rowid IN (SELECT o.rk FROM {open_sql} o WHERE o.deadline < ? ORDER BY o.deadline, o.rk LIMIT ?)
             ORDER BY f.deadline, f.rowid LIMIT ?""",
-        [*params, cut.day, limit, limit])
-    return [{"enterprise": r["enterprise"], "township": r["township"], "category": r["category"],
-             "deadline": r["deadline"], "days": (cut.as_of - date.fromisoformat(r["deadline"])).days,
-             "status": open_status_at(store, r, cut.day)} for r in rows]
+        [*params, cut.day, limit, limit],
+    )
+    return [
+        {
+            "enterprise": r["enterprise"],
+            "township": r["township"],
+            "category": r["category"],
+            "deadline": r["deadline"],
+            "days": (cut.as_of - date.fromisoformat(r["deadline"])).days,
+            "status": open_status_at(store, r, cut.day),
+        }
+        for r in rows
+    ]
 
 
 def open_status_at(store, finding: dict, day: str) -> str:
@@ -314,7 +369,9 @@ def open_status_at(store, finding: dict, day: str) -> str:
     entered by import carries no move)."""
     later = store.query(
         "SELECT from_status FROM finding_events WHERE finding_id = ? AND deleted_at IS NULL "
-        "AND effective_date > ? ORDER BY effective_date, rowid LIMIT 1", (finding["id"], day))
+        "AND effective_date > ? ORDER BY effective_date, rowid LIMIT 1",
+        (finding["id"], day),
+    )
     status = later[0]["from_status"] if later else finding["status"]
     return status if status in ("待整改", "整改中") else "待整改"
 
@@ -327,8 +384,18 @@ def enterprise_audits(store, enterprise_id: str, as_of: date) -> list[dict]:
     rows = []
     for a in audits:
         c = per.get(a["id"]) or {"found": 0, "rectified": 0}
-        rows.append({"id": a["id"], "year": a["year"], "level": a["level"], "audit_date": a["audit_date"], "score": a["score"],
-                     "result": a["result"], "found": c["found"], "open": c["found"] - (c["rectified"] or 0)})
+        rows.append(
+            {
+                "id": a["id"],
+                "year": a["year"],
+                "level": a["level"],
+                "audit_date": a["audit_date"],
+                "score": a["score"],
+                "result": a["result"],
+                "found": c["found"],
+                "open": c["found"] - (c["rectified"] or 0),
+            }
+        )
     return rows
 
 
@@ -344,8 +411,7 @@ def investment(store, period, township_id: str | None = None) -> tuple[dict[str,
 def observations_to(store, indicator_id: str, as_of: date, scope: str = DISTRICT) -> list[dict]:
     from ycdesk.periods import parse_period
 
-    return [o for o in store.indicators.observations(indicator_id, scope)
-            if parse_period(o["period"]).end <= as_of]
+    return [o for o in store.indicators.observations(indicator_id, scope) if parse_period(o["period"]).end <= as_of]
 
 
 # -- cross-tabs (pandas) -----------------------------------------------------------------------
@@ -366,7 +432,10 @@ def crosstabs(store, cut: Cut) -> dict:
                    {rectified} AS rectified, f.deadline
             FROM findings f JOIN audits a ON a.id = f.audit_id JOIN enterprises e ON e.id = a.enterprise_id
             LEFT JOIN townships t ON t.id = e.township_id
-            WHERE f.deleted_at IS NULL AND {where}""", store.conn, params=params)
+            WHERE f.deleted_at IS NULL AND {where}""",
+        store.conn,
+        params=params,
+    )
     frame["年度"] = frame["年度"].astype(str)
     still_open = frame[frame["rectified"] == 0]
     overdue = still_open[still_open["deadline"].notna() & (still_open["deadline"] < cut.day)].copy()
@@ -397,9 +466,11 @@ def export_crosstabs(store, cut: Cut, path) -> list[str]:
     scope = "全区" if cut.township_id is None else store.get("townships", cut.township_id)["name"]
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         pd.DataFrame({"项目": ["数据截至", "范围"], "值": [cut.day, scope]}).to_excel(
-            writer, sheet_name="说明", index=False)
+            writer, sheet_name="说明", index=False
+        )
         for name, frame in tables.items():
             # Excel limits sheet names to 31 characters and forbids a few symbols.
             (frame if not frame.empty else pd.DataFrame({"说明": ["无数据"]})).to_excel(
-                writer, sheet_name=name[:31].replace("×", "x"))
+                writer, sheet_name=name[:31].replace("×", "x")
+            )
     return ["说明", *[n[:31].replace("×", "x") for n in tables]]

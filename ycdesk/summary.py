@@ -31,13 +31,10 @@ def summary(store, as_of=None) -> dict:
     figures = views["figures"]
     by_year_level: dict = {}
     for r in views["by_year_level"]:
-        by_year_level.setdefault(str(r["year"]), {})[r["level"]] = {
-            k: r[k] for k in ("units", "found", "rectified")}
+        by_year_level.setdefault(str(r["year"]), {})[r["level"]] = {k: r[k] for k in ("units", "found", "rectified")}
     plans = {
         r["plan"]: r["n"]
-        for r in store.query(
-            "SELECT plan, COUNT(*) AS n FROM indicators WHERE deleted_at IS NULL GROUP BY plan"
-        )
+        for r in store.query("SELECT plan, COUNT(*) AS n FROM indicators WHERE deleted_at IS NULL GROUP BY plan")
     }
     return {
         "workspace": str(store.path),

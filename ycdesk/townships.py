@@ -14,9 +14,7 @@ class Townships:
         self.store = store
 
     def list(self) -> list[dict]:
-        return self.store.query(
-            "SELECT * FROM townships WHERE deleted_at IS NULL ORDER BY position"
-        )
+        return self.store.query("SELECT * FROM townships WHERE deleted_at IS NULL ORDER BY position")
 
     def names(self) -> list[str]:
         return [t["name"] for t in self.list()]

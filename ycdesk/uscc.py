@@ -50,9 +50,7 @@ def validate(code: str) -> CodeCheck:
         return CodeCheck(code, error=_("统一社会信用代码应为18位，“{0}”为{1}位").format(code, len(code)))
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return CodeCheck(
-            code, error=_("统一社会信用代码“{0}”含有不允许的字符：{1}").format(code, "".join(bad))
-        )
+        return CodeCheck(code, error=_("统一社会信用代码“{0}”含有不允许的字符：{1}").format(code, "".join(bad)))
     expected = check_character(code[:17])
     if code[17] != expected:
         return CodeCheck(

@@ -44,13 +44,15 @@ def describe(path: Path, found: Probe) -> str:
         expected, _sep, actual = detail.partition("/")
         if actual:
             return _("工作区“{0}”不完整：文件应有 {1} 字节，只有 {2} 字节（复制中断或磁盘已满？）").format(
-                path, expected, actual)
+                path, expected, actual
+            )
         return _("工作区“{0}”不完整：文件只有 {1} 字节").format(path, detail)
     if kind == "blank":
         return _("“{0}”是空的 SQLite 数据库，不是 ycdesk 工作区").format(path)
     if kind == "foreign":
         return _("“{0}”是其他程序的 SQLite 数据库（表：{1}），不是 ycdesk 工作区；不会把它改成工作区").format(
-            path, detail)
+            path, detail
+        )
     first = detail.replace("*** in database main ***", "").strip().splitlines()[:2]
     return _("工作区文件已损坏：“{0}”（{1}）。可运行 ycdesk check 查看详情").format(path, "；".join(first)[:200])
 
@@ -62,11 +64,15 @@ def refusal(path: Path, found: Probe) -> WorkspaceProblem:
     message = describe(path, found)
     backup = newest_good(path, found.workspace_id) if found.kind != "directory" else None
     if backup is not None:
-        message += _("。最近的完好备份：{0}（{1}，{2}）。恢复：ycdesk restore \"{0}\" --db \"{3}\"").format(
-            backup.path, backup.created_at.strftime("%Y-%m-%d %H:%M"), backup.describe_reason(), path)
+        message += _('。最近的完好备份：{0}（{1}，{2}）。恢复：ycdesk restore "{0}" --db "{3}"').format(
+            backup.path, backup.created_at.strftime("%Y-%m-%d %H:%M"), backup.describe_reason(), path
+        )
     elif found.kind == "missing":
-        message += (_("。新建工作区：ycdesk init") if path == default_workspace()
-                    else _("。新建工作区：ycdesk init --db \"{0}\"").format(path))
+        message += (
+            _("。新建工作区：ycdesk init")
+            if path == default_workspace()
+            else _('。新建工作区：ycdesk init --db "{0}"').format(path)
+        )
     return WorkspaceProblem(message, path, found.kind, backup)
 
 
@@ -81,8 +87,14 @@ def open_workspace(path: str | Path | None = None, operator: str | None = None, 
     return Store(target, operator=operator)
 
 
-def create_workspace(path: str | Path | None = None, operator: str | None = None, *, demo: bool = True,
-                     force: bool = False, now: datetime | None = None) -> Path:
+def create_workspace(
+    path: str | Path | None = None,
+    operator: str | None = None,
+    *,
+    demo: bool = True,
+    force: bool = False,
+    now: datetime | None = None,
+) -> Path:
     """Build a workspace from the embedded sample data, atomically: in a temporary file
     in the same folder, renamed into place when complete — a killed ``init`` leaves no
     half-built workspace under the final name. An existing workspace (or any file with
@@ -96,8 +108,11 @@ def create_workspace(path: str | Path | None = None, operator: str | None = None
         raise refusal(target, found)
     replaceable = found.kind in ("missing", "empty", "blank")
     if not replaceable and not force:
-        raise UserError(_("“{0}”已存在（{1}），不能重复初始化；确需重建请加 --force（原文件会先备份）").format(
-            target, _("已有工作区") if found.ok else describe(target, found)))
+        raise UserError(
+            _("“{0}”已存在（{1}），不能重复初始化；确需重建请加 --force（原文件会先备份）").format(
+                target, _("已有工作区") if found.ok else describe(target, found)
+            )
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target.parent, f".{target.name}.init-*.tmp*")

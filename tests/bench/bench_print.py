@@ -7,12 +7,9 @@ Usage: python tests/bench/bench_print.py [PERIOD]   (default 2025Q4, on the demo
 from __future__ import annotations
 
 import json
-import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,16 +50,30 @@ def main() -> None:
             quarterly.build(store, period, Path(tmp) / "q.pdf")
         rows = []
         for mode in ("preview", "print"):
-            out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), mode, str(Path(tmp) / "q.pdf"),
-                                  str(Path(tmp) / f"{mode}.pdf")], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    CHILD,
+                    str(ROOT),
+                    mode,
+                    str(Path(tmp) / "q.pdf"),
+                    str(Path(tmp) / f"{mode}.pdf"),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             rows.append((mode, json.loads(out.stdout.strip().splitlines()[-1])))
     print(f"季度报告 {period}，{rows[0][1]['pages']} 页")
     print("| 操作 | 打印机分辨率 | 首页 | 全部 | 进程峰值内存 | 其中 Qt 与程序启动 |")
     print("|---|---|---|---|---|---|")
     for mode, r in rows:
         label = "打印预览（屏幕分辨率）" if mode == "preview" else "打印到 PDF 打印机（按 300 dpi 绘制）"
-        print(f"| {label} | {r['dpi']} dpi | {r['first']:.2f} s | {r['total']:.2f} s | {r['peak_mb']:.0f} MB "
-              f"| {r['qt_mb']:.0f} MB |")
+        print(
+            f"| {label} | {r['dpi']} dpi | {r['first']:.2f} s | {r['total']:.2f} s | {r['peak_mb']:.0f} MB "
+            f"| {r['qt_mb']:.0f} MB |"
+        )
 
 
 if __name__ == "__main__":

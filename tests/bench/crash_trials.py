@@ -78,8 +78,11 @@ def count(path: Path, sql: str):
 
 def backups_ok(path: Path) -> str:
     found = probe(path, check=False)
-    bad = [f"{b.path.name}: {check}" for b in list_backups(path, found.workspace_id)
-           if not b.legacy and (check := verify(b)) != "ok"]
+    bad = [
+        f"{b.path.name}: {check}"
+        for b in list_backups(path, found.workspace_id)
+        if not b.legacy and (check := verify(b)) != "ok"
+    ]
     return "；".join(bad) or "ok"
 
 
@@ -94,6 +97,7 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 # -- one operation each: prepare(i) → argv, check() → problem or "" ---------------------------
+
 
 class ImportTrial:
     name = "import"
@@ -151,10 +155,16 @@ class BackupTrial:
         self.ws = folder / "backup.ycdesk"
         create_workspace(self.ws, "试验", demo=False)
         with Store(self.ws, operator="试验") as store:  # evidence, so backups carry files too
-            audit = store.audits.add_audit({"enterprise_id": store.audits.add_enterprise({"name": "示例企业（演示）"}),
-                                            "year": 2024, "level": "区级"})
-            finding = store.audits.add_finding({"audit_id": audit, "category": "识别标志",
-                                                "description": "标志缺失", "status": "待整改"})
+            audit = store.audits.add_audit(
+                {
+                    "enterprise_id": store.audits.add_enterprise({"name": "示例企业（演示）"}),
+                    "year": 2024,
+                    "level": "区级",
+                }
+            )
+            finding = store.audits.add_finding(
+                {"audit_id": audit, "category": "识别标志", "description": "标志缺失", "status": "待整改"}
+            )
             for k in range(3):
                 photo = folder / f"photo-{k}.jpg"
                 photo.write_bytes(os.urandom(200_000))
@@ -186,10 +196,12 @@ class RestoreTrial:
                 store.insert("enterprises", {"name": f"示例恢复{i}-{k}（演示）"})
             self.old_rows = store.scalar("SELECT COUNT(*) FROM enterprises")
         if i % 3 == 0:  # a writer that died without a checkpoint: the old content partly in -wal
-            code = ("import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                    "[c.create_function(f, 0, lambda: '试验') for f in ('ycdesk_now', 'ycdesk_operator')]; "
-                    "c.execute('PRAGMA wal_autocheckpoint = 0'); "
-                    "c.execute(\"UPDATE meta SET value = value || '-wal' WHERE key = 'marker'\"); os._exit(0)")
+            code = (
+                "import sqlite3, os, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                "[c.create_function(f, 0, lambda: '试验') for f in ('ycdesk_now', 'ycdesk_operator')]; "
+                "c.execute('PRAGMA wal_autocheckpoint = 0'); "
+                "c.execute(\"UPDATE meta SET value = value || '-wal' WHERE key = 'marker'\"); os._exit(0)"
+            )
             subprocess.run([sys.executable, "-c", code, str(self.ws)], check=True)
         self.old_marker = f"old-{i}" + ("-wal" if i % 3 == 0 else "")
         self.backup_marker = f"backup-{i}"
@@ -228,8 +240,7 @@ class InitTrial:
         return ""
 
 
-TRIALS = {"import": ImportTrial, "undo": UndoTrial, "backup": BackupTrial, "restore": RestoreTrial,
-          "init": InitTrial}
+TRIALS = {"import": ImportTrial, "undo": UndoTrial, "backup": BackupTrial, "restore": RestoreTrial, "init": InitTrial}
 
 
 def main() -> int:
@@ -268,14 +279,18 @@ def main() -> int:
                 problems = [trial.check()]
                 if trial.ws.exists():
                     check, listed = integrity(trial.ws), backups_ok(trial.ws)
-                    problems += ["" if check == "ok" else f"integrity: {check}",
-                                 "" if listed == "ok" else f"backups: {listed}"]
+                    problems += [
+                        "" if check == "ok" else f"integrity: {check}",
+                        "" if listed == "ok" else f"backups: {listed}",
+                    ]
                 problems = [p for p in problems if p]
                 if problems:
                     failures.append(f"trial {i}: " + "；".join(problems))
                 else:
                     ok += 1
-            rows.append((trial.name, args.trials, killed_count, mid_write, ok, len(failures), statistics.median(durations)))
+            rows.append(
+                (trial.name, args.trials, killed_count, mid_write, ok, len(failures), statistics.median(durations))
+            )
             for f in failures[:5]:
                 print(f"  {key} {f}", file=sys.stderr)
             print(f"{trial.name}: {ok}/{args.trials} ok, {killed_count} killed", file=sys.stderr, flush=True)

@@ -26,26 +26,36 @@ ROOT = Path(__file__).resolve().parents[2]
 MEMORY_LIMIT = 1536 * 2**20
 HEADER = ["企业名称", "考核年度", "考核级别", "问题类别", "问题描述", "整改状态", "检查日期"]
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                 b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-                 b'"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                 b'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-                 b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        b'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK = (b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            b'2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WORKBOOK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                 b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                 b'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                 b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                 b'relationships/styles" Target="styles.xml"/></Relationships>')
-STYLES = (b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-          b'2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
-          b'</styleSheet>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+    b'"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+    b'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    b'<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+    b"</styleSheet>"
+)
 SHEET_HEAD = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
@@ -64,8 +74,15 @@ def _data_row(n: int) -> bytes:
     return f'<row r="{n}">'.encode() + b"".join(_cell(f"{chr(65 + i)}{n}", v) for i, v in enumerate(values)) + b"</row>"
 
 
-def write_xlsx(path: Path, sheet_parts, *, head: bytes = b"", root: bytes = SHEET_HEAD, level: int = 6,
-               close: bytes = b"</sheetData></worksheet>") -> Path:
+def write_xlsx(
+    path: Path,
+    sheet_parts,
+    *,
+    head: bytes = b"",
+    root: bytes = SHEET_HEAD,
+    level: int = 6,
+    close: bytes = b"</sheetData></worksheet>",
+) -> Path:
     """A minimal workbook whose one sheet's XML is ``root + head + <sheetData> + parts``;
     ``sheet_parts`` may be a generator (the entry is streamed)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
@@ -89,8 +106,8 @@ def _big_cell(size: int):
     yield _header_row() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
     rng = random.Random(2)
     words = ["生态", "环境", "保护", "规划", "整改", "问题", "危废", "台账", "abc", "xyz", "2024", "。"]
-    block = "".join(rng.choice(words) for _ in range(2**20 // 4)).encode()[:2**20]
-    block = block[:len(block.decode("utf-8", "ignore").encode())]
+    block = "".join(rng.choice(words) for _ in range(2**20 // 4)).encode()[: 2**20]
+    block = block[: len(block.decode("utf-8", "ignore").encode())]
     for _ in range(size // len(block)):
         yield block
     yield b"</t></is></c></row>"
@@ -142,14 +159,22 @@ def make_corpus(folder: Path, *, big: bool = True) -> dict[str, Path]:
     xlsx("row_4294967295", [_header_row(), b'<row r="4294967295"><c r="A4294967295"><v>1</v></c></row>'])
     xlsx("beyond_XFD_ZZZZZZ2", [_header_row(), b'<row r="2"><c r="ZZZZZZ2"><v>1</v></c></row>'])
     xlsx("dimension_A1_XFD1048576", [_header_row()], head=b'<dimension ref="A1:XFD1048576"/>')
-    xlsx("prefixed_x_c_XFD", [_header_row().replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>"),
-                              b'<row r="2"><x:c r="XFD2"><x:v>1</x:v></x:c></row>'])
+    xlsx(
+        "prefixed_x_c_XFD",
+        [
+            _header_row().replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>"),
+            b'<row r="2"><x:c r="XFD2"><x:v>1</x:v></x:c></row>',
+        ],
+    )
     xlsx("duplicate_r_attribute", [_header_row(), b'<row r="2"><c r="A2" r="XFD1048576"><v>1</v></c></row>'])
     xlsx("r_after_quoted_gt", [_header_row(), b'<row r="2"><c r="A2" x=">" r="XFD1048576"><v>1</v></c></row>'])
     xlsx("cell_without_r", [_header_row(), b'<row r="2">' + b"<c><v>1</v></c>" * 3 + b"</row>"])
-    xlsx("xxe_entity", [_header_row(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>'],
-         root=b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-              + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet"):])
+    xlsx(
+        "xxe_entity",
+        [_header_row(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>'],
+        root=b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet") :],
+    )
     xlsx("nan_date", [_header_row(), _data_row(2)[:-6] + b'<c r="G2" s="1"><v>NaN</v></c></row>'])
     if big:
         xlsx("cell_200MB", _big_cell(200 * 2**20), level=1)
@@ -176,8 +201,9 @@ def make_corpus(folder: Path, *, big: bool = True) -> dict[str, Path]:
     files["empty"] = folder / "empty.xlsx"
     files["empty"].write_bytes(b"")
     files["csv_long_cell"] = folder / "long.csv"
-    files["csv_long_cell"].write_text(",".join(HEADER) + "\n" + "示例企业（演示）,2024,区级," + "长" * 40_000 + ",未整改\n",
-                                      encoding="utf-8")
+    files["csv_long_cell"].write_text(
+        ",".join(HEADER) + "\n" + "示例企业（演示）,2024,区级," + "长" * 40_000 + ",未整改\n", encoding="utf-8"
+    )
     return files
 
 
@@ -190,16 +216,36 @@ def run(file: Path, db: Path) -> dict:
     exit code, seconds, the child's own peak RSS (from ``os.wait4``) and what it printed."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", "import sys; from ycdesk.cli import main; sys.exit(main())",
-                                 "import", "findings", str(file), "--db", str(db), "--dry-run"],
-                                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err, preexec_fn=limit_memory)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from ycdesk.cli import main; sys.exit(main())",
+                "import",
+                "findings",
+                str(file),
+                "--db",
+                str(db),
+                "--dry-run",
+            ],
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            preexec_fn=limit_memory,
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return {"code": proc.returncode, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
-                "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
+        return {
+            "code": proc.returncode,
+            "seconds": seconds,
+            "peak_mb": usage.ru_maxrss / 1024,
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
 
 
 def _reason(result: dict) -> str:
@@ -207,7 +253,8 @@ def _reason(result: dict) -> str:
     for rejected rows the first row error."""
     lines = [*result["stderr"].strip().splitlines(), *result["stdout"].strip().splitlines()]
     line = next((x for x in lines if x.startswith("错误：")), None) or next(
-        (x.strip() for x in lines if "第" in x and "行" in x and "：" in x and "表头在第" not in x), "")
+        (x.strip() for x in lines if "第" in x and "行" in x and "：" in x and "表头在第" not in x), ""
+    )
     return line.split("”：", 1)[-1] if line.startswith("错误：无法读取") else line.removeprefix("错误：")
 
 
@@ -215,8 +262,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = folder / "w.ycdesk"
-        subprocess.run([sys.executable, "-m", "ycdesk", "init", "--no-demo", "--db", str(db)], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "ycdesk", "init", "--no-demo", "--db", str(db)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         start = time.perf_counter()
         files = make_corpus(folder / "corpus")
         print(f"corpus made in {time.perf_counter() - start:.1f} s")

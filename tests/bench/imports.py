@@ -21,8 +21,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADERS = ["企业名称", "统一社会信用代码", "所属镇街", "考核年度", "考核级别", "检查日期", "问题类别", "问题描述",
-           "整改要求", "整改期限", "责任人", "整改状态", "整改完成日期", "备注"]
+HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "所属镇街",
+    "考核年度",
+    "考核级别",
+    "检查日期",
+    "问题类别",
+    "问题描述",
+    "整改要求",
+    "整改期限",
+    "责任人",
+    "整改状态",
+    "整改完成日期",
+    "备注",
+]
 CATEGORIES = ["识别标志", "管理计划", "申报登记/管理台账", "转移联单", "贮存设施", "应急预案备案"]
 TOWNS = ["北海街道", "塔山街道", "府山街道", "城南街道", "斗门街道", "马山街道"]
 
@@ -34,8 +48,14 @@ def make_workbook(path: Path, rows: int) -> None:
     from ycdesk.uscc import CHARSET, make
 
     rng = random.Random(1)
-    firms = [(f"示例企业{i:04d}（演示）", make("91330602MA2" + "".join(rng.choice(CHARSET) for _ in range(6))),
-              rng.choice(TOWNS)) for i in range(2000)]
+    firms = [
+        (
+            f"示例企业{i:04d}（演示）",
+            make("91330602MA2" + "".join(rng.choice(CHARSET) for _ in range(6))),
+            rng.choice(TOWNS),
+        )
+        for i in range(2000)
+    ]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("问题清单")
     ws.append(HEADERS)
@@ -45,9 +65,24 @@ def make_workbook(path: Path, rows: int) -> None:
         audit = date(year, rng.randint(1, 9), rng.randint(1, 28))
         status = rng.choice(["已整改", "已销号", "整改中", "待整改"])
         done = (audit + timedelta(days=20)).isoformat() if status in ("已整改", "已销号") else None
-        ws.append([name, code, town, year, rng.choice(["市级", "区级"]), audit, rng.choice(CATEGORIES),
-                   f"问题描述第{i}条", "限期整改", (audit + timedelta(days=60)).isoformat(), "王某",
-                   "已整改" if status == "已销号" else status, done, None])
+        ws.append(
+            [
+                name,
+                code,
+                town,
+                year,
+                rng.choice(["市级", "区级"]),
+                audit,
+                rng.choice(CATEGORIES),
+                f"问题描述第{i}条",
+                "限期整改",
+                (audit + timedelta(days=60)).isoformat(),
+                "王某",
+                "已整改" if status == "已销号" else status,
+                done,
+                None,
+            ]
+        )
     wb.save(path)
 
 

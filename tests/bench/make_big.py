@@ -41,17 +41,32 @@ def build(path: Path, findings: int, seed: int = 7) -> float:
             status = rng.choice(STATUSES)
             deadline = date(2021, 1, 1) + timedelta(days=rng.randrange(2200))
             done = (deadline - timedelta(days=3)).isoformat() if status in ("已整改", "已销号") else None
-            rows.append((new_id(), now, now, rng.choice(audits), rng.choice(CATEGORIES),
-                         f"{rng.choice(WORDS)}问题{i}", deadline.isoformat(), status, done))
+            rows.append(
+                (
+                    new_id(),
+                    now,
+                    now,
+                    rng.choice(audits),
+                    rng.choice(CATEGORIES),
+                    f"{rng.choice(WORDS)}问题{i}",
+                    deadline.isoformat(),
+                    status,
+                    done,
+                )
+            )
             if len(rows) == 50_000:
                 store.conn.executemany(
                     "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description, "
-                    "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                    "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
                 rows.clear()
         if rows:
             store.conn.executemany(
                 "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description, "
-                "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                "deadline, status, rectified_date) VALUES (?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
         derived.fill(store.conn, "findings", before)
         for sql in triggers:
             store.conn.execute(sql)

@@ -38,8 +38,11 @@ from make_big import build  # noqa: E402
 
 def prepare(folder: Path, findings: int, rows: int) -> dict[str, Path]:
     """The data every round reads, built once (reused from ``folder`` when already there)."""
-    paths = {"big": folder / f"big-{findings}.ycdesk", "book": folder / f"findings-{rows}.xlsx",
-             "fresh": folder / "fresh.ycdesk"}
+    paths = {
+        "big": folder / f"big-{findings}.ycdesk",
+        "book": folder / f"findings-{rows}.xlsx",
+        "fresh": folder / "fresh.ycdesk",
+    }
     if not paths["big"].exists():
         seconds = build(paths["big"], findings)
         print(f"built a workspace with {findings:,} findings in {seconds:.0f} s", flush=True)
@@ -66,7 +69,9 @@ def workspace_mb(path: Path) -> float:
 GROUPS = ("import", "big", "export", "record", "startup", "reports", "view")
 
 
-def one_round(paths: dict[str, Path], work: Path, results: dict[str, list], only: set[str] = set(GROUPS)) -> None:
+def one_round(
+    paths: dict[str, Path], work: Path, results: dict[str, list], only: frozenset[str] = frozenset(GROUPS)
+) -> None:
     def add(key, value):
         results.setdefault(key, []).append(value)
 
@@ -136,19 +141,40 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
         r = [a / b for a, b in zip(ours, yard)]
         m = statistics.median(r)
         spread = f"（{min(r):.2f}–{max(r):.2f}）" if len(r) > 1 else ""
-        rows.append((figure, secs(ours), yard_text or secs(yard), f"{m:.2f}×{spread}",
-                     "—" if limit is None else f"≤ {limit}×", None if limit is None else m <= limit))
+        rows.append(
+            (
+                figure,
+                secs(ours),
+                yard_text or secs(yard),
+                f"{m:.2f}×{spread}",
+                "—" if limit is None else f"≤ {limit}×",
+                None if limit is None else m <= limit,
+            )
+        )
 
     if "view" in results:
         absolute("打开危废考核页（提醒面板、首页、计数）", "open", 300)
-        names = {"filter year": "年度", "filter level": "级别", "filter township": "镇街", "filter enterprise": "企业",
-                 "filter category": "问题类别", "filter status": "整改状态", "filter overdue": "只看逾期",
-                 "filter due soon": "只看即将到期"}
+        names = {
+            "filter year": "年度",
+            "filter level": "级别",
+            "filter township": "镇街",
+            "filter enterprise": "企业",
+            "filter category": "问题类别",
+            "filter status": "整改状态",
+            "filter overdue": "只看逾期",
+            "filter due soon": "只看即将到期",
+        }
         for key, name in names.items():
             absolute(f"单项筛选：{name}", key, 200)
         for key in [k for k in v if k.startswith("combined")]:
-            label = {"year": "年度", "level": "级别", "township": "镇街", "status": "状态 待整改", "overdue": "逾期",
-                     "search": "搜索“问题”"}[key.split("+")[1]]
+            label = {
+                "year": "年度",
+                "level": "级别",
+                "township": "镇街",
+                "status": "状态 待整改",
+                "overdue": "逾期",
+                "search": "搜索“问题”",
+            }[key.split("+")[1]]
             absolute(f"组合筛选：再加{label}", key, 200)
         absolute("子串搜索 3 字“渗滤液”", "search 3 chars", 150)
         absolute("子串搜索 2 字“渗滤”", "search 2 chars", 150)
@@ -156,11 +182,13 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
         absolute("子串搜索 无结果“不存在的词”", "search no match", 150)
         absolute("滚动加载下一页（200 条）", "next page", 200)
         absolute("统计图表页", "charts page", 400)
-        for key, figure in (("view sort deadline", "点击表头按整改期限排序（首页，含界面）"),
-                            ("view sort deadline desc", "再点一次：整改期限倒序"),
-                            ("view sort enterprise", "点击表头按企业名称排序"),
-                            ("view sort status", "点击表头按整改状态排序"),
-                            ("view sort overdue_days desc", "回到默认顺序（逾期天数倒序：未整改、逾期最久在前）")):
+        for key, figure in (
+            ("view sort deadline", "点击表头按整改期限排序（首页，含界面）"),
+            ("view sort deadline desc", "再点一次：整改期限倒序"),
+            ("view sort enterprise", "点击表头按企业名称排序"),
+            ("view sort status", "点击表头按整改状态排序"),
+            ("view sort overdue_days desc", "回到默认顺序（逾期天数倒序：未整改、逾期最久在前）"),
+        ):
             if key in v:
                 absolute(figure, key, 300)
         sorts = [k for k in v if k.startswith("sort ")]
@@ -170,34 +198,62 @@ def table(results: dict[str, list], size_mb: float, findings: int, rows_n: int) 
         else:
             rows.append(("按列排序首页", "不支持", "—", "—", "≤ 300 ms", False))
         grow = statistics.median(v["scroll memory to the end (MB)"])
-        rows.append((f"滚动到底（{statistics.median(v['findings']):,.0f} 行）的内存增长（由前 4 万行推算）",
-                     f"{grow:.0f} MB", "—", "—", "< 100 MB", grow < 100))
+        rows.append(
+            (
+                f"滚动到底（{statistics.median(v['findings']):,.0f} 行）的内存增长（由前 4 万行推算）",
+                f"{grow:.0f} MB",
+                "—",
+                "—",
+                "< 100 MB",
+                grow < 100,
+            )
+        )
     if "import whole" in results:
         ratio(f"导入 {rows_n:,} 行问题（并行切分读取）", seconds["import split"], seconds["floor"], 1.25)
         ratio(f"导入 {rows_n:,} 行问题（不切分，如单核）", seconds["import whole"], seconds["floor"], 1.4)
         peak = statistics.median(r["peak_mb"] for r in results["import split"])
         floor_peak = statistics.median(r["peak_mb"] for r in results["floor"])
-        rows.append(("导入峰值内存", f"{peak:.0f} MB", f"{floor_peak:.0f} MB", f"{peak / floor_peak:.2f}×", "< 300 MB",
-                     peak < 300))
+        rows.append(
+            (
+                "导入峰值内存",
+                f"{peak:.0f} MB",
+                f"{floor_peak:.0f} MB",
+                f"{peak / floor_peak:.2f}×",
+                "< 300 MB",
+                peak < 300,
+            )
+        )
     if "import into big" in results:
-        ratio(f"导入到已有 {findings:,} 条问题的工作区（对比空工作区）", seconds["import into big"],
-              seconds["import split"], 1.5, "同上导入空工作区")
+        ratio(
+            f"导入到已有 {findings:,} 条问题的工作区（对比空工作区）",
+            seconds["import into big"],
+            seconds["import split"],
+            1.5,
+            "同上导入空工作区",
+        )
     if "pandas" in results:
         ratio("（记录）pandas + openpyxl 读取 + to_sql", seconds["pandas"], seconds["floor"], None)
         ratio("（记录）calamine + sqlite-utils insert_all", seconds["sqlite-utils"], seconds["floor"], None)
     if "export" in results:
-        ratio(f"导出 {rows_n:,} 条问题到 xlsx（对比 XlsxWriter 直接写同样的行）", seconds["export"], seconds["xlsxwriter"], 1.3)
+        ratio(
+            f"导出 {rows_n:,} 条问题到 xlsx（对比 XlsxWriter 直接写同样的行）",
+            seconds["export"],
+            seconds["xlsxwriter"],
+            1.3,
+        )
     if "reports" in results:
         reports = {key: [r[key] for r in results["reports"]] for key in results["reports"][0]}
-        for key, figure, limit in (("quarterly", "季度报告 2025Q4（全区）", 1), ("quarterly township",
-                                   "季度报告 2024Q3（塔山街道）", 1), ("evaluation", "终期评估报告 2025", 1.5)):
+        for key, figure, limit in (
+            ("quarterly", "季度报告 2025Q4（全区）", 1),
+            ("quarterly township", "季度报告 2024Q3（塔山街道）", 1),
+            ("evaluation", "终期评估报告 2025", 1.5),
+        ):
             m = statistics.median(reports[key])
             rows.append((figure, secs(reports[key]), "—", "—", f"≤ {limit} s", m <= limit))
     if "app window" in results:
         ratio("启动到主窗口首次绘制（对比空 QMainWindow）", results["app window"], results["bare window"], 1.5)
     per_million = size_mb / findings * 1_000_000
-    rows.append((f"工作区大小（{findings:,} 条问题）", f"{size_mb:.0f} MB", "—", "—",
-                 "报告", None))
+    rows.append((f"工作区大小（{findings:,} 条问题）", f"{size_mb:.0f} MB", "—", "—", "报告", None))
     rows.append(("　折合每 100 万条问题", f"{per_million:.0f} MB", "—", "—", "报告", None))
     return rows
 
@@ -226,8 +282,10 @@ def main() -> None:
         one_round(paths, work, results, only)
         print(f"round {n + 1}/{args.rounds}: {time.perf_counter() - start:.0f} s", flush=True)
     rows = table(results, size_mb, args.findings, args.rows)
-    print(f"\n{args.findings:,} 条问题的工作区，{args.rows:,} 行的导入工作簿；{os.cpu_count()} 核；"
-          f"{args.rounds} 轮交替，中位数（括号内为各轮最小–最大）；总用时 {time.perf_counter() - started:.0f} s\n")
+    print(
+        f"\n{args.findings:,} 条问题的工作区，{args.rows:,} 行的导入工作簿；{os.cpu_count()} 核；"
+        f"{args.rounds} 轮交替，中位数（括号内为各轮最小–最大）；总用时 {time.perf_counter() - started:.0f} s\n"
+    )
     print("| 项目 | ycdesk | 对照 | 比值 | 目标 | 达到 |")
     print("|---|---|---|---|---|---|")
     for figure, ours, yard, ratio_text, target, met in rows:

@@ -35,20 +35,26 @@ def _exec_until_paint(self):
 QApplication.exec = _exec_until_paint
 """
 
-BARE = _ON_FIRST_PAINT + """
+BARE = (
+    _ON_FIRST_PAINT
+    + """
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.resize(1200, 760)
 window.show()
 app.exec()
 """
+)
 
 # argv: workspace, ROOT.
-APP = _ON_FIRST_PAINT + """
+APP = (
+    _ON_FIRST_PAINT
+    + """
 sys.path.insert(0, sys.argv[2])
 from ui.app import run
 run(db=sys.argv[1])
 """
+)
 
 
 def run(code: str, *args: str, home: str) -> float:
@@ -58,8 +64,13 @@ def run(code: str, *args: str, home: str) -> float:
     (0.3 s for ui/main_window.py alone) and the bare window none. The caches go to a folder
     under ``home`` (PYTHONPYCACHEPREFIX), never next to the sources; warm them with one
     untimed run first."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YCDESK_HOME": home, "XDG_CONFIG_HOME": home,
-           "PYTHONPYCACHEPREFIX": os.path.join(home, "pycache")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "YCDESK_HOME": home,
+        "XDG_CONFIG_HOME": home,
+        "PYTHONPYCACHEPREFIX": os.path.join(home, "pycache"),
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120)

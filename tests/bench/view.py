@@ -83,11 +83,14 @@ def measure(path: str) -> dict:
         reset()
         timed(label, action)
     reset()
-    for i, (label, action) in enumerate((
-        ("year", singles["filter year"]), ("level", singles["filter level"]),
-        ("township", singles["filter township"]), ("status", lambda: tab.status.setCurrentIndex(
-            tab.status.findData("待整改"))), ("overdue", singles["filter overdue"]),
-        ("search", lambda: search("问题")))):
+    for label, action in (
+        ("year", singles["filter year"]),
+        ("level", singles["filter level"]),
+        ("township", singles["filter township"]),
+        ("status", lambda: tab.status.setCurrentIndex(tab.status.findData("待整改"))),
+        ("overdue", singles["filter overdue"]),
+        ("search", lambda: search("问题")),
+    ):
         timed(f"combined +{label}", action)
     reset()
     timed("next page", lambda: tab.model.fetchMore())
@@ -95,8 +98,10 @@ def measure(path: str) -> dict:
     tab.pages.setCurrentIndex(0)
     # The first page sorted by each column (descending once: it is the same query).
     for column, descending in [(c, False) for c in getattr(core, "SORTABLE", ())] + [("deadline", True)]:
-        timed(f"sort {column}{' desc' if descending else ''}",
-              lambda: store.findings.page(FindingFilter(), limit=200, order=column, descending=descending))
+        timed(
+            f"sort {column}{' desc' if descending else ''}",
+            lambda: store.findings.page(FindingFilter(), limit=200, order=column, descending=descending),
+        )
     # The same through the view, as a header click does it: the model's first page (with
     # its 重复 marks) in the new order, painted. Each step changes the order.
     from PySide6.QtCore import Qt
@@ -104,11 +109,17 @@ def measure(path: str) -> dict:
     from ui.tabs.audits.model import COLUMNS as VIEW_COLUMNS
 
     at = {key: i for i, (_, key) in enumerate(VIEW_COLUMNS)}
-    for key, order in (("deadline", Qt.AscendingOrder), ("deadline", Qt.DescendingOrder),
-                       ("enterprise", Qt.AscendingOrder), ("status", Qt.AscendingOrder),
-                       ("overdue_days", Qt.DescendingOrder)):
-        timed(f"view sort {key}{' desc' if order == Qt.DescendingOrder else ''}",
-              lambda: tab.table.sortByColumn(at[key], order))
+    for key, order in (
+        ("deadline", Qt.AscendingOrder),
+        ("deadline", Qt.DescendingOrder),
+        ("enterprise", Qt.AscendingOrder),
+        ("status", Qt.AscendingOrder),
+        ("overdue_days", Qt.DescendingOrder),
+    ):
+        timed(
+            f"view sort {key}{' desc' if order == Qt.DescendingOrder else ''}",
+            lambda: tab.table.sortByColumn(at[key], order),
+        )
     reset()
     # Scrolling to the end of a million rows takes minutes of page reads: the growth is
     # measured over the first SCROLL_ROWS rows (caches filling) and the next SCROLL_ROWS

@@ -27,9 +27,13 @@ class GroupedBars(Chart):
         width = 0.8 / n
         for i, (label, heights) in enumerate(series.items()):
             offset = (i - (n - 1) / 2) * width
-            item = pg.BarGraphItem(x=[x + offset for x in range(len(categories))], height=heights,
-                                   width=width, brush=PALETTE[i % len(PALETTE)],
-                                   pen=PALETTE[i % len(PALETTE)].darker(130))
+            item = pg.BarGraphItem(
+                x=[x + offset for x in range(len(categories))],
+                height=heights,
+                width=width,
+                brush=PALETTE[i % len(PALETTE)],
+                pen=PALETTE[i % len(PALETTE)].darker(130),
+            )
             self.plotItem.addItem(item)
             self.bars.append(item)
             if n > 1:

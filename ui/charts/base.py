@@ -8,8 +8,7 @@ from PySide6.QtGui import QColor
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
-PALETTE = [QColor("#1f77b4"), QColor("#ff7f0e"), QColor("#2ca02c"), QColor("#d62728"),
-           QColor("#9467bd")]
+PALETTE = [QColor("#1f77b4"), QColor("#ff7f0e"), QColor("#2ca02c"), QColor("#d62728"), QColor("#9467bd")]
 
 
 class Chart(pg.PlotWidget):

@@ -37,8 +37,11 @@ class DomainBars(Chart):
             heights = [_yi(r[key]) for r in rollups]
             self.series_values[label] = heights
             item = pg.BarGraphItem(
-                x=[x + (i - 1) * width for x in range(len(domains))], height=heights, width=width,
-                brush=PALETTE[i], pen=PALETTE[i].darker(130),
+                x=[x + (i - 1) * width for x in range(len(domains))],
+                height=heights,
+                width=width,
+                brush=PALETTE[i],
+                pen=PALETTE[i].darker(130),
             )
             self.plotItem.addItem(item)
             self.legend.addItem(item, label)
@@ -53,10 +56,15 @@ class SCurve(Chart):
         super().__init__(QCoreApplication.translate("charts", "计划与实际累计投资（亿元）"), parent)
         self.planned = self.plotItem.plot(
             pen=pg.mkPen(PALETTE[1], width=2, style=pg.QtCore.Qt.DashLine),
-            name=QCoreApplication.translate("charts", "计划累计"))
+            name=QCoreApplication.translate("charts", "计划累计"),
+        )
         self.completed = self.plotItem.plot(
-            pen=pg.mkPen(PALETTE[2], width=2), symbol="o", symbolSize=5,
-            symbolBrush=PALETTE[2], name=QCoreApplication.translate("charts", "实际累计"))
+            pen=pg.mkPen(PALETTE[2], width=2),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=PALETTE[2],
+            name=QCoreApplication.translate("charts", "实际累计"),
+        )
 
     def set_data(self, curve: list[tuple], title: str) -> None:
         xs = list(range(len(curve)))

@@ -26,13 +26,20 @@ class BatchesDialog(QDialog):
         self.store = store
         self.changed = False
         self.setWindowTitle(self.tr("导入批次"))
-        self.model = RecordsModel([
-            Col(self.tr("时间"), "created_at", local_time), Col(self.tr("类型"), "kind", kind_label),
-            Col(self.tr("文件"), "file_name"),
-            Col(self.tr("工作表"), "sheet"), Col(self.tr("新增"), "new"), Col(self.tr("更新"), "updated"),
-            Col(self.tr("未变"), "unchanged"), Col(self.tr("拒绝"), "rejected"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("撤销于"), "undone_at", local_time),
-        ])
+        self.model = RecordsModel(
+            [
+                Col(self.tr("时间"), "created_at", local_time),
+                Col(self.tr("类型"), "kind", kind_label),
+                Col(self.tr("文件"), "file_name"),
+                Col(self.tr("工作表"), "sheet"),
+                Col(self.tr("新增"), "new"),
+                Col(self.tr("更新"), "updated"),
+                Col(self.tr("未变"), "unchanged"),
+                Col(self.tr("拒绝"), "rejected"),
+                Col(self.tr("操作人"), "operator"),
+                Col(self.tr("撤销于"), "undone_at", local_time),
+            ]
+        )
         self.table = make_table(self.model)
         self.undo = QPushButton(self.tr("撤销所选批次(&U)"))
         self.undo.clicked.connect(self.undo_selected)
@@ -50,10 +57,17 @@ class BatchesDialog(QDialog):
         self.table.resizeColumnsToContents()
 
     def confirmation(self, batch: dict) -> str:
-        return self.tr("撤销 {0} {1}导入的“{2}”（{3}：新增 {4} 条，更新 {5} 条）？\n"
-                       "新增的记录将删除，更新过的记录恢复原值；撤销前会自动备份工作区。").format(
-            local_time(batch["created_at"]), batch["operator"], batch["file_name"], kind_label(batch["kind"]),
-            batch["new"], batch["updated"])
+        return self.tr(
+            "撤销 {0} {1}导入的“{2}”（{3}：新增 {4} 条，更新 {5} 条）？\n"
+            "新增的记录将删除，更新过的记录恢复原值；撤销前会自动备份工作区。"
+        ).format(
+            local_time(batch["created_at"]),
+            batch["operator"],
+            batch["file_name"],
+            kind_label(batch["kind"]),
+            batch["new"],
+            batch["updated"],
+        )
 
     def undo_selected(self) -> None:
         index = self.table.currentIndex()
@@ -63,14 +77,20 @@ class BatchesDialog(QDialog):
         try:
             plan = plan_undo(self.store, batch["id"])
             keep = False
-            if not plan.kept and QMessageBox.question(self, self.tr("撤销导入"), self.confirmation(batch)) != QMessageBox.Yes:
+            if (
+                not plan.kept
+                and QMessageBox.question(self, self.tr("撤销导入"), self.confirmation(batch)) != QMessageBox.Yes
+            ):
                 return
             if plan.kept:
                 # Later work on some of the batch's records: say which, and undo only the rest if asked.
                 answer = QMessageBox.question(
-                    self, self.tr("部分记录导入后又被改动"),
+                    self,
+                    self.tr("部分记录导入后又被改动"),
                     str(UndoBlocked(plan.kept)) + "\n\n" + self.tr("撤销其余改动并保留这些记录吗？"),
-                    QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+                    QMessageBox.Yes | QMessageBox.No,
+                    QMessageBox.No,
+                )
                 if answer != QMessageBox.Yes:
                     return
                 keep = True
@@ -78,8 +98,9 @@ class BatchesDialog(QDialog):
             QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
             return
         self.undo.setEnabled(False)
-        self.operation = Operation(batch_undo_work(self.store, plan, keep), self,
-                                   changes={c["table_name"] for c in plan.changes})
+        self.operation = Operation(
+            batch_undo_work(self.store, plan, keep), self, changes={c["table_name"] for c in plan.changes}
+        )
         self.operation.on_success(lambda count: self._undone(plan, count)).on_failure(self._refused)
         self.operation.start()
 
@@ -105,4 +126,3 @@ class BatchesDialog(QDialog):
         if not isinstance(exc, UserError):
             raise exc
         QMessageBox.warning(self, self.tr("无法撤销"), str(exc))
-

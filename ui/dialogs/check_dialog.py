@@ -51,11 +51,15 @@ class CheckDialog(QDialog):
         for note in report.notes:
             self.problems.addItem(self.tr("提示：{0}").format(note))
         if report.ok:
-            self.summary.setText(self.tr("检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，"
-                                         "修改记录 {1} 条校验链完整。").format(report.evidence_files, report.history_rows))
+            self.summary.setText(
+                self.tr("检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整。").format(
+                    report.evidence_files, report.history_rows
+                )
+            )
         else:
-            self.summary.setText(self.tr("发现 {0} 个问题（可从备份恢复，或把这份清单交给管理员）：").format(
-                len(report.problems)))
+            self.summary.setText(
+                self.tr("发现 {0} 个问题（可从备份恢复，或把这份清单交给管理员）：").format(len(report.problems))
+            )
             for problem in report.problems:
                 self.problems.addItem(problem.message)
 

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QInputDialog, QLabel,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
-from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
+from ui.file_dialogs import open_file, save_file
 from ui.operations import Operation
 from ycdesk.errors import UserError
 
@@ -72,8 +82,9 @@ class Exchange(QObject):
             if not names:
                 show_user_error(self.window, UserError(self.tr("还没有登记任何镇街，请先在“报送情况”中办理登记")))
                 return
-            township, ok = QInputDialog.getItem(self.window, self.tr("导出交换包"), self.tr("发给哪个镇街："),
-                                                names, 0, False)
+            township, ok = QInputDialog.getItem(
+                self.window, self.tr("导出交换包"), self.tr("发给哪个镇街："), names, 0, False
+            )
             if not ok:
                 return
         if path is None:
@@ -83,8 +94,12 @@ class Exchange(QObject):
                 return
 
         def done(result):
-            self.window.statusBar().showMessage(self.tr("已导出第{0}号交换包 {1}：{2} 条改动，佐证文件 {3} 个").format(
-                result["seq"], result["file"], result["rows"], result["files"]), 10_000)
+            self.window.statusBar().showMessage(
+                self.tr("已导出第{0}号交换包 {1}：{2} 条改动，佐证文件 {3} 个").format(
+                    result["seq"], result["file"], result["rows"], result["files"]
+                ),
+                10_000,
+            )
             self.finished.emit(result)
 
         from ycdesk.exchange.packages import export_package
@@ -110,11 +125,18 @@ class Exchange(QObject):
 
             text = outcome.summary()
             if outcome.conflicts:
-                text += "\n\n" + self.tr("冲突（按填报范围保留一方，另一方记入修改记录）：") + "\n" + "\n".join(
-                    f"{table_name(c['table'])} {c['row_id'][:8]} {'、'.join(c['columns'])}"
-                    for c in outcome.conflicts[:10])
-            answer = QMessageBox.question(self.window, self.tr("导入交换包（试运行结果）"),
-                                          text + "\n\n" + self.tr("确定导入吗？"))
+                text += (
+                    "\n\n"
+                    + self.tr("冲突（按填报范围保留一方，另一方记入修改记录）：")
+                    + "\n"
+                    + "\n".join(
+                        f"{table_name(c['table'])} {c['row_id'][:8]} {'、'.join(c['columns'])}"
+                        for c in outcome.conflicts[:10]
+                    )
+                )
+            answer = QMessageBox.question(
+                self.window, self.tr("导入交换包（试运行结果）"), text + "\n\n" + self.tr("确定导入吗？")
+            )
             if answer != QMessageBox.Yes:
                 self.finished.emit(None)
                 return
@@ -127,7 +149,7 @@ class Exchange(QObject):
 
         self._run(lambda s: import_package(s, path, dry_run=True), previewed)
 
-    def show_status(self) -> "StatusDialog":
+    def show_status(self) -> StatusDialog:
         dialog = StatusDialog(self.window.store, self.window)
         dialog.show()
         return dialog
@@ -171,8 +193,9 @@ class StatusDialog(QDialog):
         self.table.setRowCount(len(peers))
         self.table.setColumnCount(len(quarters) + 1)
         self.table.setHorizontalHeaderLabels([self.tr("最近收到"), *quarters])
-        self.table.setVerticalHeaderLabels([p["name"] + (self.tr("（已撤销）") if p["revoked_at"] else "")
-                                            for p in peers])
+        self.table.setVerticalHeaderLabels(
+            [p["name"] + (self.tr("（已撤销）") if p["revoked_at"] else "") for p in peers]
+        )
         missing = 0
         for r, p in enumerate(peers):
             self.table.setItem(r, 0, QTableWidgetItem((p["last_received"] or "—")[:16].replace("T", " ")))
@@ -184,20 +207,25 @@ class StatusDialog(QDialog):
                         item.setBackground(QBrush(MISSING))
                         missing += 1
                 else:
-                    item = QTableWidgetItem(self.tr("第{0}号 {1} 条，冲突 {2} 处").format(
-                        got["seq"], got["rows"], got["conflicts"]))
+                    item = QTableWidgetItem(
+                        self.tr("第{0}号 {1} 条，冲突 {2} 处").format(got["seq"], got["rows"], got["conflicts"])
+                    )
                 item.setData(Qt.UserRole, got)
                 self.table.setItem(r, c, item)
         self.missing = missing
-        self.note.setText(self.tr("共 {0} 个镇街登记；{1} 处季度未报送（红色）").format(len(peers), missing)
-                          if not self.store.role.is_township else self.tr("本工作区为{0}").format(self.store.role.township))
+        self.note.setText(
+            self.tr("共 {0} 个镇街登记；{1} 处季度未报送（红色）").format(len(peers), missing)
+            if not self.store.role.is_township
+            else self.tr("本工作区为{0}").format(self.store.role.township)
+        )
 
     def enrol(self, township: str | None = None, path: str | None = None) -> None:
         from ycdesk.exchange import enrolment
 
         if township is None:
-            township, ok = QInputDialog.getItem(self, self.tr("登记镇街"), self.tr("镇街："),
-                                                self.store.townships.names(), 0, False)
+            township, ok = QInputDialog.getItem(
+                self, self.tr("登记镇街"), self.tr("镇街："), self.store.townships.names(), 0, False
+            )
             if not ok:
                 return
         if path is None:
@@ -209,9 +237,13 @@ class StatusDialog(QDialog):
         except UserError as exc:
             show_user_error(self, exc)
             return
-        QMessageBox.information(self, self.tr("登记镇街"), self.tr(
-            "已签发{0}的登记密钥：{1}\n请当面交给镇街，用它新建镇街工作区；密钥等同于密码，丢失请撤销后重新登记。").format(
-            township, path))
+        QMessageBox.information(
+            self,
+            self.tr("登记镇街"),
+            self.tr(
+                "已签发{0}的登记密钥：{1}\n请当面交给镇街，用它新建镇街工作区；密钥等同于密码，丢失请撤销后重新登记。"
+            ).format(township, path),
+        )
         self.refresh()
 
     def revoke(self, township: str | None = None) -> None:

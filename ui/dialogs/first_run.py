@@ -25,9 +25,12 @@ class FirstRunDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("欢迎使用 ycdesk"))
-        intro = QLabel(self.tr(
-            "<b>越城区生态环境“十四五”规划工作台</b><p>第一次使用，请填写您的姓名和单位："
-            "修改记录按姓名记录，报告上署为“编制”和“编制单位”。姓名以后可在 文件 → 操作人姓名 中修改。</p>"))
+        intro = QLabel(
+            self.tr(
+                "<b>越城区生态环境“十四五”规划工作台</b><p>第一次使用，请填写您的姓名和单位："
+                "修改记录按姓名记录，报告上署为“编制”和“编制单位”。姓名以后可在 文件 → 操作人姓名 中修改。</p>"
+            )
+        )
         intro.setWordWrap(True)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("如：张三"))

@@ -36,8 +36,17 @@ from ycdesk.imports.kinds import IMPORT_KINDS
 IGNORE = "（忽略此列）"
 
 
-def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping: dict, dry_run: bool,
-               valid_only: bool, read: SheetRead | None = None):
+def run_import(
+    db_path: str,
+    operator: str,
+    kind: str,
+    path: str,
+    sheet,
+    mapping: dict,
+    dry_run: bool,
+    valid_only: bool,
+    read: SheetRead | None = None,
+):
     """The import as an operation's work; ``read`` is the preview's read of the sheet, used
     unless it is of another file or sheet (or the file changed since: then read again)."""
     from ycdesk.store import Store
@@ -47,8 +56,18 @@ def run_import(db_path: str, operator: str, kind: str, path: str, sheet, mapping
 
     def job(state):  # a cancel raises Cancelled from the progress call: the import rolls back
         with Store(db_path, operator=operator) as store:
-            return import_file(store, kind, path, sheet=sheet, mapping=mapping, dry_run=dry_run,
-                               valid_only=valid_only, progress=state.counter, read=read)
+            return import_file(
+                store,
+                kind,
+                path,
+                sheet=sheet,
+                mapping=mapping,
+                dry_run=dry_run,
+                valid_only=valid_only,
+                progress=state.counter,
+                read=read,
+            )
+
     return job
 
 
@@ -58,7 +77,7 @@ def changed_tables(kind: str):
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard") -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle(self.tr("选择文件"))
@@ -89,8 +108,7 @@ class FilePage(QWizardPage):
         self.path.textChanged.connect(self.load_sheets)
 
     def browse(self) -> None:
-        path = open_file(self, self.tr("选择要导入的文件"),
-                         "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
+        path = open_file(self, self.tr("选择要导入的文件"), "表格 (*.xlsx *.xlsm *.xls *.csv);;所有文件 (*)")
         if path:
             self.path.setText(path)
 
@@ -138,7 +156,7 @@ class FilePage(QWizardPage):
 
 
 class MappingPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard") -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle(self.tr("表头与列对应"))
@@ -209,8 +227,11 @@ class MappingPage(QWizardPage):
             header_row, columns = None, {}
         else:
             header_row, columns, ignored = detected
-            self.info.setText(self.tr("表头在第 {0} 行；识别 {1} 列，忽略 {2} 列。").format(
-                header_row + 1, len(columns), len(ignored)))
+            self.info.setText(
+                self.tr("表头在第 {0} 行；识别 {1} 列，忽略 {2} 列。").format(
+                    header_row + 1, len(columns), len(ignored)
+                )
+            )
             self.ok = True
         width = max((len(r) for r in shown), default=0)
         self.preview.setRowCount(len(shown))
@@ -277,7 +298,7 @@ def _reason(widget, exc, tb) -> str:
 class RunPage(QWizardPage):
     """Runs the import (dry or real) in the background and shows counts and rejected rows."""
 
-    def __init__(self, wizard: "ImportWizard", dry_run: bool) -> None:
+    def __init__(self, wizard: ImportWizard, dry_run: bool) -> None:
         super().__init__()
         self.w, self.dry_run = wizard, dry_run
         self.setTitle(self.tr("试运行：检查结果") if dry_run else self.tr("导入"))
@@ -327,10 +348,21 @@ class RunPage(QWizardPage):
         store = self.w.store
         valid_only = self.w.dry_page.valid_only.currentData()
         kind = self.w.kind()
-        self.task = Operation(run_import(str(store.path), store.operator, kind, self.w.path(), self.w.sheet(),
-                                         self.w.mapping_page.user_mapping(), self.dry_run, valid_only,
-                                         self.w.sheet_read),
-                              self, changes=() if self.dry_run else changed_tables(kind))
+        self.task = Operation(
+            run_import(
+                str(store.path),
+                store.operator,
+                kind,
+                self.w.path(),
+                self.w.sheet(),
+                self.w.mapping_page.user_mapping(),
+                self.dry_run,
+                valid_only,
+                self.w.sheet_read,
+            ),
+            self,
+            changes=() if self.dry_run else changed_tables(kind),
+        )
         self.task.progressed.connect(lambda f, _t: self.progress.setValue(int(f * 100)))
         self.task.succeeded.connect(self.done)
         self.task.failed.connect(self.failed)
@@ -369,8 +401,9 @@ class RunPage(QWizardPage):
 
         if self.result is None or not self.result.errors:
             return
-        path = save_file(self, self.tr("导出被拒绝的行"), self.tr("被拒绝的行.xlsx"),
-                         "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        path = save_file(
+            self, self.tr("导出被拒绝的行"), self.tr("被拒绝的行.xlsx"), "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+        )
         if not path:
             return
         try:
@@ -470,7 +503,9 @@ class ImportWizard(QWizard):
             return None
         from pathlib import Path
 
-        return result.batch_id, self.tr("导入 {0} 行（{1}）").format(result.new + result.updated, Path(self.path()).name)
+        return result.batch_id, self.tr("导入 {0} 行（{1}）").format(
+            result.new + result.updated, Path(self.path()).name
+        )
 
     def path(self) -> str:
         return self.file_page.path.text().strip()

@@ -46,26 +46,34 @@ class InvestmentDialog(QDialog):
             amount = read_amount(self.amount.text(), "万元")  # the importer's reading too
             if amount is None:
                 raise UserError(self.tr("请填写完成投资（万元）"))
-            fields = dict(source=self.source.text().strip() or None,
-                          note=self.note.text().strip() or None)
+            fields = dict(source=self.source.text().strip() or None, note=self.note.text().strip() or None)
             # A refusal first (nothing to confirm then), then the double-counting question.
-            self.store.projects.check_investment(self.project["id"], self.period.text(), amount,
-                                                 investment_id=self.record and self.record["id"])
+            self.store.projects.check_investment(
+                self.project["id"], self.period.text(), amount, investment_id=self.record and self.record["id"]
+            )
             overlap = self.store.projects.period_overlap(
-                self.project["id"], self.period.text(), amount, excluding=self.record and self.record["id"])
+                self.project["id"], self.period.text(), amount, excluding=self.record and self.record["id"]
+            )
             if overlap and not self.confirm_overlap(overlap):
                 return  # back to the form, everything typed still there
             name = self.project["name"][:12]
             if self.record:
-                run_change(self, self.tr("修改“{0}”{1}的投资进展").format(name, self.record["period"]),
-                           lambda: self.store.projects.update_investment(
-                               self.record["id"], self.period.text(), amount, **fields))
+                run_change(
+                    self,
+                    self.tr("修改“{0}”{1}的投资进展").format(name, self.record["period"]),
+                    lambda: self.store.projects.update_investment(
+                        self.record["id"], self.period.text(), amount, **fields
+                    ),
+                )
                 self.saved_id = self.record["id"]
             else:
                 self.saved_id = run_change(
-                    self, self.tr("填报“{0}”的投资进展").format(name),
-                    lambda: self.store.projects.add_investment(self.project["id"], self.period.text(), amount,
-                                                               **fields))
+                    self,
+                    self.tr("填报“{0}”的投资进展").format(name),
+                    lambda: self.store.projects.add_investment(
+                        self.project["id"], self.period.text(), amount, **fields
+                    ),
+                )
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return

@@ -24,8 +24,9 @@ from ycdesk.townships import CITY, DISTRICT
 
 
 class ObservationDialog(QDialog):
-    def __init__(self, store, indicator: dict, record: dict | None = None, scope: str | None = None,
-                 parent=None) -> None:
+    def __init__(
+        self, store, indicator: dict, record: dict | None = None, scope: str | None = None, parent=None
+    ) -> None:
         super().__init__(parent)
         self.store, self.indicator, self.record = store, indicator, record
         self.saved_id: str | None = None
@@ -57,7 +58,11 @@ class ObservationDialog(QDialog):
             self.period.setEnabled(False)
             self.scope.setEnabled(False)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"<b>{indicator['name']}</b>　目标：{indicator.get('effective_target') or indicator.get('target_text') or '—'}"))
+        form.addRow(
+            QLabel(
+                f"<b>{indicator['name']}</b>　目标：{indicator.get('effective_target') or indicator.get('target_text') or '—'}"
+            )
+        )
         form.addRow(self.tr("期间(&P)："), self.period)
         form.addRow(self.tr("范围(&R)："), self.scope)
         form.addRow(self.tr("值(&V)："), self.value)
@@ -85,23 +90,37 @@ class ObservationDialog(QDialog):
             self.evidence.setText(path)
 
     def _fields(self) -> dict:
-        return {"source": self.source.text().strip() or None, "note": self.note.text().strip() or None,
-                "evidence_path": self.evidence.text().strip() or None}
+        return {
+            "source": self.source.text().strip() or None,
+            "note": self.note.text().strip() or None,
+            "evidence_path": self.evidence.text().strip() or None,
+        }
 
     def _write(self, confirm: bool) -> None:
         ind, name = self.store.indicators, self.indicator["name"][:12]
         if self.record:
             self.old_fields = run_change(
-                self, self.tr("修改“{0}”{1}的观测值").format(name, self.record["period"]),
-                lambda: ind.update_observation(self.record["id"], self.value.text(), confirm_outlier=confirm,
-                                               **self._fields()))
+                self,
+                self.tr("修改“{0}”{1}的观测值").format(name, self.record["period"]),
+                lambda: ind.update_observation(
+                    self.record["id"], self.value.text(), confirm_outlier=confirm, **self._fields()
+                ),
+            )
             self.saved_id = self.record["id"]
         else:
             self.saved_id = run_change(
-                self, self.tr("新增“{0}”的观测值").format(name),
-                lambda: ind.add_observation(self.indicator["id"], self.period.text(), self.value.text(),
-                                            scope=self.scope.currentText(), confirm_outlier=confirm,
-                                            future_reason=self.future_reason, **self._fields()))
+                self,
+                self.tr("新增“{0}”的观测值").format(name),
+                lambda: ind.add_observation(
+                    self.indicator["id"],
+                    self.period.text(),
+                    self.value.text(),
+                    scope=self.scope.currentText(),
+                    confirm_outlier=confirm,
+                    future_reason=self.future_reason,
+                    **self._fields(),
+                ),
+            )
 
     def save(self) -> None:
         """Save through the core's observation validator; a period still to come asks for a

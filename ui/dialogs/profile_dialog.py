@@ -24,8 +24,13 @@ class ProfileDialog(QDialog):
         self.setWindowTitle(self.tr("年度计划投资"))
         current = Progress(store).profiles().get(project["id"], {})
         form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("<b>{0}</b><br>十四五计划投资 {1} 亿元，各年合计须相等").format(
-            project["name"], format_yi(project["fyp_yuan"]))))
+        form.addRow(
+            QLabel(
+                self.tr("<b>{0}</b><br>十四五计划投资 {1} 亿元，各年合计须相等").format(
+                    project["name"], format_yi(project["fyp_yuan"])
+                )
+            )
+        )
         self.edits: dict[int, QLineEdit] = {}
         for year in fyp_years(project):
             edit = QLineEdit(format_yi(current.get(year, 0)))
@@ -39,8 +44,11 @@ class ProfileDialog(QDialog):
     def save(self) -> None:
         try:
             amounts = {year: parse_amount(edit.text() or "0") for year, edit in self.edits.items()}
-            run_change(self, self.tr("修改“{0}”的年度计划").format(self.project["name"][:12]),
-                       lambda: Progress(self.store).set_profile(self.project["id"], amounts))
+            run_change(
+                self,
+                self.tr("修改“{0}”的年度计划").format(self.project["name"][:12]),
+                lambda: Progress(self.store).set_profile(self.project["id"], amounts),
+            )
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法保存"), str(exc))
             return

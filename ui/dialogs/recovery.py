@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ui.file_dialogs import open_file, save_file
 from ui.errors import show_user_error
+from ui.file_dialogs import open_file, save_file
 from ui.operations import Operation, report_failure
 from ycdesk.backups import list_backups
 from ycdesk.errors import UserError
@@ -63,15 +63,20 @@ class RestoreDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         for row, b in enumerate(self.backups):
             check = self.tr("通过") if b.ok else b.check
-            for col, text in enumerate((f"{b.created_at:%Y-%m-%d %H:%M:%S}", b.describe_reason(), b.size_text(), check)):
+            for col, text in enumerate(
+                (f"{b.created_at:%Y-%m-%d %H:%M:%S}", b.describe_reason(), b.size_text(), check)
+            ):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(b.path))
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
         if self.backups:
             self.table.selectRow(0)
-        note = QLabel(self.tr("恢复会替换当前工作区；当前工作区会先另存为一个备份（原因：恢复前的工作区）。")
-                      if self.backups else self.tr("这个工作区还没有备份。"))
+        note = QLabel(
+            self.tr("恢复会替换当前工作区；当前工作区会先另存为一个备份（原因：恢复前的工作区）。")
+            if self.backups
+            else self.tr("这个工作区还没有备份。")
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.restore_button = buttons.addButton(self.tr("恢复所选备份(&R)"), QDialogButtonBox.AcceptRole)
@@ -90,9 +95,12 @@ class RestoreDialog(QDialog):
             return
         backup = self.backups[row]
         answer = QMessageBox.question(
-            self, self.tr("确认恢复"),
+            self,
+            self.tr("确认恢复"),
             self.tr("用 {0} 的备份（{1}）替换当前工作区？").format(
-                f"{backup.created_at:%Y-%m-%d %H:%M}", backup.describe_reason()))
+                f"{backup.created_at:%Y-%m-%d %H:%M}", backup.describe_reason()
+            ),
+        )
         if answer == QMessageBox.Yes:
             self.chosen = backup
             self.accept()
@@ -150,8 +158,9 @@ class StartupProblemDialog(QDialog):
 
     def restore_newest(self) -> None:
         backup, path = self.problem.backup, self.problem.path
-        run_behind_busy_dialog(self, self.tr("正在从备份恢复…"), restore_job(backup.path, path),
-                          lambda _result: self._open(path))
+        run_behind_busy_dialog(
+            self, self.tr("正在从备份恢复…"), restore_job(backup.path, path), lambda _result: self._open(path)
+        )
 
     def open_other(self) -> None:
         path = open_file(self, self.tr("打开工作区"), WORKSPACE_FILTER)
@@ -164,5 +173,6 @@ class StartupProblemDialog(QDialog):
         path = save_file(self, self.tr("新建工作区"), "新工作区.ycdesk", WORKSPACE_FILTER)
         if not path:
             return
-        run_behind_busy_dialog(self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator),
-                          self._open)
+        run_behind_busy_dialog(
+            self, self.tr("正在新建工作区…"), lambda: create_workspace(path, self.operator), self._open
+        )

@@ -58,4 +58,3 @@ class RecordsModel(RowsModel):
         if role == Qt.TextAlignmentRole and col.align_right:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
-

@@ -49,21 +49,60 @@ def titles() -> list[str]:
     return [t.title for t in TABS]
 
 
-_FINDINGS = frozenset({"findings", "finding_events", "finding_categories", "audits", "enterprises", "townships",
-                       "audit_aggregates", "sludge", "attachments"})
+_FINDINGS = frozenset(
+    {
+        "findings",
+        "finding_events",
+        "finding_categories",
+        "audits",
+        "enterprises",
+        "townships",
+        "audit_aggregates",
+        "sludge",
+        "attachments",
+    }
+)
 
 for _spec in (
-    TabSpec("indicators", "指标", "ui.tabs.indicators.tab", "IndicatorsTab", "observations",
-            frozenset({"indicators", "observations", "townships", "period_locks"}), ("indicators", "observations")),
-    TabSpec("projects", "重大工程", "ui.tabs.projects.tab", "ProjectsTab", "investments",
-            frozenset({"projects", "project_units", "project_plan_years", "investments", "initiatives",
-                       "initiative_progress", "townships"}),
-            ("projects", "investments", "initiatives")),
-    TabSpec("audits", "危废考核", "ui.tabs.audits.tab", "AuditsTab", "findings", _FINDINGS,
-            ("audits", "findings", "enterprises", "audit_aggregates", "sludge")),
+    TabSpec(
+        "indicators",
+        "指标",
+        "ui.tabs.indicators.tab",
+        "IndicatorsTab",
+        "observations",
+        frozenset({"indicators", "observations", "townships", "period_locks"}),
+        ("indicators", "observations"),
+    ),
+    TabSpec(
+        "projects",
+        "重大工程",
+        "ui.tabs.projects.tab",
+        "ProjectsTab",
+        "investments",
+        frozenset(
+            {
+                "projects",
+                "project_units",
+                "project_plan_years",
+                "investments",
+                "initiatives",
+                "initiative_progress",
+                "townships",
+            }
+        ),
+        ("projects", "investments", "initiatives"),
+    ),
+    TabSpec(
+        "audits",
+        "危废考核",
+        "ui.tabs.audits.tab",
+        "AuditsTab",
+        "findings",
+        _FINDINGS,
+        ("audits", "findings", "enterprises", "audit_aggregates", "sludge"),
+    ),
     # The reports read everything, but what they list up front are the audits (整改通知书)
     # and the register of issued reports.
-    TabSpec("reports", "报告", "ui.tabs.reports.tab", "ReportsTab", "findings",
-            _FINDINGS | {"issued_reports"}, ()),
+    TabSpec("reports", "报告", "ui.tabs.reports.tab", "ReportsTab", "findings", _FINDINGS | {"issued_reports"}, ()),
 ):
     register(_spec)

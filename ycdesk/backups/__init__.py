@@ -25,7 +25,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ycdesk.atomic import STALE_SECONDS, copy_verified, environment_problem, file_sha256, publish, remove_stale, temp_beside
+from ycdesk.atomic import (
+    STALE_SECONDS,
+    copy_verified,
+    environment_problem,
+    file_sha256,
+    publish,
+    remove_stale,
+    temp_beside,
+)
 from ycdesk.backups.retention import to_keep
 from ycdesk.errors import UnreadableFileError
 from ycdesk.i18n import _
@@ -36,8 +44,11 @@ _NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})-([A-Za-z0-9_-]+)\.db$")
 _LEGACY = r"^{stem}-(\d{{8}}-\d{{6}}-\d{{6}})-([A-Za-z0-9_-]+)\.db$"  # backups/<stem>-<stamp>-<reason>.db (before per-id folders)
 
 REASONS = {
-    "manual": "手动备份", "scheduled": "每日自动备份", "before-restore": "恢复前的工作区",
-    "before-init": "重新初始化前的工作区", "before-demo-removal": "删除演示数据前",
+    "manual": "手动备份",
+    "scheduled": "每日自动备份",
+    "before-restore": "恢复前的工作区",
+    "before-init": "重新初始化前的工作区",
+    "before-demo-removal": "删除演示数据前",
     "before-undo-import": "撤销导入前",
 }
 
@@ -84,8 +95,11 @@ class Backup:
 
     def as_json(self) -> dict:
         data = asdict(self)
-        data.update(path=str(self.path), created_at=self.created_at.isoformat(timespec="seconds"),
-                    reason_text=self.describe_reason())
+        data.update(
+            path=str(self.path),
+            created_at=self.created_at.isoformat(timespec="seconds"),
+            reason_text=self.describe_reason(),
+        )
         return data
 
 
@@ -109,8 +123,10 @@ def evidence_path(folder: Path, sha: str) -> Path:
 
 # -- writing ------------------------------------------------------------------------------
 
-def write(source: Path, workspace_id: str, reason: str, now: datetime, *, protect: Path | None = None,
-          progress=None) -> Backup:
+
+def write(
+    source: Path, workspace_id: str, reason: str, now: datetime, *, protect: Path | None = None, progress=None
+) -> Backup:
     """Back up the committed state of the workspace file ``source`` into its id folder,
     with its evidence, then apply retention. Raises :class:`DamagedWorkspaceError` (and
     writes nothing) if the copy fails ``quick_check``. ``progress(done, total)`` is called
@@ -167,8 +183,18 @@ def stage(source: Path, workspace_id: str, reason: str, now: datetime, progress=
             _copy_database(source, temp, workspace_id, progress)
             needed = _needed_files(temp)
             copied, missing = _store_evidence(evidence_dir(source), folder / "files", needed)
-            backup = Backup(final, now, reason, temp.stat().st_size, "ok", workspace_id, source.name,
-                            file_sha256(temp), copied, missing)
+            backup = Backup(
+                final,
+                now,
+                reason,
+                temp.stat().st_size,
+                "ok",
+                workspace_id,
+                source.name,
+                file_sha256(temp),
+                copied,
+                missing,
+            )
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -190,8 +216,9 @@ class InBackground:
 
         self._staged: Staged | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(source, workspace_id, reason, now),
-                                        name="ycdesk-backup", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(source, workspace_id, reason, now), name="ycdesk-backup", daemon=True
+        )
         self._thread.start()
 
     def _run(self, *args) -> None:
@@ -252,8 +279,9 @@ def _copy_database(source: Path, dest: Path, workspace_id: str | None, progress=
     check = quick_check(dest)
     if check != "ok":
         dest.unlink(missing_ok=True)
-        raise DamagedWorkspaceError(_("工作区“{0}”未通过完整性检查（{1}），没有备份；已有的备份保持不变").format(
-            source, check))
+        raise DamagedWorkspaceError(
+            _("工作区“{0}”未通过完整性检查（{1}），没有备份；已有的备份保持不变").format(source, check)
+        )
 
 
 def _needed_files(database: Path) -> list[str]:
@@ -301,6 +329,7 @@ def _write_record(backup: Backup) -> None:
 
 # -- listing and rotation -------------------------------------------------------------------
 
+
 def read_folder(folder: Path) -> list[Backup]:
     """The backups recorded in one id folder, newest first (copies without a record are not backups)."""
     found = []
@@ -310,9 +339,20 @@ def read_folder(folder: Path) -> list[Backup]:
             continue
         try:
             data = json.loads(record.read_text(encoding="utf-8"))
-            found.append(Backup(path, datetime.fromisoformat(data["created_at"]), data["reason"], data["size"],
-                                data["check"], data.get("workspace_id"), data.get("workspace_name", ""),
-                                data.get("sha256"), data.get("files", []), data.get("missing_files", [])))
+            found.append(
+                Backup(
+                    path,
+                    datetime.fromisoformat(data["created_at"]),
+                    data["reason"],
+                    data["size"],
+                    data["check"],
+                    data.get("workspace_id"),
+                    data.get("workspace_name", ""),
+                    data.get("sha256"),
+                    data.get("files", []),
+                    data.get("missing_files", []),
+                )
+            )
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a record cut short or edited by hand: not offered for restore
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
@@ -326,8 +366,13 @@ def list_backups(workspace: Path, workspace_id: str | None) -> list[Backup]:
     if workspace_id:
         found = read_folder(root / workspace_id)
     else:
-        found = [b for folder in (root.iterdir() if root.is_dir() else ()) if folder.is_dir()
-                 for b in read_folder(folder) if b.workspace_name == workspace.name]
+        found = [
+            b
+            for folder in (root.iterdir() if root.is_dir() else ())
+            if folder.is_dir()
+            for b in read_folder(folder)
+            if b.workspace_name == workspace.name
+        ]
     found += _legacy(root, workspace)
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
 
@@ -342,8 +387,17 @@ def _legacy(root: Path, workspace: Path) -> list[Backup]:
     for path in root.glob("*.db") if root.is_dir() else ():
         match = pattern.match(path.name)
         if match:
-            out.append(Backup(path, datetime.strptime(match[1], STAMP).astimezone(), match[2], path.stat().st_size,
-                              _("未检查"), workspace_name=workspace.name, legacy=True))
+            out.append(
+                Backup(
+                    path,
+                    datetime.strptime(match[1], STAMP).astimezone(),
+                    match[2],
+                    path.stat().st_size,
+                    _("未检查"),
+                    workspace_name=workspace.name,
+                    legacy=True,
+                )
+            )
     return out
 
 
@@ -384,6 +438,7 @@ def _collect_files(folder: Path, needed: set[str]) -> None:
 
 # -- checking ---------------------------------------------------------------------------------
 
+
 def verify(backup: Backup) -> str:
     """Check a backup again now: the copy (quick_check and its recorded hash) and every
     evidence file it needs. Returns "ok" or what is wrong."""
@@ -394,9 +449,12 @@ def verify(backup: Backup) -> str:
         return check
     if backup.sha256 and file_sha256(backup.path) != backup.sha256:
         return _("备份文件已被改动（校验值不符）")
-    bad = [sha for sha in backup.files
-           if not evidence_path(backup.files_dir, sha).is_file()
-           or file_sha256(evidence_path(backup.files_dir, sha)) != sha]
+    bad = [
+        sha
+        for sha in backup.files
+        if not evidence_path(backup.files_dir, sha).is_file()
+        or file_sha256(evidence_path(backup.files_dir, sha)) != sha
+    ]
     if bad:
         return _("{0} 个证据文件缺失或已损坏").format(len(bad))
     return "ok"

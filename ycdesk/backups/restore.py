@@ -28,8 +28,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ycdesk.atomic import (copy_verified, environment_problem, file_sha256, publish, remove_stale,
-                           sqlite_companions, temp_beside)
+from ycdesk.atomic import (
+    copy_verified,
+    environment_problem,
+    file_sha256,
+    publish,
+    remove_stale,
+    sqlite_companions,
+    temp_beside,
+)
 from ycdesk.backups import _copy_database, _needed_files, evidence_dir, evidence_path, write
 from ycdesk.errors import EnvironmentProblem, UnreadableFileError
 from ycdesk.i18n import _
@@ -99,8 +106,7 @@ def _keep_replaced(workspace: Path, now: datetime, restoring: Path) -> Path | No
     if found.ok:
         checkpoint_alone(workspace)
         # The backup being restored stays, whatever the rotation would say.
-        return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now,
-                     protect=restoring).path
+        return write(workspace, found.workspace_id or str(uuid.uuid4()), "before-restore", now, protect=restoring).path
     # Damaged or not ours: keep its bytes (and a WAL that may hold its last changes) as they are.
     aside = workspace.with_name(f"{workspace.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S-%f')}")
     for source, target in zip([workspace, *sqlite_companions(workspace)], [aside, *sqlite_companions(aside)]):
@@ -125,8 +131,9 @@ def checkpoint_alone(workspace: Path) -> None:
     finally:
         conn.close()
     if busy:
-        raise EnvironmentProblem(_("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭它")
-                                 .format(workspace))
+        raise EnvironmentProblem(
+            _("工作区“{0}”正被其他程序使用（例如打开着的 ycdesk 窗口），请先关闭它").format(workspace)
+        )
 
 
 def _restore_evidence(backup: Path, copy: Path, workspace: Path, result: Restored) -> None:

@@ -26,12 +26,20 @@ def _month(t: datetime) -> int:
     return t.year * 12 + t.month - 1
 
 
-def to_keep(backups: Iterable[tuple[Hashable, datetime]], now: datetime, *, recent: int = RECENT,
-            daily: int = DAILY, weekly: int = WEEKLY, monthly: int = MONTHLY) -> set:
+def to_keep(
+    backups: Iterable[tuple[Hashable, datetime]],
+    now: datetime,
+    *,
+    recent: int = RECENT,
+    daily: int = DAILY,
+    weekly: int = WEEKLY,
+    monthly: int = MONTHLY,
+) -> set:
     """Keys of the backups to keep: the ``recent`` newest, and the newest backup of each of
     the last ``daily`` days, ``weekly`` weeks and ``monthly`` months, counted back from
     ``now``'s own day, week and month. Backups dated after ``now`` (a clock set back) count
     as the newest of their period."""
+
     def local(t: datetime) -> datetime:
         return t.astimezone(now.tzinfo) if t.tzinfo and now.tzinfo else t
 

@@ -50,15 +50,22 @@ def enroll(store, township: str, out: str | Path) -> dict:
     now = store.now()
     with store.transaction():
         district_public = keys.public_key(_own_key(store))
-        record = {"name": name, "public_key": keys.public_key(township_private), "enrolled_at": now,
-                  "revoked_at": None}
+        record = {"name": name, "public_key": keys.public_key(township_private), "enrolled_at": now, "revoked_at": None}
         if peer(store, township_id) is None:
             store.insert("exchange_peers", {"id": township_id, **record})
         else:
             store.update("exchange_peers", township_id, record)
-        _write_private(Path(out), {
-            "format": KEY_FORMAT, "township": name, "township_id": township_id,
-            "private_key": township_private, "district_public_key": district_public, "enrolled_at": now})
+        _write_private(
+            Path(out),
+            {
+                "format": KEY_FORMAT,
+                "township": name,
+                "township_id": township_id,
+                "private_key": township_private,
+                "district_public_key": district_public,
+                "enrolled_at": now,
+            },
+        )
     return {"township": name, "township_id": township_id, "file": str(out)}
 
 
@@ -73,8 +80,9 @@ def revoke(store, township: str) -> None:
 
 
 def enrolled(store) -> list[dict]:
-    return store.query("SELECT * FROM exchange_peers WHERE id != ? AND deleted_at IS NULL ORDER BY name",
-                       (DISTRICT_PEER,))
+    return store.query(
+        "SELECT * FROM exchange_peers WHERE id != ? AND deleted_at IS NULL ORDER BY name", (DISTRICT_PEER,)
+    )
 
 
 def read_key_file(path: str | Path) -> dict:
@@ -104,8 +112,15 @@ def bind(store, key_file: str | Path) -> dict:
         raise UserError(_("登记密钥中的镇街“{0}”与本工作区的镇街名单不符").format(data["township"]))
     now = store.now()
     with store.transaction():
-        store.insert("exchange_peers", {"id": DISTRICT_PEER, "name": "全区", "public_key": data["district_public_key"],
-                                        "enrolled_at": data["enrolled_at"]})
+        store.insert(
+            "exchange_peers",
+            {
+                "id": DISTRICT_PEER,
+                "name": "全区",
+                "public_key": data["district_public_key"],
+                "enrolled_at": data["enrolled_at"],
+            },
+        )
         store.set_meta("exchange_private_key", data["private_key"])
         store.set_meta("exchange_township_id", data["township_id"])
         store.set_meta("exchange_township", data["township"])

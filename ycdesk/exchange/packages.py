@@ -49,8 +49,9 @@ def run_worker(job: dict) -> dict:
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     try:
-        done = subprocess.run(command, input=json.dumps(job, ensure_ascii=False).encode(),
-                              capture_output=True, env=env, check=False)
+        done = subprocess.run(
+            command, input=json.dumps(job, ensure_ascii=False).encode(), capture_output=True, env=env, check=False
+        )
     except OSError as exc:
         raise EnvironmentProblem(_("无法启动交换进程：{0}").format(exc)) from None
     if done.returncode != 0:
@@ -112,10 +113,17 @@ def snapshot_base(store) -> None:
     folder = _snapshot_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        run_worker({"job": "export", "db": str(store.path), "township_id": role.township_id,
-                    "tables": slices.tables(True), "base": None,
-                    "snapshot": str(_snapshot(store, DISTRICT_PEER, 0)),
-                    "changeset": str(Path(tmp) / "changeset.bin")})
+        run_worker(
+            {
+                "job": "export",
+                "db": str(store.path),
+                "township_id": role.township_id,
+                "tables": slices.tables(True),
+                "base": None,
+                "snapshot": str(_snapshot(store, DISTRICT_PEER, 0)),
+                "changeset": str(Path(tmp) / "changeset.bin"),
+            }
+        )
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -139,9 +147,17 @@ def export_package(store, out: str | Path, township: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         changeset = Path(tmp) / "changeset.bin"
         snapshot = Path(tmp) / "snapshot.db"
-        result = run_worker({"job": "export", "db": str(store.path), "township_id": township_id,
-                             "tables": slices.tables(to_district), "base": str(base) if base.exists() else None,
-                             "snapshot": str(snapshot), "changeset": str(changeset)})
+        result = run_worker(
+            {
+                "job": "export",
+                "db": str(store.path),
+                "township_id": township_id,
+                "tables": slices.tables(to_district),
+                "base": str(base) if base.exists() else None,
+                "snapshot": str(snapshot),
+                "changeset": str(changeset),
+            }
+        )
         data = changeset.read_bytes()
         parts = {"changeset.bin": _part(data)}
         files = {}
@@ -153,12 +169,21 @@ def export_package(store, out: str | Path, township: str | None = None) -> dict:
             parts[f"files/{sha}"] = {"sha256": sha, "size": path.stat().st_size}
         now = store.now()
         manifest = {
-            "format": FORMAT, "package_id": new_id(),
+            "format": FORMAT,
+            "package_id": new_id(),
             "sender": "township" if to_district else "district",
-            "township": township_name, "township_id": township_id,
-            "schema_version": store.schema_version, "seq": seq, "base_seq": base_seq,
-            "ack": row["last_in_seq"], "made_at": now, "period": str(_quarter(store)),
-            "operator": store.operator, "rows": result["rows"], "counts": result["counts"], "parts": parts,
+            "township": township_name,
+            "township_id": township_id,
+            "schema_version": store.schema_version,
+            "seq": seq,
+            "base_seq": base_seq,
+            "ack": row["last_in_seq"],
+            "made_at": now,
+            "period": str(_quarter(store)),
+            "operator": store.operator,
+            "rows": result["rows"],
+            "counts": result["counts"],
+            "parts": parts,
         }
         body = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode()
         partial = out.with_name(out.name + ".part")
@@ -177,8 +202,15 @@ def export_package(store, out: str | Path, township: str | None = None) -> dict:
             _log(store, manifest, "out", peer_id, out.name, applied=0, conflicts=0)
             partial.replace(out)
         shutil.move(str(snapshot), _snapshot(store, peer_id, seq))
-    return {"file": str(out), "seq": seq, "base_seq": base_seq, "rows": result["rows"],
-            "counts": result["counts"], "files": len(files), "township": township_name}
+    return {
+        "file": str(out),
+        "seq": seq,
+        "base_seq": base_seq,
+        "rows": result["rows"],
+        "counts": result["counts"],
+        "files": len(files),
+        "township": township_name,
+    }
 
 
 def _part(data: bytes) -> dict:
@@ -194,9 +226,24 @@ def _log(store, manifest: dict, direction: str, peer_id: str, file_name: str, *,
     store.conn.execute(
         "INSERT INTO exchange_packages (id, direction, peer_id, township, seq, base_seq, period, file_name, "
         "made_at, at, operator, rows, applied, conflicts, counts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (manifest["package_id"], direction, peer_id, manifest["township"], manifest["seq"], manifest["base_seq"],
-         manifest["period"], file_name, manifest["made_at"], store.now(), store.operator, manifest["rows"],
-         applied, conflicts, json.dumps(manifest["counts"], ensure_ascii=False)))
+        (
+            manifest["package_id"],
+            direction,
+            peer_id,
+            manifest["township"],
+            manifest["seq"],
+            manifest["base_seq"],
+            manifest["period"],
+            file_name,
+            manifest["made_at"],
+            store.now(),
+            store.operator,
+            manifest["rows"],
+            applied,
+            conflicts,
+            json.dumps(manifest["counts"], ensure_ascii=False),
+        ),
+    )
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -234,7 +281,8 @@ class ImportOutcome:
         verb = _("将写入") if self.dry_run else _("已写入")
         tables = "，".join(f"{table_name(t)} {n}" for t, n in sorted(self.by_table.items())) or _("无")
         return _("来自{0}的第{1}号交换包：共 {2} 条改动，{3} {4} 条（{5}），冲突 {6} 处，佐证文件 {7} 个").format(
-            who, self.seq, self.rows, verb, self.applied, tables, len(self.conflicts), self.files)
+            who, self.seq, self.rows, verb, self.applied, tables, len(self.conflicts), self.files
+        )
 
 
 def table_name(table: str) -> str:
@@ -243,11 +291,24 @@ def table_name(table: str) -> str:
 
 
 TABLE_NAMES = {
-    "townships": "镇街", "indicators": "指标", "observations": "指标观测值", "projects": "重大工程",
-    "project_units": "项目责任单位", "project_plan_years": "项目年度计划", "investments": "投资进展",
-    "initiatives": "改革政策平台", "initiative_progress": "改革政策平台进展", "finding_categories": "问题类别",
-    "period_locks": "期间锁定", "audit_aggregates": "考核汇总", "sludge": "污泥台账", "enterprises": "企业",
-    "audits": "考核", "findings": "考核问题", "finding_events": "整改记录", "attachments": "整改佐证",
+    "townships": "镇街",
+    "indicators": "指标",
+    "observations": "指标观测值",
+    "projects": "重大工程",
+    "project_units": "项目责任单位",
+    "project_plan_years": "项目年度计划",
+    "investments": "投资进展",
+    "initiatives": "改革政策平台",
+    "initiative_progress": "改革政策平台进展",
+    "finding_categories": "问题类别",
+    "period_locks": "期间锁定",
+    "audit_aggregates": "考核汇总",
+    "sludge": "污泥台账",
+    "enterprises": "企业",
+    "audits": "考核",
+    "findings": "考核问题",
+    "finding_events": "整改记录",
+    "attachments": "整改佐证",
 }
 
 
@@ -295,7 +356,9 @@ def _check_sender(store, manifest: dict) -> str:
     if row["revoked_at"]:
         raise UserError(_("{0}的登记已于{1}撤销，拒绝导入它的交换包").format(name, row["revoked_at"][:10]))
     if not keys.verify(row["public_key"], manifest["_signature"], manifest["_body"]):
-        raise UserError(_("交换包的签名与{0}登记的密钥不符（可能被改动，或不是用登记的密钥签发的），拒绝导入").format(name))
+        raise UserError(
+            _("交换包的签名与{0}登记的密钥不符（可能被改动，或不是用登记的密钥签发的），拒绝导入").format(name)
+        )
     return peer_id
 
 
@@ -323,11 +386,15 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
     with z:
         peer_id = _check_sender(store, manifest)
         if manifest.get("schema_version") != store.schema_version:
-            raise UserError(_("交换包的数据版本为{0}，本工作区为{1}：请先把两边的 ycdesk 升级到同一版本").format(
-                manifest.get("schema_version"), store.schema_version))
+            raise UserError(
+                _("交换包的数据版本为{0}，本工作区为{1}：请先把两边的 ycdesk 升级到同一版本").format(
+                    manifest.get("schema_version"), store.schema_version
+                )
+            )
         parts = _read_parts(z, manifest)
-    outcome = ImportOutcome(manifest["township"], manifest["sender"], manifest["seq"], manifest["rows"],
-                            dry_run=dry_run)
+    outcome = ImportOutcome(
+        manifest["township"], manifest["sender"], manifest["seq"], manifest["rows"], dry_run=dry_run
+    )
     if store.scalar("SELECT 1 FROM exchange_packages WHERE id = ?", (manifest["package_id"],)):
         outcome.already = True
         return outcome
@@ -339,20 +406,36 @@ def import_package(store, path: str | Path, *, dry_run: bool = False) -> ImportO
         changeset = Path(tmp) / "changeset.bin"
         changeset.write_bytes(parts["changeset.bin"])
         role = store.role
-        job = {"job": "apply", "db": str(store.path), "changeset": str(changeset), "peer_id": peer_id,
-               "seq": manifest["seq"], "ack": manifest.get("ack") or 0, "sender": manifest["sender"],
-               "township": manifest["township"], "township_id": manifest["township_id"],
-               "role": {"kind": role.kind, "township_id": role.township_id, "township": role.township},
-               "tables": list(slices.tables(manifest["sender"] == "township")),
-               "operator": _("交换包：{0}").format(store.operator), "now": store.now(), "dry_run": dry_run,
-               "absorb": [str(p) for _s, p in _snapshots(store, peer_id)],
-               # What this side sends back to the sender, to keep its snapshots to that.
-               "outgoing": slices.tables(role.is_township), "outgoing_township": manifest["township_id"],
-               "tables_in": slices.tables(manifest["sender"] == "township"),
-               "package": {"id": manifest["package_id"], "base_seq": manifest["base_seq"],
-                           "period": manifest["period"], "file_name": Path(path).name,
-                           "made_at": manifest["made_at"], "rows": manifest["rows"],
-                           "counts": manifest["counts"]}}
+        job = {
+            "job": "apply",
+            "db": str(store.path),
+            "changeset": str(changeset),
+            "peer_id": peer_id,
+            "seq": manifest["seq"],
+            "ack": manifest.get("ack") or 0,
+            "sender": manifest["sender"],
+            "township": manifest["township"],
+            "township_id": manifest["township_id"],
+            "role": {"kind": role.kind, "township_id": role.township_id, "township": role.township},
+            "tables": list(slices.tables(manifest["sender"] == "township")),
+            "operator": _("交换包：{0}").format(store.operator),
+            "now": store.now(),
+            "dry_run": dry_run,
+            "absorb": [str(p) for _s, p in _snapshots(store, peer_id)],
+            # What this side sends back to the sender, to keep its snapshots to that.
+            "outgoing": slices.tables(role.is_township),
+            "outgoing_township": manifest["township_id"],
+            "tables_in": slices.tables(manifest["sender"] == "township"),
+            "package": {
+                "id": manifest["package_id"],
+                "base_seq": manifest["base_seq"],
+                "period": manifest["period"],
+                "file_name": Path(path).name,
+                "made_at": manifest["made_at"],
+                "rows": manifest["rows"],
+                "counts": manifest["counts"],
+            },
+        }
         staged = _stage_files(Path(tmp), parts) if not dry_run else {}
         result = run_worker(job)
         # The rows are in: now their evidence (checked by hash already). A refused package
@@ -407,11 +490,17 @@ def status(store) -> dict:
     enrolled township × quarter with the last package received (missing ones marked)."""
     peers = store.query("SELECT * FROM exchange_peers WHERE deleted_at IS NULL ORDER BY name")
     packages = store.query("SELECT * FROM exchange_packages ORDER BY at, seq")
-    conflicts = {r["package_id"]: r["n"] for r in store.query(
-        "SELECT package_id, COUNT(*) AS n FROM exchange_conflicts GROUP BY package_id")}
+    conflicts = {
+        r["package_id"]: r["n"]
+        for r in store.query("SELECT package_id, COUNT(*) AS n FROM exchange_conflicts GROUP BY package_id")
+    }
     quarters = _quarters(store, packages)
-    out = {"role": "township" if store.role.is_township else "district",
-           "township": store.role.township, "quarters": [str(q) for q in quarters], "peers": []}
+    out = {
+        "role": "township" if store.role.is_township else "district",
+        "township": store.role.township,
+        "quarters": [str(q) for q in quarters],
+        "peers": [],
+    }
     for p in peers:
         mine = [r for r in packages if r["peer_id"] == p["id"]]
         received = [r for r in mine if r["direction"] == "in"]
@@ -419,19 +508,48 @@ def status(store) -> dict:
         for q in quarters:
             got = [r for r in received if r["period"] == str(q)]
             last = got[-1] if got else None
-            by_quarter[str(q)] = None if last is None else {
-                "seq": last["seq"], "at": last["at"], "rows": sum(r["rows"] for r in got),
-                "applied": sum(r["applied"] for r in got),
-                "conflicts": sum(conflicts.get(r["id"], 0) for r in got)}
-        out["peers"].append({
-            "id": p["id"], "name": p["name"], "enrolled_at": p["enrolled_at"], "revoked_at": p["revoked_at"],
-            "sent": p["out_seq"], "acknowledged": p["acked_out"], "received": p["last_in_seq"],
-            "last_received": received[-1]["at"] if received else None,
-            "packages": [{k: r[k] for k in ("direction", "seq", "period", "file_name", "made_at", "at", "rows",
-                                            "applied", "conflicts")} for r in mine],
-            "quarters": by_quarter,
-            "missing": [q for q, v in by_quarter.items() if v is None and q >= p["enrolled_at"][:4]],
-        })
+            by_quarter[str(q)] = (
+                None
+                if last is None
+                else {
+                    "seq": last["seq"],
+                    "at": last["at"],
+                    "rows": sum(r["rows"] for r in got),
+                    "applied": sum(r["applied"] for r in got),
+                    "conflicts": sum(conflicts.get(r["id"], 0) for r in got),
+                }
+            )
+        out["peers"].append(
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "enrolled_at": p["enrolled_at"],
+                "revoked_at": p["revoked_at"],
+                "sent": p["out_seq"],
+                "acknowledged": p["acked_out"],
+                "received": p["last_in_seq"],
+                "last_received": received[-1]["at"] if received else None,
+                "packages": [
+                    {
+                        k: r[k]
+                        for k in (
+                            "direction",
+                            "seq",
+                            "period",
+                            "file_name",
+                            "made_at",
+                            "at",
+                            "rows",
+                            "applied",
+                            "conflicts",
+                        )
+                    }
+                    for r in mine
+                ],
+                "quarters": by_quarter,
+                "missing": [q for q, v in by_quarter.items() if v is None and q >= p["enrolled_at"][:4]],
+            }
+        )
     return out
 
 

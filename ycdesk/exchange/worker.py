@@ -64,7 +64,7 @@ def _rows_by_id(conn, table: str, ids: list) -> dict:
     """The rows of ``table`` among ``ids``, as tuples keyed by id: one query per 20,000."""
     out = {}
     for start in range(0, len(ids), 20_000):
-        chunk = json.dumps(ids[start:start + 20_000])
+        chunk = json.dumps(ids[start : start + 20_000])
         for row in conn.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (chunk,)):
             out[row[0]] = row
     return out
@@ -75,8 +75,9 @@ def _columns(conn, schema: str, table: str) -> list[str]:
 
 
 def _create_sql(conn, schema: str, table: str, into: str) -> str:
-    sql = conn.execute(f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?",
-                       (table,)).fetchone()[0]
+    sql = conn.execute(
+        f"SELECT sql FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()[0]
     return _CREATE.sub(f"CREATE TABLE {into}.{table}", sql, count=1)
 
 
@@ -114,8 +115,9 @@ def export(job: dict) -> dict:
     """Snapshot the slice into ``job['snapshot']`` and write the changeset from ``job['base']``."""
     snapshot = Path(job["snapshot"])
     snapshot.unlink(missing_ok=True)
-    conn = apsw.Connection(str(snapshot), flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
-                           | apsw.SQLITE_OPEN_URI)
+    conn = apsw.Connection(
+        str(snapshot), flags=apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE | apsw.SQLITE_OPEN_URI
+    )
     conn.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
     conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
     base = job.get("base")
@@ -125,8 +127,10 @@ def export(job: dict) -> dict:
     with conn:
         for table, where in tables.items():
             conn.execute(_create_sql(conn, "ws", table, "main"))
-            conn.execute(f"INSERT INTO main.{table} SELECT * FROM ws.{table} WHERE {where.format(s='ws')}",
-                         {"t": job["township_id"]})
+            conn.execute(
+                f"INSERT INTO main.{table} SELECT * FROM ws.{table} WHERE {where.format(s='ws')}",
+                {"t": job["township_id"]},
+            )
             if not conn.execute("SELECT 1 FROM base.sqlite_master WHERE name = ?", (table,)).fetchone():
                 conn.execute(_create_sql(conn, "ws", table, "base"))
     session = apsw.Session(conn, "main")
@@ -219,8 +223,12 @@ def apply(job: dict) -> dict:
 
 def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, allowed, cols) -> dict:
     cursor = _Cursorish(conn)
-    known = {(t, r): (s, h) for t, r, s, h in conn.execute(
-        "SELECT table_name, row_id, seq, stamp FROM exchange_rows WHERE peer_id = ?", (peer,))}
+    known = {
+        (t, r): (s, h)
+        for t, r, s, h in conn.execute(
+            "SELECT table_name, row_id, seq, stamp FROM exchange_rows WHERE peer_id = ?", (peer,)
+        )
+    }
     # 1. Scope of every row, before anything is applied: one row outside the sender's
     #    scope refuses the whole package, named.
     sender_role = scope.Role(scope.TOWNSHIP, job["township_id"], job["township"]) if sender == "township" else None
@@ -246,8 +254,11 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
             # Records are removed outright only by the district's ``demo remove`` and by
             # undoing an import batch; the removal travels, within the sender's scope.
             gone = dict(zip(names, change.old))
-            reason = (scope.write_reason(cursor, sender_role, table, gone, old=gone, changed=["deleted_at"])
-                      if sender_role is not None else _slice_reason(cursor, receiver, table, gone))
+            reason = (
+                scope.write_reason(cursor, sender_role, table, gone, old=gone, changed=["deleted_at"])
+                if sender_role is not None
+                else _slice_reason(cursor, receiver, table, gone)
+            )
             if reason:
                 raise Refused(f"第{n}条改动（{scope.describe(table, {'id': row_id})}）：{reason}")
             continue
@@ -256,15 +267,18 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
             changed = names if old is not None else None
         else:
             changed = [c for c, v in zip(names, change.new) if v is not apsw.no_change]
-            row = {**(old or dict(zip(names, change.old))),
-                   **{c: v for c, v in zip(names, change.new) if v is not apsw.no_change}}
+            row = {
+                **(old or dict(zip(names, change.old))),
+                **{c: v for c, v in zip(names, change.new) if v is not apsw.no_change},
+            }
         if old is not None and change.op == "INSERT":
             changed = [c for c in names if row[c] != old[c]]
             if not changed:
                 continue  # the row is here already, as sent: nothing to judge
         if sender_role is not None:
-            reason = (scope.write_reason(cursor, sender_role, table, row, old=old, changed=changed)
-                      or _content_reason(conn, table, row, today))
+            reason = scope.write_reason(cursor, sender_role, table, row, old=old, changed=changed) or _content_reason(
+                conn, table, row, today
+            )
         else:
             reason = _slice_reason(cursor, receiver, table, row)
         if reason:
@@ -295,22 +309,34 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         if reason in (apsw.SQLITE_CHANGESET_CONSTRAINT, apsw.SQLITE_CHANGESET_FOREIGN_KEY):
             return apsw.SQLITE_CHANGESET_ABORT
         if change.op == "DELETE":  # the district removed it: gone here too, or gone already
-            return (apsw.SQLITE_CHANGESET_REPLACE if reason == apsw.SQLITE_CHANGESET_DATA
-                    else apsw.SQLITE_CHANGESET_OMIT)
+            return apsw.SQLITE_CHANGESET_REPLACE if reason == apsw.SQLITE_CHANGESET_DATA else apsw.SQLITE_CHANGESET_OMIT
         if reason == apsw.SQLITE_CHANGESET_NOTFOUND:
             omitted.add((table, row_id))
-            conflicts.append({"table": table, "row_id": row_id, "columns": [], "local": None,
-                              "incoming": None, "kept": "local", "reason": "本地没有这条记录（可能已被删除）"})
+            conflicts.append(
+                {
+                    "table": table,
+                    "row_id": row_id,
+                    "columns": [],
+                    "local": None,
+                    "incoming": None,
+                    "kept": "local",
+                    "reason": "本地没有这条记录（可能已被删除）",
+                }
+            )
             return apsw.SQLITE_CHANGESET_OMIT
         current = dict(zip(names, change.conflict))
         incoming = {c: v for c, v in zip(names, change.new) if v is not apsw.no_change}
-        base = ({} if change.op == "INSERT" else
-                {c: v for c, v in zip(names, change.old) if v is not apsw.no_change})
+        base = {} if change.op == "INSERT" else {c: v for c, v in zip(names, change.old) if v is not apsw.no_change}
         # A conflict is a field changed here since the common base to something else than
         # what arrives. When a row was made or stamped is bookkeeping, not an edit: two
         # laptops seeded from the same plan data differ only there.
-        fields = [c for c, v in incoming.items() if current.get(c) != v and c not in ("created_at", "updated_at")
-                  and (change.op == "INSERT" or current.get(c) != base.get(c))]
+        fields = [
+            c
+            for c, v in incoming.items()
+            if current.get(c) != v
+            and c not in ("created_at", "updated_at")
+            and (change.op == "INSERT" or current.get(c) != base.get(c))
+        ]
         if not fields:
             if change.op == "INSERT":
                 omitted.add((table, row_id))
@@ -324,15 +350,26 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
         if kept == "local":
             omitted.add((table, row_id))
             # The fields only the sender changed still arrive; only the contested ones stay.
-            rest = {c: v for c, v in incoming.items() if c not in fields and c != "id"
-                    and (change.op == "UPDATE" and current.get(c) == base.get(c))}
+            rest = {
+                c: v
+                for c, v in incoming.items()
+                if c not in fields and c != "id" and (change.op == "UPDATE" and current.get(c) == base.get(c))
+            }
             if rest:
                 partial.append((table, row_id, rest))
-        conflicts.append({"table": table, "row_id": row_id, "columns": fields,
-                          "local": {c: current.get(c) for c in fields},
-                          "incoming": {c: incoming[c] for c in fields}, "kept": kept,
-                          "reason": "双方在上次交换后都改了这些字段，按填报范围保留"
-                                    + ("来件" if kept == "incoming" else "本地") + "的值"})
+        conflicts.append(
+            {
+                "table": table,
+                "row_id": row_id,
+                "columns": fields,
+                "local": {c: current.get(c) for c in fields},
+                "incoming": {c: incoming[c] for c in fields},
+                "kept": kept,
+                "reason": "双方在上次交换后都改了这些字段，按填报范围保留"
+                + ("来件" if kept == "incoming" else "本地")
+                + "的值",
+            }
+        )
         return apsw.SQLITE_CHANGESET_REPLACE if kept == "incoming" else apsw.SQLITE_CHANGESET_OMIT
 
     if not known:  # nothing received from this peer before: no change can be stale
@@ -343,13 +380,21 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     for _n, table, op, row_id, _o, _new in changes:
         if op == "INSERT" and row_id not in existing[table]:
             inserts[table] = inserts.get(table, 0) + 1
-    bulk = {t: conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {t}").fetchone()[0]
-            for t, count in inserts.items() if count >= BULK_ROWS}
+    bulk = {
+        t: conn.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {t}").fetchone()[0]
+        for t, count in inserts.items()
+        if count >= BULK_ROWS
+    }
     for table in bulk:
         conn.execute(f"DROP TRIGGER IF EXISTS history_{table}_insert")
     try:
-        apsw.Changeset.apply(changeset, conn, filter_change=fresh if known else None, conflict=on_conflict,
-                             flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+        apsw.Changeset.apply(
+            changeset,
+            conn,
+            filter_change=fresh if known else None,
+            conflict=on_conflict,
+            flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP,
+        )
     except apsw.AbortError:
         raise Refused("交换包中的记录与本工作区的记录冲突（重复或引用的记录不存在），未写入任何内容") from None
     for table, before in bulk.items():
@@ -365,48 +410,88 @@ def _apply_in_transaction(conn, job, changeset, peer, seq, sender, receiver, all
     applied = [(t, r) for t, r in dict.fromkeys(touched) if (t, r) not in omitted]
     # A new row stands exactly as it arrived unless a conflict touched it; anything else
     # is read back as it now stands.
-    as_sent = {(table, row_id): new for _n, table, op, row_id, _o, new in changes
-               if op == "INSERT" and row_id not in existing[table]}
+    as_sent = {
+        (table, row_id): new
+        for _n, table, op, row_id, _o, new in changes
+        if op == "INSERT" and row_id not in existing[table]
+    }
     for c in conflicts:
         as_sent.pop((c["table"], c["row_id"]), None)
     by_table_ids: dict[str, list] = {}
     for table, row_id in applied:
         if (table, row_id) not in as_sent:
             by_table_ids.setdefault(table, []).append(row_id)
-    versions = [(peer, table, row_id, seq, _stamp(as_sent[(table, row_id)]))
-                for table, row_id in applied if (table, row_id) in as_sent]
+    versions = [
+        (peer, table, row_id, seq, _stamp(as_sent[(table, row_id)]))
+        for table, row_id in applied
+        if (table, row_id) in as_sent
+    ]
     for table, wanted in by_table_ids.items():
-        versions += [(peer, table, row_id, seq, _stamp(row))
-                     for row_id, row in _rows_by_id(conn, table, wanted).items()]
+        versions += [
+            (peer, table, row_id, seq, _stamp(row)) for row_id, row in _rows_by_id(conn, table, wanted).items()
+        ]
     conn.executemany("INSERT OR REPLACE INTO exchange_rows VALUES (?, ?, ?, ?, ?)", versions)
     _phase("record versions")
     package = job["package"]
     conn.execute(
         "INSERT INTO exchange_packages (id, direction, peer_id, township, seq, base_seq, period, file_name, "
         "made_at, at, operator, rows, applied, conflicts, counts) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (package["id"], peer, job["township"], seq, package["base_seq"], package["period"], package["file_name"],
-         package["made_at"], job["now"], job["operator"], package["rows"], len(applied), len(conflicts),
-         json.dumps(package["counts"], ensure_ascii=False)))
+        (
+            package["id"],
+            peer,
+            job["township"],
+            seq,
+            package["base_seq"],
+            package["period"],
+            package["file_name"],
+            package["made_at"],
+            job["now"],
+            job["operator"],
+            package["rows"],
+            len(applied),
+            len(conflicts),
+            json.dumps(package["counts"], ensure_ascii=False),
+        ),
+    )
     from uuid import uuid4
 
     for c in conflicts:
         conn.execute(
             "INSERT INTO exchange_conflicts (id, created_at, updated_at, package_id, table_name, row_id, columns, "
             "local, incoming, kept, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(uuid4()), job["now"], job["now"], package["id"], c["table"], c["row_id"],
-             json.dumps(c["columns"], ensure_ascii=False), json.dumps(c["local"], ensure_ascii=False, default=repr),
-             json.dumps(c["incoming"], ensure_ascii=False, default=repr), c["kept"], c["reason"]))
-    conn.execute("UPDATE exchange_peers SET last_in_seq = max(last_in_seq, ?), acked_out = max(acked_out, ?) "
-                 "WHERE id = ?", (seq, job.get("ack") or 0, peer))
+            (
+                str(uuid4()),
+                job["now"],
+                job["now"],
+                package["id"],
+                c["table"],
+                c["row_id"],
+                json.dumps(c["columns"], ensure_ascii=False),
+                json.dumps(c["local"], ensure_ascii=False, default=repr),
+                json.dumps(c["incoming"], ensure_ascii=False, default=repr),
+                c["kept"],
+                c["reason"],
+            ),
+        )
+    conn.execute(
+        "UPDATE exchange_peers SET last_in_seq = max(last_in_seq, ?), acked_out = max(acked_out, ?) WHERE id = ?",
+        (seq, job.get("ack") or 0, peer),
+    )
     by_table: dict[str, int] = {}
     for table, _r in applied:
         by_table[table] = by_table.get(table, 0) + 1
     # Every table a row was written in: the applied rows', and those of a conflict kept
     # here whose uncontested fields still arrived (the UI refreshes only what shows these).
     written = sorted({t for t, _r in applied} | {t for t, _r, _rest in partial})
-    return {"applied": len(applied), "by_table": by_table, "conflicts": conflicts, "same": same,
-            "skipped": len(set(touched)) - len(applied), "tables": written,
-            "rows": package["rows"]}
+    return {
+        "applied": len(applied),
+        "by_table": by_table,
+        "conflicts": conflicts,
+        "same": same,
+        "skipped": len(set(touched)) - len(applied),
+        "tables": written,
+        "rows": package["rows"],
+    }
 
 
 def _incoming_wins(receiver: scope.Role, table: str, current: dict, incoming: dict, change, names) -> bool:
@@ -443,21 +528,28 @@ def _content_reason(conn, table: str, row: dict, today: date) -> str | None:
             if indicator is None:
                 return "引用的指标不存在"
             observations.observation_period(row["period"], today, future_reason=row.get("note"))
-            observations.observation_value(row["value"] if row["value"] is not None else row["value_text"],
-                                           indicator)
+            observations.observation_value(row["value"] if row["value"] is not None else row["value_text"], indicator)
         elif table == "investments" and row.get("deleted_at") is None:
             project = one("SELECT * FROM projects WHERE id = ?", (row["project_id"],))
             if project is None:
                 return "引用的项目不存在"
-            other = conn.execute("SELECT COALESCE(SUM(amount_yuan), 0) FROM investments WHERE project_id = ? "
-                                 "AND id != ? AND deleted_at IS NULL", (row["project_id"], row["id"])).fetchone()[0]
+            other = conn.execute(
+                "SELECT COALESCE(SUM(amount_yuan), 0) FROM investments WHERE project_id = ? "
+                "AND id != ? AND deleted_at IS NULL",
+                (row["project_id"], row["id"]),
+            ).fetchone()[0]
             investments.investment(project, row["period"], row["amount_yuan"], completed_other_yuan=other, today=today)
         elif table == "findings":
             audit = one("SELECT year, audit_date FROM audits WHERE id = ?", (row["audit_id"],))
             categories = {r[0] for r in conn.execute("SELECT name FROM finding_categories WHERE deleted_at IS NULL")}
             categories.add(row.get("category"))  # a category retired since the finding was filed
-            return finding_reason(row, audit_year=audit and audit["year"], inspected=audit and audit["audit_date"],
-                                  categories=categories, today=today)
+            return finding_reason(
+                row,
+                audit_year=audit and audit["year"],
+                inspected=audit and audit["audit_date"],
+                categories=categories,
+                today=today,
+            )
     except UserError as exc:
         return str(exc)
     return None
@@ -468,7 +560,9 @@ def _slice_reason(cursor, receiver: scope.Role, table: str, row: dict) -> str | 
     if table == "enterprises":
         owner = row.get("township_id")
     elif table == "audits":
-        found = cursor.execute("SELECT township_id FROM enterprises WHERE id = ?", (row.get("enterprise_id"),)).fetchone()
+        found = cursor.execute(
+            "SELECT township_id FROM enterprises WHERE id = ?", (row.get("enterprise_id"),)
+        ).fetchone()
         owner = found[0] if found else None
     elif table in ("projects",):
         owner = row.get("township_id")
@@ -495,8 +589,13 @@ def _absorb(path: str, changeset: bytes, job: dict, same: list) -> None:
         return apsw.SQLITE_CHANGESET_OMIT
 
     with conn:
-        apsw.Changeset.apply(changeset, conn, filter=lambda t: t in present, conflict=resolve,
-                             flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP)
+        apsw.Changeset.apply(
+            changeset,
+            conn,
+            filter=lambda t: t in present,
+            conflict=resolve,
+            flags=apsw.SQLITE_CHANGESETAPPLY_IGNORENOOP,
+        )
     conn.execute("ATTACH ? AS ws", (Path(job["db"]).resolve().as_uri() + "?mode=ro",))
     with conn:
         # A row both sides already had (seeded from the same plan data at different times)
@@ -508,8 +607,11 @@ def _absorb(path: str, changeset: bytes, job: dict, same: list) -> None:
             # Only where what goes back differs from what came in (全区 observations):
             # the same filter both ways cannot have brought in a row to drop.
             if table in present and job["tables_in"].get(table) != where:
-                conn.execute(f"DELETE FROM main.{table} WHERE id NOT IN "
-                             f"(SELECT id FROM ws.{table} WHERE {where.format(s='ws')})", {"t": job["outgoing_township"]})
+                conn.execute(
+                    f"DELETE FROM main.{table} WHERE id NOT IN "
+                    f"(SELECT id FROM ws.{table} WHERE {where.format(s='ws')})",
+                    {"t": job["outgoing_township"]},
+                )
     conn.execute("DETACH ws")
     conn.close()
 

@@ -36,9 +36,7 @@ def spec(name: str) -> TableSpec:
     try:
         return TABLES[name]
     except KeyError:
-        raise UserError(
-            _("没有名为“{0}”的表，可导出：{1}").format(name, "、".join(TABLES))
-        ) from None
+        raise UserError(_("没有名为“{0}”的表，可导出：{1}").format(name, "、".join(TABLES))) from None
 
 
 def rows(store, name: str, as_of=None) -> tuple[list[str], list[list]]:
@@ -79,8 +77,9 @@ def export_rows(path: str | Path, headers: list[str], data: list[list], title: s
 VIEW_PAGE = 5000  # findings read per query while exporting a view
 
 
-def export_findings_view(store, path: str | Path, flt, *, order: str | None = None, descending: bool = False,
-                         progress=None) -> int:
+def export_findings_view(
+    store, path: str | Path, flt, *, order: str | None = None, descending: bool = False, progress=None
+) -> int:
     """Write exactly the findings the 危废考核 list shows — those ``flt`` selects, in its
     order (``order``/``descending`` as for :meth:`ycdesk.findings.Findings.page`) — to
     ``path``. The columns are the findings table's (so the file re-imports), plus 逾期天数
@@ -116,6 +115,7 @@ def export_findings_view(store, path: str | Path, flt, *, order: str | None = No
         for row in data():
             count += 1
             yield row
+
     write_rows(path, [c.header for c in columns], counted(), title=table.title)
     return count
 
@@ -130,6 +130,7 @@ def _reporting(data: list[list], progress):
                 progress(i, len(data))
             yield row
         progress(len(data), len(data))
+
     return rows_with_progress()
 
 
@@ -189,13 +190,18 @@ def _write_xlsx_in(path: Path, headers: list[str], data: Iterable[list], title: 
 
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True,
-        # Its scratch files go in this process's temporary folder, removed on every path.
-        "tmpdir": str(tmpdir),
-        # Text is always written as text: never turned into a formula, link or number.
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            # Its scratch files go in this process's temporary folder, removed on every path.
+            "tmpdir": str(tmpdir),
+            # Text is always written as text: never turned into a formula, link or number.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     try:
         ws = wb.add_worksheet(title[:31])
         ws.freeze_panes(1, 0)
@@ -227,6 +233,9 @@ def _write_xlsx_in(path: Path, headers: list[str], data: Iterable[list], title: 
 def _too_long(headers: list[str], row: list, r: int, c: int, value: str) -> UserError:
     record = row[headers.index("ID")] if "ID" in headers and headers.index("ID") < len(row) else None
     which = _("第 {0} 行").format(r + 1) + (_("（记录 ID {0}）").format(record) if record else "")
-    return UserError(_("无法导出为 xlsx：{0}“{1}”列的文字有 {2} 字，超过 Excel 单元格上限 {3} 字；"
-                       "请改为导出 CSV（不限长度），或先缩短该内容").format(
-        which, headers[c] if c < len(headers) else c + 1, len(value), XLSX_MAX_CHARS))
+    return UserError(
+        _(
+            "无法导出为 xlsx：{0}“{1}”列的文字有 {2} 字，超过 Excel 单元格上限 {3} 字；"
+            "请改为导出 CSV（不限长度），或先缩短该内容"
+        ).format(which, headers[c] if c < len(headers) else c + 1, len(value), XLSX_MAX_CHARS)
+    )

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
@@ -26,8 +27,24 @@ from ycdesk.store.ids import new_id
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 
-__all__ = ["ImportResult", "RowError", "import_file", "list_sheets", "undo_batch", "plan_undo", "apply_undo",
-           "UndoBlocked", "batches", "detect", "saved_mapping", "SheetRead"]
+__all__ = [
+    "ImportResult",
+    "RowError",
+    "import_file",
+    "list_sheets",
+    "undo_batch",
+    "plan_undo",
+    "apply_undo",
+    "UndoBlocked",
+    "batches",
+    "detect",
+    "saved_mapping",
+    "SheetRead",
+]
+
+
+if TYPE_CHECKING:  # the annotation only; the module loads on first use (below)
+    from ycdesk.imports.sheet_read import SheetRead
 
 
 def __getattr__(name: str):
@@ -84,7 +101,8 @@ class ImportResult:
 
     def summary(self) -> str:
         return _("新增 {0} 行，更新 {1} 行，未变 {2} 行，拒绝 {3} 行").format(
-            self.new, self.updated, self.unchanged, self.rejected)
+            self.new, self.updated, self.unchanged, self.rejected
+        )
 
 
 def _norm_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, Field | None]:
@@ -101,7 +119,9 @@ def _norm_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, Field 
     return out
 
 
-def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[int, dict[int, tuple[Field, str | None]], list[str]]:
+def detect(
+    kind: str, rows: list[list], mapping: dict | None = None
+) -> tuple[int, dict[int, tuple[Field, str | None]], list[str]]:
     """The header row (most recognised cells in the first rows) and column → field."""
     user = _norm_mapping(kind, mapping)
     best, best_score = None, 0
@@ -114,8 +134,11 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
         if score > best_score:
             best, best_score = index, score
     if best is None or best_score < 2:
-        raise UserError(_("没有找到表头：前{0}行中没有可识别的列名（如 {1}）").format(
-            HEADER_SCAN_ROWS, "、".join(f.header for f in IMPORT_KINDS[kind].fields[:4])))
+        raise UserError(
+            _("没有找到表头：前{0}行中没有可识别的列名（如 {1}）").format(
+                HEADER_SCAN_ROWS, "、".join(f.header for f in IMPORT_KINDS[kind].fields[:4])
+            )
+        )
     columns: dict[int, tuple[Field, str | None]] = {}
     ignored = []
     for col, cell in enumerate(rows[best]):
@@ -131,7 +154,9 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
             ignored.append(text)
             continue
         columns[col] = (f, unit)
-    missing = [f.header for f in IMPORT_KINDS[kind].fields if f.required and all(c[0].key != f.key for c in columns.values())]
+    missing = [
+        f.header for f in IMPORT_KINDS[kind].fields if f.required and all(c[0].key != f.key for c in columns.values())
+    ]
     if kind == "observations" and all(c[0].key not in ("code", "indicator") for c in columns.values()):
         missing.append("指标编码或指标名称")
     if kind == "investments" and all(c[0].key not in ("seq", "project") for c in columns.values()):
@@ -139,7 +164,6 @@ def detect(kind: str, rows: list[list], mapping: dict | None = None) -> tuple[in
     if missing:
         raise UserError(_("缺少必需的列：{0}（可在导入向导中把已有的列对应过去）").format("、".join(missing)))
     return best, columns, ignored
-
 
 
 def file_hash(path: Path) -> str:
@@ -150,9 +174,19 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None = None,
-                mapping: dict | None = None, dry_run: bool = False, valid_only: bool = False,
-                progress=None, limits=None, read: SheetRead | None = None) -> ImportResult:
+def import_file(
+    store,
+    kind: str,
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    mapping: dict | None = None,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    progress=None,
+    limits=None,
+    read: SheetRead | None = None,
+) -> ImportResult:
     """Import ``path`` as records of ``kind``. See the module docstring for the semantics.
     ``limits`` (a ``ReadLimits``) bounds what is read; the defaults apply when omitted.
     ``read``, a :class:`SheetRead` of the same file and sheet made by an earlier step (the
@@ -166,8 +200,18 @@ def import_file(store, kind: str, path: str | Path, *, sheet: str | int | None =
         # A dry run writes and rolls back, which a read-only file cannot do: it runs on a
         # scratch copy instead, with exactly the same outcome.
         with store.scratch_copy() as scratch:
-            return import_file(scratch, kind, path, sheet=sheet, mapping=mapping, dry_run=True,
-                               valid_only=valid_only, progress=progress, limits=limits, read=read)
+            return import_file(
+                scratch,
+                kind,
+                path,
+                sheet=sheet,
+                mapping=mapping,
+                dry_run=True,
+                valid_only=valid_only,
+                progress=progress,
+                limits=limits,
+                read=read,
+            )
     # A big sheet is a few hundred thousand lists and tuples, none in a reference cycle:
     # the cyclic collector would rescan them all again and again (0.3 s of a 100,000-row
     # import) for nothing. Reference counting still frees everything as usual.
@@ -195,12 +239,19 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
     rows = raw.rows
     saved = saved_mapping(store, kind)
     header_row, columns, ignored = detect(kind, rows, {**saved, **(mapping or {})})
-    result = ImportResult(kind, path.name, raw.name, header_row + 1,
-                          {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
-                          ignored, header=list(rows[header_row]), reread=reread)
+    result = ImportResult(
+        kind,
+        path.name,
+        raw.name,
+        header_row + 1,
+        {str(rows[header_row][c]).strip(): f.header for c, (f, _u) in columns.items()},
+        ignored,
+        header=list(rows[header_row]),
+        reread=reread,
+    )
     batch_id = new_id()
     step = progress or (lambda done, total: None)
-    body = rows[header_row + 1:]
+    body = rows[header_row + 1 :]
     # Rows that carry data, with their spreadsheet row numbers (blank and total rows skipped).
     flags = list(map(_has_data, body))
     kept = list(compress(body, flags))
@@ -237,8 +288,10 @@ def _import(store, kind, path, sheet, mapping, dry_run, valid_only, progress, li
         for i, reason in refused:
             errors[i] = [(None, reason)]
         for i in sorted(errors):
-            result.errors += [RowError(raw.name, numbers[i], "" if c is None else labels[c], reason, list(kept[i]))
-                              for c, reason in errors[i]]
+            result.errors += [
+                RowError(raw.name, numbers[i], "" if c is None else labels[c], reason, list(kept[i]))
+                for c, reason in errors[i]
+            ]
         result.new, result.updated, result.unchanged = counts["new"], counts["updated"], counts["unchanged"]
         if dry_run or (result.errors and not valid_only):
             store.conn.execute("ROLLBACK")
@@ -367,8 +420,21 @@ def _record_batch(store, result: ImportResult, path: Path, batch_id: str, first_
         "INSERT INTO import_batches (id, kind, file_name, sheet, sha256, operator, created_at, new, updated, "
         "unchanged, rejected, first_seq, last_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?, "
         "(SELECT COALESCE(MAX(seq), 0) FROM history))",
-        (batch_id, result.kind, path.name, result.sheet, file_hash(path), store.operator, store.now(),
-         result.new, result.updated, result.unchanged, result.rejected, first_seq))
+        (
+            batch_id,
+            result.kind,
+            path.name,
+            result.sheet,
+            file_hash(path),
+            store.operator,
+            store.now(),
+            result.new,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+            first_seq,
+        ),
+    )
 
 
 def batches(store) -> list[dict]:
@@ -388,5 +454,5 @@ def write_rejected(result: ImportResult, path: str | Path) -> None:
         errs = by_row[number]
         values = [("" if v is None else v) for v in errs[0].values]
         values += [""] * (len(header) - len(values))
-        data.append([*values[:len(header)], number, "；".join(str(e) for e in errs)])
+        data.append([*values[: len(header)], number, "；".join(str(e) for e in errs)])
     write_rows(Path(path), [*header, "原行号", "原因"], data, title="被拒绝的行")

@@ -83,7 +83,9 @@ class BulkInserts:
         order = table_order()
         undeclared = [t for t in pending if t not in order]
         if undeclared:  # a kind wrote a table it did not declare: say which, not a ValueError
-            raise UserError(_("导入写入了未声明的表：{0}（请在导入类型的 tables 中声明）").format("、".join(undeclared)))
+            raise UserError(
+                _("导入写入了未声明的表：{0}（请在导入类型的 tables 中声明）").format("、".join(undeclared))
+            )
         for table in sorted(pending, key=order.index):
             columns, rows, _positions = pending[table]
             try:

@@ -148,8 +148,19 @@ class EnterpriseRows(Handler):
 
 class FindingRows(Handler):
     table = "findings"
-    FIELDS = ("category", "description", "severity", "requirement", "deadline", "responsible", "status",
-              "rectified_date", "verifier", "verified_date", "note")
+    FIELDS = (
+        "category",
+        "description",
+        "severity",
+        "requirement",
+        "deadline",
+        "responsible",
+        "status",
+        "rectified_date",
+        "verifier",
+        "verified_date",
+        "note",
+    )
 
     def __init__(self, store) -> None:
         super().__init__(store)
@@ -180,13 +191,15 @@ class FindingRows(Handler):
         # record-by-record path. Outcomes are exactly those of applying the rows in order.
         blank = [None] * (len(columns[0]) if columns else 0)
         column = dict(zip(keys, columns))
-        c = {k: column.get(k, blank) for k in (*self.FIELDS, "enterprise", "uscc", "township", "year", "level",
-                                                 "audit_date", "id")}
+        c = {
+            k: column.get(k, blank)
+            for k in (*self.FIELDS, "enterprise", "uscc", "township", "year", "level", "audit_date", "id")
+        }
         counts = {"new": 0, "updated": 0, "unchanged": 0}
         errors: list[tuple[int, str]] = []
         for start in range(0, len(indices), self.BLOCK):
             step(start, len(indices))
-            self._apply_block(c, indices[start:start + self.BLOCK], counts, errors)
+            self._apply_block(c, indices[start : start + self.BLOCK], counts, errors)
         return counts, errors
 
     BLOCK = 10_000  # rows between progress reports (and chances to cancel)
@@ -212,8 +225,9 @@ class FindingRows(Handler):
         audit_keys = list(zip(firm_ids, _pick(c["year"], rows), _pick(c["level"], rows)))
         # A new audit takes its date from the first row that names it.
         first = dict(zip(reversed(audit_keys), reversed(rows)))
-        new_audits = [[bulk.next_id(), *key, c["audit_date"][i], now, now]
-                      for key, i in first.items() if key not in self.audits]
+        new_audits = [
+            [bulk.next_id(), *key, c["audit_date"][i], now, now] for key, i in first.items() if key not in self.audits
+        ]
         if new_audits:
             bulk.add_rows("audits", self.AUDIT_COLUMNS, new_audits)
             self.audits.update((tuple(a[1:4]), a[0]) for a in new_audits)
@@ -222,8 +236,10 @@ class FindingRows(Handler):
         values = list(zip(*[_pick(c[k], rows) for k in self.FIELDS]))
         # A row that carries an ID matches by it alone (two findings may read the same);
         # a row without one matches on enterprise, year, level, category and description.
-        finding_keys = [(*key, cat, desc) for key, cat, desc in
-                        zip(audit_keys, _pick(c["category"], rows), _pick(c["description"], rows))]
+        finding_keys = [
+            (*key, cat, desc)
+            for key, cat, desc in zip(audit_keys, _pick(c["category"], rows), _pick(c["description"], rows))
+        ]
         ids = _pick(c["id"], rows)
         self._load_matches(firm_ids, ids)
         matches = self.matches
@@ -263,8 +279,10 @@ class FindingRows(Handler):
 
     # By enterprise: audits first; by ID: findings first. (CROSS JOIN fixes the order: with
     # 500 values in the list SQLite chose to scan every finding.)
-    MATCH_SQL = {"a.enterprise_id": "FROM audits a CROSS JOIN findings f ON f.audit_id = a.id",
-                 "f.id": "FROM findings f CROSS JOIN audits a ON a.id = f.audit_id"}
+    MATCH_SQL = {
+        "a.enterprise_id": "FROM audits a CROSS JOIN findings f ON f.audit_id = a.id",
+        "f.id": "FROM findings f CROSS JOIN audits a ON a.id = f.audit_id",
+    }
 
     def _load_matches(self, firm_ids: list[str], ids: list) -> None:
         """The workspace's findings a block of rows may match, read when first needed:
@@ -281,11 +299,12 @@ class FindingRows(Handler):
         matches = self.matches
         for column, values in (("a.enterprise_id", firms), ("f.id", wanted)):
             for start in range(0, len(values), 500):
-                chunk = values[start:start + 500]
+                chunk = values[start : start + 500]
                 for r in self.store.query(
-                        f"SELECT f.*, a.enterprise_id, a.year, a.level {self.MATCH_SQL[column]} WHERE "
-                        f"f.deleted_at IS NULL AND {column} IN ({','.join('?' * len(chunk))}) ORDER BY f.rowid DESC",
-                        chunk):
+                    f"SELECT f.*, a.enterprise_id, a.year, a.level {self.MATCH_SQL[column]} WHERE "
+                    f"f.deleted_at IS NULL AND {column} IN ({','.join('?' * len(chunk))}) ORDER BY f.rowid DESC",
+                    chunk,
+                ):
                     matches.setdefault(r["id"], r)
                     matches.setdefault((r["enterprise_id"], r["year"], r["level"], r["category"], r["description"]), r)
 
@@ -300,13 +319,23 @@ class FindingRows(Handler):
             to = record["status"]
             withdrawn = {}
             if before["status"] in RECTIFIED and to in OPEN:
-                withdrawn = {"rectified_date": before.get("rectified_date"),
-                             "verified_date": before.get("verified_date")}
+                withdrawn = {
+                    "rectified_date": before.get("rectified_date"),
+                    "verified_date": before.get("verified_date"),
+                }
             effective = {"已整改": record.get("rectified_date"), "已销号": record.get("verified_date")}.get(to)
-            self.store.insert("finding_events", {
-                "finding_id": row_id, "from_status": before["status"], "to_status": to,
-                "reason": _("导入"), "operator": self.store.operator,
-                "effective_date": effective or self.today.isoformat(), **withdrawn})
+            self.store.insert(
+                "finding_events",
+                {
+                    "finding_id": row_id,
+                    "from_status": before["status"],
+                    "to_status": to,
+                    "reason": _("导入"),
+                    "operator": self.store.operator,
+                    "effective_date": effective or self.today.isoformat(),
+                    **withdrawn,
+                },
+            )
         return outcome, row_id
 
     def _block_reasons(self, c: dict, rows: list[int]) -> list[tuple[int, str]]:
@@ -324,8 +353,14 @@ class FindingRows(Handler):
                     known = self.enterprises.find(c["enterprise"][i], self.enterprises.code_check(c["uscc"][i])[0])
                     firm = known["id"] if known else None
                 inspected[n] = self.audit_dates.get(self.audits.get((firm, years[n], levels[n])))
-        found = finding_reasons({k: _pick(c[k], rows) for k in JUDGED}, years, inspected,
-                                categories=self.categories, today=self.today, answers=self.finding_answers)
+        found = finding_reasons(
+            {k: _pick(c[k], rows) for k in JUDGED},
+            years,
+            inspected,
+            categories=self.categories,
+            today=self.today,
+            answers=self.finding_answers,
+        )
         return [(i, a or f) for i, a, f in zip(rows, audit, found) if a or f]
 
     def _audit_reason(self, key: tuple) -> str | None:
@@ -333,8 +368,9 @@ class FindingRows(Handler):
         reason = self.audit_reasons.get(key, False)
         if reason is False:
             year, level, day = key
-            reason = self.audit_reasons[key] = audit_reason({"year": year, "level": level, "audit_date": day},
-                                                            self.today)
+            reason = self.audit_reasons[key] = audit_reason(
+                {"year": year, "level": level, "audit_date": day}, self.today
+            )
         return reason
 
     def _firm(self, name, uscc, township):
@@ -350,7 +386,7 @@ class FindingRows(Handler):
 def _pick(column: list, rows: list[int]) -> list:
     """``column``'s cells at ``rows``; a plain slice when the rows are consecutive (usual)."""
     if rows and rows[-1] - rows[0] + 1 == len(rows):
-        return column[rows[0]:rows[-1] + 1]
+        return column[rows[0] : rows[-1] + 1]
     return [column[i] for i in rows]
 
 
@@ -368,8 +404,10 @@ class ObservationRows(Handler):
         super().__init__(store)
         self.indicators = {r["code"]: r for r in store.indicators.list()}
         self.by_name = {r["name"]: r for r in self.indicators.values()}
-        self.existing = {(r["indicator_id"], r["period"], r["scope"]): r for r in store.query(
-            "SELECT * FROM observations WHERE deleted_at IS NULL")}
+        self.existing = {
+            (r["indicator_id"], r["period"], r["scope"]): r
+            for r in store.query("SELECT * FROM observations WHERE deleted_at IS NULL")
+        }
         self.by_id = {r["id"]: r for r in self.existing.values()}
         self.today = store.today()
 
@@ -382,7 +420,9 @@ class ObservationRows(Handler):
         scope = row.get("scope") or DISTRICT
         township_id = None if scope in (DISTRICT, CITY) else self.township_id(scope)
         if township_id:
-            scope = next(n for n, i in self.townships.items() if i == township_id and (n.endswith("街道") or n.endswith("镇")))
+            scope = next(
+                n for n, i in self.townships.items() if i == township_id and (n.endswith("街道") or n.endswith("镇"))
+            )
         raw, text = row.get("value"), v.clean_text(row.get("value_text")) or None
         if raw in (None, ""):
             number, text = observation_value(text, indicator)
@@ -390,11 +430,18 @@ class ObservationRows(Handler):
             number, remark = observation_value(raw, indicator)
             text = remark or text
         self.store.indicators.check_unlocked(p)
-        record = {"indicator_id": indicator["id"], "period": period, "value": number, "value_text": text,
-                  "scope": scope, "township_id": township_id, "source": row.get("source"),
-                  "operator": row.get("operator") or self.store.operator, "note": row.get("note")}
-        existing = (self.by_id.get(row["id"]) if row.get("id")
-                    else self.existing.get((indicator["id"], period, scope)))
+        record = {
+            "indicator_id": indicator["id"],
+            "period": period,
+            "value": number,
+            "value_text": text,
+            "scope": scope,
+            "township_id": township_id,
+            "source": row.get("source"),
+            "operator": row.get("operator") or self.store.operator,
+            "note": row.get("note"),
+        }
+        existing = self.by_id.get(row["id"]) if row.get("id") else self.existing.get((indicator["id"], period, scope))
         if existing is None and row.get("id"):
             record["id"] = row["id"]
         outcome, new_id = self.write("observations", existing, record)
@@ -411,8 +458,9 @@ class InvestmentRows(Handler):
         self.projects = store.projects.list()
         self.by_seq = {p["seq"]: p for p in self.projects}
         self.by_name = {p["name"]: p for p in self.projects}
-        self.existing = {(r["project_id"], r["period"]): r for r in store.query(
-            "SELECT * FROM investments WHERE deleted_at IS NULL")}
+        self.existing = {
+            (r["project_id"], r["period"]): r for r in store.query("SELECT * FROM investments WHERE deleted_at IS NULL")
+        }
         self.by_id = {r["id"]: r for r in self.existing.values()}
         self.today = store.today()
         self.done = {}
@@ -423,15 +471,24 @@ class InvestmentRows(Handler):
         project = self.by_seq.get(row.get("seq")) or self.by_name.get(row.get("project") or "")
         if project is None:
             raise UserError(_("找不到项目“{0}”").format(row.get("seq") or row.get("project") or ""))
-        existing = (self.by_id.get(row["id"]) if row.get("id")
-                    else self.existing.get((project["id"], str(parse_period(row["period"])))))
+        existing = (
+            self.by_id.get(row["id"])
+            if row.get("id")
+            else self.existing.get((project["id"], str(parse_period(row["period"]))))
+        )
         other = self.done.get(project["id"], 0) - (existing["amount_yuan"] if existing else 0)
-        p = investment_rules.investment(project, row["period"], row["amount"], completed_other_yuan=other,
-                                        today=self.today)
+        p = investment_rules.investment(
+            project, row["period"], row["amount"], completed_other_yuan=other, today=self.today
+        )
         total = other + row["amount"]
-        record = {"project_id": project["id"], "period": str(p), "amount_yuan": row["amount"],
-                  "source": row.get("source"), "operator": row.get("operator") or self.store.operator,
-                  "note": row.get("note")}
+        record = {
+            "project_id": project["id"],
+            "period": str(p),
+            "amount_yuan": row["amount"],
+            "source": row.get("source"),
+            "operator": row.get("operator") or self.store.operator,
+            "note": row.get("note"),
+        }
         if existing is None and row.get("id"):
             record["id"] = row["id"]
         outcome, new_id = self.write("investments", existing, record)
@@ -452,10 +509,19 @@ class ProjectRows(Handler):
 
     def apply(self, row: dict) -> str:
         units = [u.strip() for u in re.split(r"[、,，;；\n]", row["units"] or "") if u.strip()]
-        record = {"seq": row["seq"], "domain": row["domain"], "name": row["name"], "content": row.get("content"),
-                  "start_year": row["start_year"], "end_year": row["end_year"], "total_yuan": row["total"],
-                  "fyp_yuan": row["fyp"], "township_id": self.township_id(row.get("township")),
-                  "status": row.get("status"), "note": row.get("note")}
+        record = {
+            "seq": row["seq"],
+            "domain": row["domain"],
+            "name": row["name"],
+            "content": row.get("content"),
+            "start_year": row["start_year"],
+            "end_year": row["end_year"],
+            "total_yuan": row["total"],
+            "fyp_yuan": row["fyp"],
+            "township_id": self.township_id(row.get("township")),
+            "status": row.get("status"),
+            "note": row.get("note"),
+        }
         investment_rules.project(record, units)
         existing = self.by_id.get(row["id"]) if row.get("id") else self.by_seq.get(row["seq"])
         if existing is None:
@@ -470,9 +536,9 @@ class ProjectRows(Handler):
             self.store.update("projects", existing["id"], fields)
         if units != existing["units"]:
             for u in self.store.query(
-                    "SELECT * FROM project_units WHERE project_id = ? AND deleted_at IS NULL", (existing["id"],)):
+                "SELECT * FROM project_units WHERE project_id = ? AND deleted_at IS NULL", (existing["id"],)
+            ):
                 self.store.soft_delete("project_units", u["id"])
             for position, unit in enumerate(units, 1):
                 self.store.insert("project_units", {"project_id": existing["id"], "unit": unit, "position": position})
         return "updated"
-

@@ -29,7 +29,7 @@ def register(kind: ImportKind) -> ImportKind:
 
 
 def kind_label(key: str) -> str:
-    """"findings" → "考核问题": how a kind is named to people (batch lists, CLI)."""
+    """ "findings" → "考核问题": how a kind is named to people (batch lists, CLI)."""
     found = IMPORT_KINDS.get(key)
     return found.label if found else key
 

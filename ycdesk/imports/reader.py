@@ -24,8 +24,7 @@ from pathlib import Path
 from ycdesk.errors import UnreadableFileError
 from ycdesk.i18n import _
 from ycdesk.imports.limits import DEFAULT_LIMITS, ReadLimits
-from ycdesk.imports.sheet_scan import (SharedStringsScan, SheetScan, column_name, scan_entry,
-                                       shared_strings_entry)
+from ycdesk.imports.sheet_scan import SharedStringsScan, SheetScan, column_name, scan_entry, shared_strings_entry
 from ycdesk.imports.split_read import locate_sheet, read_split
 from ycdesk.imports.xls_scan import check_xls
 
@@ -62,8 +61,9 @@ def _check_file(path: Path, limits: ReadLimits) -> None:
     if info.st_size == 0:
         raise _fail(path, _("文件是空的"))
     if info.st_size > limits.max_file_bytes:
-        raise _fail(path, _("文件过大（{0} MB，上限 {1} MB）").format(
-            -(-info.st_size // 2**20), limits.max_file_bytes // 2**20))
+        raise _fail(
+            path, _("文件过大（{0} MB，上限 {1} MB）").format(-(-info.st_size // 2**20), limits.max_file_bytes // 2**20)
+        )
     if not os.access(path, os.R_OK):
         raise _fail(path, _("没有读取权限"))
 
@@ -85,8 +85,12 @@ def _check_zip(path: Path, limits: ReadLimits) -> None:
         raise _fail(path, _("压缩包内文件过多，疑似恶意文件"))
     total = sum(i.file_size for i in infos)
     if total > limits.max_unzipped_bytes:
-        raise _fail(path, _("解压后过大（{0} MB，上限 {1} MB），疑似恶意文件").format(
-            total // 2**20, limits.max_unzipped_bytes // 2**20))
+        raise _fail(
+            path,
+            _("解压后过大（{0} MB，上限 {1} MB），疑似恶意文件").format(
+                total // 2**20, limits.max_unzipped_bytes // 2**20
+            ),
+        )
     for info in infos:
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _fail(path, _("压缩比异常（{0}），疑似压缩炸弹").format(info.filename))
@@ -104,23 +108,33 @@ def _zip_entries(path: Path, scan) -> None:
 
 def _check_shared_strings(path: Path, limits: ReadLimits) -> None:
     """calamine loads every shared string as soon as it opens the workbook."""
+
     def scan(zf):
         entry = shared_strings_entry(zf)
         if entry is not None:
             scan_entry(zf, entry, SharedStringsScan(limits, path.name))
+
     _zip_entries(path, scan)
 
 
 def check_sheet_xml(path: Path, sheet: str, limits: ReadLimits) -> None:
     """Stream the sheet's XML through the scan (or, if the package is laid out in a way
     ``locate_sheet`` does not follow, every worksheet-like entry calamine might read)."""
+
     def scan(zf):
         located = locate_sheet(zf, sheet)
-        entries = [located[0]] if located else [
-            n for n in zf.namelist() if n.lower().endswith(".xml") and n.lower().startswith("xl/")
-            and _looks_like_worksheet(zf, n)]
+        entries = (
+            [located[0]]
+            if located
+            else [
+                n
+                for n in zf.namelist()
+                if n.lower().endswith(".xml") and n.lower().startswith("xl/") and _looks_like_worksheet(zf, n)
+            ]
+        )
         for entry in entries:
             scan_entry(zf, entry, SheetScan(limits, path.name, sheet))
+
     _zip_entries(path, scan)
 
 
@@ -217,8 +231,12 @@ def check_rows(raw: RawSheet, limits: ReadLimits, path: Path) -> None:
     for r, row in enumerate(rows):
         long = [c for c, v in enumerate(row) if type(v) is str and len(v) > limit]
         if long:
-            raise _fail(path, _("{0}单元格 {1}{2} 的文字有 {3} 字，超过 {4} 字（Excel 单元格的上限）").format(
-                where, column_name(long[0] + 1), r + 1, len(row[long[0]]), limit))
+            raise _fail(
+                path,
+                _("{0}单元格 {1}{2} 的文字有 {3} 字，超过 {4} 字（Excel 单元格的上限）").format(
+                    where, column_name(long[0] + 1), r + 1, len(row[long[0]]), limit
+                ),
+            )
 
 
 def _read_csv(path: Path, limits: ReadLimits) -> list[list]:
@@ -248,12 +266,18 @@ def _read_csv(path: Path, limits: ReadLimits) -> list[list]:
             if len(rows) > limits.max_rows:
                 raise _fail(path, _("超过 {0} 行（行数上限）").format(limits.max_rows))
             if len(row) > limits.max_columns:
-                raise _fail(path, _("第{0}行有 {1} 列，超出列数上限（{2} 列）").format(
-                    reader.line_num, len(row), limits.max_columns))
+                raise _fail(
+                    path,
+                    _("第{0}行有 {1} 列，超出列数上限（{2} 列）").format(reader.line_num, len(row), limits.max_columns),
+                )
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise _fail(path, _("第{0}行有单元格文字超过 {1} 字（Excel 单元格的上限）").format(
-                reader.line_num, limits.max_cell_chars)) from None
+            raise _fail(
+                path,
+                _("第{0}行有单元格文字超过 {1} 字（Excel 单元格的上限）").format(
+                    reader.line_num, limits.max_cell_chars
+                ),
+            ) from None
         raise _fail(path, _("CSV 格式错误：{0}").format(exc)) from None
     finally:
         csv.field_size_limit(previous)

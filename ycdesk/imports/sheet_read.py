@@ -66,5 +66,4 @@ class SheetRead:
 
     def is_for(self, path: str | Path, sheet: str | int | None, limits: ReadLimits | None = None) -> bool:
         """Whether this is a read of ``sheet`` of ``path`` under ``limits`` (whatever its age)."""
-        return (Path(path) == self.path and sheet == self.sheet
-                and (limits or DEFAULT_LIMITS) == self.limits)
+        return Path(path) == self.path and sheet == self.sheet and (limits or DEFAULT_LIMITS) == self.limits

@@ -64,8 +64,9 @@ def _at_most(limit: int) -> bytes:
         low = 1 if i == 0 else 0
         if int(digit) > low:
             rest = len(text) - i - 1
-            alternatives.append(text[:i].encode() + b"[%d-%d]" % (low, int(digit) - 1)
-                                + (b"[0-9]{%d}" % rest if rest else b""))
+            alternatives.append(
+                text[:i].encode() + b"[%d-%d]" % (low, int(digit) - 1) + (b"[0-9]{%d}" % rest if rest else b"")
+            )
     alternatives.append(text.encode())
     return b"(?:" + b"|".join(alternatives) + b")"
 
@@ -77,8 +78,9 @@ def _columns_at_most(limit: int) -> bytes:
     for i, letter in enumerate(text):
         if letter > "A":
             rest = len(text) - i - 1
-            alternatives.append(text[:i].encode() + b"[A-%s]" % chr(ord(letter) - 1).encode()
-                                + (b"[A-Z]{%d}" % rest if rest else b""))
+            alternatives.append(
+                text[:i].encode() + b"[A-%s]" % chr(ord(letter) - 1).encode() + (b"[A-Z]{%d}" % rest if rest else b"")
+            )
     alternatives.append(text.encode())
     return b"(?:" + b"|".join(alternatives) + b")"
 
@@ -191,7 +193,7 @@ class _Scan:
                 break
             self._measure(data[start:following])
             start = following
-        self.unit_head = data[data.rfind(self.anchor, start, end):end]
+        self.unit_head = data[data.rfind(self.anchor, start, end) : end]
         if len(self.unit_head) > SLACK * limit:
             self._refuse_text()
 
@@ -201,8 +203,12 @@ class _Scan:
             self._refuse_text()
 
     def _refuse_text(self):
-        raise _fail(self.file, _("{0}有单元格文字超过 {1} 字（Excel 单元格的上限）{2}").format(
-            self.where, self.limits.max_cell_chars, _("，位置 {0}").format(self.last_ref) if self.last_ref else ""))
+        raise _fail(
+            self.file,
+            _("{0}有单元格文字超过 {1} 字（Excel 单元格的上限）{2}").format(
+                self.where, self.limits.max_cell_chars, _("，位置 {0}").format(self.last_ref) if self.last_ref else ""
+            ),
+        )
 
     def _segment(self, data: bytes, end: int) -> None:
         self._texts(data, end)
@@ -229,8 +235,12 @@ class SheetScan(_Scan):
         # Any cell start tag that is not exactly the everyday form — <c r="A1" s="3" t="s">
         # with the reference inside the limits and nothing else in the tag (so no second r
         # attribute, which calamine would use instead) — one pass, nearly nothing matches …
-        good = (b' r="' + _columns_at_most(self.limits.max_columns) + _at_most(self.limits.max_rows)
-                + rb'"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?/?>')
+        good = (
+            b' r="'
+            + _columns_at_most(self.limits.max_columns)
+            + _at_most(self.limits.max_rows)
+            + rb'"(?: s="[0-9]+")?(?: t="[a-zA-Z]+")?/?>'
+        )
         # (The everyday form is tried first: a third faster than checking the tag name ends.)
         self.unusual = re.compile(b"<" + prefix + rb"c(?!" + good + rb")(?=[\s/>])")
         # … and a cell start tag with another (or no) prefix.
@@ -247,8 +257,11 @@ class SheetScan(_Scan):
         for ref in dimension.group(1).split(b":"):
             parsed = _REF.fullmatch(ref)
             if parsed is not None:
-                self._check(ref.decode("ascii", "replace"), *parsed.groups(), _("（表格声明的范围 {0}）").format(
-                    dimension.group(1).decode("ascii", "replace")))
+                self._check(
+                    ref.decode("ascii", "replace"),
+                    *parsed.groups(),
+                    _("（表格声明的范围 {0}）").format(dimension.group(1).decode("ascii", "replace")),
+                )
 
     def _segment(self, data: bytes, end: int) -> None:
         for match in self.unusual.finditer(data, 0, end):
@@ -267,7 +280,7 @@ class SheetScan(_Scan):
         start = data.rfind(b"<", 0, at + 1)
         if start < 0 or data.find(b">", start, at) >= 0:
             return  # in text, not in a tag
-        if re.match(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]", data[start:start + 64]):
+        if re.match(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]", data[start : start + 64]):
             self._exact(data, start)
 
     def _exact(self, data: bytes, at: int) -> None:
@@ -278,8 +291,12 @@ class SheetScan(_Scan):
             return  # no value: calamine skips the cell
         refs = _R_ATTR.findall(tag)
         if not refs:
-            raise _fail(self.file, _("{0}有单元格缺少位置（r 属性），无法安全读取；请在 Excel 或 WPS 中打开后另存为 xlsx 再导入").format(
-                self.where))
+            raise _fail(
+                self.file,
+                _("{0}有单元格缺少位置（r 属性），无法安全读取；请在 Excel 或 WPS 中打开后另存为 xlsx 再导入").format(
+                    self.where
+                ),
+            )
         ref = refs[-1][1]
         parsed = _REF.fullmatch(ref)
         if parsed is None:
@@ -294,11 +311,19 @@ class SheetScan(_Scan):
                 break
         row = int(digits) if len(digits.lstrip(b"0")) <= 12 else 10**12
         if column > self.limits.max_columns:
-            raise _fail(self.file, _("{0}单元格 {1} 超出列数上限（{2} 列，即 {3} 列）{4}").format(
-                self.where, ref[:40], self.limits.max_columns, column_name(self.limits.max_columns), note))
+            raise _fail(
+                self.file,
+                _("{0}单元格 {1} 超出列数上限（{2} 列，即 {3} 列）{4}").format(
+                    self.where, ref[:40], self.limits.max_columns, column_name(self.limits.max_columns), note
+                ),
+            )
         if row > self.limits.max_rows:
-            raise _fail(self.file, _("{0}单元格 {1} 在第 {2} 行，超出行数上限（{3} 行）{4}").format(
-                self.where, ref[:40], row if row < 10**12 else digits.decode()[:40], self.limits.max_rows, note))
+            raise _fail(
+                self.file,
+                _("{0}单元格 {1} 在第 {2} 行，超出行数上限（{3} 行）{4}").format(
+                    self.where, ref[:40], row if row < 10**12 else digits.decode()[:40], self.limits.max_rows, note
+                ),
+            )
 
 
 class SharedStringsScan(_Scan):

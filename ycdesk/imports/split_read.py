@@ -31,8 +31,10 @@ MAX_PARTS = 4
 CHUNK = 2 * 2**20
 SHEET_DATA = b"<sheetData>"
 CLOSE = b"</sheetData></worksheet>"
-STUB = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
+STUB = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
 WORKSHEET = "/worksheet"
 OFFICE_DOCUMENT = "/officeDocument"
 
@@ -60,8 +62,11 @@ def read_split(path: Path, sheet: str, parts: int | None = None, scan=None):
             if located is None or source.getinfo(located[0]).file_size < MIN_BYTES:
                 return None
             entry, worksheets = located
-            others = [(info.filename, STUB if info.filename in worksheets else source.read(info))
-                      for info in source.infolist() if info.filename != entry]
+            others = [
+                (info.filename, STUB if info.filename in worksheets else source.read(info))
+                for info in source.infolist()
+                if info.filename != entry
+            ]
             return _read_parts(source, entry, others, sheet, parts, scan)
     except UnreadableFileError:
         raise
@@ -159,7 +164,7 @@ class _Parts:
                         if len(pending) > CHUNK:
                             return self._abandon()
                         continue
-                    head, chunk, pending = pending[:at + len(SHEET_DATA)], pending, b""
+                    head, chunk, pending = pending[: at + len(SHEET_DATA)], pending, b""
                 seen += len(chunk)
                 cut = _row_start(chunk) if self.count < parts - 1 and seen >= share * (self.count + 1) else -1
                 if cut < 0:
@@ -206,7 +211,7 @@ def _markup(chunk: bytes, last: bytes) -> bool:
     Looks for "!" (rare in cell text, found by memchr) rather than "<!" ("<" is everywhere)."""
     at = chunk.find(b"!")
     while at >= 0:
-        if (chunk[at - 1:at] if at else last) == b"<":
+        if (chunk[at - 1 : at] if at else last) == b"<":
             return True
         at = chunk.find(b"!", at + 1)
     return False
@@ -230,14 +235,23 @@ def locate_sheet(source: zipfile.ZipFile, sheet: str) -> tuple[str, set[str]] | 
     relationships; None if the package is laid out in a way this does not follow."""
     try:
         names = set(source.namelist())
-        workbook = next((_resolve("", target) for target, kind in _relations(source, "_rels/.rels").values()
-                         if kind.endswith(OFFICE_DOCUMENT)), None)
+        workbook = next(
+            (
+                _resolve("", target)
+                for target, kind in _relations(source, "_rels/.rels").values()
+                if kind.endswith(OFFICE_DOCUMENT)
+            ),
+            None,
+        )
         if workbook not in names:
             return None
         base = posixpath.dirname(workbook)
         rels = _relations(source, posixpath.join(base, "_rels", posixpath.basename(workbook) + ".rels"))
-        sheets = [(el.get("name"), next((v for k, v in el.attrib.items() if k.endswith("}id")), None))
-                  for el in ElementTree.fromstring(source.read(workbook)).iter() if _local(el.tag) == "sheet"]
+        sheets = [
+            (el.get("name"), next((v for k, v in el.attrib.items() if k.endswith("}id")), None))
+            for el in ElementTree.fromstring(source.read(workbook)).iter()
+            if _local(el.tag) == "sheet"
+        ]
         rel = next((rid for name, rid in sheets if name == sheet), None)
         if rel not in rels:
             return None
@@ -250,8 +264,11 @@ def locate_sheet(source: zipfile.ZipFile, sheet: str) -> tuple[str, set[str]] | 
 
 def _relations(source: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]:
     root = ElementTree.fromstring(source.read(name))
-    return {el.get("Id"): (el.get("Target", ""), el.get("Type", "")) for el in root.iter()
-            if _local(el.tag) == "Relationship"}
+    return {
+        el.get("Id"): (el.get("Target", ""), el.get("Type", ""))
+        for el in root.iter()
+        if _local(el.tag) == "Relationship"
+    }
 
 
 def _resolve(base: str, target: str) -> str:

@@ -33,9 +33,11 @@ def write_template(store, kind: str, path: str | Path) -> Path:
     ws.title = kind
     lists = wb.create_sheet("选项")
     lists.sheet_state = "hidden"
-    choices = {"township": [t["name"] for t in store.townships.list()],
-               "scope": ["全区", *[t["name"] for t in store.townships.list()]],
-               "category": store.findings.categories()}
+    choices = {
+        "township": [t["name"] for t in store.townships.list()],
+        "scope": ["全区", *[t["name"] for t in store.townships.list()]],
+        "category": store.findings.categories(),
+    }
     list_col = 0
     for col, f in enumerate(IMPORT_KINDS[kind].fields, 1):
         cell = ws.cell(row=1, column=col, value=canonical_header(f))
@@ -56,8 +58,14 @@ def write_template(store, kind: str, path: str | Path) -> Path:
             for r, value in enumerate(values, 1):
                 lists.cell(row=r, column=list_col, value=value)
             letter = lists.cell(row=1, column=list_col).column_letter
-            dv = DataValidation(type="list", formula1=f"=选项!${letter}$1:${letter}${len(values)}", allow_blank=True,
-                                showErrorMessage=True, errorTitle="无效的值", error=f"请从列表中选择{f.header}")
+            dv = DataValidation(
+                type="list",
+                formula1=f"=选项!${letter}$1:${letter}${len(values)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="无效的值",
+                error=f"请从列表中选择{f.header}",
+            )
             ws.add_data_validation(dv)
             dv.add(f"{cell.column_letter}2:{cell.column_letter}5000")
         if note:

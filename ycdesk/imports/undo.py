@@ -30,8 +30,10 @@ from ycdesk.i18n import _
 # Batches imported before schema 10 kept their own log in import_changes; later ones
 # are the span of history they wrote.
 _LEGACY = "SELECT table_name, row_id, action, old FROM import_changes WHERE batch_id = ? ORDER BY seq DESC"
-_SPAN = ("SELECT h.seq, h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
-         "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? ORDER BY h.seq DESC")
+_SPAN = (
+    "SELECT h.seq, h.table_name, h.row_id, h.action, h.old, h.new FROM import_batches b "
+    "JOIN history h ON h.seq > b.first_seq AND h.seq <= b.last_seq WHERE b.id = ? ORDER BY h.seq DESC"
+)
 
 
 @dataclass
@@ -66,9 +68,12 @@ class UndoBlocked(UserError):
         self.kept = kept
         lines = "\n".join(f"  {k}" for k in kept[:50])
         more = _("\n  ……共 {0} 条").format(len(kept)) if len(kept) > 50 else ""
-        super().__init__(_(
-            "该批次的 {0} 条记录在导入后又被改动或被后来的记录引用，撤销会丢掉这些工作，因此未撤销任何内容：\n"
-            "{1}{2}\n可以选择撤销其余改动、保留这些记录（命令行：--keep-changed）").format(len(kept), lines, more))
+        super().__init__(
+            _(
+                "该批次的 {0} 条记录在导入后又被改动或被后来的记录引用，撤销会丢掉这些工作，因此未撤销任何内容：\n"
+                "{1}{2}\n可以选择撤销其余改动、保留这些记录（命令行：--keep-changed）"
+            ).format(len(kept), lines, more)
+        )
 
 
 def plan_undo(store, batch_id: str) -> UndoPlan:
@@ -80,8 +85,7 @@ def plan_undo(store, batch_id: str) -> UndoPlan:
         raise UserError(_("该批次已于{0}撤销").format(batch["undone_at"]))
     changes = batch_changes(store, batch_id)
     touched = {(c["table_name"], c["row_id"]) for c in changes}
-    for other in store.query("SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?",
-                             (batch["rowid"],)):
+    for other in store.query("SELECT id FROM import_batches WHERE undone_at IS NULL AND rowid > ?", (batch["rowid"],)):
         if not touched.isdisjoint(touched_rows(store, other["id"])):
             raise UserError(_("之后的导入批次改动过同样的记录，请先撤销较新的批次"))
     plan = UndoPlan(batch, changes)
@@ -111,8 +115,11 @@ def apply_undo(store, plan: UndoPlan, *, keep_changed: bool = False) -> int:
             _check_still(store, plan, keep_changed)
             done = _write_undo(store, plan, keep)
     except sqlite3.IntegrityError as exc:
-        raise UserError(_("无法撤销该批次：撤销会破坏记录之间的关联（{0}），因此没有做任何修改。").format(
-            _("有其他记录仍引用该批次的记录") if "FOREIGN KEY" in str(exc) else _("与现有记录冲突"))) from None
+        raise UserError(
+            _("无法撤销该批次：撤销会破坏记录之间的关联（{0}），因此没有做任何修改。").format(
+                _("有其他记录仍引用该批次的记录") if "FOREIGN KEY" in str(exc) else _("与现有记录冲突")
+            )
+        ) from None
     return done
 
 
@@ -123,8 +130,12 @@ def _check_still(store, plan: UndoPlan, keep_changed: bool) -> None:
     if fresh.kept and not keep_changed:
         raise UndoBlocked(fresh.kept)
     if fresh.kept_keys != plan.kept_keys or _plan_rows(fresh) != _plan_rows(plan):
-        raise UserError(_("确认撤销之后，该批次的记录又被改动过，为免丢掉这些改动，没有撤销任何内容。\n"
-                          "请重新撤销该批次，查看新的保留清单。"))
+        raise UserError(
+            _(
+                "确认撤销之后，该批次的记录又被改动过，为免丢掉这些改动，没有撤销任何内容。\n"
+                "请重新撤销该批次，查看新的保留清单。"
+            )
+        )
 
 
 def _plan_rows(plan: UndoPlan) -> list[tuple]:
@@ -141,8 +152,7 @@ def _write_undo(store, plan: UndoPlan, keep: set[tuple[str, str]]) -> int:
             store.conn.execute(f"DELETE FROM {c['table_name']} WHERE id = ?", (c["row_id"],))
         elif c["old"]:
             sets = ", ".join(f"{k} = ?" for k in c["old"])
-            store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?",
-                               [*c["old"].values(), c["row_id"]])
+            store.conn.execute(f"UPDATE {c['table_name']} SET {sets} WHERE id = ?", [*c["old"].values(), c["row_id"]])
         done += 1
     store.conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (store.now(), plan.batch["id"]))
     return done
@@ -157,8 +167,9 @@ def undo_batch(store, batch_id: str, *, keep_changed: bool = False) -> int:
 
 def touched_rows(store, batch_id: str) -> set[tuple[str, str]]:
     """(table, row id) of every record a batch wrote."""
-    rows = (store.conn.execute(_LEGACY, (batch_id,)).fetchall()
-            or [r[1:3] for r in store.conn.execute(_SPAN, (batch_id,)).fetchall()])
+    rows = store.conn.execute(_LEGACY, (batch_id,)).fetchall() or [
+        r[1:3] for r in store.conn.execute(_SPAN, (batch_id,)).fetchall()
+    ]
     return {(r[0], r[1]) for r in rows}
 
 
@@ -176,8 +187,9 @@ def batch_changes(store, batch_id: str) -> list[dict]:
             out.append({**base, "action": "insert", "old": None})
             continue
         old, new = json.loads(h["old"]), json.loads(h["new"] or "{}")
-        out.append({**base, "action": "update",
-                    "old": {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}})
+        out.append(
+            {**base, "action": "update", "old": {k: v for k, v in old.items() if new.get(k) != v or k == "updated_at"}}
+        )
     return out
 
 
@@ -204,8 +216,10 @@ def _later_history(store, batch: dict) -> dict[tuple[str, str], list[dict]]:
     written, params = _written_by(batch)
     out: dict[tuple[str, str], list[dict]] = {}
     for h in store.query(
-            f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old FROM history h "
-            f"WHERE {where} AND (h.table_name, h.row_id) IN ({written}) ORDER BY h.seq", [param, *params]):
+        f"SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old FROM history h "
+        f"WHERE {where} AND (h.table_name, h.row_id) IN ({written}) ORDER BY h.seq",
+        [param, *params],
+    ):
         out.setdefault((h["table_name"], h["row_id"]), []).append(h)
     return out
 
@@ -222,7 +236,9 @@ def _changed_since(store, batch: dict, changes: list[dict]) -> list[Kept]:
         left = entry["new"] if entry["new"] is not None else rows[0]["old"]  # what the batch left
         now = store.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         last = rows[-1]
-        when = _("{0}，{1}{2}").format(local_time(last["at"]), last["operator"], ACTION_LABELS.get(last["action"], last["action"]))
+        when = _("{0}，{1}{2}").format(
+            local_time(last["at"]), last["operator"], ACTION_LABELS.get(last["action"], last["action"])
+        )
         if not now:
             out.append(Kept(table, row_id, _("导入后已被彻底删除（{0}）").format(when)))
         elif entry["seq"] is None or left is None or _differs(json.loads(left), now[0]):
@@ -258,10 +274,11 @@ def _referenced_later(store, batch: dict, inserted: set[tuple[str, str]]) -> lis
             continue
         # Children of the batch's new records that the batch did not write itself.
         for (parent_id,) in store.conn.execute(
-                f"SELECT c.{column} FROM {child} c WHERE c.{column} IN "
-                f"(SELECT row_id FROM ({written}) WHERE table_name = ?) "
-                f"AND c.id NOT IN (SELECT row_id FROM ({written}) WHERE table_name = ?)",
-                [*params, parent, *params, child]):
+            f"SELECT c.{column} FROM {child} c WHERE c.{column} IN "
+            f"(SELECT row_id FROM ({written}) WHERE table_name = ?) "
+            f"AND c.id NOT IN (SELECT row_id FROM ({written}) WHERE table_name = ?)",
+            [*params, parent, *params, child],
+        ):
             by = counts.setdefault((parent, parent_id), {})
             by[child] = by.get(child, 0) + 1
     out = []
@@ -285,4 +302,3 @@ def _keep_parents(store, inserted: set[tuple[str, str]], kept: dict[tuple[str, s
             if value is not None and key in inserted and key not in kept:
                 kept[key] = Kept(parent, value, _("保留的{0}引用它").format(TABLE_LABELS.get(table, table)))
                 todo.append(key)
-

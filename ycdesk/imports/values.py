@@ -24,21 +24,50 @@ _DATE_PATTERNS = [
 ]
 
 STATUS_WORDS = {
-    "待整改": "待整改", "未整改": "待整改", "未完成": "待整改", "未开始": "待整改", "待办": "待整改",
-    "整改中": "整改中", "正在整改": "整改中", "整改进行中": "整改中", "部分整改": "整改中", "推进中": "整改中",
-    "已整改": "已整改", "整改完毕": "已整改", "整改完成": "已整改", "完成": "已整改", "已完成": "已整改",
-    "待验收": "已整改", "已整改待验收": "已整改", "已整改（待验收）": "已整改",
-    "已销号": "已销号", "销号": "已销号", "已验收": "已销号", "验收通过": "已销号", "已闭环": "已销号",
+    "待整改": "待整改",
+    "未整改": "待整改",
+    "未完成": "待整改",
+    "未开始": "待整改",
+    "待办": "待整改",
+    "整改中": "整改中",
+    "正在整改": "整改中",
+    "整改进行中": "整改中",
+    "部分整改": "整改中",
+    "推进中": "整改中",
+    "已整改": "已整改",
+    "整改完毕": "已整改",
+    "整改完成": "已整改",
+    "完成": "已整改",
+    "已完成": "已整改",
+    "待验收": "已整改",
+    "已整改待验收": "已整改",
+    "已整改（待验收）": "已整改",
+    "已销号": "已销号",
+    "销号": "已销号",
+    "已验收": "已销号",
+    "验收通过": "已销号",
+    "已闭环": "已销号",
 }
-LEVEL_WORDS = {"市级": "市级", "市": "市级", "市级考核": "市级", "区级": "区级", "区": "区级",
-               "区级考核": "区级", "县级": "区级"}
+LEVEL_WORDS = {
+    "市级": "市级",
+    "市": "市级",
+    "市级考核": "市级",
+    "区级": "区级",
+    "区": "区级",
+    "区级考核": "区级",
+    "县级": "区级",
+}
 SEVERITY_WORDS = {"一般": "一般", "较重": "较重", "较严重": "较重", "严重": "严重", "重大": "严重"}
 
 
 # In free text only full-width digits, Latin letters and the ideographic space are
 # narrowed: full-width punctuation such as （）， is correct Chinese and stays.
-NARROW = ({i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)} | {i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)}
-          | {i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)} | {0x3000: 0x20})
+NARROW = (
+    {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}
+    | {i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)}
+    | {i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)}
+    | {0x3000: 0x20}
+)
 
 
 def clean_text(value) -> str:
@@ -102,8 +131,9 @@ def parse_date(value) -> str | None:
     if isinstance(value, date) and value.year < 1900:
         # calamine gives a date-formatted cell holding 0, NaN or Inf as the serial epoch
         # (1899-12-30): no real date, and not something to store as one.
-        raise ValueError(_("日期单元格的值为 0 或不是数字（显示为 {0}），请填写实际日期").format(
-            value.strftime("%Y-%m-%d")))
+        raise ValueError(
+            _("日期单元格的值为 0 或不是数字（显示为 {0}），请填写实际日期").format(value.strftime("%Y-%m-%d"))
+        )
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -175,6 +205,7 @@ def mapped(words: dict[str, str], label: str):
         if s in words:
             return words[s]
         raise ValueError(not_one_of(label, s, words.values()))
+
     return parse
 
 

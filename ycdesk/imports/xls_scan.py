@@ -21,8 +21,18 @@ from ycdesk.imports.limits import ReadLimits
 from ycdesk.imports.sheet_scan import column_name
 
 # BIFF records that carry a cell value: row (u16) and column (u16) first.
-_CELLS = {0x0203: "NUMBER", 0x0204: "LABEL", 0x00FD: "LABELSST", 0x027E: "RK", 0x0006: "FORMULA",
-          0x0205: "BOOLERR", 0x00D6: "RSTRING", 0x0003: "NUMBER2", 0x0004: "LABEL2", 0x0002: "INTEGER2"}
+_CELLS = {
+    0x0203: "NUMBER",
+    0x0204: "LABEL",
+    0x00FD: "LABELSST",
+    0x027E: "RK",
+    0x0006: "FORMULA",
+    0x0205: "BOOLERR",
+    0x00D6: "RSTRING",
+    0x0003: "NUMBER2",
+    0x0004: "LABEL2",
+    0x0002: "INTEGER2",
+}
 _MULRK = 0x00BD  # row, first column, values…, last column (u16 at the end)
 _DIMENSIONS = 0x0200
 
@@ -57,17 +67,29 @@ def _check_dimensions(path: Path, limits: ReadLimits, row0: int, rows: int, col0
     beyond its values, so the range is held to the area the limits allow, not to each."""
     area = max(rows - row0, 0) * max(cols - col0, 0)
     if rows > 65_536 or cols > 256 or area > limits.max_rows * limits.max_columns:
-        raise _fail(path, _("工作表声明的范围（{0} 行 × {1} 列）超出读取上限（{2} 行、{3} 列）").format(
-            rows, cols, limits.max_rows, limits.max_columns))
+        raise _fail(
+            path,
+            _("工作表声明的范围（{0} 行 × {1} 列）超出读取上限（{2} 行、{3} 列）").format(
+                rows, cols, limits.max_rows, limits.max_columns
+            ),
+        )
 
 
 def _check(path: Path, limits: ReadLimits, row: int, col: int, note: str = "") -> None:
     if col + 1 > limits.max_columns:
-        raise _fail(path, _("单元格 {0}{1} 超出列数上限（{2} 列，即 {3} 列）{4}").format(
-            column_name(col + 1), row + 1, limits.max_columns, column_name(limits.max_columns), note))
+        raise _fail(
+            path,
+            _("单元格 {0}{1} 超出列数上限（{2} 列，即 {3} 列）{4}").format(
+                column_name(col + 1), row + 1, limits.max_columns, column_name(limits.max_columns), note
+            ),
+        )
     if row + 1 > limits.max_rows:
-        raise _fail(path, _("单元格 {0}{1} 在第 {1} 行，超出行数上限（{2} 行）{3}").format(
-            column_name(col + 1), row + 1, limits.max_rows, note))
+        raise _fail(
+            path,
+            _("单元格 {0}{1} 在第 {1} 行，超出行数上限（{2} 行）{3}").format(
+                column_name(col + 1), row + 1, limits.max_rows, note
+            ),
+        )
 
 
 def _workbook_stream(path: Path, limits: ReadLimits) -> bytes:

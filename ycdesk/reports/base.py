@@ -30,9 +30,12 @@ from ycdesk.reports import fonts
 
 FONT = fonts.SANS
 STATUS_FILL = {
-    "达标": colors.HexColor("#d8f0d2"), "已完成": colors.HexColor("#d8f0d2"),
-    "未达标": colors.HexColor("#fbd5d3"), "未完成": colors.HexColor("#fbd5d3"),
-    "待下达": colors.HexColor("#fff1c2"), "无数据": colors.HexColor("#e8e8e8"),
+    "达标": colors.HexColor("#d8f0d2"),
+    "已完成": colors.HexColor("#d8f0d2"),
+    "未达标": colors.HexColor("#fbd5d3"),
+    "未完成": colors.HexColor("#fbd5d3"),
+    "待下达": colors.HexColor("#fff1c2"),
+    "无数据": colors.HexColor("#e8e8e8"),
 }
 HEADER_FILL = colors.HexColor("#dfe8f5")
 
@@ -86,10 +89,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=28, alignment=TA_CENTER),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=22, alignment=TA_CENTER),
         # A heading never ends a page: it keeps with what follows.
-        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=22, spaceBefore=10, spaceAfter=6,
-                             keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=18, spaceBefore=6, spaceAfter=4,
-                             keepWithNext=1),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=22, spaceBefore=10, spaceAfter=6, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=18, spaceBefore=6, spaceAfter=4, keepWithNext=1),
     }
 
 
@@ -98,8 +99,9 @@ def doc_styles() -> dict[str, ParagraphStyle]:
     """The body of a 公文 (整改通知书): a 宋体-style face, larger, first lines indented two
     characters; headings stay in the sans face. Registered only when a 公文 is built."""
     base = styles()["body"]
-    serif = ParagraphStyle("doc", parent=base, fontName=fonts.register(fonts.SERIF), fontSize=14, leading=26,
-                           firstLineIndent=28)
+    serif = ParagraphStyle(
+        "doc", parent=base, fontName=fonts.register(fonts.SERIF), fontSize=14, leading=26, firstLineIndent=28
+    )
     return {
         "doc": serif,
         "doc_flush": ParagraphStyle("doc_flush", parent=serif, firstLineIndent=0),
@@ -129,11 +131,13 @@ CN_DIGITS = "〇一二三四五六七八九"
 
 def chinese_date(day) -> str:
     """2025-05-06 → 二〇二五年五月六日 (the date of a 公文's 落款)."""
+
     def number(n: int) -> str:
         if n < 10:
             return CN_DIGITS[n]
         tens, ones = divmod(n, 10)
         return ("十" if tens == 1 else CN_DIGITS[tens] + "十") + (CN_DIGITS[ones] if ones else "")
+
     year = "".join(CN_DIGITS[int(c)] for c in str(day.year))
     return f"{year}年{number(day.month)}月{number(day.day)}日"
 
@@ -176,14 +180,23 @@ def fit_widths(rows: list[list], widths: list[float], font: str = FONT, size: fl
     return need
 
 
-def table(rows: list[list], widths: list[float], *, header_rows: int = 1, fills=None,
-          bold_last: bool = False, cell_style: str = "cell") -> Table:
+def table(
+    rows: list[list],
+    widths: list[float],
+    *,
+    header_rows: int = 1,
+    fills=None,
+    bold_last: bool = False,
+    cell_style: str = "cell",
+) -> Table:
     """A grid table whose header repeats on every page it spans. Cells may be text or flowables."""
     st = style(cell_style)
     rows = [[units(c) if isinstance(c, str) else c for c in row] for row in rows]
     widths = fit_widths(rows, widths, st.fontName, st.fontSize)
-    data = [[c if not isinstance(c, str) else Paragraph(fonts.markup(_escape(c), st.fontName), st) for c in row]
-            for row in rows]
+    data = [
+        [c if not isinstance(c, str) else Paragraph(fonts.markup(_escape(c), st.fontName), st) for c in row]
+        for row in rows
+    ]
     t = Table(data, colWidths=widths, repeatRows=header_rows)
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 8.5),
@@ -202,8 +215,7 @@ def table(rows: list[list], widths: list[float], *, header_rows: int = 1, fills=
 
 
 def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\n", "<br/>"))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
 def para(text: str, style_name: str = "body") -> Paragraph:
@@ -259,8 +271,17 @@ class NumberedCanvas(pdfcanvas.Canvas):
         self.drawRightString(width - 20 * mm, 10 * mm, f"第{self._pageNumber}页 共{total}页")
 
 
-def build_pdf(path: str | Path, story: list, *, title: str, header: str, footer: str,
-              author: str, watermark: str = "", created=None) -> Path:
+def build_pdf(
+    path: str | Path,
+    story: list,
+    *,
+    title: str,
+    header: str,
+    footer: str,
+    author: str,
+    watermark: str = "",
+    created=None,
+) -> Path:
     """Write ``story`` to ``path`` as A4. ``invariant`` fixes the PDF's own timestamps and
     ids, so the same story gives the same bytes."""
     register_font()
@@ -268,10 +289,22 @@ def build_pdf(path: str | Path, story: list, *, title: str, header: str, footer:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     doc = SimpleDocTemplate(
-        str(tmp), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-        bottomMargin=18 * mm, title=title, author=author, creator="ycdesk", invariant=1,
+        str(tmp),
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=author,
+        creator="ycdesk",
+        invariant=1,
     )
-    doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(
-        *a, header=header, footer=footer, watermark=watermark, created=created, **k))
+    doc.build(
+        story,
+        canvasmaker=lambda *a, **k: NumberedCanvas(
+            *a, header=header, footer=footer, watermark=watermark, created=created, **k
+        ),
+    )
     tmp.replace(path)
     return path

@@ -11,13 +11,25 @@ from reportlab.lib import colors
 
 from ycdesk.reports.base import FONT, register_font
 
-SERIES = [colors.HexColor("#1f77b4"), colors.HexColor("#ff7f0e"), colors.HexColor("#2ca02c"),
-          colors.HexColor("#d62728")]
+SERIES = [
+    colors.HexColor("#1f77b4"),
+    colors.HexColor("#ff7f0e"),
+    colors.HexColor("#2ca02c"),
+    colors.HexColor("#d62728"),
+]
 
 
-def series_chart(title: str, points: list[tuple[float, float]], *, target: float | None = None,
-                 target_label: str = "", limit: float | None = None, limit_label: str = "",
-                 width: float = 230, height: float = 150) -> Drawing:
+def series_chart(
+    title: str,
+    points: list[tuple[float, float]],
+    *,
+    target: float | None = None,
+    target_label: str = "",
+    limit: float | None = None,
+    limit_label: str = "",
+    width: float = 230,
+    height: float = 150,
+) -> Drawing:
     register_font()
     d = Drawing(width, height)
     d.add(String(width / 2, height - 10, title, fontName=FONT, fontSize=9, textAnchor="middle"))
@@ -45,15 +57,20 @@ def series_chart(title: str, points: list[tuple[float, float]], *, target: float
     for value, label, color in ((target, target_label, SERIES[2]), (limit, limit_label, SERIES[3])):
         if value is None:
             continue
-        y = plot.y + (value - plot.yValueAxis.valueMin) / (plot.yValueAxis.valueMax - plot.yValueAxis.valueMin) * plot.height
+        y = (
+            plot.y
+            + (value - plot.yValueAxis.valueMin) / (plot.yValueAxis.valueMax - plot.yValueAxis.valueMin) * plot.height
+        )
         d.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=color, strokeDashArray=[3, 2], strokeWidth=1))
-        d.add(String(plot.x + plot.width - 2, y + 2, label, fontName=FONT, fontSize=7, fillColor=color,
-                     textAnchor="end"))
+        d.add(
+            String(plot.x + plot.width - 2, y + 2, label, fontName=FONT, fontSize=7, fillColor=color, textAnchor="end")
+        )
     return d
 
 
-def bar_chart(title: str, categories: list[str], series: dict[str, list[float]],
-              width: float = 460, height: float = 170) -> Drawing:
+def bar_chart(
+    title: str, categories: list[str], series: dict[str, list[float]], width: float = 460, height: float = 170
+) -> Drawing:
     register_font()
     d = Drawing(width, height)
     d.add(String(width / 2, height - 10, title, fontName=FONT, fontSize=9, textAnchor="middle"))

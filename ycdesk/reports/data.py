@@ -60,15 +60,25 @@ def indicators(store, end: date, year_end: bool = False, scope: str = DISTRICT) 
             verdict = f"待下达（目标为“{ind['target_text']}”，尚未录入下达值）"
         elif status == "无数据":
             verdict = f"无数据（截至{end.isoformat()}没有观测值）"
-        out.append({
-            "seq": ind["seq"], "code": ind["code"], "name": ind["name"], "nature": ind["nature"],
-            "category": ind["category"] or "", "target": target,
-            "baseline": ind["baseline_text"] or "", "value": _display(latest),
-            "period": latest["period"] if latest else "", "status": status, "verdict": verdict,
-            "on_track": {True: "符合进度", False: "落后于进度", None: ""}[result.on_track],
-            "yoy_period": before["period"] if before else "", "yoy_value": _display(before),
-            "yoy_change": _change(latest, before),
-        })
+        out.append(
+            {
+                "seq": ind["seq"],
+                "code": ind["code"],
+                "name": ind["name"],
+                "nature": ind["nature"],
+                "category": ind["category"] or "",
+                "target": target,
+                "baseline": ind["baseline_text"] or "",
+                "value": _display(latest),
+                "period": latest["period"] if latest else "",
+                "status": status,
+                "verdict": verdict,
+                "on_track": {True: "符合进度", False: "落后于进度", None: ""}[result.on_track],
+                "yoy_period": before["period"] if before else "",
+                "yoy_value": _display(before),
+                "yoy_change": _change(latest, before),
+            }
+        )
     return out
 
 
@@ -76,11 +86,21 @@ def key_series(store, end: date, scope: str = DISTRICT) -> list[dict]:
     out = []
     for code in KEY_SERIES:
         ind = store.indicators.by_code(code)
-        points = [(parse_period(o["period"]).year + ((parse_period(o["period"]).quarter or 4) - 4) / 4, o["value"])
-                  for o in stats.observations_to(store, ind["id"], end, scope) if o["value"] is not None]
+        points = [
+            (parse_period(o["period"]).year + ((parse_period(o["period"]).quarter or 4) - 4) / 4, o["value"])
+            for o in stats.observations_to(store, ind["id"], end, scope)
+            if o["value"] is not None
+        ]
         target = ind["target_value"]
-        out.append({"code": code, "name": ind["name"], "target": None if target is None else float(target),
-                    "target_text": ind["target_text"], "points": points})
+        out.append(
+            {
+                "code": code,
+                "name": ind["name"],
+                "target": None if target is None else float(target),
+                "target_text": ind["target_text"],
+                "points": points,
+            }
+        )
     return out
 
 
@@ -96,31 +116,46 @@ def projects(store, period: Period, township_id: str | None = None) -> dict:
     out = {
         "domains": [{"domain": d, **_money(r)} for d, r in by_domain.items() if r["count"]],
         "total": _money(total),
-        "lagging": [{"seq": r["seq"], "name": r["name"], "domain": r["domain"],
-                     "planned": format_yi(r["planned_to_date_yuan"]), "completed": format_yi(r["completed_yuan"]),
-                     "rate": "" if r["rate"] is None else f"{r['rate']}%"}
-                    for r in total["projects"] if r["lagging"]],
+        "lagging": [
+            {
+                "seq": r["seq"],
+                "name": r["name"],
+                "domain": r["domain"],
+                "planned": format_yi(r["planned_to_date_yuan"]),
+                "completed": format_yi(r["completed_yuan"]),
+                "rate": "" if r["rate"] is None else f"{r['rate']}%",
+            }
+            for r in total["projects"]
+            if r["lagging"]
+        ],
     }
     if period.quarter:
         last_year = Period(period.year - 1, period.quarter)
-        done = {str(p): stats.investment(store, p, township_id) for p in
-                (_quarter_before(period), last_year, _quarter_before(last_year))}
+        done = {
+            str(p): stats.investment(store, p, township_id)
+            for p in (_quarter_before(period), last_year, _quarter_before(last_year))
+        }
 
         def quarter(now: dict, before: dict) -> int:
             return now["completed_yuan"] - before["completed_yuan"]
 
         q_now = quarter(total, done[str(_quarter_before(period))][1])
         q_then = quarter(done[str(last_year)][1], done[str(_quarter_before(last_year))][1])
-        out["quarter"] = {"amount": format_yi(q_now), "last_year": format_yi(q_then),
-                          "change": _pct_change(q_now, q_then),
-                          "completed_last_year": format_yi(done[str(last_year)][1]["completed_yuan"]),
-                          "completed_change": _pct_change(total["completed_yuan"],
-                                                          done[str(last_year)][1]["completed_yuan"])}
+        out["quarter"] = {
+            "amount": format_yi(q_now),
+            "last_year": format_yi(q_then),
+            "change": _pct_change(q_now, q_then),
+            "completed_last_year": format_yi(done[str(last_year)][1]["completed_yuan"]),
+            "completed_change": _pct_change(total["completed_yuan"], done[str(last_year)][1]["completed_yuan"]),
+        }
         for d in out["domains"]:
-            d["quarter"] = format_yi(quarter(by_domain[d["domain"]],
-                                             done[str(_quarter_before(period))][0][d["domain"]]))
-    sums = {key: sum((Decimal(d[key]) for d in out["domains"]), Decimal(0))
-            for key in ("total", "fyp", "planned", "completed")}
+            d["quarter"] = format_yi(
+                quarter(by_domain[d["domain"]], done[str(_quarter_before(period))][0][d["domain"]])
+            )
+    sums = {
+        key: sum((Decimal(d[key]) for d in out["domains"]), Decimal(0))
+        for key in ("total", "fyp", "planned", "completed")
+    }
     out["rounding_note"] = any(str(sums[k].quantize(Decimal("0.01"))) != out["total"][k] for k in sums)
     return out
 
@@ -139,19 +174,31 @@ def initiatives(store, end: date) -> list[dict]:
     for item in store.projects.initiatives():
         notes = [n for n in store.projects.initiative_progress(item["id"]) if parse_period(n["period"]).end <= end]
         latest = notes[-1] if notes else None
-        out.append({"kind": item["kind"], "seq": item["seq"], "name": item["name"],
-                    "lead": item["lead_units"] or "", "status": (latest or {}).get("status") or item["status"] or "",
-                    "progress": f"{latest['period']}：{latest['note']}" if latest else "本期未报送进展"})
+        out.append(
+            {
+                "kind": item["kind"],
+                "seq": item["seq"],
+                "name": item["name"],
+                "lead": item["lead_units"] or "",
+                "status": (latest or {}).get("status") or item["status"] or "",
+                "progress": f"{latest['period']}：{latest['note']}" if latest else "本期未报送进展",
+            }
+        )
     return out
 
 
 def _money(rollup: dict) -> dict:
     return {
-        "count": rollup["count"], "total": format_yi(rollup["total_yuan"]), "fyp": format_yi(rollup["fyp_yuan"]),
-        "planned": format_yi(rollup["planned_to_date_yuan"]), "completed": format_yi(rollup["completed_yuan"]),
+        "count": rollup["count"],
+        "total": format_yi(rollup["total_yuan"]),
+        "fyp": format_yi(rollup["fyp_yuan"]),
+        "planned": format_yi(rollup["planned_to_date_yuan"]),
+        "completed": format_yi(rollup["completed_yuan"]),
         "remaining": format_yi(rollup["remaining_yuan"]),
-        "rate": "" if rollup["rate"] is None else f"{rollup['rate']}%", "lagging": rollup["lagging"],
-        "completed_yi": float(rollup["completed_yuan"]) / 1e8, "total_yi": float(rollup["total_yuan"]) / 1e8,
+        "rate": "" if rollup["rate"] is None else f"{rollup['rate']}%",
+        "lagging": rollup["lagging"],
+        "completed_yi": float(rollup["completed_yuan"]) / 1e8,
+        "total_yi": float(rollup["total_yuan"]) / 1e8,
         "fyp_yi": float(rollup["fyp_yuan"]) / 1e8,
     }
 
@@ -176,4 +223,5 @@ def audits(store, start: date, end: date, township_id: str | None = None, overdu
 def _counts(figures: dict) -> dict:
     rate = figures["rectification_rate"]
     return {k: figures[k] for k in ("audits", "units", "found", "rectified")} | {
-        "rate": "—" if rate is None else f"{rate}%"}
+        "rate": "—" if rate is None else f"{rate}%"
+    }

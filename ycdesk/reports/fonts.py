@@ -29,25 +29,43 @@ from ycdesk.paths import resources_dir
 SANS = "WQYMicroHei"
 SERIF = "UMing"
 FALLBACKS = ("HanaMinA", "HanaMinB")
-FILES = {SANS: ("wqy-microhei.ttc", 0), SERIF: ("uming.ttc", 0),
-         "HanaMinA": ("HanaMinA.ttf", 0), "HanaMinB": ("HanaMinB.ttf", 0)}
+FILES = {
+    SANS: ("wqy-microhei.ttc", 0),
+    SERIF: ("uming.ttc", 0),
+    "HanaMinA": ("HanaMinA.ttf", 0),
+    "HanaMinB": ("HanaMinB.ttf", 0),
+}
 
 
 def _to_unicode_cmap(fontname, subset):
     """reportlab's ``makeToUnicodeCMap`` with code points beyond the BMP as surrogate pairs."""
+
     def utf16(v: int) -> str:
         if v <= 0xFFFF:
             return "%04X" % v
         v -= 0x10000
         return "%04X%04X" % (0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
 
-    cmap = [
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
-        "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
-        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
-    ] + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)] + [
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    cmap = (
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            "<< /Registry (%s)" % fontname,
+            "/Ordering (%s)" % fontname,
+            "/Supplement 0",
+            ">> def",
+            "/CMapName /%s def" % fontname,
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            "<00> <%02X>" % (len(subset) - 1),
+            "endcodespacerange",
+            "%d beginbfchar" % len(subset),
+        ]
+        + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)]
+        + ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    )
     return "\n".join(cmap)
 
 
@@ -102,8 +120,11 @@ def check_content(content, where: str = "") -> None:
     elif isinstance(content, str):
         absent = missing(content)
         if absent:
-            raise UserError(_("“{0}”（{1}）中的字符{2}没有可用的字体，无法打印；请改用常用字或与管理员联系补充字体").format(
-                content, where, "、".join(f"“{c}”（U+{ord(c):04X}）" for c in absent)))
+            raise UserError(
+                _("“{0}”（{1}）中的字符{2}没有可用的字体，无法打印；请改用常用字或与管理员联系补充字体").format(
+                    content, where, "、".join(f"“{c}”（U+{ord(c):04X}）" for c in absent)
+                )
+            )
 
 
 def markup(escaped: str, preferred: str = SANS) -> str:

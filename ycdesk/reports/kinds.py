@@ -44,46 +44,78 @@ def _quarterly() -> ReportKind:
     from ycdesk.reports import quarterly
 
     return ReportKind(
-        "quarterly", _("季度报告"), (
+        "quarterly",
+        _("季度报告"),
+        (
             Param("period", _("季度，如 2024Q3"), required=True),
             Param("township", _("只含一个镇街；省略为全区")),
             Param("notes", _("写入报告“备注”一节的文字"), default=""),
             Param("problems", _("“存在问题”一节的文字；省略时按数据预填")),
-            Param("next_steps", _("“下一步工作”一节的文字；省略时按数据预填"))),
-        gather=lambda store, p: quarterly.gather(store, p["period"], p.get("township"), p.get("notes", ""),
-                                                 problems=p.get("problems"), next_steps=p.get("next_steps")),
+            Param("next_steps", _("“下一步工作”一节的文字；省略时按数据预填")),
+        ),
+        gather=lambda store, p: quarterly.gather(
+            store,
+            p["period"],
+            p.get("township"),
+            p.get("notes", ""),
+            problems=p.get("problems"),
+            next_steps=p.get("next_steps"),
+        ),
         build=lambda store, p, path, progress=None: quarterly.build(
-            store, p["period"], path, township=p.get("township"), notes=p.get("notes", ""),
-            problems=p.get("problems"), next_steps=p.get("next_steps"), progress=progress),
-        period=lambda p: str(p["period"]), scope=lambda p: p.get("township") or DISTRICT)
+            store,
+            p["period"],
+            path,
+            township=p.get("township"),
+            notes=p.get("notes", ""),
+            problems=p.get("problems"),
+            next_steps=p.get("next_steps"),
+            progress=progress,
+        ),
+        period=lambda p: str(p["period"]),
+        scope=lambda p: p.get("township") or DISTRICT,
+    )
 
 
 def _evaluation() -> ReportKind:
     from ycdesk.reports import evaluation
 
     return ReportKind(
-        "evaluation", _("中期评估 / 终期考核"), (
+        "evaluation",
+        _("中期评估 / 终期考核"),
+        (
             Param("year", _("2023（中期评估）或 2025（终期考核）"), required=True, type=int),
             Param("conclusion", _("“评价结论”一节的文字；省略时按数据预填")),
-            Param("recommendations", _("“意见建议”一节的文字；省略时按数据预填"))),
-        gather=lambda store, p: evaluation.gather(store, int(p["year"]), conclusion=p.get("conclusion"),
-                                                  recommendations=p.get("recommendations")),
+            Param("recommendations", _("“意见建议”一节的文字；省略时按数据预填")),
+        ),
+        gather=lambda store, p: evaluation.gather(
+            store, int(p["year"]), conclusion=p.get("conclusion"), recommendations=p.get("recommendations")
+        ),
         build=lambda store, p, path, progress=None: evaluation.build(
-            store, int(p["year"]), path, progress=progress, conclusion=p.get("conclusion"),
-            recommendations=p.get("recommendations")),
-        period=lambda p: str(p["year"]), scope=lambda p: DISTRICT,
-        title=lambda p: evaluation.KINDS.get(int(p["year"]), _("评估")))
+            store,
+            int(p["year"]),
+            path,
+            progress=progress,
+            conclusion=p.get("conclusion"),
+            recommendations=p.get("recommendations"),
+        ),
+        period=lambda p: str(p["year"]),
+        scope=lambda p: DISTRICT,
+        title=lambda p: evaluation.KINDS.get(int(p["year"]), _("评估")),
+    )
 
 
 def _notice() -> ReportKind:
     from ycdesk.reports import notice
 
     return ReportKind(
-        "notice", _("整改通知书"), (
-            Param("audit", _("考核记录 ID（见 ycdesk export audits 的 ID 列）"), required=True),),
+        "notice",
+        _("整改通知书"),
+        (Param("audit", _("考核记录 ID（见 ycdesk export audits 的 ID 列）"), required=True),),
         gather=lambda store, p: notice.gather(store, p["audit"]),
         build=lambda store, p, path, progress=None: notice.build(store, p["audit"], path, progress=progress),
-        period=lambda p: "", scope=lambda p: "")  # the register takes the enterprise from the data
+        period=lambda p: "",
+        scope=lambda p: "",
+    )  # the register takes the enterprise from the data
 
 
 _FACTORIES: dict[str, Callable[[], ReportKind]] = {}

@@ -32,8 +32,15 @@ def quarter_start(p: Period) -> date:
     return date(p.year, 3 * (p.quarter - 1) + 1, 1)
 
 
-def gather(store, period: str, township: str | None = None, notes: str = "", *,
-           problems: str | None = None, next_steps: str | None = None) -> dict:
+def gather(
+    store,
+    period: str,
+    township: str | None = None,
+    notes: str = "",
+    *,
+    problems: str | None = None,
+    next_steps: str | None = None,
+) -> dict:
     p = parse_period(period)
     if p.quarter is None:
         raise UserError(_("季度报告需要季度，如 2024Q3，收到“{0}”").format(period))
@@ -42,8 +49,12 @@ def gather(store, period: str, township: str | None = None, notes: str = "", *,
     scope = township or DISTRICT
     end = p.end
     content = {
-        "period": str(p), "label": p.label, "scope": scope, "as_of": end.isoformat(),
-        "issuer": profile.get(store, "issuer"), "demo": bool(_demo(store)),
+        "period": str(p),
+        "label": p.label,
+        "scope": scope,
+        "as_of": end.isoformat(),
+        "issuer": profile.get(store, "issuer"),
+        "demo": bool(_demo(store)),
         "indicators": data.indicators(store, end, scope=scope),
         "series": data.key_series(store, end, scope),
         "projects": data.projects(store, p, township_id),
@@ -86,8 +97,10 @@ def summary_text(c: dict) -> str:
     pr = c["projects"]
     if pr["domains"]:
         t = pr["total"]
-        text += (f"重大工程{t['count']}项累计完成投资{t['completed']}亿元，占十四五计划投资{t['fyp']}亿元的"
-                 f"{t['rate'] or '0%'}，同期计划进度为{t['planned']}亿元")
+        text += (
+            f"重大工程{t['count']}项累计完成投资{t['completed']}亿元，占十四五计划投资{t['fyp']}亿元的"
+            f"{t['rate'] or '0%'}，同期计划进度为{t['planned']}亿元"
+        )
         q = pr.get("quarter")
         if q:
             text += f"；本季度完成投资{q['amount']}亿元，上年同期{q['last_year']}亿元"
@@ -97,9 +110,11 @@ def summary_text(c: dict) -> str:
         text += f"；滞后项目{len(lagging)}个（{_names(lagging)}）。" if lagging else "；没有滞后项目。"
     a = c["audits"]
     cum, now = a["to_date"], a["this_period"]
-    text += (f"危险废物规范化管理考核累计{cum['audits']}次、涉及{cum['units']}家单位，发现问题{cum['found']}处，"
-             f"已整改{cum['rectified']}处，整改率{cum['rate']}；本季度考核{now['audits']}次，发现问题{now['found']}处；"
-             f"截至季末逾期未整改{a['overdue_total']}处。")
+    text += (
+        f"危险废物规范化管理考核累计{cum['audits']}次、涉及{cum['units']}家单位，发现问题{cum['found']}处，"
+        f"已整改{cum['rectified']}处，整改率{cum['rate']}；本季度考核{now['audits']}次，发现问题{now['found']}处；"
+        f"截至季末逾期未整改{a['overdue_total']}处。"
+    )
     return text
 
 
@@ -126,8 +141,10 @@ def prefill(c: dict) -> dict[str, str]:
         problems.append("本季度未发现需要专门说明的问题。")
     if not steps:
         steps.append("继续按规划推进各项任务，按季度报送数据。")
-    return {"problems": "\n".join(f"{n}. {t}" for n, t in enumerate(problems, 1)),
-            "next_steps": "\n".join(f"{n}. {t}" for n, t in enumerate(steps, 1))}
+    return {
+        "problems": "\n".join(f"{n}. {t}" for n, t in enumerate(problems, 1)),
+        "next_steps": "\n".join(f"{n}. {t}" for n, t in enumerate(steps, 1)),
+    }
 
 
 def cover(title: str, lines: list[str], digest: str) -> list:
@@ -155,8 +172,10 @@ def indicator_section(rows: list[dict], series: list[dict], heading: str, *, yoy
     if yoy:
         story.append(para("注：同比为最新值与上年同期（同一季度或年份）值之差；上年同期无数据的留空。", "small"))
     if series:
-        charts = [series_chart(units(s["name"]), s["points"], target=s["target"], target_label=f"目标 {s['target_text']}")
-                  for s in series]
+        charts = [
+            series_chart(units(s["name"]), s["points"], target=s["target"], target_label=f"目标 {s['target_text']}")
+            for s in series
+        ]
         row = Table([charts], colWidths=[85 * mm] * len(charts))
         row.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT)]))  # Table's default is Helvetica
         story += [Spacer(1, 4 * mm), row]
@@ -168,7 +187,16 @@ def project_section(p: dict, heading: str) -> list:
     if not p["domains"]:
         return story + [para("本范围内没有登记重大工程。")]
     quarterly = "quarter" in p
-    header = ["领域", "项目数", "总投资（亿元）", "十四五计划（亿元）", "计划至今（亿元）", "累计完成（亿元）", "完成率", "滞后"]
+    header = [
+        "领域",
+        "项目数",
+        "总投资（亿元）",
+        "十四五计划（亿元）",
+        "计划至今（亿元）",
+        "累计完成（亿元）",
+        "完成率",
+        "滞后",
+    ]
     widths = [22 * mm, 12 * mm, 21 * mm, 23 * mm, 21 * mm, 21 * mm, 16 * mm, 11 * mm]
     if quarterly:
         header.insert(6, "本季度（亿元）")
@@ -176,8 +204,16 @@ def project_section(p: dict, heading: str) -> list:
         widths[0], widths[3] = 20 * mm, 21 * mm
     body = [header]
     for d in p["domains"]:
-        cells = [d["domain"], str(d["count"]), d["total"], d["fyp"], d["planned"], d["completed"], d["rate"],
-                 str(d["lagging"])]
+        cells = [
+            d["domain"],
+            str(d["count"]),
+            d["total"],
+            d["fyp"],
+            d["planned"],
+            d["completed"],
+            d["rate"],
+            str(d["lagging"]),
+        ]
         if quarterly:
             cells.insert(6, d["quarter"])
         body.append(cells)
@@ -190,23 +226,38 @@ def project_section(p: dict, heading: str) -> list:
     # (reportlab's keepWithNext does not reach into a KeepTogether) the heading stays with it.
     block = [story.pop(), table(body, widths, bold_last=True)]
     if p["rounding_note"]:
-        block.append(para("注：金额按元精确相加后四舍五入到0.01亿元，合计可能与各领域四舍五入后之和相差0.01。", "small"))
+        block.append(
+            para("注：金额按元精确相加后四舍五入到0.01亿元，合计可能与各领域四舍五入后之和相差0.01。", "small")
+        )
     story.append(KeepTogether(block))
     if quarterly:
         q = p["quarter"]
-        story.append(para(f"本季度完成投资{q['amount']}亿元，上年同期{q['last_year']}亿元，"
-                          f"{'同比' + q['change'] if q['change'] != '—' else '上年同期无可比数'}；"
-                          f"累计完成{t['completed']}亿元，上年同期累计{q['completed_last_year']}亿元，"
-                          f"同比{q['completed_change']}。", "text"))
+        story.append(
+            para(
+                f"本季度完成投资{q['amount']}亿元，上年同期{q['last_year']}亿元，"
+                f"{'同比' + q['change'] if q['change'] != '—' else '上年同期无可比数'}；"
+                f"累计完成{t['completed']}亿元，上年同期累计{q['completed_last_year']}亿元，"
+                f"同比{q['completed_change']}。",
+                "text",
+            )
+        )
     story.append(Spacer(1, 3 * mm))
-    story.append(bar_chart("各领域投资（亿元）", [d["domain"] for d in p["domains"]], {
-        "总投资": [d["total_yi"] for d in p["domains"]],
-        "十四五计划": [d["fyp_yi"] for d in p["domains"]],
-        "累计完成": [d["completed_yi"] for d in p["domains"]]}))
+    story.append(
+        bar_chart(
+            "各领域投资（亿元）",
+            [d["domain"] for d in p["domains"]],
+            {
+                "总投资": [d["total_yi"] for d in p["domains"]],
+                "十四五计划": [d["fyp_yi"] for d in p["domains"]],
+                "累计完成": [d["completed_yi"] for d in p["domains"]],
+            },
+        )
+    )
     story.append(para("滞后项目（累计完成低于计划进度的80%）", "h2"))
     if p["lagging"]:
         rows = [["序号", "项目名称", "领域", "计划至今（亿元）", "累计完成（亿元）", "完成率"]] + [
-            [str(r["seq"]), r["name"], r["domain"], r["planned"], r["completed"], r["rate"]] for r in p["lagging"]]
+            [str(r["seq"]), r["name"], r["domain"], r["planned"], r["completed"], r["rate"]] for r in p["lagging"]
+        ]
         story.append(table(rows, [10 * mm, 70 * mm, 22 * mm, 24 * mm, 24 * mm, 16 * mm]))
     else:
         story.append(para("无。"))
@@ -222,20 +273,30 @@ def audit_section(a: dict, heading: str, scope: str) -> list:
     story.append(Spacer(1, 3 * mm))
     by_year = a["by_year_level"]
     if by_year:
-        story.append(bar_chart(f"各年度、级别发现与整改问题数（{scope}）", [f"{r['year']}{r['level']}" for r in by_year],
-                               {"发现问题": [r["found"] for r in by_year], "已整改": [r["rectified"] for r in by_year]}))
+        story.append(
+            bar_chart(
+                f"各年度、级别发现与整改问题数（{scope}）",
+                [f"{r['year']}{r['level']}" for r in by_year],
+                {"发现问题": [r["found"] for r in by_year], "已整改": [r["rectified"] for r in by_year]},
+            )
+        )
     towns = [t for t in a["by_township"] if scope == DISTRICT or t["township"] == scope]
     story.append(para(f"未整改和逾期问题（逾期共 {a['overdue_total']} 处），按镇街", "h2"))
     if towns:
-        story.append(table([["镇街", "未整改", "其中逾期"]] + [[t["township"], str(t["open"]), str(t["overdue"])]
-                                                          for t in towns], [50 * mm, 30 * mm, 30 * mm]))
+        story.append(
+            table(
+                [["镇街", "未整改", "其中逾期"]] + [[t["township"], str(t["open"]), str(t["overdue"])] for t in towns],
+                [50 * mm, 30 * mm, 30 * mm],
+            )
+        )
     else:
         story.append(para("无未整改问题。"))
     if a["overdue"]:
         story.append(para(f"逾期时间最长的 {len(a['overdue'])} 处", "h2"))
         rows = [["企业", "镇街", "问题类别", "整改期限", "逾期天数", "状态"]] + [
             [o["enterprise"], o["township"], o["category"], o["deadline"], str(o["days"]), o["status"]]
-            for o in a["overdue"]]
+            for o in a["overdue"]
+        ]
         story.append(table(rows, [55 * mm, 22 * mm, 32 * mm, 22 * mm, 17 * mm, 17 * mm]))
     return story
 
@@ -245,7 +306,8 @@ def initiative_section(items: list[dict], heading: str) -> list:
     if not items:
         return story + [para("本范围无附表1–3事项。")]
     rows = [["类别", "序号", "事项", "牵头单位", "最新进展"]] + [
-        [i["kind"], str(i["seq"]), i["name"], i["lead"], i["progress"]] for i in items]
+        [i["kind"], str(i["seq"]), i["name"], i["lead"], i["progress"]] for i in items
+    ]
     story.append(table(rows, [11 * mm, 9 * mm, 55 * mm, 35 * mm, 60 * mm]))
     return story
 
@@ -258,8 +320,17 @@ def signature(issuer: str, day: date) -> list:
     return [KeepTogether([Spacer(1, 10 * mm), para(issuer, "right"), para(chinese_date(day), "right")])]
 
 
-def build(store, period: str, path: str | Path, *, township: str | None = None, notes: str = "",
-          problems: str | None = None, next_steps: str | None = None, progress=None) -> dict:
+def build(
+    store,
+    period: str,
+    path: str | Path,
+    *,
+    township: str | None = None,
+    notes: str = "",
+    problems: str | None = None,
+    next_steps: str | None = None,
+    progress=None,
+) -> dict:
     """Write the quarterly report; returns its data hash and page-independent facts."""
     step = progress or (lambda fraction, text: None)
     step(0.1, "汇总指标…")
@@ -270,11 +341,21 @@ def build(store, period: str, path: str | Path, *, township: str | None = None, 
     scope = content["scope"]
     as_of = date.fromisoformat(content["as_of"])
     who = profile.preparer(store)
-    story = cover(TITLE, [content["label"], f"范围：{scope}", f"数据截至：{content['as_of']}",
-                          f"编制单位：{content['issuer']}", *([f"编制：{who}"] if who else [])], digest)
+    story = cover(
+        TITLE,
+        [
+            content["label"],
+            f"范围：{scope}",
+            f"数据截至：{content['as_of']}",
+            f"编制单位：{content['issuer']}",
+            *([f"编制：{who}"] if who else []),
+        ],
+        digest,
+    )
     story += text_section("一、总体情况", content["summary"])
-    story += indicator_section(content["indicators"], content["series"] if scope == DISTRICT else [],
-                               "二、指标完成情况")
+    story += indicator_section(
+        content["indicators"], content["series"] if scope == DISTRICT else [], "二、指标完成情况"
+    )
     story += project_section(content["projects"], "三、重大工程投资进展")
     story += audit_section(content["audits"], "四、危险废物规范化管理考核", scope)
     number = 5
@@ -287,9 +368,15 @@ def build(store, period: str, path: str | Path, *, township: str | None = None, 
     if content["notes"]:
         story += text_section(f"{names[number + 1]}、备注", content["notes"])
     story += signature(content["issuer"], as_of)
-    build_pdf(path, story, title=f"{TITLE}（{content['label']}）",
-              header=f"{TITLE}　{content['label']}　{scope}",
-              footer=f"数据截至 {content['as_of']}　" + (f"编制：{who}　" if who else "") + f"指纹 {digest[:12]}",
-              author=who or content["issuer"], watermark=DEMO_MARK if content["demo"] else "", created=as_of)
+    build_pdf(
+        path,
+        story,
+        title=f"{TITLE}（{content['label']}）",
+        header=f"{TITLE}　{content['label']}　{scope}",
+        footer=f"数据截至 {content['as_of']}　" + (f"编制：{who}　" if who else "") + f"指纹 {digest[:12]}",
+        author=who or content["issuer"],
+        watermark=DEMO_MARK if content["demo"] else "",
+        created=as_of,
+    )
     step(1.0, "完成")
     return {"hash": digest, "path": str(path), "content": content}

@@ -24,14 +24,37 @@ VALID, CHANGED = "有效", "数据已变更"
 
 # How the parts of a report's data read in a list of changes.
 LABELS = {
-    "indicators": "指标", "projects": "重大工程", "audits": "危废考核", "series": "趋势图",
-    "this_period": "本季度", "to_date": "累计", "year": "本年", "by_township": "按镇街",
-    "by_year_level": "各年度级别", "overdue": "逾期问题", "overdue_total": "逾期问题总数",
-    "domains": "各领域", "total": "合计", "lagging": "滞后项目", "findings": "问题",
-    "found": "发现问题", "rectified": "已整改", "units": "考核单位", "audits_count": "考核次数",
-    "rate": "整改率", "value": "最新值", "period": "期间", "status": "状态", "on_track": "进度",
-    "completed": "累计完成", "planned": "计划至今", "open": "未销号", "notes": "备注",
-    "rectification_rate": "整改率", "points": "数据点", "target": "目标",
+    "indicators": "指标",
+    "projects": "重大工程",
+    "audits": "危废考核",
+    "series": "趋势图",
+    "this_period": "本季度",
+    "to_date": "累计",
+    "year": "本年",
+    "by_township": "按镇街",
+    "by_year_level": "各年度级别",
+    "overdue": "逾期问题",
+    "overdue_total": "逾期问题总数",
+    "domains": "各领域",
+    "total": "合计",
+    "lagging": "滞后项目",
+    "findings": "问题",
+    "found": "发现问题",
+    "rectified": "已整改",
+    "units": "考核单位",
+    "audits_count": "考核次数",
+    "rate": "整改率",
+    "value": "最新值",
+    "period": "期间",
+    "status": "状态",
+    "on_track": "进度",
+    "completed": "累计完成",
+    "planned": "计划至今",
+    "open": "未销号",
+    "notes": "备注",
+    "rectification_rate": "整改率",
+    "points": "数据点",
+    "target": "目标",
 }
 
 
@@ -50,12 +73,22 @@ def issue(store, key: str, params: dict, progress=None) -> dict:
     content = result["content"]
     with store.transaction():
         store.conn.execute("INSERT OR IGNORE INTO issued_report_files (sha256, pdf) VALUES (?, ?)", (sha, pdf))
-        row_id = store.insert("issued_reports", {
-            "kind": key, "title": report.title_for(params), "period": report.period(params), "scope": report.scope(params) or content.get("enterprise", ""),
-            "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
-            "as_of": content.get("as_of") or store.today().isoformat(), "fingerprint": result["hash"],
-            "content": canonical_json(content),
-            "pdf_sha256": sha, "operator": store.operator, "issued_at": store.now()})
+        row_id = store.insert(
+            "issued_reports",
+            {
+                "kind": key,
+                "title": report.title_for(params),
+                "period": report.period(params),
+                "scope": report.scope(params) or content.get("enterprise", ""),
+                "params": json.dumps(params, ensure_ascii=False, sort_keys=True),
+                "as_of": content.get("as_of") or store.today().isoformat(),
+                "fingerprint": result["hash"],
+                "content": canonical_json(content),
+                "pdf_sha256": sha,
+                "operator": store.operator,
+                "issued_at": store.now(),
+            },
+        )
     return store.get("issued_reports", row_id)
 
 
@@ -99,8 +132,10 @@ def reprint(store, report_id: str, dest: str | Path) -> Path:
 
 
 def _row(store, report_id: str) -> dict:
-    rows = store.query("SELECT * FROM issued_reports WHERE (id = ? OR substr(id, 1, ?) = ?) AND deleted_at IS NULL",
-                       (report_id, len(report_id), report_id))
+    rows = store.query(
+        "SELECT * FROM issued_reports WHERE (id = ? OR substr(id, 1, ?) = ?) AND deleted_at IS NULL",
+        (report_id, len(report_id), report_id),
+    )
     if len(rows) != 1:
         raise NotFoundError(_("签发记录不存在：{0}").format(report_id))
     return rows[0]

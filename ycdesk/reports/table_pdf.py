@@ -38,8 +38,20 @@ def write_table_pdf(path: Path, title: str, headers: list[str], rows: list[list]
     weights = [_weight(h, [r[c] for r in text_rows]) for c, h in enumerate(headers)]
     widths = [usable * w / sum(weights) for w in weights]
     body = [headers] + text_rows
-    story = [para(title, "h1"), para(_("共 {0} 行　导出日期 {1}").format(len(rows), date.today().isoformat()), "small"),
-             table(body, widths)]
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=18 * mm, bottomMargin=16 * mm, title=title, creator="ycdesk", invariant=1)
+    story = [
+        para(title, "h1"),
+        para(_("共 {0} 行　导出日期 {1}").format(len(rows), date.today().isoformat()), "small"),
+        table(body, widths),
+    ]
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=18 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        creator="ycdesk",
+        invariant=1,
+    )
     doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, header=title, footer="ycdesk", **k))

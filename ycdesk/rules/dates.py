@@ -37,5 +37,4 @@ def not_after_current_quarter(p: Period, today: date) -> str | None:
 
 def check_report_period(p: Period) -> None:
     if p.year not in REPORT_YEARS:
-        raise UserError(_("报告期间{0}不在规划涉及的{1}–{2}年内").format(
-            p.label, REPORT_YEARS[0], REPORT_YEARS[-1]))
+        raise UserError(_("报告期间{0}不在规划涉及的{1}–{2}年内").format(p.label, REPORT_YEARS[0], REPORT_YEARS[-1]))

@@ -27,8 +27,9 @@ def _day(text, label: str) -> tuple[str | None, str | None]:
         return None, _("{0}“{1}”应写作 YYYY-MM-DD").format(label, text)
 
 
-def finding_reason(record: dict, *, audit_year: int | None, inspected: str | None,
-                   categories, today: date) -> str | None:
+def finding_reason(
+    record: dict, *, audit_year: int | None, inspected: str | None, categories, today: date
+) -> str | None:
     """Why ``record`` cannot be a finding of an audit in ``audit_year`` inspected on
     ``inspected`` (ISO date or None), or None when it can.
 
@@ -45,8 +46,11 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
     if record.get("severity") not in (None, "", *SEVERITIES):
         return not_one_of(_("严重程度"), record["severity"], SEVERITIES)
     days = {}
-    for key, label in (("deadline", _("整改期限")), ("rectified_date", _("整改完成日期")),
-                       ("verified_date", _("验收日期"))):
+    for key, label in (
+        ("deadline", _("整改期限")),
+        ("rectified_date", _("整改完成日期")),
+        ("verified_date", _("验收日期")),
+    ):
         days[key], reason = _day(record.get(key), label)
         if reason:
             return reason
@@ -79,8 +83,7 @@ def finding_reason(record: dict, *, audit_year: int | None, inspected: str | Non
 
 
 # The fields finding_reason reads from a record.
-JUDGED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier",
-          "verified_date")
+JUDGED = ("category", "description", "severity", "deadline", "status", "rectified_date", "verifier", "verified_date")
 
 
 def _filled(value) -> bool:
@@ -90,13 +93,29 @@ def _filled(value) -> bool:
 def _judged(columns: dict[str, list], audit_years: list, inspected: list):
     """Per row, everything finding_reason's answer depends on: the values it reads, with
     the description and verifier reduced to whether they are filled (all it asks of them)."""
-    return zip(columns["category"], map(_filled, columns["description"]), columns["severity"],
-               columns["deadline"], columns["status"], columns["rectified_date"],
-               map(_filled, columns["verifier"]), columns["verified_date"], audit_years, inspected)
+    return zip(
+        columns["category"],
+        map(_filled, columns["description"]),
+        columns["severity"],
+        columns["deadline"],
+        columns["status"],
+        columns["rectified_date"],
+        map(_filled, columns["verifier"]),
+        columns["verified_date"],
+        audit_years,
+        inspected,
+    )
 
 
-def finding_reasons(columns: dict[str, list], audit_years: list, inspected: list, *, categories,
-                    today: date, answers: dict | None = None) -> list[str | None]:
+def finding_reasons(
+    columns: dict[str, list],
+    audit_years: list,
+    inspected: list,
+    *,
+    categories,
+    today: date,
+    answers: dict | None = None,
+) -> list[str | None]:
     """:func:`finding_reason` for many rows at once (``columns``: each field of
     :data:`JUDGED` → one value per row; ``audit_years``, ``inspected``: per row). The rule
     is that one function; it is asked once per distinct combination of what it judges —
@@ -111,10 +130,19 @@ def finding_reasons(columns: dict[str, list], audit_years: list, inspected: list
             reason = answers[key]
         except KeyError:
             reason = answers[key] = finding_reason(
-                {k: columns[k][n] for k in JUDGED}, audit_year=audit_years[n], inspected=inspected[n],
-                categories=categories, today=today)
+                {k: columns[k][n] for k in JUDGED},
+                audit_year=audit_years[n],
+                inspected=inspected[n],
+                categories=categories,
+                today=today,
+            )
         except TypeError:  # an unhashable value: judged on its own
-            reason = finding_reason({k: columns[k][n] for k in JUDGED}, audit_year=audit_years[n],
-                                    inspected=inspected[n], categories=categories, today=today)
+            reason = finding_reason(
+                {k: columns[k][n] for k in JUDGED},
+                audit_year=audit_years[n],
+                inspected=inspected[n],
+                categories=categories,
+                today=today,
+            )
         out.append(reason)
     return out

@@ -24,15 +24,21 @@ def investment(project: dict, period, amount_yuan, *, completed_other_yuan: int,
     if amount_yuan < 0:
         raise UserError(_("项目“{0}”的完成投资不能为负数").format(name))
     if not project["start_year"] <= p.year <= project["end_year"]:
-        raise UserError(_("项目“{0}”的起止年限为{1}–{2}，不能填报{3}的投资").format(
-            name, project["start_year"], project["end_year"], p.label))
+        raise UserError(
+            _("项目“{0}”的起止年限为{1}–{2}，不能填报{3}的投资").format(
+                name, project["start_year"], project["end_year"], p.label
+            )
+        )
     reason = not_after_current_quarter(p, today)
     if reason:
         raise UserError(_("项目“{0}”：{1}").format(name, reason))
     done = completed_other_yuan + amount_yuan
     if done > project["total_yuan"]:
-        raise UserError(_("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
-            name, format_yi(done), format_yi(project["total_yuan"])))
+        raise UserError(
+            _("项目“{0}”累计完成投资{1}亿元将超过总投资{2}亿元").format(
+                name, format_yi(done), format_yi(project["total_yuan"])
+            )
+        )
     return p
 
 
@@ -48,8 +54,11 @@ def project(record: dict, units: list[str]) -> None:
         if record[key] < 0:
             raise UserError(_("项目“{0}”的投资不能为负数").format(name))
     if record["fyp_yuan"] > record["total_yuan"]:
-        raise UserError(_("项目“{0}”的十四五计划投资{1}亿元超过总投资{2}亿元").format(
-            name, format_yi(record["fyp_yuan"]), format_yi(record["total_yuan"])))
+        raise UserError(
+            _("项目“{0}”的十四五计划投资{1}亿元超过总投资{2}亿元").format(
+                name, format_yi(record["fyp_yuan"]), format_yi(record["total_yuan"])
+            )
+        )
     if record.get("status") not in (None, *PROJECT_STATUSES):
         raise UserError(_("项目状态应为{0}之一").format("、".join(PROJECT_STATUSES)))
     if not units:

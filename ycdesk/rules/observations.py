@@ -68,8 +68,12 @@ def observation_value(value, indicator: dict) -> tuple[float | None, str | None]
         raise UserError(_("“{0}”的值“{1}”不是数字").format(name, value))
     if indicator["unit"] == "%":
         if not written_percent and 0 < abs(number) < 1:
-            raise UserError(_("“{0}”以%计，“{1}”无法判断是小数还是百分数：92.1% 请写作 92.1 或 92.1%，"
-                              "不足1%的值请带上%（如 0.5%）").format(name, value))
+            raise UserError(
+                _(
+                    "“{0}”以%计，“{1}”无法判断是小数还是百分数：92.1% 请写作 92.1 或 92.1%，"
+                    "不足1%的值请带上%（如 0.5%）"
+                ).format(name, value)
+            )
         if not 0 <= number <= 100:
             raise UserError(_("“{0}”是百分比，应在0到100之间，收到{1}").format(name, value))
     return number, text

@@ -92,7 +92,8 @@ class Store:
             from ycdesk.environment import environment_problem
 
             raise environment_problem(exc, path) or UnreadableFileError(
-                _("无法打开工作区“{0}”：{1}").format(path, exc)) from None
+                _("无法打开工作区“{0}”：{1}").format(path, exc)
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise UnreadableFileError(_("无法打开工作区“{0}”：{1}").format(path, exc)) from None
         conn.create_function("ycdesk_operator", 0, lambda: self.operator)
@@ -109,8 +110,7 @@ class Store:
             # A WAL workspace in a folder nobody may write: SQLite cannot make the -shm
             # file it reads through. Nothing can be writing it either, so read it as is.
             conn.close()
-            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                                   check_same_thread=True)
+            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=True)
         return conn
 
     @property
@@ -120,8 +120,9 @@ class Store:
     def check_writable(self) -> None:
         """Raise the Chinese reason a read-only workspace cannot be changed."""
         if self.readonly:
-            raise EnvironmentProblem(_("工作区“{0}”只读（{1}），不能修改；可查看、导出和生成报告").format(
-                self.path, self.readonly_reason))
+            raise EnvironmentProblem(
+                _("工作区“{0}”只读（{1}），不能修改；可查看、导出和生成报告").format(self.path, self.readonly_reason)
+            )
 
     def _managers(self) -> None:
         from ycdesk.audits import Audits
@@ -139,8 +140,11 @@ class Store:
     def migrate(self, target: int = migrations.LATEST) -> list[int]:
         current = migrations.version(self.conn)
         if self.readonly and current < target:
-            raise EnvironmentProblem(_("工作区“{0}”需要升级到本程序的版本，但它只读（{1}）：请在可写的位置打开一次").format(
-                self.path, self.readonly_reason))
+            raise EnvironmentProblem(
+                _("工作区“{0}”需要升级到本程序的版本，但它只读（{1}）：请在可写的位置打开一次").format(
+                    self.path, self.readonly_reason
+                )
+            )
         if current and current < target:
             # Never migrate a user's data without a copy to go back to.
             self.ensure_workspace_id()
@@ -271,7 +275,9 @@ class Store:
             # Unique indexes stay: they are what refuses a duplicate row.
             state.dropped = self.conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
-                "AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).fetchall()
+                "AND sql NOT LIKE 'CREATE UNIQUE%'",
+                (table,),
+            ).fetchall()
             for name, _sql in state.dropped:
                 self.conn.execute(f"DROP INDEX {name}")
         yield state
@@ -354,9 +360,7 @@ class Store:
         self.check_scope(table, {**row, "deleted_at": None}, old=row, changed={"deleted_at": None})
         now = self.now()
         with self._writing():
-            self.conn.execute(
-                f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id)
-            )
+            self.conn.execute(f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?", (now, row_id))
 
     def history(self, table: str | None = None, row_id: str | None = None) -> list[dict]:
         where, params = [], []
@@ -369,8 +373,7 @@ class Store:
         sql = "SELECT * FROM history_full" + (" WHERE " + " AND ".join(where) if where else "")
         return self.query(sql + " ORDER BY seq", params)
 
-    def history_with_children(self, table: str, row_id: str,
-                              children: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+    def history_with_children(self, table: str, row_id: str, children: tuple[tuple[str, str], ...] = ()) -> list[dict]:
         """History of a record and of its child rows (``(child table, foreign key)``), newest first."""
         where, params = ["(table_name = ? AND row_id = ?)"], [table, row_id]
         for child, key in children:
@@ -387,8 +390,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.check_writable()
         self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
         if key.startswith("exchange_"):
@@ -518,4 +520,3 @@ def _null_columns(rows: list, width: int) -> set[int]:
             except TypeError:  # an unhashable value: certainly not None
                 pass
     return out if len(out) < width else set()
-

@@ -31,15 +31,24 @@ from dataclasses import dataclass
 
 COLUMNS = "seq, at, operator, table_name, row_id, action, old, new"
 _NULL = "\x1e"  # stands for NULL, so NULL and "" hash differently
-_SEP = "\x1f"   # neither is ever inside ids, times, table names or json_object() text (it escapes them)
-_GS = "\x1d"    # between the rows of a block
-BLOCK = "B"     # marks a block hash, on a block's first row (see insert_chained)
-MORE = "b"      # on the block's other rows: "in the block above" (65 bytes less per row)
+_SEP = "\x1f"  # neither is ever inside ids, times, table names or json_object() text (it escapes them)
+_GS = "\x1d"  # between the rows of a block
+BLOCK = "B"  # marks a block hash, on a block's first row (see insert_chained)
+MORE = "b"  # on the block's other rows: "in the block above" (65 bytes less per row)
 
 
 def digest(prev: str, seq, at, operator, table_name, row_id, action, old, new) -> str:
-    parts = (prev, str(seq), at, operator, table_name, row_id, action,
-             _NULL if old is None else old, _NULL if new is None else new)
+    parts = (
+        prev,
+        str(seq),
+        at,
+        operator,
+        table_name,
+        row_id,
+        action,
+        _NULL if old is None else old,
+        _NULL if new is None else new,
+    )
     return hashlib.sha256(_SEP.join(parts).encode()).hexdigest()
 
 
@@ -55,8 +64,9 @@ def mark(conn: sqlite3.Connection) -> int:
 def _hash_before(conn: sqlite3.Connection, seq: int) -> str:
     """The chain value the row ``seq`` follows: the hash of the row before it, or of the
     block that row belongs to."""
-    row = conn.execute("SELECT hash FROM history WHERE seq < ? AND (hash IS NULL OR hash != ?) "
-                       "ORDER BY seq DESC LIMIT 1", (seq, MORE)).fetchone()
+    row = conn.execute(
+        "SELECT hash FROM history WHERE seq < ? AND (hash IS NULL OR hash != ?) ORDER BY seq DESC LIMIT 1", (seq, MORE)
+    ).fetchone()
     return (row[0] or "") if row else ""
 
 
@@ -124,8 +134,9 @@ def _seal_rows(conn, first: int, prev: str) -> int:
 
 def _line(at, operator, table_name, row_id, action, old, new) -> str:
     """One row of a block, as :func:`block_digest` hashes it (seq is implied by position)."""
-    return _SEP.join((at, operator, table_name, row_id, action,
-                      _NULL if old is None else old, _NULL if new is None else new))
+    return _SEP.join(
+        (at, operator, table_name, row_id, action, _NULL if old is None else old, _NULL if new is None else new)
+    )
 
 
 def block_digest(prev: str, first_seq: int, count: int, *parts: bytes) -> str:
@@ -138,8 +149,15 @@ def block_digest(prev: str, first_seq: int, count: int, *parts: bytes) -> str:
     return BLOCK + digest_.hexdigest()
 
 
-def insert_chained(conn: sqlite3.Connection, table: str, after_rowid: int, at: str, operator: str,
-                   after: int, ids: list[str] | None = None) -> None:
+def insert_chained(
+    conn: sqlite3.Connection,
+    table: str,
+    after_rowid: int,
+    at: str,
+    operator: str,
+    after: int,
+    ids: list[str] | None = None,
+) -> None:
     """History rows for every row of ``table`` inserted after ``after_rowid`` (a bulk
     import), chained as one block as they are written. ``after``: the start of this
     transaction, whose rows so far are sealed first so the chain continues from them.
@@ -154,8 +172,10 @@ def insert_chained(conn: sqlite3.Connection, table: str, after_rowid: int, at: s
     ``ids``: the new rows' ids in the order they were inserted, when the caller has them
     (saves reading 100,000 ids back)."""
     seal(conn, after)
-    top = conn.execute("SELECT MAX(COALESCE((SELECT MAX(seq) FROM history), 0), "
-                       "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'history'), 0))").fetchone()[0]
+    top = conn.execute(
+        "SELECT MAX(COALESCE((SELECT MAX(seq) FROM history), 0), "
+        "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'history'), 0))"
+    ).fetchone()[0]
     if ids is None:
         cursor = conn.cursor()
         cursor.row_factory = None
@@ -174,10 +194,15 @@ def insert_chained(conn: sqlite3.Connection, table: str, after_rowid: int, at: s
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new, hash) "
         f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL, CASE WHEN NEW.id = ? THEN ? ELSE '{MORE}' END "
         f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid",
-        (at, operator, ids[0], value, after_rowid)).rowcount
-    ends = conn.execute("SELECT seq, row_id, hash FROM history WHERE seq IN (?, ?) ORDER BY seq",
-                        (top + 1, top + count)).fetchall()
-    if count != len(ids) or [tuple(r) for r in ends] != [(top + 1, ids[0], value), (top + count, ids[-1], MORE)][:count]:
+        (at, operator, ids[0], value, after_rowid),
+    ).rowcount
+    ends = conn.execute(
+        "SELECT seq, row_id, hash FROM history WHERE seq IN (?, ?) ORDER BY seq", (top + 1, top + count)
+    ).fetchall()
+    if (
+        count != len(ids)
+        or [tuple(r) for r in ends] != [(top + 1, ids[0], value), (top + count, ids[-1], MORE)][:count]
+    ):
         # Not the numbers the block assumed (never seen): hash these rows one by one.
         conn.execute("UPDATE history SET hash = NULL WHERE seq > ?", (top,))
         seal(conn, top)

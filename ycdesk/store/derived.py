@@ -34,14 +34,19 @@ def fill(conn, table: str, before: int, columns: list[str] | None = None, rows: 
     ``columns``/``rows``: the rows just inserted, when at hand (else they are read)."""
     if table != "findings":
         return
-    conn.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings "
-                 "WHERE rowid > ?", (before,))
+    conn.execute(
+        "INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings WHERE rowid > ?",
+        (before,),
+    )
     if rows is None:
         columns = ["audit_id", "rectified_date", "verified_date", "deleted_at"]
-        rows = conn.execute("SELECT audit_id, rectified_date, verified_date, deleted_at FROM findings "
-                            "WHERE rowid > ?", (before,)).fetchall()
-    at = {c: columns.index(c) if c in columns else None for c in ("audit_id", "rectified_date", "verified_date",
-                                                                  "deleted_at")}
+        rows = conn.execute(
+            "SELECT audit_id, rectified_date, verified_date, deleted_at FROM findings WHERE rowid > ?", (before,)
+        ).fetchall()
+    at = {
+        c: columns.index(c) if c in columns else None
+        for c in ("audit_id", "rectified_date", "verified_date", "deleted_at")
+    }
     found, rectified, verified = Counter(), Counter(), Counter()
     audit, deleted = at["audit_id"], at["deleted_at"]
     live = rows if deleted is None else [r for r in rows if r[deleted] is None]

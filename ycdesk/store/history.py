@@ -57,20 +57,25 @@ def trigger_sql(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     body = {
         "insert": f"AFTER INSERT ON {table} BEGIN {head}'{table}', NEW.id, 'insert', NULL, {_json('NEW', cols)}); END",
         "update": f"AFTER UPDATE ON {table} WHEN {changed} BEGIN {head}'{table}', NEW.id, "
-                  "CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'soft_delete' "
-                  "WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL THEN 'restore' ELSE 'update' END, "
-                  f"{_json('OLD', cols)}, {_json('NEW', cols)}); END",
+        "CASE WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'soft_delete' "
+        "WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL THEN 'restore' ELSE 'update' END, "
+        f"{_json('OLD', cols)}, {_json('NEW', cols)}); END",
         "delete": f"AFTER DELETE ON {table} BEGIN {head}'{table}', OLD.id, 'delete', {_json('OLD', cols)}, NULL); END",
     }
-    return {f"history_{table}_{action}": f"CREATE TRIGGER history_{table}_{action} {sql}"
-            for action, sql in body.items()}
+    return {
+        f"history_{table}_{action}": f"CREATE TRIGGER history_{table}_{action} {sql}" for action, sql in body.items()
+    }
 
 
 def audited_tables(conn: sqlite3.Connection) -> list[str]:
     """Every table with history triggers."""
-    return [r[0] for r in conn.execute(
-        "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = 'history_' || tbl_name || '_insert' "
-        "ORDER BY tbl_name")]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = 'history_' || tbl_name || '_insert' "
+            "ORDER BY tbl_name"
+        )
+    ]
 
 
 def install_history_view(conn: sqlite3.Connection) -> None:
@@ -79,19 +84,23 @@ def install_history_view(conn: sqlite3.Connection) -> None:
     Those rows store no snapshot (see :func:`record_inserted`): what was inserted is the
     ``old`` of the row's next history entry, or, if nothing changed it since, the row as
     it is now. Readers of history use this view and see the same as for any other row."""
-    cases = " ".join(f"WHEN '{t}' THEN (SELECT {_json('r', _columns(conn, t))} FROM {t} AS r WHERE r.id = h.row_id)"
-                     for t in audited_tables(conn))
+    cases = " ".join(
+        f"WHEN '{t}' THEN (SELECT {_json('r', _columns(conn, t))} FROM {t} AS r WHERE r.id = h.row_id)"
+        for t in audited_tables(conn)
+    )
     conn.execute("DROP VIEW IF EXISTS history_full")
     conn.execute(
         "CREATE VIEW history_full AS SELECT h.seq, h.at, h.operator, h.table_name, h.row_id, h.action, h.old, "
         "CASE WHEN h.new IS NOT NULL OR h.action != 'insert' THEN h.new ELSE COALESCE("
         "(SELECT n.old FROM history AS n WHERE n.table_name = h.table_name AND n.row_id = h.row_id "
         f"AND n.seq > h.seq ORDER BY n.seq LIMIT 1), CASE h.table_name {cases} END) END AS new "
-        "FROM history AS h")
+        "FROM history AS h"
+    )
 
 
-def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int, chain_after: int | None = None,
-                    ids: list[str] | None = None) -> None:
+def record_inserted(
+    conn: sqlite3.Connection, table: str, after_rowid: int, chain_after: int | None = None, ids: list[str] | None = None
+) -> None:
     """History rows for every row of ``table`` inserted after ``after_rowid``, in one
     statement. Who, when, which batch and which row are recorded; the snapshot of the new
     row is not, because it can be derived exactly (``history_full``): storing it made a
@@ -108,4 +117,6 @@ def record_inserted(conn: sqlite3.Connection, table: str, after_rowid: int, chai
     conn.execute(
         "INSERT INTO history (at, operator, table_name, row_id, action, old, new) "
         f"SELECT ?, ?, '{table}', NEW.id, 'insert', NULL, NULL "
-        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid", (at, operator, after_rowid))
+        f"FROM {table} AS NEW WHERE NEW.rowid > ? ORDER BY NEW.rowid",
+        (at, operator, after_rowid),
+    )

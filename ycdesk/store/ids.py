@@ -56,8 +56,10 @@ def new_ids(count: int) -> list[str]:
     rand = bytearray(os.urandom(8 * count))
     rand[0::8] = bytes(b & 0x3F | 0x80 for b in rand[0::8])  # RFC 9562 variant 0b10
     r = rand.hex()
-    return [heads[g >> 12] + _COUNTER[g & 0xFFF] + r[j:j + 4] + "-" + r[j + 4:j + 16]
-            for g, j in zip(range(first, last + 1), range(0, 16 * count, 16))]
+    return [
+        heads[g >> 12] + _COUNTER[g & 0xFFF] + r[j : j + 4] + "-" + r[j + 4 : j + 16]
+        for g, j in zip(range(first, last + 1), range(0, 16 * count, 16))
+    ]
 
 
 def stable_id(kind: str, *key: object) -> str:

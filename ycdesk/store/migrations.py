@@ -221,8 +221,7 @@ def migration_3(conn: sqlite3.Connection) -> None:
         )"""
     )
     conn.execute(
-        "CREATE UNIQUE INDEX project_plan_years_key ON project_plan_years (project_id, year) "
-        "WHERE deleted_at IS NULL"
+        "CREATE UNIQUE INDEX project_plan_years_key ON project_plan_years (project_id, year) WHERE deleted_at IS NULL"
     )
     conn.execute(
         f"""CREATE TABLE initiative_progress ({COMMON},
@@ -240,9 +239,14 @@ def migration_3(conn: sqlite3.Connection) -> None:
 
 def migration_4(conn: sqlite3.Connection) -> None:
     """Targets handed down later (完成省市下达指标) and the reason a period was unlocked."""
-    for column in ("assigned_target_text TEXT", "assigned_target_source TEXT",
-                   "assigned_target_kind TEXT", "assigned_target_op TEXT",
-                   "assigned_target_value TEXT", "assigned_target_high TEXT"):
+    for column in (
+        "assigned_target_text TEXT",
+        "assigned_target_source TEXT",
+        "assigned_target_kind TEXT",
+        "assigned_target_op TEXT",
+        "assigned_target_value TEXT",
+        "assigned_target_high TEXT",
+    ):
         conn.execute(f"ALTER TABLE indicators ADD COLUMN {column}")
     conn.execute("ALTER TABLE period_locks ADD COLUMN unlock_reason TEXT")
     install_triggers(conn, "indicators")
@@ -290,9 +294,21 @@ def migration_6(conn: sqlite3.Connection) -> None:
 
 
 # The official assessment items (危险废物规范化环境管理评估) that findings are filed under.
-CHECKLIST = ("污染环境防治责任制度", "识别标志", "管理计划", "申报登记/管理台账", "源头分类",
-             "转移联单", "经营许可", "应急预案备案", "贮存设施", "利用/处置设施", "业务培训",
-             "环境监测", "其他")
+CHECKLIST = (
+    "污染环境防治责任制度",
+    "识别标志",
+    "管理计划",
+    "申报登记/管理台账",
+    "源头分类",
+    "转移联单",
+    "经营许可",
+    "应急预案备案",
+    "贮存设施",
+    "利用/处置设施",
+    "业务培训",
+    "环境监测",
+    "其他",
+)
 
 
 def migration_7(conn: sqlite3.Connection) -> None:
@@ -303,8 +319,7 @@ def migration_7(conn: sqlite3.Connection) -> None:
             position INTEGER NOT NULL
         )"""
     )
-    conn.execute("CREATE UNIQUE INDEX finding_categories_name ON finding_categories (name) "
-                 "WHERE deleted_at IS NULL")
+    conn.execute("CREATE UNIQUE INDEX finding_categories_name ON finding_categories (name) WHERE deleted_at IS NULL")
     install_triggers(conn, "finding_categories")
     from ycdesk.store.ids import stable_id
 
@@ -312,7 +327,8 @@ def migration_7(conn: sqlite3.Connection) -> None:
     for position, name in enumerate(CHECKLIST, 1):
         conn.execute(
             "INSERT INTO finding_categories (id, created_at, updated_at, name, position) VALUES (?,?,?,?,?)",
-            (stable_id("finding_category", name), now, now, name, position))
+            (stable_id("finding_category", name), now, now, name, position),
+        )
 
 
 def migration_8(conn: sqlite3.Connection) -> None:
@@ -381,13 +397,16 @@ def migration_11(conn: sqlite3.Connection) -> None:
     schema_version bump, https://www.sqlite.org/lang_altertable.html#otheralter) rather
     than copying every table."""
     tables = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'").fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'"
+    ).fetchall()
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
     conn.execute("PRAGMA writable_schema = ON")
     try:
         for name, sql in tables:
-            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
-                         (_IN_CHECK.sub(_or_check, sql), name))
+            conn.execute(
+                "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                (_IN_CHECK.sub(_or_check, sql), name),
+            )
         conn.execute(f"PRAGMA schema_version = {version + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
@@ -421,14 +440,18 @@ def migration_12(conn: sqlite3.Connection) -> None:
                     AND json_extract(h.old, '$.status') IN ('已整改', '已销号')
                     AND h.at <= finding_events.created_at
                   ORDER BY h.seq DESC LIMIT 1)
-                WHERE to_status = '整改中' AND from_status IN ('已整改', '已销号')""")
+                WHERE to_status = '整改中' AND from_status IN ('已整改', '已销号')"""
+        )
     install_triggers(conn, "finding_events")
     conn.execute("DROP INDEX IF EXISTS findings_audit_rollup")
-    conn.execute("CREATE INDEX findings_audit_asof ON findings "
-                 "(audit_id, deleted_at, rectified_date, verified_date, deadline)")
+    conn.execute(
+        "CREATE INDEX findings_audit_asof ON findings (audit_id, deleted_at, rectified_date, verified_date, deadline)"
+    )
     # COMMON's CHECK spelled as ORs, as migration 11 left every other table.
-    conn.execute(_IN_CHECK.sub(_or_check,
-        f"""CREATE TABLE issued_reports ({COMMON},
+    conn.execute(
+        _IN_CHECK.sub(
+            _or_check,
+            f"""CREATE TABLE issued_reports ({COMMON},
             kind TEXT NOT NULL,
             title TEXT NOT NULL,
             period TEXT NOT NULL,
@@ -440,11 +463,14 @@ def migration_12(conn: sqlite3.Connection) -> None:
             pdf_sha256 TEXT NOT NULL REFERENCES issued_report_files(sha256),
             operator TEXT NOT NULL,
             issued_at TEXT NOT NULL
-        )"""))
+        )""",
+        )
+    )
     # The documents themselves, by their SHA-256: immutable, so kept out of the history
     # triggers (JSON cannot hold a BLOB) and never updated.
     conn.execute("CREATE TABLE issued_report_files (sha256 TEXT PRIMARY KEY, pdf BLOB NOT NULL)")
     install_triggers(conn, "issued_reports")
+
 
 def migration_13(conn: sqlite3.Connection) -> None:
     """The hash chain over history (see :mod:`ycdesk.store.chain`): a ``hash`` column, and
@@ -459,7 +485,10 @@ def migration_14(conn: sqlite3.Connection) -> None:
     exchanges with and their public keys, the packages sent and received, the version of
     each row last applied from each peer (so an older package never undoes a newer one),
     and every conflict an import resolved (audited, so it is kept in history too)."""
-    conn.execute(_IN_CHECK.sub(_or_check, f"""CREATE TABLE exchange_peers ({COMMON},
+    conn.execute(
+        _IN_CHECK.sub(
+            _or_check,
+            f"""CREATE TABLE exchange_peers ({COMMON},
         name TEXT NOT NULL,
         public_key TEXT NOT NULL CHECK (length(public_key) = 64),
         enrolled_at TEXT NOT NULL,
@@ -467,7 +496,9 @@ def migration_14(conn: sqlite3.Connection) -> None:
         last_in_seq INTEGER NOT NULL DEFAULT 0,
         out_seq INTEGER NOT NULL DEFAULT 0,
         acked_out INTEGER NOT NULL DEFAULT 0
-    )"""))
+    )""",
+        )
+    )
     conn.execute("""CREATE TABLE exchange_packages (
         id TEXT PRIMARY KEY,
         direction TEXT NOT NULL CHECK (direction = 'in' OR direction = 'out'),
@@ -494,7 +525,10 @@ def migration_14(conn: sqlite3.Connection) -> None:
         stamp TEXT NOT NULL,
         PRIMARY KEY (peer_id, table_name, row_id)
     ) WITHOUT ROWID""")
-    conn.execute(_IN_CHECK.sub(_or_check, f"""CREATE TABLE exchange_conflicts ({COMMON},
+    conn.execute(
+        _IN_CHECK.sub(
+            _or_check,
+            f"""CREATE TABLE exchange_conflicts ({COMMON},
         package_id TEXT NOT NULL REFERENCES exchange_packages(id),
         table_name TEXT NOT NULL,
         row_id TEXT NOT NULL,
@@ -503,7 +537,9 @@ def migration_14(conn: sqlite3.Connection) -> None:
         incoming TEXT,
         kept TEXT NOT NULL CHECK (kept = 'local' OR kept = 'incoming'),
         reason TEXT NOT NULL
-    )"""))
+    )""",
+        )
+    )
     conn.execute("CREATE INDEX exchange_conflicts_package ON exchange_conflicts (package_id)")
     for table in ("exchange_peers", "exchange_conflicts"):
         install_triggers(conn, table)
@@ -530,9 +566,11 @@ def migration_15(conn: sqlite3.Connection) -> None:
     for statement in FTS_FINDINGS + FINDING_COUNTS:
         conn.execute(statement)
     conn.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings")
-    conn.execute("INSERT INTO finding_counts (audit_id, found, rectified, verified) "
-                 "SELECT audit_id, COUNT(*), COUNT(rectified_date), COUNT(verified_date) FROM findings "
-                 "WHERE deleted_at IS NULL GROUP BY audit_id")
+    conn.execute(
+        "INSERT INTO finding_counts (audit_id, found, rectified, verified) "
+        "SELECT audit_id, COUNT(*), COUNT(rectified_date), COUNT(verified_date) FROM findings "
+        "WHERE deleted_at IS NULL GROUP BY audit_id"
+    )
     # The figures as of a day read only the findings not rectified (or not verified) by
     # then: the few open ones, and those rectified after the day. The per-audit covering
     # index of migration 12 read every finding for every figure; findings_audit_category
@@ -541,10 +579,14 @@ def migration_15(conn: sqlite3.Connection) -> None:
     # deleted_at (always NULL here) is a column too: SQLite checks a partial index's
     # condition against the row unless the index holds the column, so without it every
     # entry read would also read its row.
-    conn.execute("CREATE INDEX findings_unrectified ON findings (rectified_date, audit_id, deadline, deleted_at) "
-                 "WHERE deleted_at IS NULL")
-    conn.execute("CREATE INDEX findings_verified ON findings (verified_date, audit_id, deleted_at) "
-                 "WHERE deleted_at IS NULL AND verified_date IS NOT NULL")
+    conn.execute(
+        "CREATE INDEX findings_unrectified ON findings (rectified_date, audit_id, deadline, deleted_at) "
+        "WHERE deleted_at IS NULL"
+    )
+    conn.execute(
+        "CREATE INDEX findings_verified ON findings (verified_date, audit_id, deleted_at) "
+        "WHERE deleted_at IS NULL AND verified_date IS NOT NULL"
+    )
 
 
 FTS_FINDINGS = (
@@ -567,24 +609,33 @@ FTS_FINDINGS = (
 FINDING_COUNTS = (
     """CREATE TABLE finding_counts (audit_id TEXT PRIMARY KEY, found INTEGER NOT NULL DEFAULT 0,
         rectified INTEGER NOT NULL DEFAULT 0, verified INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID""",
-    *(f"""CREATE TRIGGER finding_counts_{name} AFTER {event} ON findings {when} BEGIN {body} END"""
-      for name, event, when, body in (
-          ("insert", "INSERT", "WHEN NEW.deleted_at IS NULL", "{add_new}"),
-          ("delete", "DELETE", "WHEN OLD.deleted_at IS NULL", "{remove_old}"),
-          ("update", "UPDATE OF audit_id, deleted_at, rectified_date, verified_date",
-           "WHEN OLD.audit_id IS NOT NEW.audit_id OR OLD.deleted_at IS NOT NEW.deleted_at "
-           "OR (OLD.rectified_date IS NULL) != (NEW.rectified_date IS NULL) "
-           "OR (OLD.verified_date IS NULL) != (NEW.verified_date IS NULL)",
-           "{remove_old} {add_new}"),
-      )),
+    *(
+        f"""CREATE TRIGGER finding_counts_{name} AFTER {event} ON findings {when} BEGIN {body} END"""
+        for name, event, when, body in (
+            ("insert", "INSERT", "WHEN NEW.deleted_at IS NULL", "{add_new}"),
+            ("delete", "DELETE", "WHEN OLD.deleted_at IS NULL", "{remove_old}"),
+            (
+                "update",
+                "UPDATE OF audit_id, deleted_at, rectified_date, verified_date",
+                "WHEN OLD.audit_id IS NOT NEW.audit_id OR OLD.deleted_at IS NOT NEW.deleted_at "
+                "OR (OLD.rectified_date IS NULL) != (NEW.rectified_date IS NULL) "
+                "OR (OLD.verified_date IS NULL) != (NEW.verified_date IS NULL)",
+                "{remove_old} {add_new}",
+            ),
+        )
+    ),
 )
-_ADD = ("INSERT INTO finding_counts (audit_id, found, rectified, verified) SELECT NEW.audit_id, 1, "
-        "NEW.rectified_date IS NOT NULL, NEW.verified_date IS NOT NULL WHERE NEW.deleted_at IS NULL "
-        "ON CONFLICT (audit_id) DO UPDATE SET found = found + 1, rectified = rectified + excluded.rectified, "
-        "verified = verified + excluded.verified;")
-_REMOVE = ("UPDATE finding_counts SET found = found - 1, rectified = rectified - (OLD.rectified_date IS NOT NULL), "
-           "verified = verified - (OLD.verified_date IS NOT NULL) "
-           "WHERE audit_id = OLD.audit_id AND OLD.deleted_at IS NULL;")
+_ADD = (
+    "INSERT INTO finding_counts (audit_id, found, rectified, verified) SELECT NEW.audit_id, 1, "
+    "NEW.rectified_date IS NOT NULL, NEW.verified_date IS NOT NULL WHERE NEW.deleted_at IS NULL "
+    "ON CONFLICT (audit_id) DO UPDATE SET found = found + 1, rectified = rectified + excluded.rectified, "
+    "verified = verified + excluded.verified;"
+)
+_REMOVE = (
+    "UPDATE finding_counts SET found = found - 1, rectified = rectified - (OLD.rectified_date IS NOT NULL), "
+    "verified = verified - (OLD.verified_date IS NOT NULL) "
+    "WHERE audit_id = OLD.audit_id AND OLD.deleted_at IS NULL;"
+)
 FINDING_COUNTS = (FINDING_COUNTS[0], *(t.format(add_new=_ADD, remove_old=_REMOVE) for t in FINDING_COUNTS[1:]))
 
 
@@ -605,7 +656,7 @@ def migration_16(conn: sqlite3.Connection) -> None:
 # there (without the table alias) so that the planner matches them.
 SORT_INDEXES = {
     "due": "(CASE status WHEN '待整改' THEN '0' WHEN '整改中' THEN '0' WHEN '已整改' THEN '1' ELSE '2' END"
-           " || COALESCE(deadline, '~'))",
+    " || COALESCE(deadline, '~'))",
     "deadline": "COALESCE(deadline, '')",
     "category": "COALESCE(category, '')",
     "status": "COALESCE(status, '')",
@@ -626,8 +677,9 @@ def migration_17(conn: sqlite3.Connection) -> None:
     import of 100,000 rows into a million about 1.2 s of CPU more, for an index of
     ~85 MB.) ``findings_deleted`` lists the few deleted findings, so a count can take them
     off an index's answer instead of reading every matching row."""
-    conn.execute(f"CREATE INDEX {OPEN_INDEX} ON findings (status, deadline, category, audit_id) "
-                 f"WHERE {OPEN_INDEX_WHERE}")
+    conn.execute(
+        f"CREATE INDEX {OPEN_INDEX} ON findings (status, deadline, category, audit_id) WHERE {OPEN_INDEX_WHERE}"
+    )
     conn.execute(f"CREATE INDEX {DELETED_INDEX} ON findings (deleted_at) WHERE deleted_at IS NOT NULL")
     # Reports and the summary count the demo records (for the 演示数据 watermark): without
     # an index that read every finding (0.23 s of a quarterly report over a million).
@@ -665,9 +717,25 @@ def migration_18(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7,
-    migration_8, migration_9, migration_10, migration_11, migration_12, migration_13, migration_14,
-    migration_15, migration_16, migration_17, migration_18, migration_19,
+    migration_1,
+    migration_2,
+    migration_3,
+    migration_4,
+    migration_5,
+    migration_6,
+    migration_7,
+    migration_8,
+    migration_9,
+    migration_10,
+    migration_11,
+    migration_12,
+    migration_13,
+    migration_14,
+    migration_15,
+    migration_16,
+    migration_17,
+    migration_18,
+    migration_19,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -690,9 +758,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> list[int]:
         from ycdesk.errors import UserError
         from ycdesk.i18n import _
 
-        raise UserError(
-            _("工作区文件版本为{0}，高于本程序支持的{1}，请升级 ycdesk 后再打开").format(current, LATEST)
-        )
+        raise UserError(_("工作区文件版本为{0}，高于本程序支持的{1}，请升级 ycdesk 后再打开").format(current, LATEST))
     for number in range(current + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:

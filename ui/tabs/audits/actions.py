@@ -31,15 +31,18 @@ class EditActions:
 
         self.new_enterprise = self._action(t("新增企业(&N)…"), self.add_enterprise, tab.enterprises, "Ins")
         self.edit_enterprise = self._action(t("修改企业(&M)…"), self.change_enterprise, tab.enterprises, "F2")
-        self.delete_enterprise = self._action(t("删除企业(&D)…"), self.remove_enterprise, tab.enterprises,
-                                              QKeySequence.Delete)
+        self.delete_enterprise = self._action(
+            t("删除企业(&D)…"), self.remove_enterprise, tab.enterprises, QKeySequence.Delete
+        )
         self.audit_table = tab.enterprise_audits_view
         self.new_audit_of = self._action(t("新增考核(&G)…"), self.add_audit_of_enterprise, self.audit_table, "Ins")
         self.edit_audit_of = self._action(t("修改考核(&J)…"), self.change_audit, self.audit_table, "F2")
-        self.delete_audit_of = self._action(t("删除考核(&L)…"), self.remove_audit, self.audit_table,
-                                            QKeySequence.Delete)
-        self.deleted_enterprises = self._action(t("已删除记录(&B)…"), lambda: self.show_deleted("enterprises"),
-                                                tab.enterprises)
+        self.delete_audit_of = self._action(
+            t("删除考核(&L)…"), self.remove_audit, self.audit_table, QKeySequence.Delete
+        )
+        self.deleted_enterprises = self._action(
+            t("已删除记录(&B)…"), lambda: self.show_deleted("enterprises"), tab.enterprises
+        )
         tab.table.doubleClicked.connect(lambda _index: self.change_finding())
         tab.enterprises.doubleClicked.connect(lambda _index: self.change_enterprise())
         self.audit_table.doubleClicked.connect(lambda _index: self.change_audit())
@@ -68,12 +71,23 @@ class EditActions:
         return row
 
     def findings_row(self) -> QHBoxLayout:
-        return self.buttons([self.new_finding, self.edit_finding, self.delete_finding, None,
-                             self.new_audit, self.edit_audit, None, self.deleted])
+        return self.buttons(
+            [
+                self.new_finding,
+                self.edit_finding,
+                self.delete_finding,
+                None,
+                self.new_audit,
+                self.edit_audit,
+                None,
+                self.deleted,
+            ]
+        )
 
     def enterprises_row(self) -> QHBoxLayout:
-        return self.buttons([self.new_enterprise, self.edit_enterprise, self.delete_enterprise, None,
-                             self.deleted_enterprises])
+        return self.buttons(
+            [self.new_enterprise, self.edit_enterprise, self.delete_enterprise, None, self.deleted_enterprises]
+        )
 
     def audits_row(self) -> QHBoxLayout:
         return self.buttons([self.new_audit_of, self.edit_audit_of, self.delete_audit_of])
@@ -126,10 +140,13 @@ class EditActions:
         dialog = ReasonDialog(
             self.tab.tr("删除问题"),
             self.tab.tr("删除“{0}”的问题：{1}<br>删除后可在“已删除记录”中恢复。").format(
-                current["enterprise"], current["description"]),
-            lambda reason: run_change(self.tab, self.tab.tr("删除问题"),
-                                 lambda: self.store.findings.delete(finding_id, reason)),
-            self.tab)
+                current["enterprise"], current["description"]
+            ),
+            lambda reason: run_change(
+                self.tab, self.tab.tr("删除问题"), lambda: self.store.findings.delete(finding_id, reason)
+            ),
+            self.tab,
+        )
         if dialog.exec():
             self.tab.findings_written(None)
 
@@ -169,10 +186,13 @@ class EditActions:
         dialog = ReasonDialog(
             self.tab.tr("删除考核"),
             self.tab.tr("删除{0}年{1}考核（检查日期 {2}）及其 {3} 条问题？删除后可在“已删除记录”中恢复。").format(
-                audit["year"], audit["level"], audit["audit_date"] or "—", audit["found"]),
-            lambda reason: run_change(self.tab, self.tab.tr("删除考核"),
-                                 lambda: self.store.audits.delete_audit(audit_id, reason)),
-            self.tab)
+                audit["year"], audit["level"], audit["audit_date"] or "—", audit["found"]
+            ),
+            lambda reason: run_change(
+                self.tab, self.tab.tr("删除考核"), lambda: self.store.audits.delete_audit(audit_id, reason)
+            ),
+            self.tab,
+        )
         if dialog.exec():
             self.tab.audits_written()
 
@@ -197,9 +217,11 @@ class EditActions:
         dialog = ReasonDialog(
             self.tab.tr("删除企业"),
             self.tab.tr("删除企业“{0}”？删除后可在“已删除记录”中恢复。").format(ent["name"]),
-            lambda reason: run_change(self.tab, self.tab.tr("删除企业"),
-                                 lambda: self.store.audits.delete_enterprise(enterprise_id, reason)),
-            self.tab)
+            lambda reason: run_change(
+                self.tab, self.tab.tr("删除企业"), lambda: self.store.audits.delete_enterprise(enterprise_id, reason)
+            ),
+            self.tab,
+        )
         if dialog.exec():
             self.tab.audits_written()
 

@@ -76,18 +76,28 @@ class FindingDialog(FormDialog):
         self.deadline.setPlaceholderText(self.tr("{0}，可留空").format(DATE_HINT))
         self.responsible = QLineEdit(f.get("responsible") or "")
         self.note = QLineEdit(f.get("note") or "")
-        for label, widget in ((self.tr("问题类别(&C)："), self.category), (self.tr("问题描述(&D)："), self.description),
-                              (self.tr("严重程度(&V)："), self.severity), (self.tr("整改要求(&Q)："), self.requirement),
-                              (self.tr("整改期限(&L)："), self.deadline), (self.tr("责任人(&P)："), self.responsible),
-                              (self.tr("备注(&N)："), self.note)):
+        for label, widget in (
+            (self.tr("问题类别(&C)："), self.category),
+            (self.tr("问题描述(&D)："), self.description),
+            (self.tr("严重程度(&V)："), self.severity),
+            (self.tr("整改要求(&Q)："), self.requirement),
+            (self.tr("整改期限(&L)："), self.deadline),
+            (self.tr("责任人(&P)："), self.responsible),
+            (self.tr("备注(&N)："), self.note),
+        ):
             self.form.addRow(label, widget)
         self.resize(560, self.sizeHint().height())
 
     def values(self) -> dict:
-        return {"category": self.category.currentData(), "description": text_of(self.description),
-                "severity": self.severity.currentData(), "requirement": text_of(self.requirement),
-                "deadline": text_of(self.deadline), "responsible": text_of(self.responsible),
-                "note": text_of(self.note)}
+        return {
+            "category": self.category.currentData(),
+            "description": text_of(self.description),
+            "severity": self.severity.currentData(),
+            "requirement": text_of(self.requirement),
+            "deadline": text_of(self.deadline),
+            "responsible": text_of(self.responsible),
+            "note": text_of(self.note),
+        }
 
     def submit(self) -> str:
         values = self.values()
@@ -98,8 +108,9 @@ class FindingDialog(FormDialog):
         audit_id = self.audit.currentData()
         if audit_id is None:
             raise UserError(self.tr("请先选择所属考核（没有考核时，请在“企业”页新增考核）"))
-        return run_change(self.parent(), self.tr("新增问题"),
-                     lambda: self.store.audits.add_finding({"audit_id": audit_id, **values}))
+        return run_change(
+            self.parent(), self.tr("新增问题"), lambda: self.store.audits.add_finding({"audit_id": audit_id, **values})
+        )
 
 
 class AuditDialog(FormDialog):
@@ -109,8 +120,9 @@ class AuditDialog(FormDialog):
         super().__init__(self.tr("修改考核") if audit else self.tr("新增考核"), parent)
         self.store, self.audit = store, audit
         a = audit or {}
-        self.enterprise = combo([(e["name"], e["id"]) for e in store.audits.enterprises()],
-                                a.get("enterprise_id") or enterprise_id)
+        self.enterprise = combo(
+            [(e["name"], e["id"]) for e in store.audits.enterprises()], a.get("enterprise_id") or enterprise_id
+        )
         self.year = QSpinBox()
         self.year.setRange(REPORT_YEARS[0], REPORT_YEARS[-1])
         self.year.setValue(a.get("year") or min(store.today().year, REPORT_YEARS[-1]))
@@ -121,10 +133,15 @@ class AuditDialog(FormDialog):
         self.score = QLineEdit("" if a.get("score") is None else f"{a['score']:g}")
         self.score.setPlaceholderText(self.tr("0–100，可留空"))
         self.result_box = combo([(r, r) for r in RESULTS], a.get("result"), blank=self.tr("（未定）"))
-        for label, widget in ((self.tr("企业(&Q)："), self.enterprise), (self.tr("考核年度(&Y)："), self.year),
-                              (self.tr("考核级别(&L)："), self.level), (self.tr("检查日期(&D)："), self.audit_date),
-                              (self.tr("考核人员(&P)："), self.auditors), (self.tr("得分(&G)："), self.score),
-                              (self.tr("考核结果(&R)："), self.result_box)):
+        for label, widget in (
+            (self.tr("企业(&Q)："), self.enterprise),
+            (self.tr("考核年度(&Y)："), self.year),
+            (self.tr("考核级别(&L)："), self.level),
+            (self.tr("检查日期(&D)："), self.audit_date),
+            (self.tr("考核人员(&P)："), self.auditors),
+            (self.tr("得分(&G)："), self.score),
+            (self.tr("考核结果(&R)："), self.result_box),
+        ):
             self.form.addRow(label, widget)
         self.resize(480, self.sizeHint().height())
 
@@ -135,9 +152,15 @@ class AuditDialog(FormDialog):
             score = int(score) if score is not None and score.is_integer() else score
         except ValueError:
             pass  # the validator names the text it could not read
-        return {"enterprise_id": self.enterprise.currentData(), "year": self.year.value(),
-                "level": self.level.currentData(), "audit_date": text_of(self.audit_date),
-                "auditors": text_of(self.auditors), "score": score, "result": self.result_box.currentData()}
+        return {
+            "enterprise_id": self.enterprise.currentData(),
+            "year": self.year.value(),
+            "level": self.level.currentData(),
+            "audit_date": text_of(self.audit_date),
+            "auditors": text_of(self.auditors),
+            "score": score,
+            "result": self.result_box.currentData(),
+        }
 
     def submit(self) -> str:
         values = self.values()
@@ -160,26 +183,40 @@ class EnterpriseDialog(FormDialog):
         self.name = QLineEdit(e.get("name") or "")
         self.uscc = QLineEdit(e.get("uscc") or "")
         self.uscc.setPlaceholderText(self.tr("18位，可留空"))
-        self.township = combo([(t["name"], t["id"]) for t in store.townships.list()], e.get("township_id"),
-                              blank=self.tr("（未填）"))
+        self.township = combo(
+            [(t["name"], t["id"]) for t in store.townships.list()], e.get("township_id"), blank=self.tr("（未填）")
+        )
         self.role = combo([(r, r) for r in ROLES], e.get("role"), blank=self.tr("（未填）"))
         self.industry = QLineEdit(e.get("industry") or "")
         self.contact = QLineEdit(e.get("contact") or "")
-        for label, widget in ((self.tr("企业名称(&N)："), self.name), (self.tr("统一社会信用代码(&U)："), self.uscc),
-                              (self.tr("所属镇街(&T)："), self.township), (self.tr("企业类型(&K)："), self.role),
-                              (self.tr("行业(&I)："), self.industry), (self.tr("联系人(&P)："), self.contact)):
+        for label, widget in (
+            (self.tr("企业名称(&N)："), self.name),
+            (self.tr("统一社会信用代码(&U)："), self.uscc),
+            (self.tr("所属镇街(&T)："), self.township),
+            (self.tr("企业类型(&K)："), self.role),
+            (self.tr("行业(&I)："), self.industry),
+            (self.tr("联系人(&P)："), self.contact),
+        ):
             self.form.addRow(label, widget)
         self.resize(480, self.sizeHint().height())
 
     def values(self) -> dict:
-        return {"name": text_of(self.name), "uscc": text_of(self.uscc), "township_id": self.township.currentData(),
-                "role": self.role.currentData(), "industry": text_of(self.industry), "contact": text_of(self.contact)}
+        return {
+            "name": text_of(self.name),
+            "uscc": text_of(self.uscc),
+            "township_id": self.township.currentData(),
+            "role": self.role.currentData(),
+            "industry": text_of(self.industry),
+            "contact": text_of(self.contact),
+        }
 
     def submit(self) -> str:
         values = self.values()
         if self.enterprise:
             enterprise_id = self.enterprise["id"]
-            run_change(self.parent(), self.tr("修改企业"), lambda: self.store.audits.update_enterprise(enterprise_id, values))
+            run_change(
+                self.parent(), self.tr("修改企业"), lambda: self.store.audits.update_enterprise(enterprise_id, values)
+            )
             return enterprise_id
         return run_change(self.parent(), self.tr("新增企业"), lambda: self.store.audits.add_enterprise(values))
 
@@ -214,13 +251,29 @@ class DeletedDialog(FormDialog):
         self.restored: list[tuple[str, str]] = []
         when, why = Col(self.tr("删除时间"), "deleted_at", local_time), Col(self.tr("原因"), "deleted_reason")
         self.models = {
-            "findings": RecordsModel([Col(self.tr("企业"), "enterprise"), Col(self.tr("年度"), "year"),
-                                      Col(self.tr("类别"), "category"), Col(self.tr("问题描述"), "description"),
-                                      when, why]),
-            "audits": RecordsModel([Col(self.tr("企业"), "enterprise"), Col(self.tr("年度"), "year"),
-                                    Col(self.tr("级别"), "level"), Col(self.tr("检查日期"), "audit_date"), when, why]),
-            "enterprises": RecordsModel([Col(self.tr("企业名称"), "name"), Col(self.tr("统一社会信用代码"), "uscc"),
-                                         when, why]),
+            "findings": RecordsModel(
+                [
+                    Col(self.tr("企业"), "enterprise"),
+                    Col(self.tr("年度"), "year"),
+                    Col(self.tr("类别"), "category"),
+                    Col(self.tr("问题描述"), "description"),
+                    when,
+                    why,
+                ]
+            ),
+            "audits": RecordsModel(
+                [
+                    Col(self.tr("企业"), "enterprise"),
+                    Col(self.tr("年度"), "year"),
+                    Col(self.tr("级别"), "level"),
+                    Col(self.tr("检查日期"), "audit_date"),
+                    when,
+                    why,
+                ]
+            ),
+            "enterprises": RecordsModel(
+                [Col(self.tr("企业名称"), "name"), Col(self.tr("统一社会信用代码"), "uscc"), when, why]
+            ),
         }
         self.tables = {k: make_table(m) for k, m in self.models.items()}
         self.pages = QTabWidget()
@@ -257,8 +310,13 @@ class DeletedDialog(FormDialog):
         if not index.isValid():
             raise UserError(self.tr("请先选择要恢复的记录"))
         row_id = self.models[kind].record(index.row())["id"]
-        restore = {"findings": self.store.findings.restore, "audits": self.store.audits.restore_audit,
-                   "enterprises": self.store.audits.restore_enterprise}[kind]
-        label = {"findings": self.tr("恢复问题"), "audits": self.tr("恢复考核"), "enterprises": self.tr("恢复企业")}[kind]
+        restore = {
+            "findings": self.store.findings.restore,
+            "audits": self.store.audits.restore_audit,
+            "enterprises": self.store.audits.restore_enterprise,
+        }[kind]
+        label = {"findings": self.tr("恢复问题"), "audits": self.tr("恢复考核"), "enterprises": self.tr("恢复企业")}[
+            kind
+        ]
         run_change(self.parent(), label, lambda: restore(row_id))
         self.restored.append((kind, row_id))

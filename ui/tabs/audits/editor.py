@@ -29,8 +29,12 @@ from ui.undo import run_change
 from ycdesk.errors import UserError
 
 # Lifecycle moves as buttons: (key, target status, text). Only the allowed ones are shown.
-MOVES = [("start", "整改中", "开始整改"), ("rectify", "已整改", "标记已整改…"),
-         ("close", "已销号", "验收销号…"), ("reopen", "整改中", "退回整改…")]
+MOVES = [
+    ("start", "整改中", "开始整改"),
+    ("rectify", "已整改", "标记已整改…"),
+    ("close", "已销号", "验收销号…"),
+    ("reopen", "整改中", "退回整改…"),
+]
 
 
 def move_allowed(key: str, to: str, finding: dict, allowed: tuple) -> bool:
@@ -97,12 +101,16 @@ class FindingEditor(QWidget):
             moves.addWidget(button)
             self.move_buttons[key] = button
         moves.addStretch(1)
-        self.evidence_model = RecordsModel([
-            Col(self.tr("文件名"), "original_name"), Col(self.tr("版本"), "version", align_right=True),
-            Col(self.tr("大小（字节）"), "size", align_right=True),
-            Col(self.tr("SHA-256"), "sha256", lambda h: h[:16] + "…"),
-            Col(self.tr("上传人"), "operator"), Col(self.tr("时间"), "created_at"),
-        ])
+        self.evidence_model = RecordsModel(
+            [
+                Col(self.tr("文件名"), "original_name"),
+                Col(self.tr("版本"), "version", align_right=True),
+                Col(self.tr("大小（字节）"), "size", align_right=True),
+                Col(self.tr("SHA-256"), "sha256", lambda h: h[:16] + "…"),
+                Col(self.tr("上传人"), "operator"),
+                Col(self.tr("时间"), "created_at"),
+            ]
+        )
         self.evidence = make_table(self.evidence_model)
         self.evidence.doubleClicked.connect(lambda _: self.open_evidence())
         # Not &F: Alt+F opens the 文件 menu.
@@ -114,11 +122,15 @@ class FindingEditor(QWidget):
         self.open_file.clicked.connect(self.open_evidence)
         self.save_file.clicked.connect(self.save_evidence)
         self.remove_file.clicked.connect(self.remove_evidence)
-        self.events_model = RecordsModel([
-            Col(self.tr("时间"), "created_at"), Col(self.tr("操作人"), "operator"),
-            Col(self.tr("原状态"), "from_status"), Col(self.tr("新状态"), "to_status"),
-            Col(self.tr("原因"), "reason"),
-        ])
+        self.events_model = RecordsModel(
+            [
+                Col(self.tr("时间"), "created_at"),
+                Col(self.tr("操作人"), "operator"),
+                Col(self.tr("原状态"), "from_status"),
+                Col(self.tr("新状态"), "to_status"),
+                Col(self.tr("原因"), "reason"),
+            ]
+        )
         self.events = make_table(self.events_model)
         ev = QWidget()
         el = QVBoxLayout(ev)
@@ -160,13 +172,27 @@ class FindingEditor(QWidget):
             self.events_model.set_records([])
             self.history.set_history(self.store, [])
             return
-        self.title.setText(self.tr(
-            "<b>{0}</b>（{1}）　{2}年{3}考核　检查日期 {4}<br><b>{5}</b>：{6}<br>"
-            "整改要求：{7}　整改期限：{8}　责任人：{9}<br>状态：<b>{10}</b>　整改完成：{11}　验收：{12} {13}").format(
-            f["enterprise"], f["township"] or "—", f["year"], f["level"], f["audit_date"] or "—",
-            f["category"], f["description"], f["requirement"] or "—", f["deadline"] or "—",
-            f["responsible"] or "—", f["status"], f["rectified_date"] or "—", f["verifier"] or "—",
-            f["verified_date"] or ""))
+        self.title.setText(
+            self.tr(
+                "<b>{0}</b>（{1}）　{2}年{3}考核　检查日期 {4}<br><b>{5}</b>：{6}<br>"
+                "整改要求：{7}　整改期限：{8}　责任人：{9}<br>状态：<b>{10}</b>　整改完成：{11}　验收：{12} {13}"
+            ).format(
+                f["enterprise"],
+                f["township"] or "—",
+                f["year"],
+                f["level"],
+                f["audit_date"] or "—",
+                f["category"],
+                f["description"],
+                f["requirement"] or "—",
+                f["deadline"] or "—",
+                f["responsible"] or "—",
+                f["status"],
+                f["rectified_date"] or "—",
+                f["verifier"] or "—",
+                f["verified_date"] or "",
+            )
+        )
         self.evidence_model.set_records(self.store.findings.attachments(f["id"]))
         self.events_model.set_records(self.store.findings.events(f["id"]))
         self.history.set_history(self.store, self.store.findings.history(f["id"]))
@@ -205,8 +231,11 @@ class FindingEditor(QWidget):
         paths = open_files(self, self.tr("选择佐证材料（照片、整改报告）"))
         for path in paths:
             try:
-                run_change(self, self.tr("添加佐证“{0}”").format(Path(path).name),
-                      lambda path=path: self.store.findings.attach(finding_id, path))
+                run_change(
+                    self,
+                    self.tr("添加佐证“{0}”").format(Path(path).name),
+                    lambda path=path: self.store.findings.attach(finding_id, path),
+                )
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法添加"), str(exc))
         self.show_finding(finding_id)
@@ -227,8 +256,11 @@ class FindingEditor(QWidget):
             QMessageBox.warning(self, self.tr("无法打开"), str(exc))
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
-            QMessageBox.information(self, self.tr("无法打开"),
-                                    self.tr("系统没有可打开“{0}”的程序；可用“另存为”保存后查看").format(copy.name))
+            QMessageBox.information(
+                self,
+                self.tr("无法打开"),
+                self.tr("系统没有可打开“{0}”的程序；可用“另存为”保存后查看").format(copy.name),
+            )
 
     def save_evidence(self) -> None:
         item = self.selected_evidence()
@@ -251,8 +283,14 @@ class FindingEditor(QWidget):
         label = self.tr("移除佐证“{0}”").format(item["original_name"])
         dialog = ReasonDialog(
             self.tr("移除佐证材料"),
-            self.tr("从本问题移除“{0}”（第{1}版）？原因会记入修改记录。").format(item["original_name"], item["version"]),
-            lambda reason: run_change(self, label, lambda: self.store.findings.remove_attachment(attachment_id, reason)),
-            self, ok_text=self.tr("移除(&X)"))
+            self.tr("从本问题移除“{0}”（第{1}版）？原因会记入修改记录。").format(
+                item["original_name"], item["version"]
+            ),
+            lambda reason: run_change(
+                self, label, lambda: self.store.findings.remove_attachment(attachment_id, reason)
+            ),
+            self,
+            ok_text=self.tr("移除(&X)"),
+        )
         if dialog.exec():
             self.show_finding(finding_id)

@@ -26,21 +26,35 @@ from ycdesk.findings import DEFAULT_ORDER, SORTABLE, FindingFilter, due_state, o
 PAGE = 200
 CACHED_PAGES = 25  # rows kept as dicts: 5,000, whatever the number loaded
 COLUMNS = [
-    ("企业名称", "enterprise"), ("镇街", "township"), ("年度", "year"), ("级别", "level"),
-    ("问题类别", "category"), ("问题描述", "description"), ("整改期限", "deadline"),
-    ("整改状态", "status"), ("期限提醒", "due"), ("逾期天数", "overdue_days"), ("责任人", "responsible"),
+    ("企业名称", "enterprise"),
+    ("镇街", "township"),
+    ("年度", "year"),
+    ("级别", "level"),
+    ("问题类别", "category"),
+    ("问题描述", "description"),
+    ("整改期限", "deadline"),
+    ("整改状态", "status"),
+    ("期限提醒", "due"),
+    ("逾期天数", "overdue_days"),
+    ("责任人", "responsible"),
     ("重复", "repeat"),
 ]
 # Column → (the core's sort key, whether the column's ascending is the key's descending).
 # 逾期天数 and 期限提醒 both follow the default order: most days overdue = earliest deadline
 # of an open finding. 重复 is worked out per loaded page, so it cannot order a million rows.
-SORT_KEYS = {key: (key, False) for key in SORTABLE} | {"overdue_days": (DEFAULT_ORDER, True),
-                                                       "due": (DEFAULT_ORDER, False)}
+SORT_KEYS = {key: (key, False) for key in SORTABLE} | {
+    "overdue_days": (DEFAULT_ORDER, True),
+    "due": (DEFAULT_ORDER, False),
+}
 DEFAULT_SORT = ([k for _, k in COLUMNS].index("overdue_days"), Qt.DescendingOrder)
 DUE_TEXT = {"overdue": "逾期", "due_soon": "即将到期"}
 DUE_BRUSH = {"overdue": QBrush(QColor("#fbd5d3")), "due_soon": QBrush(QColor("#fff1c2"))}
-STATUS_BRUSH = {"待整改": QBrush(QColor("#fbe3d0")), "整改中": QBrush(QColor("#fff1c2")),
-                "已整改": QBrush(QColor("#dbeafb")), "已销号": QBrush(QColor("#d8f0d2"))}
+STATUS_BRUSH = {
+    "待整改": QBrush(QColor("#fbe3d0")),
+    "整改中": QBrush(QColor("#fff1c2")),
+    "已整改": QBrush(QColor("#dbeafb")),
+    "已销号": QBrush(QColor("#d8f0d2")),
+}
 
 
 class FindingsModel(RowsModel):
@@ -86,7 +100,10 @@ class FindingsModel(RowsModel):
             column, order = DEFAULT_SORT
         key, flipped = SORT_KEYS[COLUMNS[column][1]]
         descending = (order == Qt.DescendingOrder) != flipped
-        if (column, order) == (self.sort_column, self.sort_order) and (key, descending) == (self.order, self.descending):
+        if (column, order) == (self.sort_column, self.sort_order) and (key, descending) == (
+            self.order,
+            self.descending,
+        ):
             return
         self.sort_column, self.sort_order = column, order
         self.order, self.descending = key, descending
@@ -100,7 +117,7 @@ class FindingsModel(RowsModel):
         number = index // PAGE
         rows = self.pages.get(number)
         if rows is None:
-            keys = self.keys[number * PAGE:(number + 1) * PAGE]
+            keys = self.keys[number * PAGE : (number + 1) * PAGE]
             found = {r["rk"]: r for r in self.store.findings.rows(list(keys))}
             # A finding deleted since it was listed keeps its line, empty.
             rows = self._with_repeats([found.get(k, {"rk": k, "id": None, "status": None}) for k in keys])
@@ -147,8 +164,7 @@ class FindingsModel(RowsModel):
             self._fetching = False
 
     def _read_page(self) -> list[dict]:
-        page = self.store.findings.page(self.filter, self._after, PAGE, order=self.order,
-                                        descending=self.descending)
+        page = self.store.findings.page(self.filter, self._after, PAGE, order=self.order, descending=self.descending)
         if len(page) < PAGE:
             self.exhausted = True
         return page
@@ -198,4 +214,3 @@ class FindingsModel(RowsModel):
             if key == "status":
                 return STATUS_BRUSH.get(row["status"])
         return None
-

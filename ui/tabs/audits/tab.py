@@ -18,17 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.file_dialogs import save_file
 from ui.charts.audits import GroupedBars, tr
 from ui.export_view import ask_path, run_export
+from ui.file_dialogs import save_file
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
 from ui.tabs.audits.actions import EditActions
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
 from ui.tabs.common import debounced, make_table
-from ycdesk.audits import FINDING_STATUSES, LEVELS
 from ycdesk import stats
+from ycdesk.audits import FINDING_STATUSES, LEVELS
 from ycdesk.findings import FindingFilter
 from ycdesk.stats import AGE_BUCKETS
 
@@ -42,8 +42,18 @@ class AuditsTab(QWidget):
         self._build_filters()
         self.model = FindingsModel(self)
         self.table = make_table(self.model)
-        for column, width in ((0, 210), (1, 80), (2, 50), (3, 50), (4, 130), (5, 300), (6, 90), (7, 70), (8, 70),
-                              (9, 70)):
+        for column, width in (
+            (0, 210),
+            (1, 80),
+            (2, 50),
+            (3, 50),
+            (4, 130),
+            (5, 300),
+            (6, 90),
+            (7, 70),
+            (8, 70),
+            (9, 70),
+        ):
             self.table.setColumnWidth(column, width)
         # Widths, sort and filters are remembered per workspace (restore_state/set_store);
         # a workspace with none saved gets these.
@@ -54,27 +64,42 @@ class AuditsTab(QWidget):
         self.editor.changed.connect(self._finding_changed)
         self.table.selectionModel().currentRowChanged.connect(self._select)
 
-        self.enterprise_model = RecordsModel([
-            Col(self.tr("企业名称"), "name"), Col(self.tr("统一社会信用代码"), "uscc"),
-            Col(self.tr("镇街"), "township"), Col(self.tr("类型"), "role"), Col(self.tr("行业"), "industry"),
-            Col(self.tr("代码提示"), "uscc_warning"),
-        ])
+        self.enterprise_model = RecordsModel(
+            [
+                Col(self.tr("企业名称"), "name"),
+                Col(self.tr("统一社会信用代码"), "uscc"),
+                Col(self.tr("镇街"), "township"),
+                Col(self.tr("类型"), "role"),
+                Col(self.tr("行业"), "industry"),
+                Col(self.tr("代码提示"), "uscc_warning"),
+            ]
+        )
         self.enterprises = make_table(self.enterprise_model)
-        self.enterprise_audits = RecordsModel([
-            Col(self.tr("年度"), "year"), Col(self.tr("级别"), "level"), Col(self.tr("检查日期"), "audit_date"),
-            Col(self.tr("得分"), "score"), Col(self.tr("结果"), "result"), Col(self.tr("问题数"), "found"),
-            Col(self.tr("未销号"), "open"),
-        ])
+        self.enterprise_audits = RecordsModel(
+            [
+                Col(self.tr("年度"), "year"),
+                Col(self.tr("级别"), "level"),
+                Col(self.tr("检查日期"), "audit_date"),
+                Col(self.tr("得分"), "score"),
+                Col(self.tr("结果"), "result"),
+                Col(self.tr("问题数"), "found"),
+                Col(self.tr("未销号"), "open"),
+            ]
+        )
         self.enterprise_detail = QLabel()
         self.enterprise_detail.setWordWrap(True)
         self.enterprises.selectionModel().currentRowChanged.connect(lambda *_: self.show_enterprise())
 
-        self.year_level_model = RecordsModel([
-            Col(self.tr("年度"), "year"), Col(self.tr("级别"), "level"),
-            Col(self.tr("考核单位数"), "units", align_right=True), Col(self.tr("发现问题"), "found", align_right=True),
-            Col(self.tr("已整改"), "rectified", align_right=True),
-            Col(self.tr("规划所报（单位/发现/整改）"), "plan"),
-        ])
+        self.year_level_model = RecordsModel(
+            [
+                Col(self.tr("年度"), "year"),
+                Col(self.tr("级别"), "level"),
+                Col(self.tr("考核单位数"), "units", align_right=True),
+                Col(self.tr("发现问题"), "found", align_right=True),
+                Col(self.tr("已整改"), "rectified", align_right=True),
+                Col(self.tr("规划所报（单位/发现/整改）"), "plan"),
+            ]
+        )
         self.year_level = make_table(self.year_level_model)
         self.found_chart = GroupedBars(tr("各年度、级别发现与整改问题数"))
         self.township_chart = GroupedBars(tr("各镇街未销号问题"))
@@ -116,7 +141,11 @@ class AuditsTab(QWidget):
         for s in FINDING_STATUSES:
             self.status.addItem(s, s)
         self.due = QComboBox()
-        for text, data in ((self.tr("全部期限"), None), (self.tr("逾期"), "overdue"), (self.tr("7天内到期"), "due_soon")):
+        for text, data in (
+            (self.tr("全部期限"), None),
+            (self.tr("逾期"), "overdue"),
+            (self.tr("7天内到期"), "due_soon"),
+        ):
             self.due.addItem(text, data)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索问题描述或企业名称"))
@@ -144,9 +173,12 @@ class AuditsTab(QWidget):
         fl.addLayout(bar)
         from ui.empty_hint import EmptyHint
 
-        self.empty_hint = EmptyHint(self.tr(
-            "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写；也可以点下面的“新增问题”逐条录入。"),
-            "findings")
+        self.empty_hint = EmptyHint(
+            self.tr(
+                "<b>还没有考核问题。</b>把考核问题清单（Excel/WPS 表格）导入进来；没有现成表格的，先下载模板按格式填写；也可以点下面的“新增问题”逐条录入。"
+            ),
+            "findings",
+        )
         fl.addWidget(self.empty_hint)
         split = QSplitter(Qt.Vertical)
         upper = QWidget()
@@ -250,17 +282,29 @@ class AuditsTab(QWidget):
         cut = stats.Cut(as_of=self.as_of)
         due = stats.due(self.store, cut, self.store.findings.soon_days)
         ageing = stats.ageing(self.store, cut)
-        self.panel.setText(self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；{3}天内到期 <b>{4}</b> 处").format(
-            self.as_of.isoformat(), due["overdue"],
-            "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS), self.store.findings.soon_days, due["due_soon"]))
+        self.panel.setText(
+            self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；{3}天内到期 <b>{4}</b> 处").format(
+                self.as_of.isoformat(),
+                due["overdue"],
+                "，".join(f"{b} {ageing[b]}" for b in AGE_BUCKETS),
+                self.store.findings.soon_days,
+                due["due_soon"],
+            )
+        )
 
     def current_filter(self) -> FindingFilter:
         return FindingFilter(
-            year=self.year.currentData(), level=self.level.currentData(),
-            township_id=self.township.currentData(), enterprise_id=self.enterprise.currentData(),
-            category=self.category.currentData(), status=self.status.currentData(),
-            due=self.due.currentData(), text=self.search.text().strip() or None, as_of=self.as_of,
-            soon_days=self.store.findings.soon_days)
+            year=self.year.currentData(),
+            level=self.level.currentData(),
+            township_id=self.township.currentData(),
+            enterprise_id=self.enterprise.currentData(),
+            category=self.category.currentData(),
+            status=self.status.currentData(),
+            due=self.due.currentData(),
+            text=self.search.text().strip() or None,
+            as_of=self.as_of,
+            soon_days=self.store.findings.soon_days,
+        )
 
     def apply_filter(self) -> None:
         if self.store is None:
@@ -282,8 +326,15 @@ class AuditsTab(QWidget):
         from ycdesk.export import export_findings_view
 
         flt, order, descending = self.current_filter(), self.model.order, self.model.descending
-        run_export(self, self.store, self.tr("考核问题（当前视图）"), path, lambda store, target, progress:
-                   export_findings_view(store, target, flt, order=order, descending=descending, progress=progress))
+        run_export(
+            self,
+            self.store,
+            self.tr("考核问题（当前视图）"),
+            path,
+            lambda store, target, progress: export_findings_view(
+                store, target, flt, order=order, descending=descending, progress=progress
+            ),
+        )
 
     FILTERS = ("year", "level", "township", "enterprise", "category", "status", "due")
 
@@ -302,8 +353,11 @@ class AuditsTab(QWidget):
             return
         self.settings.set("findings/header", self.table.horizontalHeader().saveState(), self._workspace)
         filters = {name: getattr(self, name).currentData() for name in self.FILTERS}
-        self.settings.set("findings/filters", json.dumps({**filters, "search": self.search.text()},
-                                                         ensure_ascii=False), self._workspace)
+        self.settings.set(
+            "findings/filters",
+            json.dumps({**filters, "search": self.search.text()}, ensure_ascii=False),
+            self._workspace,
+        )
 
     def _recall(self) -> None:
         """This workspace's widths, sort and filters, or the defaults: never another's."""
@@ -364,8 +418,11 @@ class AuditsTab(QWidget):
         self.enterprise_audits.set_records(audits)
         repeats = self.store.findings.repeat_ids(enterprise_id=ent["id"])
         categories = sorted({self.store.findings.get(i)["category"] for i in repeats})
-        self.enterprise_detail.setText(self.tr("<b>{0}</b>　{1}<br>重复出现的问题类别：{2}").format(
-            ent["name"], ent["uscc"] or "", "、".join(categories) or self.tr("无")))
+        self.enterprise_detail.setText(
+            self.tr("<b>{0}</b>　{1}<br>重复出现的问题类别：{2}").format(
+                ent["name"], ent["uscc"] or "", "、".join(categories) or self.tr("无")
+            )
+        )
 
     def refresh_charts(self) -> None:
         reported = {(r["year"], r["level"]): r for r in self.store.audits.reported_aggregates()}
@@ -374,15 +431,19 @@ class AuditsTab(QWidget):
         views = stats.audit_views(self.store, cut)  # one read for both charts and the table
         for r in views["by_year_level"]:
             plan = reported.get((r["year"], r["level"]))
-            rows.append({**r, "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"})
+            rows.append(
+                {**r, "plan": "" if plan is None else f"{plan['units']} / {plan['found']} / {plan['rectified']}"}
+            )
         self.year_level_model.set_records(rows)
-        self.found_chart.set_data([f"{r['year']}{r['level']}" for r in rows],
-                                  {tr("发现问题"): [r["found"] for r in rows],
-                                   tr("已整改"): [r["rectified"] for r in rows]})
+        self.found_chart.set_data(
+            [f"{r['year']}{r['level']}" for r in rows],
+            {tr("发现问题"): [r["found"] for r in rows], tr("已整改"): [r["rectified"] for r in rows]},
+        )
         towns = views["by_township"]
-        self.township_chart.set_data([t["township"].removesuffix("街道") for t in towns],
-                                     {tr("未销号"): [t["open"] for t in towns],
-                                      tr("其中逾期"): [t["overdue"] for t in towns]})
+        self.township_chart.set_data(
+            [t["township"].removesuffix("街道") for t in towns],
+            {tr("未销号"): [t["open"] for t in towns], tr("其中逾期"): [t["overdue"] for t in towns]},
+        )
         ageing = stats.ageing(self.store, cut)
         self.ageing_chart.set_data(list(AGE_BUCKETS), {tr("逾期问题"): [ageing[b] for b in AGE_BUCKETS]})
 

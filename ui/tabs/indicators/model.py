@@ -10,13 +10,25 @@ from ycdesk.status import trend_is_good
 
 GROUP, ITEM = "group", "item"
 COLUMNS = [
-    ("序号", "seq"), ("指标名称", "name"), ("类别", "category"), ("单位", "unit"),
-    ("2020年现状值", "baseline_text"), ("目标值", "effective_target"), ("最新值", "latest_value"),
-    ("最新期", "latest_period"), ("状态", "status"), ("趋势", "trend"), ("进度", "on_track"),
+    ("序号", "seq"),
+    ("指标名称", "name"),
+    ("类别", "category"),
+    ("单位", "unit"),
+    ("2020年现状值", "baseline_text"),
+    ("目标值", "effective_target"),
+    ("最新值", "latest_value"),
+    ("最新期", "latest_period"),
+    ("状态", "status"),
+    ("趋势", "trend"),
+    ("进度", "on_track"),
 ]
 STATUS_COLORS = {
-    "达标": "#d8f0d2", "已完成": "#d8f0d2", "未达标": "#fbd5d3", "未完成": "#fbd5d3",
-    "待下达": "#fff1c2", "无数据": "#e8e8e8",
+    "达标": "#d8f0d2",
+    "已完成": "#d8f0d2",
+    "未达标": "#fbd5d3",
+    "未完成": "#fbd5d3",
+    "待下达": "#fff1c2",
+    "无数据": "#e8e8e8",
 }
 GROUP_BRUSH = QBrush(QColor("#eef3fa"))
 
@@ -50,11 +62,8 @@ class IndicatorTableModel(RowsModel):
     def fixed(self, row: dict) -> bool:
         return row["kind"] == GROUP  # sorting keeps each plan·nature group together
 
-
     def find(self, indicator_id: str) -> int | None:
         return next((i for i, r in enumerate(self.rows) if r.get("id") == indicator_id), None)
-
-
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
@@ -90,4 +99,3 @@ class IndicatorTableModel(RowsModel):
         if role == Qt.ToolTipRole and key == "effective_target" and row.get("assigned_target_source"):
             return f"{row['target_text']} → {value}（{row['assigned_target_source']}）"
         return "" if value is None else str(value)
-

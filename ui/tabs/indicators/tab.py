@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.file_dialogs import save_file
 from ui.charts.indicators import SeriesChart
 from ui.dialogs.observation_dialog import ObservationDialog
+from ui.file_dialogs import save_file
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
@@ -66,12 +66,17 @@ class IndicatorsTab(QWidget):
         self.chart = SeriesChart()
         self.detail = QLabel(self.tr("选择一个指标查看趋势与观测值"))
         self.detail.setWordWrap(True)
-        self.obs_model = RecordsModel([
-            Col(self.tr("期间"), "period"), Col(self.tr("范围"), "scope"),
-            Col(self.tr("值"), "shown"), Col(self.tr("来源"), "source"),
-            Col(self.tr("填报人"), "operator"), Col(self.tr("备注"), "note"),
-            Col(self.tr("佐证材料"), "evidence_path"),
-        ])
+        self.obs_model = RecordsModel(
+            [
+                Col(self.tr("期间"), "period"),
+                Col(self.tr("范围"), "scope"),
+                Col(self.tr("值"), "shown"),
+                Col(self.tr("来源"), "source"),
+                Col(self.tr("填报人"), "operator"),
+                Col(self.tr("备注"), "note"),
+                Col(self.tr("佐证材料"), "evidence_path"),
+            ]
+        )
         self.obs_table = make_table(self.obs_model)
         self.history = HistoryView()  # 修改记录, with 恢复
         self.history.restored.connect(self.refresh)
@@ -121,8 +126,12 @@ class IndicatorsTab(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        for label, widget in ((self.tr("规划(&L)："), self.plan), (self.tr("类别："), self.category),
-                              (self.tr("状态："), self.status), (self.tr("范围："), self.scope)):
+        for label, widget in (
+            (self.tr("规划(&L)："), self.plan),
+            (self.tr("类别："), self.category),
+            (self.tr("状态："), self.status),
+            (self.tr("范围："), self.scope),
+        ):
             caption = QLabel(label)
             caption.setBuddy(widget)
             bar.addWidget(caption)
@@ -167,8 +176,10 @@ class IndicatorsTab(QWidget):
             self._remember()  # the workspace being left keeps its own filters and widths
         self.store = store
         self._workspace = workspace_key(store)
-        for combo, items in ((self.scope, [DISTRICT, *store.townships.names()]),
-                             (self.category, self.plan_categories(store))):
+        for combo, items in (
+            (self.scope, [DISTRICT, *store.townships.names()]),
+            (self.category, self.plan_categories(store)),
+        ):
             current = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
@@ -187,8 +198,7 @@ class IndicatorsTab(QWidget):
     def plan_categories(self, store) -> list[str]:
         """The 类别 of the chosen plan only (十三五's categories are not 十四五's)."""
         plan = self.plan.currentData()
-        return sorted({i["category"] for i in store.indicators.list()
-                       if i["category"] and plan in (None, i["plan"])})
+        return sorted({i["category"] for i in store.indicators.list() if i["category"] and plan in (None, i["plan"])})
 
     def _plan_changed(self) -> None:
         if self.store is None:
@@ -221,7 +231,8 @@ class IndicatorsTab(QWidget):
         current = self.current()
         text = self.search.text().strip()
         rows = [
-            r for r in indicator_rows(self.store, self.plan.currentData(), self.scope.currentText())
+            r
+            for r in indicator_rows(self.store, self.plan.currentData(), self.scope.currentText())
             if (not text or text in r["name"])
             and (self.category.currentData() in (None, r["category"]))
             and (self.status.currentData() in (None, r["status"]))
@@ -240,7 +251,7 @@ class IndicatorsTab(QWidget):
             index = self.model.find(current["id"])
             if index is not None:
                 self.table.selectRow(index)
-        locked = [l["period"] for l in self.store.indicators.locked_periods()]
+        locked = [lock["period"] for lock in self.store.indicators.locked_periods()]
         self.locks.setText(self.tr("已锁定：{0}").format("、".join(locked)) if locked else "")
         self.show_detail()
 
@@ -267,8 +278,14 @@ class IndicatorsTab(QWidget):
         self.detail.setText(
             f"<b>{ind['name']}</b>　{ind['plan']} {ind['nature'] or ''} {ind['category'] or ''}<br>"
             + self.tr("2020年现状值：{0}　目标：{1}　最新：{2}（{3}）　状态：{4}{5}").format(
-                ind["baseline_text"] or "—", ind["effective_target"] or "—", ind["latest_value"] or "—",
-                ind["latest_period"] or "—", status, path))
+                ind["baseline_text"] or "—",
+                ind["effective_target"] or "—",
+                ind["latest_value"] or "—",
+                ind["latest_period"] or "—",
+                status,
+                path,
+            )
+        )
         observations = self.store.indicators.observations(ind["id"])
         for o in observations:
             o["shown"] = o["value_text"] or ("" if o["value"] is None else f"{o['value']:g}")
@@ -281,8 +298,9 @@ class IndicatorsTab(QWidget):
             if o["scope"] in scopes and o["value"] is not None:
                 series.setdefault(o["scope"], []).append(o)
         self.chart.set_series(ind, series, target.value if target.kind in ("numeric", "range") else None)
-        self.history.set_history(self.store, self.store.history_with_children(
-            "indicators", ind["id"], (("observations", "indicator_id"),)))
+        self.history.set_history(
+            self.store, self.store.history_with_children("indicators", ind["id"], (("observations", "indicator_id"),))
+        )
         self._show_completeness(ind, observations)
 
     def _show_completeness(self, ind: dict, observations: list[dict]) -> None:
@@ -293,8 +311,11 @@ class IndicatorsTab(QWidget):
         lines = []
         for q in quarters[-4:]:
             c = self.store.indicators.completeness(ind["id"], q)
-            lines.append(self.tr("<b>{0}</b>：已填报 {1} 个，未填报 {2} 个：{3}").format(
-                q, len(c["reported"]), len(c["missing"]), "、".join(c["missing"]) or "—"))
+            lines.append(
+                self.tr("<b>{0}</b>：已填报 {1} 个，未填报 {2} 个：{3}").format(
+                    q, len(c["reported"]), len(c["missing"]), "、".join(c["missing"]) or "—"
+                )
+            )
         self.completeness.setText("<br>".join(lines))
 
     # -- actions --------------------------------------------------------------------------
@@ -325,8 +346,12 @@ class IndicatorsTab(QWidget):
         if record is None:
             QMessageBox.information(self, self.tr("删除"), self.tr("请先在“观测值”中选择一条记录"))
             return
-        if QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} {1} 的观测值？").format(
-                record["period"], record["scope"])) == QMessageBox.Yes:
+        if (
+            QMessageBox.question(
+                self, self.tr("删除"), self.tr("删除 {0} {1} 的观测值？").format(record["period"], record["scope"])
+            )
+            == QMessageBox.Yes
+        ):
             label = self.tr("删除{0} {1}的观测值").format(record["period"], record["scope"])
             self.run(lambda: run_change(self, label, lambda: self.store.indicators.delete_observation(record["id"])))
 
@@ -341,23 +366,35 @@ class IndicatorsTab(QWidget):
         form.labelForField(dialog.period).setText(self.tr("目标值(&T)："))
         form.labelForField(dialog.reason).setText(self.tr("下达文件(&S)："))
         if dialog.exec():
-            self.run(lambda: run_change(self, self.tr("录入“{0}”的下达目标").format(ind["name"][:12]),
-                                        lambda: self.store.indicators.assign_target(
-                                            ind["id"], dialog.period.text(), dialog.reason.text())))
+            self.run(
+                lambda: run_change(
+                    self,
+                    self.tr("录入“{0}”的下达目标").format(ind["name"][:12]),
+                    lambda: self.store.indicators.assign_target(ind["id"], dialog.period.text(), dialog.reason.text()),
+                )
+            )
 
     def lock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("签收锁定季度"), False, self)
         if dialog.exec():
-            self.run(lambda: run_change(self, self.tr("锁定 {0}").format(dialog.period.text()),
-                                        lambda: self.store.indicators.lock_period(dialog.period.text(),
-                                                                                  dialog.reason.text() or None)))
+            self.run(
+                lambda: run_change(
+                    self,
+                    self.tr("锁定 {0}").format(dialog.period.text()),
+                    lambda: self.store.indicators.lock_period(dialog.period.text(), dialog.reason.text() or None),
+                )
+            )
 
     def unlock_quarter(self) -> None:
         dialog = PeriodReasonDialog(self.tr("解锁季度"), True, self)
         if dialog.exec():
-            self.run(lambda: run_change(self, self.tr("解锁 {0}").format(dialog.period.text()),
-                                        lambda: self.store.indicators.unlock_period(dialog.period.text(),
-                                                                                    dialog.reason.text())))
+            self.run(
+                lambda: run_change(
+                    self,
+                    self.tr("解锁 {0}").format(dialog.period.text()),
+                    lambda: self.store.indicators.unlock_period(dialog.period.text(), dialog.reason.text()),
+                )
+            )
 
     def export_chart(self) -> None:
         path = save_file(self, self.tr("导出图表"), "指标趋势.png", "PNG 图片 (*.png)")
@@ -386,10 +423,20 @@ class IndicatorsTab(QWidget):
         if self.settings is None or self._workspace is None:
             return
         self.settings.set("indicators/header", self.table.horizontalHeader().saveState(), self._workspace)
-        self.settings.set("indicators/filters", json.dumps({
-            "plan": self.plan.currentIndex(), "category": self.category.currentText(),
-            "status": self.status.currentIndex(), "scope": self.scope.currentText(),
-            "search": self.search.text()}, ensure_ascii=False), self._workspace)
+        self.settings.set(
+            "indicators/filters",
+            json.dumps(
+                {
+                    "plan": self.plan.currentIndex(),
+                    "category": self.category.currentText(),
+                    "status": self.status.currentIndex(),
+                    "scope": self.scope.currentText(),
+                    "search": self.search.text(),
+                },
+                ensure_ascii=False,
+            ),
+            self._workspace,
+        )
 
     def _recall(self) -> None:
         """This workspace's widths, sort and filters, or the defaults: never another's."""

@@ -53,16 +53,25 @@ class InitiativesView(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.store = None
-        self.model = RecordsModel([
-            Col(self.tr("类型"), "kind"), Col(self.tr("序号"), "seq", align_right=True),
-            Col(self.tr("名称"), "name"), Col(self.tr("牵头单位"), "lead_units"),
-            Col(self.tr("配合单位"), "coop_units"), Col(self.tr("状态"), "status"),
-        ])
+        self.model = RecordsModel(
+            [
+                Col(self.tr("类型"), "kind"),
+                Col(self.tr("序号"), "seq", align_right=True),
+                Col(self.tr("名称"), "name"),
+                Col(self.tr("牵头单位"), "lead_units"),
+                Col(self.tr("配合单位"), "coop_units"),
+                Col(self.tr("状态"), "status"),
+            ]
+        )
         self.table = make_table(self.model)
-        self.notes_model = RecordsModel([
-            Col(self.tr("期间"), "period"), Col(self.tr("状态"), "status"),
-            Col(self.tr("进展说明"), "note"), Col(self.tr("填报人"), "operator"),
-        ])
+        self.notes_model = RecordsModel(
+            [
+                Col(self.tr("期间"), "period"),
+                Col(self.tr("状态"), "status"),
+                Col(self.tr("进展说明"), "note"),
+                Col(self.tr("填报人"), "operator"),
+            ]
+        )
         self.notes = make_table(self.notes_model)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -106,7 +115,8 @@ class InitiativesView(QWidget):
             return
         self.detail.setText(
             f"<b>{item['name']}</b><p><b>依据和理由：</b>{item['basis'] or ''}</p>"
-            f"<p><b>“十四五”具体举措：</b>{item['measures'] or ''}</p>")
+            f"<p><b>“十四五”具体举措：</b>{item['measures'] or ''}</p>"
+        )
         self.notes_model.set_records(self.store.projects.initiative_progress(item["id"]))
 
     def add_note(self) -> None:
@@ -116,10 +126,13 @@ class InitiativesView(QWidget):
         dialog = NoteDialog(item, self)
         while dialog.exec():
             try:
-                run_change(self, self.tr("填报“{0}”的进展").format(item["name"][:12]),
-                           lambda: self.store.projects.add_initiative_progress(
-                               item["id"], dialog.period.text(), dialog.note.toPlainText(),
-                               dialog.status.currentData()))
+                run_change(
+                    self,
+                    self.tr("填报“{0}”的进展").format(item["name"][:12]),
+                    lambda: self.store.projects.add_initiative_progress(
+                        item["id"], dialog.period.text(), dialog.note.toPlainText(), dialog.status.currentData()
+                    ),
+                )
             except UserError as exc:
                 QMessageBox.warning(self, self.tr("无法保存"), str(exc))
                 continue

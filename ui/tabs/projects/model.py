@@ -14,10 +14,18 @@ from ycdesk.money import format_yi
 GROUP, PROJECT, TOTAL = "group", "project", "total"
 
 COLUMNS = [
-    ("序号", "seq"), ("项目名称", "name"), ("领域", "domain"), ("起止年限", "years"),
-    ("总投资（亿元）", "total_yuan"), ("十四五计划（亿元）", "fyp_yuan"),
-    ("计划至今（亿元）", "planned_to_date_yuan"), ("累计完成（亿元）", "completed_yuan"),
-    ("完成率", "rate"), ("偏差（亿元）", "variance_yuan"), ("状态", "status"), ("滞后", "lagging"),
+    ("序号", "seq"),
+    ("项目名称", "name"),
+    ("领域", "domain"),
+    ("起止年限", "years"),
+    ("总投资（亿元）", "total_yuan"),
+    ("十四五计划（亿元）", "fyp_yuan"),
+    ("计划至今（亿元）", "planned_to_date_yuan"),
+    ("累计完成（亿元）", "completed_yuan"),
+    ("完成率", "rate"),
+    ("偏差（亿元）", "variance_yuan"),
+    ("状态", "status"),
+    ("滞后", "lagging"),
     ("责任单位", "units"),
 ]
 MONEY = {"total_yuan", "fyp_yuan", "planned_to_date_yuan", "completed_yuan", "variance_yuan"}
@@ -48,14 +56,11 @@ class ProjectTableModel(RowsModel):
     def fixed(self, row: dict) -> bool:
         return row["kind"] != PROJECT  # subtotals and the total keep their place
 
-
     def project_row(self, project_id: str) -> int | None:
         for i, r in enumerate(self.rows):
             if r["kind"] == PROJECT and r["id"] == project_id:
                 return i
         return None
-
-
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
@@ -86,14 +91,15 @@ class ProjectTableModel(RowsModel):
         if key == "lagging":
             if row["kind"] == PROJECT:
                 return "未填报" if row.get("unreported") else ("滞后" if value else "")
-            return "，".join(([f"{value} 项"] if value else [])
-                            + ([f"未填报 {row['unreported']} 项"] if row.get("unreported") else []))
+            return "，".join(
+                ([f"{value} 项"] if value else [])
+                + ([f"未填报 {row['unreported']} 项"] if row.get("unreported") else [])
+            )
         if key == "units":
             return "、".join(value or [])
         if key == "status" and row["kind"] == PROJECT:
             return value or "未填报"
         return "" if value is None else str(value)
-
 
 
 def grouped_rows(domains: list[str], per_domain: list[dict], total: dict) -> list[dict]:
@@ -103,18 +109,29 @@ def grouped_rows(domains: list[str], per_domain: list[dict], total: dict) -> lis
     for domain, rollup in zip(domains, per_domain):
         if not rollup["count"]:
             continue
-        projects = [{**p, "kind": PROJECT, "years": f"{p['start_year']}–{p['end_year']}",
-                     "unreported": _unreported(p)} for p in rollup["projects"]]
+        projects = [
+            {**p, "kind": PROJECT, "years": f"{p['start_year']}–{p['end_year']}", "unreported": _unreported(p)}
+            for p in rollup["projects"]
+        ]
         # A project nobody has reported on yet is 未填报, not 滞后 at 0 %: what it needs is
         # a first entry, and the subtotals count the two apart.
         lagging = sum(1 for p in projects if p["lagging"] and not p["unreported"])
         missing = sum(1 for p in projects if p["unreported"])
         behind, unreported = behind + lagging, unreported + missing
-        rows.append({**rollup, "kind": GROUP, "name": f"{domain}　小计（{rollup['count']}项）",
-                     "domain": domain, "lagging": lagging, "unreported": missing})
+        rows.append(
+            {
+                **rollup,
+                "kind": GROUP,
+                "name": f"{domain}　小计（{rollup['count']}项）",
+                "domain": domain,
+                "lagging": lagging,
+                "unreported": missing,
+            }
+        )
         rows.extend(projects)
-    rows.append({**total, "kind": TOTAL, "name": f"合计（{total['count']}项）",
-                 "lagging": behind, "unreported": unreported})
+    rows.append(
+        {**total, "kind": TOTAL, "name": f"合计（{total['count']}项）", "lagging": behind, "unreported": unreported}
+    )
     return rows
 
 

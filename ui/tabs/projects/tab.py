@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.file_dialogs import save_file
 from ui.charts.projects import DomainBars, SCurve
 from ui.dialogs.investment_dialog import InvestmentDialog
+from ui.file_dialogs import save_file
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
@@ -30,7 +30,8 @@ from ycdesk.errors import UserError
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import Period
 from ycdesk.progress import Progress, default_period, quarters
-from ycdesk.projects import DOMAINS, PROJECT_STATUSES
+from ycdesk.projects import DOMAINS
+from ycdesk.rules.investments import PROJECT_STATUSES
 
 
 class ProjectsTab(QWidget):
@@ -48,12 +49,15 @@ class ProjectsTab(QWidget):
         self.totals.setObjectName("projectTotals")
         self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.progress_model = RecordsModel([
-            Col(self.tr("期间"), "period"),
-            Col(self.tr("完成投资（万元）"), "amount_yuan", format_wan, True),
-            Col(self.tr("来源"), "source"), Col(self.tr("填报人"), "operator"),
-            Col(self.tr("备注"), "note"),
-        ])
+        self.progress_model = RecordsModel(
+            [
+                Col(self.tr("期间"), "period"),
+                Col(self.tr("完成投资（万元）"), "amount_yuan", format_wan, True),
+                Col(self.tr("来源"), "source"),
+                Col(self.tr("填报人"), "operator"),
+                Col(self.tr("备注"), "note"),
+            ]
+        )
         self.progress_table = make_table(self.progress_model)
         self.history = HistoryView()  # 修改记录, with 恢复
         self.history.restored.connect(self.refresh)
@@ -116,8 +120,12 @@ class ProjectsTab(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        for label, widget in ((self.tr("领域："), self.domain), (self.tr("状态："), self.status),
-                              (self.tr("镇街："), self.township), (self.tr("截至："), self.period)):
+        for label, widget in (
+            (self.tr("领域："), self.domain),
+            (self.tr("状态："), self.status),
+            (self.tr("镇街："), self.township),
+            (self.tr("截至："), self.period),
+        ):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(self.unit)
@@ -164,9 +172,13 @@ class ProjectsTab(QWidget):
         pl.addLayout(bar)
         from ui.empty_hint import EmptyHint
 
-        self.empty_hint = EmptyHint(self.tr(
-            "<b>还没有填报投资进展</b>，各项目显示“未填报”。选中项目后点“填报进展”逐项填写，"
-            "或把投资进展表格导入进来（可先下载模板）。"), "investments")
+        self.empty_hint = EmptyHint(
+            self.tr(
+                "<b>还没有填报投资进展</b>，各项目显示“未填报”。选中项目后点“填报进展”逐项填写，"
+                "或把投资进展表格导入进来（可先下载模板）。"
+            ),
+            "investments",
+        )
         pl.addWidget(self.empty_hint)
         pl.addWidget(split)
         self.pages = QTabWidget()
@@ -221,8 +233,12 @@ class ProjectsTab(QWidget):
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def filters(self) -> dict:
-        return {"status": self.status.currentData(), "unit": self.unit.text().strip() or None,
-                "township": self.township.currentData(), "text": self.search.text().strip() or None}
+        return {
+            "status": self.status.currentData(),
+            "unit": self.unit.text().strip() or None,
+            "township": self.township.currentData(),
+            "text": self.search.text().strip() or None,
+        }
 
     def current_period(self) -> Period:
         from ycdesk.periods import parse_period
@@ -245,14 +261,27 @@ class ProjectsTab(QWidget):
             # screen in a 1200-pixel-wide window.
             self.table.setColumnWidth(1, min(self.table.columnWidth(1), 250))
             self._sized = True
-        self.totals.setText(self.tr(
-            "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
-            "尚余 {7} 亿元，滞后 {8} 项").format(
-            period.label, total["count"], format_yi(total["total_yuan"]), format_yi(total["fyp_yuan"]),
-            format_yi(total["planned_to_date_yuan"]), format_yi(total["completed_yuan"]),
-            "—" if total["rate"] is None else f"{total['rate']}%", format_yi(total["remaining_yuan"]),
-            self.model.rows[-1]["lagging"]) + (self.tr("，未填报 {0} 项").format(self.model.rows[-1]["unreported"])
-                                               if self.model.rows[-1]["unreported"] else ""))
+        self.totals.setText(
+            self.tr(
+                "截至{0}：{1} 项，总投资 {2} 亿元，十四五计划 {3} 亿元，计划至今 {4} 亿元，累计完成 {5} 亿元（{6}），"
+                "尚余 {7} 亿元，滞后 {8} 项"
+            ).format(
+                period.label,
+                total["count"],
+                format_yi(total["total_yuan"]),
+                format_yi(total["fyp_yuan"]),
+                format_yi(total["planned_to_date_yuan"]),
+                format_yi(total["completed_yuan"]),
+                "—" if total["rate"] is None else f"{total['rate']}%",
+                format_yi(total["remaining_yuan"]),
+                self.model.rows[-1]["lagging"],
+            )
+            + (
+                self.tr("，未填报 {0} 项").format(self.model.rows[-1]["unreported"])
+                if self.model.rows[-1]["unreported"]
+                else ""
+            )
+        )
         self.empty_hint.setVisible(not Progress(self.store).records())  # nothing entered in the workspace
         shown = [d for d, r in zip(domains, per_domain) if r["count"]]
         self.bars.set_data(shown, [r for r in per_domain if r["count"]])
@@ -282,13 +311,14 @@ class ProjectsTab(QWidget):
             self.progress_model.set_records([])
             self.history.set_history(self.store, [])
             return
-        self.curve.set_data(progress.s_curve([project["id"]]),
-                            self.tr("{0}：计划与实际累计投资（亿元）").format(project["name"][:18]))
-        self.detail_title.setText(
-            f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
+        self.curve.set_data(
+            progress.s_curve([project["id"]]), self.tr("{0}：计划与实际累计投资（亿元）").format(project["name"][:18])
+        )
+        self.detail_title.setText(f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
         self.progress_model.set_records(self.store.projects.investments(project["id"]))
-        self.history.set_history(self.store, self.store.history_with_children(
-            "projects", project["id"], (("investments", "project_id"),)))
+        self.history.set_history(
+            self.store, self.store.history_with_children("projects", project["id"], (("investments", "project_id"),))
+        )
 
     # -- actions --------------------------------------------------------------------------
 
@@ -320,11 +350,18 @@ class ProjectsTab(QWidget):
         if record is None:
             QMessageBox.information(self, self.tr("删除"), self.tr("请先在“投资进展”中选择一条记录"))
             return
-        answer = QMessageBox.question(self, self.tr("删除"), self.tr("删除 {0} 的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(record["period"]))
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除"),
+            self.tr("删除 {0} 的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(record["period"]),
+        )
         if answer == QMessageBox.Yes:
             project = self.selected_project() or {"name": ""}
-            run_change(self, self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
-                       lambda: self.store.projects.delete_investment(record["id"]))
+            run_change(
+                self,
+                self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
+                lambda: self.store.projects.delete_investment(record["id"]),
+            )
             self.refresh()
 
     def set_status(self) -> None:
@@ -334,8 +371,11 @@ class ProjectsTab(QWidget):
         if project is None or status == project["status"]:
             return
         try:
-            run_change(self, self.tr("{0} 状态改为“{1}”").format(project["name"][:12], status or self.tr("未填报")),
-                  lambda: self.store.projects.set_status(project["id"], status))
+            run_change(
+                self,
+                self.tr("{0} 状态改为“{1}”").format(project["name"][:12], status or self.tr("未填报")),
+                lambda: self.store.projects.set_status(project["id"], status),
+            )
         except UserError as exc:
             QMessageBox.warning(self, self.tr("无法设置状态"), str(exc))
         self.refresh()

@@ -217,7 +217,7 @@ class PdfPreview(QScrollArea):
         import logging
 
         logging.getLogger("ycdesk").error("报告页面显示失败\n%s", tb)
-        for label in self.page_labels[self.pages_ready:]:
+        for label in self.page_labels[self.pages_ready :]:
             label.setText(self.tr("无法显示此页：{0}").format(exc))
 
     def _fit(self) -> None:
@@ -225,8 +225,9 @@ class PdfPreview(QScrollArea):
         # fixed-size pages just added: state the room the pages need outright.
         spacing = self.column.spacing() + 12
         self.inner.setMinimumSize(
-            max((l.width() for l in self.page_labels), default=0) + 40,
-            sum(l.height() + spacing for l in self.page_labels) + 20)
+            max((label.width() for label in self.page_labels), default=0) + 40,
+            sum(label.height() + spacing for label in self.page_labels) + 20,
+        )
 
     def print_dialog(self, parent=None) -> Operation | None:
         """Ask for a printer, then print on a worker thread with progress and cancel."""
@@ -247,8 +248,12 @@ class PdfPreview(QScrollArea):
 
         def job(state):
             # A cancel stops between pages and prints what is drawn: not a failure.
-            return paint_pages(printer, path, lambda done, total: state.cancelled or state.progress(done / total),
-                               lambda: state.cancelled)
+            return paint_pages(
+                printer,
+                path,
+                lambda done, total: state.cancelled or state.progress(done / total),
+                lambda: state.cancelled,
+            )
 
         task = Operation(job, self)
         progress.canceled.connect(task.cancel)

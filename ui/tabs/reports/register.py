@@ -30,6 +30,7 @@ def load_register(db_path: str, operator: str):
 
         with Store(db_path, operator=operator) as store:
             return register.issued(store)
+
     return job
 
 
@@ -40,6 +41,7 @@ def issue_report(db_path: str, operator: str, kind: str, params: dict):
 
         with Store(db_path, operator=operator) as store:
             return register.issue(store, kind, params, progress=lambda f, t: state.progress(f, t))
+
     return job
 
 
@@ -51,12 +53,19 @@ class RegisterPanel(QWidget):
         super().__init__(parent)
         self.store = None
         self.task: Operation | None = None
-        self.model = RecordsModel([
-            Col(self.tr("签发时间"), "issued_at", lambda v: (v or "")[:16].replace("T", " ")),
-            Col(self.tr("报告"), "title"), Col(self.tr("期间"), "period"), Col(self.tr("范围"), "scope"),
-            Col(self.tr("数据截至"), "as_of"), Col(self.tr("签发人"), "operator"),
-            Col(self.tr("数据指纹"), "fingerprint", lambda v: (v or "")[:12]), Col(self.tr("状态"), "state"),
-        ], self)
+        self.model = RecordsModel(
+            [
+                Col(self.tr("签发时间"), "issued_at", lambda v: (v or "")[:16].replace("T", " ")),
+                Col(self.tr("报告"), "title"),
+                Col(self.tr("期间"), "period"),
+                Col(self.tr("范围"), "scope"),
+                Col(self.tr("数据截至"), "as_of"),
+                Col(self.tr("签发人"), "operator"),
+                Col(self.tr("数据指纹"), "fingerprint", lambda v: (v or "")[:12]),
+                Col(self.tr("状态"), "state"),
+            ],
+            self,
+        )
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -100,8 +109,11 @@ class RegisterPanel(QWidget):
         self.task = None
         self.model.set_records(rows)
         changed = sum(1 for r in rows if r["changes"])
-        self.changes.setText(self.tr("共 {0} 份，其中数据已变更 {1} 份").format(len(rows), changed) if rows
-                             else self.tr("还没有签发过报告：生成报告后点“签发”存档。"))
+        self.changes.setText(
+            self.tr("共 {0} 份，其中数据已变更 {1} 份").format(len(rows), changed)
+            if rows
+            else self.tr("还没有签发过报告：生成报告后点“签发”存档。")
+        )
         self.loaded.emit()
 
     def _failed(self, task: Operation, exc: BaseException) -> None:
@@ -120,7 +132,9 @@ class RegisterPanel(QWidget):
         if row["changes"]:
             shown = row["changes"][:20]
             more = len(row["changes"]) - len(shown)
-            self.changes.setText(self.tr("数据已变更：") + "；".join(shown) + (self.tr("；另有 {0} 处").format(more) if more else ""))
+            self.changes.setText(
+                self.tr("数据已变更：") + "；".join(shown) + (self.tr("；另有 {0} 处").format(more) if more else "")
+            )
         else:
             self.changes.setText(self.tr("截至 {0} 的数据与签发时一致。").format(row["as_of"]))
 

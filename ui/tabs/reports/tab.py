@@ -25,16 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from ui.file_dialogs import save_file
+from ui.operations import Operation
 from ui.tabs.reports.preview import PdfPreview
 from ui.tabs.reports.register import RegisterPanel, issue_report
-from ui.operations import Operation
 from ycdesk.errors import Cancelled, UserError
 from ycdesk.periods import Period
 from ycdesk.progress import default_period, quarters
 from ycdesk.reports.kinds import kinds
 from ycdesk.tempdir import process_dir
 from ycdesk.townships import DISTRICT
-
 
 
 def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
@@ -46,6 +45,7 @@ def make_report(db_path: str, operator: str, kind: str, params: dict, out: str):
         state.progress(0.05, "打开工作区…")
         with Store(db_path, operator=operator) as store:
             return kinds.build(store, kind, _relevant(kind, params), out, progress=state.progress)
+
     return job
 
 
@@ -57,6 +57,7 @@ def draft_sections(db_path: str, operator: str, kind: str, params: dict):
     def job(state):
         with Store(db_path, operator=operator) as store:
             return report_kind(kind).gather(store, params)
+
     return job
 
 
@@ -94,11 +95,18 @@ class ReportsTab(QWidget):
         self.prefill_buttons = []
         self.params = QStackedWidget()
         for form_rows in (
-            [(self.tr("季度(&Q)："), self.period), (self.tr("范围(&R)："), self.scope),
-             (self.tr("存在问题："), self.texts["problems"]), (self.tr("下一步工作："), self.texts["next_steps"]),
-             (self.tr("备注(&N)："), self.notes)],
-            [(self.tr("年度(&Y)："), self.year), (self.tr("评价结论："), self.texts["conclusion"]),
-             (self.tr("意见建议："), self.texts["recommendations"])],
+            [
+                (self.tr("季度(&Q)："), self.period),
+                (self.tr("范围(&R)："), self.scope),
+                (self.tr("存在问题："), self.texts["problems"]),
+                (self.tr("下一步工作："), self.texts["next_steps"]),
+                (self.tr("备注(&N)："), self.notes),
+            ],
+            [
+                (self.tr("年度(&Y)："), self.year),
+                (self.tr("评价结论："), self.texts["conclusion"]),
+                (self.tr("意见建议："), self.texts["recommendations"]),
+            ],
             [(self.tr("考核(&A)："), self.audit)],
         ):
             page = QWidget()
@@ -218,8 +226,10 @@ class ReportsTab(QWidget):
         kind = self.kind.currentData()
         if kind in self.generic:
             params = self.report_kinds[kind].parameters
-            return kind, {p.name: p.type(self.generic[kind][p.name].text()) if self.generic[kind][p.name].text()
-                          else p.default for p in params}
+            return kind, {
+                p.name: p.type(self.generic[kind][p.name].text()) if self.generic[kind][p.name].text() else p.default
+                for p in params
+            }
         scope = self.scope.currentText()
         return kind, {
             "period": self.period.currentData(),
@@ -238,8 +248,9 @@ class ReportsTab(QWidget):
         kind, params = self.current_params()
         editable = [key for key in self.texts if key in _relevant(kind, params)]
         params = {**params, **dict.fromkeys(editable)}
-        self.task = Operation(draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)),
-                              self)
+        self.task = Operation(
+            draft_sections(str(self.store.path), self.store.operator, kind, _relevant(kind, params)), self
+        )
         self.task.succeeded.connect(lambda content, task=self.task: self._prefilled(task, content, editable))
         self.task.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
         self.status.setText(self.tr("正在按数据撰写草稿…"))
@@ -291,8 +302,9 @@ class ReportsTab(QWidget):
         self.output = Path(result["path"])
         self.preview.show_pdf(self.output)
         self.progress.setValue(100)
-        self.status.setText(self.tr("已生成，共 {0} 页；数据指纹 {1}").format(
-            len(self.preview.page_labels), result["hash"][:12]))
+        self.status.setText(
+            self.tr("已生成，共 {0} 页；数据指纹 {1}").format(len(self.preview.page_labels), result["hash"][:12])
+        )
         self._set_busy(False)
         self.generated.emit(str(self.output))
 
@@ -312,7 +324,9 @@ class ReportsTab(QWidget):
 
             logging.getLogger("ycdesk").error("报告生成失败\n%s", tb)
             self.status.setText(self.tr("生成失败：{0}（详情见日志）").format(exc))
-            QMessageBox.critical(self, self.tr("生成失败"), self.tr("报告生成时出现程序错误，详情已写入日志。\n{0}").format(exc))
+            QMessageBox.critical(
+                self, self.tr("生成失败"), self.tr("报告生成时出现程序错误，详情已写入日志。\n{0}").format(exc)
+            )
 
     def issue(self) -> None:
         """签发 the report on show: it is built again from the same parameters by the
@@ -320,13 +334,19 @@ class ReportsTab(QWidget):
         if self.store is None or self._issued_params is None or self.task is not None:
             return
         kind, params = self._issued_params
-        answer = QMessageBox.question(self, self.tr("签发"), self.tr(
-            "签发后，这份报告（PDF、所用数据和数据指纹）将存入工作区，以后可原样重印；"
-            "截至日前的数据如有改动，签发登记会标出。\n\n签发人：{0}。确定签发？").format(self.store.operator))
+        answer = QMessageBox.question(
+            self,
+            self.tr("签发"),
+            self.tr(
+                "签发后，这份报告（PDF、所用数据和数据指纹）将存入工作区，以后可原样重印；"
+                "截至日前的数据如有改动，签发登记会标出。\n\n签发人：{0}。确定签发？"
+            ).format(self.store.operator),
+        )
         if answer != QMessageBox.Yes:
             return
-        self.task = Operation(issue_report(str(self.store.path), self.store.operator, kind, params), self,
-                              changes={"issued_reports"})
+        self.task = Operation(
+            issue_report(str(self.store.path), self.store.operator, kind, params), self, changes={"issued_reports"}
+        )
         self.task.progressed.connect(self._on_progress)
         self.task.succeeded.connect(lambda row, task=self.task: self._issued(task, row))
         self.task.failed.connect(lambda exc, tb, task=self.task: self._on_failed(task, exc, tb))
@@ -339,8 +359,9 @@ class ReportsTab(QWidget):
         self.task = None
         self._set_busy(False)
         self.progress.setValue(100)
-        self.status.setText(self.tr("已签发：{0} {1}（数据指纹 {2}）").format(
-            row["title"], row["period"], row["fingerprint"][:12]))
+        self.status.setText(
+            self.tr("已签发：{0} {1}（数据指纹 {2}）").format(row["title"], row["period"], row["fingerprint"][:12])
+        )
         self.right.setCurrentWidget(self.register)
         self.register.refresh()
 
