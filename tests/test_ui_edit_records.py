@@ -409,3 +409,15 @@ def test_deleted_dialog_models_pass_the_model_tester(tab, qtmodeltester, monkeyp
     for model in dialog.models.values():
         qtmodeltester.check(model)
     assert dialog.models["findings"].rowCount() == 1
+
+
+def test_the_reason_box_has_the_cursor_when_a_delete_asks_why(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.tabs.audits.dialogs import ReasonDialog
+
+    dialog = ReasonDialog("删除问题", "删除这条问题？", lambda reason: reason)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.reason)

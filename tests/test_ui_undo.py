@@ -121,6 +121,21 @@ def test_a_focused_text_field_keeps_its_own_ctrl_z(main_window, tab, qtbot, monk
     assert main_window.undo_stack.index() == depth  # the data change was not undone
 
 
+def test_ctrl_z_in_a_field_with_nothing_to_undo_undoes_the_window(main_window, tab, qtbot, monkeypatch):
+    select_project(tab, 2)
+    monkeypatch.setattr(projects_module.InvestmentDialog, "exec", fill_and_save("2025Q4", "5"))
+    tab.add_progress()
+    depth = main_window.undo_stack.index()
+    tab.search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search)
+    assert tab.search.text() == "" and not tab.search.isUndoAvailable()
+
+    ctrl(main_window, qtbot, Qt.Key_Z)  # the cursor in an empty search box
+
+    assert main_window.undo_stack.index() == depth - 1
+    assert QApplication.focusWidget() is tab.search
+
+
 def test_switching_workspace_clears_the_stack(main_window, tab, qtbot, monkeypatch, tmp_path):
     from ycdesk.store import Store
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from ycdesk import changes
 from ycdesk.errors import UserError
@@ -51,6 +51,9 @@ def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
     result, span = changes.record(window.store, fn)
     if span is not None:
         window.undo_stack.push(ChangeCommand(window, label, span))
+        # Said where undo and redo are said: a save that closes its dialog otherwise
+        # leaves no sign that it happened.
+        window.statusBar().showMessage(tr("已完成：{0}（可用 Ctrl+Z 撤销）").format(label), 8000)
     return result
 
 
@@ -265,4 +268,23 @@ def install_edit_menu(window) -> QUndoStack:
         signal.connect(update)
     update()
     window.edit_menu = menu
+    window._empty_field_undo = _EmptyFieldUndo(window)
+    QApplication.instance().installEventFilter(window._empty_field_undo)
     return stack
+
+
+class _EmptyFieldUndo(QObject):
+    """Ctrl+Z in a text field with nothing of its own to undo (an empty search box) goes to
+    the window's 撤销. Qt's line edit claims the undo keys whenever it has focus, so
+    without this the window's undo seemed dead while the cursor sat in a search box; a
+    field with typing to undo still undoes that first, as a user expects."""
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.ShortcutOverride or not isinstance(obj, QLineEdit):
+            return False
+        if obj.window() is not self.parent():
+            return False
+        if event.matches(QKeySequence.Undo) and not obj.isUndoAvailable():
+            return True  # not accepted by the field: the window's shortcut runs
+        redo = event.matches(QKeySequence.Redo) or event.keyCombination() == QKeySequence("Ctrl+Y")[0]
+        return bool(redo and not obj.isRedoAvailable())

@@ -17,7 +17,7 @@ TABLE_LABELS = {
     "projects": "项目",
     "project_units": "项目责任单位",
     "finding_events": "整改状态记录",
-    "attachments": "证据文件",
+    "attachments": "佐证材料",
     "townships": "镇街",
     "indicators": "指标",
     "project_plan_years": "年度计划投资",
@@ -97,6 +97,10 @@ FIELD_LABELS = {
     "reason": "原因",
     "unlock_reason": "解锁原因",
     "original_name": "文件名",
+    "sha256": "文件指纹（SHA-256）",
+    "size": "大小（字节）",
+    "version": "版本",
+    "stored_name": "存储文件名",
     "deleted_reason": "删除原因",
 }
 # Bookkeeping, not content: never shown as a change.

@@ -234,6 +234,7 @@ class ReasonDialog(FormDialog):
         self.reason.setPlaceholderText(self.tr("如：重复录入、录错企业"))
         self.form.addRow(self.tr("原因(&R)："), self.reason)
         self.resize(440, self.sizeHint().height())
+        self.reason.setFocus()  # the one thing to type: the cursor starts there
 
     def submit(self):
         return self.action(self.reason.text())

@@ -27,6 +27,7 @@ from ui.tabs.audits.dialogs import ReasonDialog
 from ui.tabs.common import make_table
 from ui.undo import run_change
 from ycdesk.errors import UserError
+from ycdesk.history_text import local_time
 
 # Lifecycle moves as buttons: (key, target status, text). Only the allowed ones are shown.
 MOVES = [
@@ -108,7 +109,7 @@ class FindingEditor(QWidget):
                 Col(self.tr("大小（字节）"), "size", align_right=True),
                 Col(self.tr("SHA-256"), "sha256", lambda h: h[:16] + "…"),
                 Col(self.tr("上传人"), "operator"),
-                Col(self.tr("时间"), "created_at"),
+                Col(self.tr("时间"), "created_at", local_time),
             ]
         )
         self.evidence = make_table(self.evidence_model)
@@ -124,7 +125,7 @@ class FindingEditor(QWidget):
         self.remove_file.clicked.connect(self.remove_evidence)
         self.events_model = RecordsModel(
             [
-                Col(self.tr("时间"), "created_at"),
+                Col(self.tr("时间"), "created_at", local_time),
                 Col(self.tr("操作人"), "operator"),
                 Col(self.tr("原状态"), "from_status"),
                 Col(self.tr("新状态"), "to_status"),
