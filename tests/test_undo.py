@@ -98,7 +98,7 @@ def test_evidence_on_an_imported_finding_is_kept_with_its_finding(plain, tmp_pat
     plain.findings.attach(target, photo)
     with pytest.raises(UndoBlocked) as caught:
         undo_batch(plain, batch)
-    assert "问题“问题1”：后来添加的1 条证据文件引用它" in str(caught.value)
+    assert "问题“问题1”：后来添加的1 条佐证材料引用它" in str(caught.value)
     assert undo_batch(plain, batch, keep_changed=True) > 0
     assert [a["original_name"] for a in plain.findings.attachments(target)] == ["照片.jpg"]
     assert plain.findings.verify(plain.findings.attachments(target)[0])
