@@ -316,6 +316,7 @@ class ProjectsTab(QWidget):
         )
         self.detail_title.setText(f"<b>{project['seq']}. {project['name']}</b><br>{project['content'] or ''}")
         self.progress_model.set_records(self.store.projects.investments(project["id"]))
+        fit_columns(self.progress_table)  # 完成投资（万元） was cut at the default width
         self.history.set_history(
             self.store, self.store.history_with_children("projects", project["id"], (("investments", "project_id"),))
         )
