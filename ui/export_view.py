@@ -17,10 +17,11 @@ def ask_path(parent, default_name: str) -> str:
     return save_file(parent, parent.tr("导出当前视图"), default_name, FILE_TYPES)
 
 
-def run_export(parent, store, title: str, path: str, write) -> Operation:
+def run_export(parent, store, title: str, path: str, write, *, on_done=None) -> Operation:
     """``write(store, path, progress)`` runs in a worker on its own connection to the
     workspace (sqlite connections belong to their thread) and returns the rows written;
-    a cancelled export leaves no file."""
+    a cancelled export leaves no file. ``on_done(count)`` replaces the current-view
+    message (the whole-table export of the main window says its own)."""
     db, operator = str(store.path), store.operator
 
     def work(state):
@@ -30,6 +31,9 @@ def run_export(parent, store, title: str, path: str, write) -> Operation:
             return write(own, path, state.counter)
 
     def done(count) -> None:
+        if on_done is not None:
+            on_done(count)
+            return
         parent.export_finished = (path, count)
         window = parent.window()
         if isinstance(window, QMainWindow):

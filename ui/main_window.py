@@ -329,27 +329,18 @@ class MainWindow(QMainWindow):
             )
         if not path:
             return None
-        db, operator = str(self.store.path), self.store.operator
+        from ui.export_view import run_export
 
-        def work(state):
+        def write(store, path, progress):
             from ycdesk.export import export_table  # not at start-up: only an export needs it
-            from ycdesk.store import Store
 
-            with Store(db, operator=operator) as store:
-                return export_table(store, table, path, state.counter)
+            return export_table(store, table, path, progress)
 
         def done(count) -> None:
             self.statusBar().showMessage(self.tr("已导出 {0} 行到 {1}").format(count, path), 8000)
             self.export_finished = path
 
-        def failed(exc) -> None:
-            if isinstance(exc, Cancelled):
-                self.statusBar().showMessage(self.tr("已取消导出"), 8000)
-            report_failure(self, exc)
-
-        self._export_operation = Operation(work, self).on_success(done).on_failure(failed)
-        self._export_operation.with_dialog(self.tr("正在导出 {0}…").format(TABLES[table].title), self.tr("取消"))
-        return self._export_operation.start()
+        return run_export(self, self.store, TABLES[table].title, path, write, on_done=done)
 
     # -- import -------------------------------------------------------------------------
 
