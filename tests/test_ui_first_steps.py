@@ -14,6 +14,7 @@ from ycdesk.seed import demo_count
 def test_a_template_for_every_import_kind(main_window, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
+    main_window.templates_menu.aboutToShow.emit()  # filled when opened
     entries = [a.text() for a in main_window.templates_menu.actions()]
     assert entries == [f"{k.label}模板…" for k in IMPORT_KINDS.values()]
     target = tmp_path / "考核问题"  # no extension typed: .xlsx is added

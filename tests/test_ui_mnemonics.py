@@ -30,6 +30,7 @@ def clashes(named: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def menu_levels(menu: QMenu, path: str):
+    menu.aboutToShow.emit()  # menus filled when opened (导出表格, 导入模板) fill now
     yield path, [(a.text(), path) for a in menu.actions() if a.text()]
     for action in menu.actions():
         if action.menu():

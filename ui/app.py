@@ -11,10 +11,8 @@ from ui import errors
 from ui.fonts import install_font
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
-from ycdesk.environment import environment_problem
 from ycdesk.errors import UserError
 from ycdesk.paths import default_workspace
-from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -44,6 +42,7 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
     to begin on demo data (:mod:`ui.dialogs.first_run`), then builds the default one. A file that cannot be opened never ends the app: the user is shown
     why and offered a restore, another workspace or a new one."""
     from ui.dialogs.recovery import StartupProblemDialog
+    from ycdesk.workspace import WorkspaceProblem, open_workspace
 
     operator = operator or settings.get("operator") or None
     last = settings.get("workspace/last")
@@ -63,6 +62,8 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
         return None
     except Exception as exc:
         # Locked, a read-only folder it cannot even read: a message, not a crash.
+        from ycdesk.environment import environment_problem
+
         problem = environment_problem(exc)
         if problem is None:
             raise

@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidge
 
 from ui.errors import show_user_error
 from ui.file_dialogs import open_file, save_file
+from ui.keys import with_keys
 from ui.operations import Operation, cancel_all, report_failure, wait_all
 from ui.settings import Settings
 from ui.tabs import registry
 from ycdesk import __version__
 from ycdesk.errors import Cancelled, UserError
-from ycdesk.export.tables import TABLES
-from ycdesk.workspace import WorkspaceProblem, open_workspace
 
 WORKSPACE_FILTER = "ycdesk 工作区 (*.ycdesk *.db);;所有文件 (*)"
 
@@ -46,6 +45,15 @@ class MainWindow(QMainWindow):
             self.set_store(store)
         self.read_settings()
         self.tabs.currentChanged.connect(self.tab)
+
+    @property
+    def exchange(self):
+        """文件 → 交换 (made when first used: nothing before the first paint needs it)."""
+        if "_exchange" not in self.__dict__:
+            from ui.dialogs.exchange_dialog import Exchange
+
+            self._exchange = Exchange(self)
+        return self._exchange
 
     def __getattr__(self, name: str):
         # ``window.indicators_tab``, ``window.audits_tab`` …: the tab of that registry key.
@@ -113,25 +121,24 @@ class MainWindow(QMainWindow):
     # -- construction (after the Qt application example) -------------------------------
 
     def create_actions(self) -> None:
-        self.new_action = QAction(
-            self.tr("新建工作区(&N)…"), self, shortcut=QKeySequence.New, triggered=self.new_workspace
+        self.new_action = with_keys(
+            QAction(self.tr("新建工作区(&N)…"), self, triggered=self.new_workspace), QKeySequence.New
         )
-        self.open_action = QAction(
-            self.tr("打开工作区(&O)…"), self, shortcut=QKeySequence.Open, triggered=self.open_workspace
+        self.open_action = with_keys(
+            QAction(self.tr("打开工作区(&O)…"), self, triggered=self.open_workspace), QKeySequence.Open
         )
         self.backup_action = QAction(self.tr("备份工作区(&B)"), self, triggered=self.backup)
         self.restore_action = QAction(self.tr("从备份恢复(&R)…"), self, triggered=self.restore_from_backup)
-        self.quit_action = QAction(self.tr("退出(&Q)"), self, shortcut=QKeySequence.Quit, triggered=self.close)
+        self.quit_action = with_keys(QAction(self.tr("退出(&Q)"), self, triggered=self.close), QKeySequence.Quit)
         self.about_action = QAction(self.tr("关于 ycdesk(&A)"), self, triggered=self.about)
         self.check_action = QAction(self.tr("检查工作区(&C)…"), self, triggered=self.check_workspace)
-        self.import_action = QAction(
-            self.tr("导入(&I)…"), self, shortcut=QKeySequence("Ctrl+I"), triggered=lambda: self.import_file()
+        self.import_action = with_keys(
+            QAction(self.tr("导入(&I)…"), self, triggered=lambda: self.import_file()), "Ctrl+I"
         )
         self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
+        # 导出表格 → 当前视图; the menu's other entries are made when it is opened.
+        self.export_view_action = QAction(self.tr("当前视图(&V)…"), self, triggered=self.export_current_view)
         self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
-        from ui.dialogs.exchange_dialog import Exchange
-
-        self.exchange = Exchange(self)  # 文件 → 交换
         self.tab_actions = []  # Ctrl+n and Alt+n show the n-th tab
         for i, spec in enumerate(self.tab_specs[:9]):
             action = QAction(spec.title, self)
@@ -148,8 +155,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.batches_action)
         self.export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
-        self.export_menu.aboutToShow.connect(self.fill_export_menu)
-        self.fill_export_menu()
+        self.export_menu.aboutToShow.connect(self.fill_export_menu)  # filled when opened
         exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
         exchange_menu.addAction(self.tr("导出交换包…"), lambda: self.exchange.export_package())
         exchange_menu.addAction(self.tr("导入交换包…"), lambda: self.exchange.import_package())
@@ -167,33 +173,38 @@ class MainWindow(QMainWindow):
 
     def add_first_steps_menus(self, file_menu, help_menu) -> None:
         """文件 → 导入模板 (one per import kind) and 删除演示数据; 帮助 → 使用说明 and 快捷键."""
-        from ui import first_steps
-        from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog
-        from ycdesk.imports.kinds import IMPORT_KINDS
-
+        # Their modules (the import kinds, the help dialogs) load when first used: none of
+        # it is needed before the window's first paint.
         self.templates_menu = QMenu(self.tr("导入模板(&T)"), file_menu)
-        for key, kind in IMPORT_KINDS.items():
-            self.templates_menu.addAction(
-                self.tr("{0}模板…").format(kind.label), lambda key=key: first_steps.save_template(self, key)
-            )
+        self.templates_menu.aboutToShow.connect(self.fill_templates_menu)
         after_batches = file_menu.actions()[file_menu.actions().index(self.batches_action) + 1]
         file_menu.insertMenu(after_batches, self.templates_menu)
         self.remove_demo_action = QAction(
-            self.tr("删除演示数据(&D)…"), self, triggered=lambda: first_steps.remove_demo_data(self)
+            self.tr("删除演示数据(&D)…"), self, triggered=lambda: _first_steps().remove_demo_data(self)
         )
         file_menu.insertAction(self.operator_action, self.remove_demo_action)
-        self.guide_action = QAction(
-            self.tr("使用说明(&U)"),
-            self,
-            shortcut=QKeySequence.HelpContents,
-            triggered=lambda: GuideDialog(self).exec(),
+        self.guide_action = with_keys(
+            QAction(self.tr("使用说明(&U)"), self, triggered=lambda: _help_dialogs().GuideDialog(self).exec()),
+            QKeySequence.HelpContents,
         )
-        self.shortcuts_action = QAction(self.tr("快捷键(&K)"), self, triggered=lambda: ShortcutsDialog(self).exec())
+        self.shortcuts_action = QAction(
+            self.tr("快捷键(&K)"), self, triggered=lambda: _help_dialogs().ShortcutsDialog(self).exec()
+        )
         help_menu.insertAction(self.check_action, self.guide_action)
         help_menu.insertAction(self.check_action, self.shortcuts_action)
         help_menu.insertSeparator(self.check_action)
         for i, action in enumerate(self.tab_actions):  # named, so 快捷键 can list them
             action.setText(self.tr("转到“{0}”页").format(self.tabs.tabText(i)))
+
+    def fill_templates_menu(self) -> None:
+        """文件 → 导入模板: one entry per registered import kind (rebuilt when opened)."""
+        from ycdesk.imports.kinds import IMPORT_KINDS
+
+        self.templates_menu.clear()
+        for key, kind in IMPORT_KINDS.items():
+            self.templates_menu.addAction(
+                self.tr("{0}模板…").format(kind.label), lambda key=key: _first_steps().save_template(self, key)
+            )
 
     def create_edit_menu(self) -> None:
         """编辑: 撤销/重做 over one window-wide stack of core changes (see ui.undo)."""
@@ -246,6 +257,8 @@ class MainWindow(QMainWindow):
         self.settings.set("workspace/last", str(store.path))
 
     def _switch_to(self, path: str, operator: str | None = None) -> None:
+        from ycdesk.workspace import WorkspaceProblem, open_workspace
+
         operator = operator or (self.store.operator if self.store else None)
         try:
             store = open_workspace(path, operator)
@@ -293,10 +306,12 @@ class MainWindow(QMainWindow):
     def fill_export_menu(self) -> None:
         """文件 → 导出表格: each tab's export tables in tab order, then any other
         registered export table (rebuilt when opened, so a newly registered one shows)."""
+        from ycdesk.export.tables import TABLES
+
         menu = self.export_menu
         menu.clear()
         # First: what the current tab shows, with its filter, search and order.
-        self.export_view_action = menu.addAction(self.tr("当前视图(&V)…"), self.export_current_view)
+        menu.addAction(self.export_view_action)
         menu.addSeparator()
         listed: list[str] = []
         for spec in self.tab_specs:
@@ -322,6 +337,8 @@ class MainWindow(QMainWindow):
     def export(self, table: str, path: str | None = None) -> Operation | None:
         """Export off the UI thread (a large table takes a while), with a cancellable
         progress dialog; a cancelled export leaves no file."""
+        from ycdesk.export.tables import TABLES
+
         if path is None:
             default = f"{TABLES[table].title}.xlsx"
             path = save_file(
@@ -524,3 +541,15 @@ class MainWindow(QMainWindow):
             self.store.close()
             self.store = None
         super().closeEvent(event)
+
+
+def _first_steps():
+    from ui import first_steps
+
+    return first_steps
+
+
+def _help_dialogs():
+    from ui.dialogs import help_dialog
+
+    return help_dialog

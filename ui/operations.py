@@ -22,7 +22,10 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+# Qt is reached as QtCore.Qt where it is used: the Qt namespace's first use builds its
+# hundreds of enums (~45 ms), which must not happen before the window's first paint.
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal
 
 from ycdesk.errors import Cancelled, UserError
 
@@ -88,9 +91,9 @@ class Operation(QObject):
         self.done = False
         self._runnable = _Runnable(self)
         self._runnable.setAutoDelete(False)
-        self._progress.connect(self.progressed, Qt.QueuedConnection)
-        self._done.connect(self._on_done, Qt.QueuedConnection)
-        self._failed.connect(self._on_failed, Qt.QueuedConnection)
+        self._progress.connect(self.progressed, QtCore.Qt.QueuedConnection)
+        self._done.connect(self._on_done, QtCore.Qt.QueuedConnection)
+        self._failed.connect(self._on_failed, QtCore.Qt.QueuedConnection)
 
     # -- chained set-up -------------------------------------------------------------------
 
@@ -113,7 +116,7 @@ class Operation(QObject):
         from PySide6.QtWidgets import QProgressDialog
 
         dialog = QProgressDialog(text, cancel_text, 0, 100 if cancel_text else 0, self.owner)
-        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setWindowModality(QtCore.Qt.WindowModal)
         dialog.setMinimumDuration(0)
         if cancel_text:
             dialog.canceled.connect(self.cancel)

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
+from ui.keys import with_keys
 from ycdesk import changes
 from ycdesk.errors import UserError
 
@@ -239,14 +240,13 @@ def install_edit_menu(window) -> QUndoStack:
     window.undo_stack = stack
     menu = window.menuBar().addMenu(tr("编辑(&E)"))
     window.undo_action = QAction(tr("撤销(&U)"), window)
-    window.undo_action.setShortcut(QKeySequence.Undo)
-    window.redo_action = QAction(tr("重做(&R)"), window)
-    window.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+    with_keys(window.undo_action, QKeySequence.Undo)
+    window.redo_action = with_keys(QAction(tr("重做(&R)"), window), "Ctrl+Y", "Ctrl+Shift+Z")
     window.undo_action.triggered.connect(lambda: undo(window))
     window.redo_action.triggered.connect(lambda: redo(window))
     for action in (window.undo_action, window.redo_action):
-        # Window-wide, not tied to the focused tab; a focused text field still takes its own Ctrl+Z.
-        action.setShortcutContext(Qt.WindowShortcut)
+        # Window-wide (QAction's default context, Qt.WindowShortcut), not tied to the focused
+        # tab; a focused text field still takes its own Ctrl+Z.
         menu.addAction(action)
         window.addAction(action)
 

@@ -2,6 +2,8 @@
 each case a script run in its own process (so its peak memory is its own).
 
   floor        python-calamine reads the sheet, one executemany into an unconstrained table;
+  schema       the same read, the rows stored as ycdesk stores them (indexes, search index,
+               history rows) with none of its checking: what the schema itself costs;
   ycdesk       ``import_file`` into a fresh workspace (with and without the parallel split read),
                and into a workspace that already holds the big benchmark's findings;
   pandas       for the record: pandas.read_excel (openpyxl) + DataFrame.to_sql;
@@ -104,6 +106,49 @@ db.executemany("INSERT INTO t VALUES (%s)" % ",".join("?" * 14),
                [[str(c) if c is not None else None for c in r] for r in rows[1:]])
 db.commit()
 print(json.dumps({{"seconds": time.perf_counter() - start, "rows": len(rows) - 1, "peak_mb": {_PEAK}}}))
+"""
+
+# What the rows cost to store the way ycdesk keeps them, without any of its checking: the
+# same calamine read, then the findings rows written into a copy of a fresh workspace
+# exactly as a bulk import writes them (indexes dropped and built after the load, the
+# trigram search index and one history row per finding filled in one statement each), no
+# validation, matching or lookups. The distance from FLOOR to this is the schema's own
+# cost; from this to YCDESK, the import's Python work. argv: workbook, workspace copy, ROOT.
+SCHEMA = f"""
+import sqlite3, sys, time, json
+import python_calamine
+sys.path.insert(0, sys.argv[3])
+from ycdesk.store.ids import new_ids
+start = time.perf_counter()
+rows = python_calamine.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()[1:]
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("PRAGMA synchronous = NORMAL")
+db.execute("PRAGMA cache_size = -16384")
+db.execute("PRAGMA foreign_keys = OFF")
+db.execute("BEGIN IMMEDIATE")
+kept = db.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'findings' AND sql IS NOT NULL "
+                  "AND (type = 'trigger' AND name IN ('findings_ai', 'finding_counts_insert', 'history_findings_insert') "
+                  "OR type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%')").fetchall()
+for kind, name, _sql in kept:
+    db.execute(f"DROP {{kind.upper()}} {{name}}")
+audits = {{}}
+now = "2026-12-02T00:00:00+00:00"
+ids = new_ids(len(rows))
+text = lambda c: None if c is None or c == "" else str(c)
+db.executemany(
+    "INSERT INTO findings (id, audit_id, category, description, requirement, deadline, responsible, status, "
+    "rectified_date, note, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    [[i, audits.setdefault((r[0], r[3], r[4]), str(len(audits))), *map(text, r[6:14]), now, now]
+     for i, r in zip(ids, rows)],
+)
+db.execute("INSERT INTO history (at, operator, table_name, row_id, action) "
+           "SELECT ?, '基准', 'findings', id, 'insert' FROM findings ORDER BY rowid", (now,))
+db.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings")
+for _kind, _name, sql in kept:
+    db.execute(sql)
+db.execute("COMMIT")
+print(json.dumps({{"seconds": time.perf_counter() - start, "rows": len(rows), "peak_mb": {_PEAK}}}))
 """
 
 # argv[4]: "split" or "whole" (the parallel split read switched off, as on one core).
