@@ -11,5 +11,6 @@ def with_keys(action: QAction, *keys) -> QAction:
     ``QAction.setShortcut`` (and the ``shortcut=`` keyword) resolves its overloads through
     ``Qt.Key``, and the Qt namespace's first use builds its hundreds of enums (~45 ms of
     start-up); ``setShortcuts`` with a list does not, and sets the same shortcut."""
-    action.setShortcuts([QKeySequence(key) for key in keys])
+    # A standard key the platform binds to nothing (Quit, offscreen) gives no shortcut.
+    action.setShortcuts([sequence for sequence in map(QKeySequence, keys) if not sequence.isEmpty()])
     return action
