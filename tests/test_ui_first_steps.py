@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog, guide_path, shortcut_rows
+from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog, guide_path, plain, shortcut_rows
 from ycdesk.imports.kinds import IMPORT_KINDS
 from ycdesk.seed import demo_count
 
@@ -15,8 +15,8 @@ def test_a_template_for_every_import_kind(main_window, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
     main_window.templates_menu.aboutToShow.emit()  # filled when opened
-    entries = [a.text() for a in main_window.templates_menu.actions()]
-    assert entries == [f"{k.label}模板…" for k in IMPORT_KINDS.values()]
+    entries = [plain(a.text()) for a in main_window.templates_menu.actions()]
+    assert entries == [f"{k.label}模板" for k in IMPORT_KINDS.values()]
     target = tmp_path / "考核问题"  # no extension typed: .xlsx is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     main_window.templates_menu.actions()[0].trigger()
