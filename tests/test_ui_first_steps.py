@@ -72,3 +72,15 @@ def test_shortcuts_are_read_from_the_actions(main_window, qtbot):
     qtbot.addWidget(dialog)
     names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert "测试动作" in names and "使用说明" in names
+
+
+def test_a_page_shortcut_names_its_page(main_window):
+    # Ins/F2/Del act on three tables of 危废考核; each row once said only "当前页面".
+    main_window.tab_for("audits")
+    rows = {name: (keys, where) for name, keys, where in shortcut_rows(main_window)}
+    ins = QKeySequence("Ins").toString(QKeySequence.NativeText)
+    assert rows["新增问题"] == (ins, "危废考核 → 问题清单（光标在问题列表中时）")
+    assert rows["新增企业"] == (ins, "危废考核 → 企业（光标在企业列表中时）")
+    assert rows["删除考核"][1] == "危废考核 → 企业（光标在考核列表中时）"
+    places = [where for _name, _keys, where in shortcut_rows(main_window)]
+    assert "当前页面" not in "".join(places)

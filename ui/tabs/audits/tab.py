@@ -107,6 +107,10 @@ class AuditsTab(QWidget):
         self.export_button = QPushButton(self.tr("导出图表 PNG…"))
         self.export_button.clicked.connect(self.export_chart)
         self.enterprise_audits_view = make_table(self.enterprise_audits)
+        # Named for screen readers and for 帮助 → 快捷键 (where Ins/F2/Del work).
+        self.table.setAccessibleName(self.tr("问题列表"))
+        self.enterprises.setAccessibleName(self.tr("企业列表"))
+        self.enterprise_audits_view.setAccessibleName(self.tr("考核列表"))
         self.edit_actions = EditActions(self)
         self._layout()
 
