@@ -141,7 +141,7 @@ def test_a_damaged_evidence_copy_is_found_by_verify(seeded, tmp_path):
     backup = seeded.backup(reason="manual")
     stored = next(p for p in (backup.parent / "files").rglob("*") if p.is_file())
     stored.write_bytes(b"photx")
-    assert "证据文件" in verify(seeded.backups()[0])
+    assert "佐证材料" in verify(seeded.backups()[0])
 
 
 def test_no_backup_for_a_rejected_import_one_for_a_written_one(seeded, tmp_path):

@@ -3,6 +3,7 @@
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -128,8 +129,8 @@ def test_missing_and_altered_evidence_files_are_reported(seeded, tmp_path, capsy
     files["验收单.pdf"].write_bytes(b"forged form")
     assert main(["check", "--db", str(seeded.path)]) == 1
     out = capsys.readouterr().out
-    assert "证据文件“整改照片.jpg”不见了" in out
-    assert "证据文件“验收单.pdf”内容被改动过" in out
+    assert "佐证材料“整改照片.jpg”不见了" in out
+    assert "佐证材料“验收单.pdf”内容被改动过" in out
 
 
 def test_check_changes_nothing_and_refuses_what_it_cannot_read(tmp_path, seeded, capsys):
@@ -218,3 +219,16 @@ def test_tampering_inside_a_bulk_block_is_found(bulk, edit, named):
         assert problems[0].detail["seq"] < seqs[0]
     else:
         assert problems[0].detail["seq"] == where[named]
+
+
+def test_messages_call_evidence_by_the_tabs_name():
+    # The 危废考核 tab says 佐证材料; the check, backup and command-line messages once said 证据文件.
+    root = Path(__file__).resolve().parent.parent
+    said = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("ycdesk", "ui")
+        for path in (root / folder).rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "证据文件" in line
+    ]
+    assert said == []

@@ -212,7 +212,7 @@ def test_check_output_path_allows_ordinary_files_and_refuses_the_rest(tmp_path):
     for path, words in (
         (ws, "工作区文件本身"),
         (tmp_path / "." / "w.ycdesk", "工作区文件本身"),
-        (tmp_path / "w.ycdesk.files" / "ab" / "x", "证据文件夹"),
+        (tmp_path / "w.ycdesk.files" / "ab" / "x", "佐证材料文件夹"),
         (tmp_path, "文件夹"),
     ):
         with pytest.raises(UserError, match=words):

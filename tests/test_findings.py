@@ -387,3 +387,14 @@ def test_audit_level_sorts_list_what_the_unsorted_listing_lists(seeded):
         everything = seeded.findings.page(flt, limit=100_000)
         for order in ("enterprise", "year"):
             assert walk(seeded, flt, order, False, limit=37) == expected_order(everything, order, False)
+
+
+def test_matches_tells_whether_a_filter_lists_a_finding(seeded, finding):
+    # The tab asks this of each filter to clear only those hiding a finding just added.
+    matches = seeded.findings.matches
+    assert matches(FindingFilter(), finding["id"])
+    assert matches(FindingFilter(text="识别标志"), finding["id"])  # a search the new row fits
+    assert matches(FindingFilter(year=2025, level="区级", status="待整改"), finding["id"])
+    assert not matches(FindingFilter(text="没有这样的问题"), finding["id"])
+    assert not matches(FindingFilter(status="已销号"), finding["id"])
+    assert not matches(FindingFilter(year=2024), finding["id"])

@@ -136,3 +136,13 @@ def test_project_soft_delete_and_restore_keep_the_totals_honest(seeded):
     assert seeded.history("projects", p["id"])[-1]["action"] == "soft_delete"
     seeded.restore("projects", p["id"])
     assert format_yi(seeded.projects.rollup(period=Period(2025))["total_yuan"]) == "443.55"
+
+
+def test_investment_progress_lists_a_year_before_its_quarters(seeded):
+    # The 投资进展 table reads this order: 2022Q3 once came before 2022 (sorted by period end).
+    remove_demo(seeded)
+    p10 = project(seeded, 10)
+    for period in ("2022Q3", "2021Q4", "2022", "2022Q1", "2021"):
+        seeded.projects.add_investment(p10["id"], period, parse_amount("100", "万元"))
+    periods = [r["period"] for r in seeded.projects.investments(p10["id"])]
+    assert periods == ["2021", "2021Q4", "2022", "2022Q1", "2022Q3"]

@@ -421,3 +421,32 @@ def test_the_reason_box_has_the_cursor_when_a_delete_asks_why(qtbot):
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.reason)
+
+
+def test_a_new_finding_hidden_by_the_filters_is_shown_and_selected(tab, main_window, qtbot, monkeypatch):
+    # Once only the status bar said the new finding was hidden; now the filters hiding it
+    # are cleared (the others kept) and its row is selected and scrolled to.
+    current = select_open_finding(tab, qtbot)
+    tab.level.setCurrentIndex(tab.level.findData(current["level"]))  # the new one matches: kept
+    tab.status.setCurrentIndex(tab.status.findData("已销号"))  # a new finding is 待整改: cleared
+    tab.search.setText("没有这样的问题")  # cleared; Ins pressed before the live search ran
+    deadline = (date.fromisoformat(current["audit_date"]) + timedelta(days=30)).isoformat()
+
+    def fill(d):
+        d.audit.setCurrentIndex(d.audit.findData(current["audit_id"]))
+        d.category.setCurrentIndex(d.category.findData("贮存设施"))
+        d.description.setPlainText("贮存间地面无防渗措施")
+        d.deadline.setText(deadline)
+
+    seen = drive(monkeypatch, actions_module.FindingDialog, fill)
+    tab.edit_actions.new_finding.trigger()
+    new_id = seen[0].result_value
+    assert tab.search.text() == "" and tab.status.currentData() is None
+    assert tab.level.currentData() == current["level"]
+    index = tab.table.currentIndex()
+    assert index.isValid() and tab.model.row(index.row())["id"] == new_id
+    assert tab.table.viewport().rect().contains(tab.table.visualRect(index).center())
+    assert tab.editor.finding["id"] == new_id
+    assert not tab.search_timer.isActive()  # no late search to undo the selection
+    message = main_window.statusBar().currentMessage()
+    assert "已清除“整改状态”、“搜索”以显示它" in message

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog, guide_path, shortcut_rows
+from ui.dialogs.help_dialog import GuideDialog, ShortcutsDialog, guide_path, plain, shortcut_rows
 from ycdesk.imports.kinds import IMPORT_KINDS
 from ycdesk.seed import demo_count
 
@@ -15,8 +15,8 @@ def test_a_template_for_every_import_kind(main_window, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
     main_window.templates_menu.aboutToShow.emit()  # filled when opened
-    entries = [a.text() for a in main_window.templates_menu.actions()]
-    assert entries == [f"{k.label}模板…" for k in IMPORT_KINDS.values()]
+    entries = [plain(a.text()) for a in main_window.templates_menu.actions()]
+    assert entries == [f"{k.label}模板" for k in IMPORT_KINDS.values()]
     target = tmp_path / "考核问题"  # no extension typed: .xlsx is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     main_window.templates_menu.actions()[0].trigger()
@@ -72,3 +72,15 @@ def test_shortcuts_are_read_from_the_actions(main_window, qtbot):
     qtbot.addWidget(dialog)
     names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert "测试动作" in names and "使用说明" in names
+
+
+def test_a_page_shortcut_names_its_page(main_window):
+    # Ins/F2/Del act on three tables of 危废考核; each row once said only "当前页面".
+    main_window.tab_for("audits")
+    rows = {name: (keys, where) for name, keys, where in shortcut_rows(main_window)}
+    ins = QKeySequence("Ins").toString(QKeySequence.NativeText)
+    assert rows["新增问题"] == (ins, "危废考核 → 问题清单（光标在问题列表中时）")
+    assert rows["新增企业"] == (ins, "危废考核 → 企业（光标在企业列表中时）")
+    assert rows["删除考核"][1] == "危废考核 → 企业（光标在考核列表中时）"
+    places = [where for _name, _keys, where in shortcut_rows(main_window)]
+    assert "当前页面" not in "".join(places)

@@ -82,6 +82,23 @@ def test_no_clash_inside_any_menu(main_window):
     assert [p for p in problems if p] == []
 
 
+def test_every_menu_entry_has_a_mnemonic(main_window):
+    # 文件 → 导入批次 and the per-table entries of 导出表格 once had none: Alt+F then
+    # reached them only with the arrow keys.
+    main_window.export_menu.aboutToShow.emit()  # the export menu as a user opens it
+    missing = [
+        f"{path}/{text}"
+        for top in main_window.menuBar().actions()
+        for path, named in menu_levels(top.menu(), top.text())
+        for text, _where in named
+        if letter(text) is None
+    ]
+    assert missing == []
+    entries = [a.text() for a in main_window.export_menu.actions()]
+    assert "导入批次(&H)…" in [a.text() for a in main_window.menuBar().actions()[0].menu().actions()]
+    assert "考核问题(&F)" in entries and "投资进展(&M)" in entries
+
+
 def test_no_clash_on_any_page_with_the_menu_bar(main_window, qtbot):
     assert page_clashes(main_window, qtbot) == ""
 

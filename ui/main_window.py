@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from ui import mnemonics
 from ui.errors import show_user_error
 from ui.file_dialogs import open_file, save_file
 from ui.keys import with_keys
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.import_action = with_keys(
             QAction(self.tr("导入(&I)…"), self, triggered=lambda: self.import_file()), "Ctrl+I"
         )
-        self.batches_action = QAction(self.tr("导入批次…"), self, triggered=self.show_batches)
+        self.batches_action = QAction(self.tr("导入批次(&H)…"), self, triggered=self.show_batches)
         # 导出表格 → 当前视图; the menu's other entries are made when it is opened.
         self.export_view_action = QAction(self.tr("当前视图(&V)…"), self, triggered=self.export_current_view)
         self.operator_action = QAction(self.tr("操作人姓名(&P)…"), self, triggered=self.ask_operator)
@@ -157,9 +158,9 @@ class MainWindow(QMainWindow):
         self.export_menu = file_menu.addMenu(self.tr("导出表格(&E)"))
         self.export_menu.aboutToShow.connect(self.fill_export_menu)  # filled when opened
         exchange_menu = file_menu.addMenu(self.tr("交换(&X)"))
-        exchange_menu.addAction(self.tr("导出交换包…"), lambda: self.exchange.export_package())
-        exchange_menu.addAction(self.tr("导入交换包…"), lambda: self.exchange.import_package())
-        exchange_menu.addAction(self.tr("报送情况…"), lambda: self.exchange.show_status())
+        exchange_menu.addAction(self.tr("导出交换包(&E)…"), lambda: self.exchange.export_package())
+        exchange_menu.addAction(self.tr("导入交换包(&I)…"), lambda: self.exchange.import_package())
+        exchange_menu.addAction(self.tr("报送情况(&S)…"), lambda: self.exchange.show_status())
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.operator_action)
@@ -201,9 +202,11 @@ class MainWindow(QMainWindow):
         from ycdesk.imports.kinds import IMPORT_KINDS
 
         self.templates_menu.clear()
+        letters = mnemonics.assign(list(IMPORT_KINDS))
         for key, kind in IMPORT_KINDS.items():
             self.templates_menu.addAction(
-                self.tr("{0}模板…").format(kind.label), lambda key=key: _first_steps().save_template(self, key)
+                mnemonics.with_mnemonic(self.tr("{0}模板…").format(kind.label), letters[key]),
+                lambda key=key: _first_steps().save_template(self, key),
             )
 
     def create_edit_menu(self) -> None:
@@ -313,19 +316,19 @@ class MainWindow(QMainWindow):
         # First: what the current tab shows, with its filter, search and order.
         menu.addAction(self.export_view_action)
         menu.addSeparator()
-        listed: list[str] = []
+        sections: list[list[str]] = []
         for spec in self.tab_specs:
-            names = [n for n in spec.exports if n in TABLES and n not in listed]
-            if names and listed:
+            listed = [n for section in sections for n in section]
+            sections.append([n for n in spec.exports if n in TABLES and n not in listed])
+        listed = [n for section in sections for n in section]
+        sections.append([n for n in TABLES if n not in listed])  # the tables no tab claims
+        letters = mnemonics.assign([*listed, *sections[-1]], taken={"V"})  # V: 当前视图
+        for section in [s for s in sections if s]:
+            if not menu.actions()[-1].isSeparator():  # one between sections
                 menu.addSeparator()
-            listed += names
-            for name in names:
-                menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
-        rest = [n for n in TABLES if n not in listed]
-        if rest and listed:
-            menu.addSeparator()
-        for name in rest:
-            menu.addAction(TABLES[name].title, lambda name=name: self.export(name))
+            for name in section:
+                text = mnemonics.with_mnemonic(TABLES[name].title, letters[name])
+                menu.addAction(text, lambda name=name: self.export(name))
 
     def export_current_view(self) -> None:
         tab = self._built.get(self.tab_specs[self.tabs.currentIndex()].key)

@@ -101,7 +101,7 @@ def check_workspace(path: str | Path, progress=None) -> CheckReport:
             (0.0, _("检查数据库完整性"), _integrity),
             (0.3, _("检查外键"), _foreign_keys),
             (0.4, _("检查修改记录触发器"), _triggers),
-            (0.5, _("检查证据文件"), lambda c, r: _evidence(c, r, path)),
+            (0.5, _("检查佐证材料"), lambda c, r: _evidence(c, r, path)),
             (0.7, _("检查修改记录校验链"), _history),
         ):
             step(fraction, text)
@@ -205,7 +205,7 @@ def _evidence(conn, report: CheckReport, path: Path) -> None:
                 report.problems.append(
                     Problem(
                         "evidence",
-                        _("证据文件“{0}”{1}").format(name, problem),
+                        _("佐证材料“{0}”{1}").format(name, problem),
                         {"attachment": row_id, "sha256": sha, "file": str(folder / sha[:2] / sha)},
                     )
                 )

@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check",
         help="检查工作区",
-        description="检查数据库完整性、外键、修改记录触发器、证据文件和修改记录校验链；"
+        description="检查数据库完整性、外键、修改记录触发器、佐证材料和修改记录校验链；"
         "退出码 0 无问题，1 发现问题，2 无法读取",
     )
     p.add_argument("--db", metavar="文件", help="工作区文件；省略时使用用户数据目录中的默认工作区")
@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="文件",
-        help="备份文件（证据文件存入“文件名.files”）；省略时放在工作区旁的 backups 目录",
+        help="备份文件（佐证材料存入“文件名.files”）；省略时放在工作区旁的 backups 目录",
     )
     p.add_argument("--force", action="store_true", help="允许覆盖已存在的文件（工作区本身除外）")
 
@@ -271,10 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_arg(p)
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("--verify", action="store_true", help="重新检查每个备份（quick_check、校验值、证据文件）")
+    p.add_argument("--verify", action="store_true", help="重新检查每个备份（quick_check、校验值、佐证材料）")
 
     p = sub.add_parser(
-        "restore", help="从备份恢复工作区", description="检查备份后替换工作区；被替换的工作区先备份，证据文件一并恢复"
+        "restore", help="从备份恢复工作区", description="检查备份后替换工作区；被替换的工作区先备份，佐证材料一并恢复"
     )
     p.add_argument("backup", metavar="备份", help="备份文件（见 ycdesk backups）")
     _db_arg(p)
@@ -686,7 +686,7 @@ def cmd_check(args) -> int:
         print(_("提示：{0}").format(note))
     if report.ok:
         print(
-            _("工作区检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整").format(
+            _("工作区检查通过：数据库完整，外键、触发器无误，佐证材料 {0} 份，修改记录 {1} 条校验链完整").format(
                 report.evidence_files, report.history_rows
             )
         )
@@ -756,9 +756,9 @@ def cmd_restore(args) -> int:
     if result.kept:
         print(_("被替换的工作区已保存为 {0}").format(result.kept), file=sys.stderr)
     if result.evidence:
-        print(_("恢复证据文件 {0} 个").format(result.evidence), file=sys.stderr)
+        print(_("恢复佐证材料 {0} 份").format(result.evidence), file=sys.stderr)
     if result.missing:
-        print(_("注意：{0} 个证据文件在备份和工作区中都找不到").format(len(result.missing)), file=sys.stderr)
+        print(_("注意：{0} 份佐证材料在备份和工作区中都找不到").format(len(result.missing)), file=sys.stderr)
     return 0
 
 

@@ -616,6 +616,12 @@ class Findings:
             )
         return self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where}", params)
 
+    def matches(self, flt: FindingFilter, finding_id: str) -> bool:
+        """Whether the finding is among those ``flt`` lists (a new one may not be: the
+        tab then clears what hides it)."""
+        where, params = flt.where()
+        return bool(self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where} AND f.id = ?", [*params, finding_id]))
+
     def get(self, finding_id: str) -> dict:
         rows = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.id = ?", (finding_id,))
         if not rows:

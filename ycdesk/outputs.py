@@ -58,7 +58,7 @@ def check_output_path(path: str | Path, *, workspace: str | Path | None = None, 
         if _same(out, ws) or any(_same(out, Path(str(ws) + s)) for s in _SIDE_FILES):
             raise UserError(_("不能写到“{0}”：那是正在使用的工作区文件本身").format(out))
         if files.resolve() in out.resolve().parents:
-            raise UserError(_("不能写到“{0}”：那是工作区的证据文件夹").format(out))
+            raise UserError(_("不能写到“{0}”：那是工作区的佐证材料文件夹").format(out))
     for source in inputs:
         if source and _same(out, Path(source)):
             raise UserError(_("不能写到“{0}”：那是输入文件本身").format(out))

@@ -122,8 +122,10 @@ class Projects:
         return self._units().get(project_id, [])
 
     def investments(self, project_id: str) -> list[dict]:
+        """By year; within a year the whole-year entry first, then Q1..Q4 (the 投资进展
+        table reads this order; by period end a year came after its Q3)."""
         rows = self.store.query("SELECT * FROM investments WHERE project_id = ? AND deleted_at IS NULL", (project_id,))
-        return sorted(rows, key=lambda r: parse_period(r["period"]).end)
+        return sorted(rows, key=lambda r: _year_first(parse_period(r["period"])))
 
     def completed_yuan(self, project_id: str) -> int:
         return self.store.scalar(
@@ -246,6 +248,10 @@ class Projects:
             (initiative_id,),
         )
         return sorted(rows, key=lambda r: (parse_period(r["period"]).end, r["created_at"]))
+
+
+def _year_first(p) -> tuple[int, int]:
+    return (p.year, 0 if p.quarter is None else p.quarter)
 
 
 def filter_projects(

@@ -52,7 +52,7 @@ class CheckDialog(QDialog):
             self.problems.addItem(self.tr("提示：{0}").format(note))
         if report.ok:
             self.summary.setText(
-                self.tr("检查通过：数据库完整，外键、触发器无误，证据文件 {0} 个，修改记录 {1} 条校验链完整。").format(
+                self.tr("检查通过：数据库完整，外键、触发器无误，佐证材料 {0} 份，修改记录 {1} 条校验链完整。").format(
                     report.evidence_files, report.history_rows
                 )
             )

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QMenu,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
 from ycdesk.paths import resources_dir
@@ -58,7 +62,7 @@ def plain(text: str) -> str:
 
 def shortcut_rows(window) -> list[tuple[str, str, str]]:
     """(操作, 快捷键, 位置) for every action of ``window`` that has a shortcut: the menus'
-    (with their path), then the window's and its tabs' own."""
+    (with their path), then the window's, then each page's own (in tab order, named by page)."""
     rows, seen = [], set()
 
     def walk(menu: QMenu, path: str) -> None:
@@ -68,19 +72,54 @@ def shortcut_rows(window) -> list[tuple[str, str, str]]:
             else:
                 add(action, path)
 
-    def add(action: QAction, where: str) -> None:
+    def add(action: QAction, where: str) -> bool:
         keys = [k for k in action.shortcuts() if not k.isEmpty()]
         if not keys or id(action) in seen or not action.text():
-            return
+            return False
         seen.add(id(action))
         rows.append((plain(action.text()), "，".join(k.toString(QKeySequence.NativeText) for k in keys), where))
+        return True
 
     for top in window.menuBar().actions():
         if top.menu():
             walk(top.menu(), plain(top.text()))
+    local = []
     for action in window.findChildren(QAction):
-        add(action, window.tr("窗口") if action.parent() is window else window.tr("当前页面"))
+        if action.parent() is window:
+            add(action, window.tr("窗口"))
+        else:
+            local.append(action)
+    start = len(rows)
+    order = {}
+    for action in local:
+        pages = page_path(action, window)
+        if add(action, page_label(action, pages, window)):
+            order[len(rows) - 1] = [i for i, _name in pages]
+    rows[start:] = [rows[i] for i in sorted(range(start, len(rows)), key=lambda i: order.get(i, []))]
     return rows
+
+
+def page_path(action: QAction, window) -> list[tuple[int, str]]:
+    """The tabs around the widget ``action`` belongs to, outermost first: [(2, 危废考核), (1, 企业)]."""
+    pages, widget = [], action.parent() if isinstance(action.parent(), QWidget) else None
+    while widget is not None and widget is not window:
+        parent = widget.parentWidget()
+        if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+            tabs = parent.parentWidget()
+            pages.append((tabs.indexOf(widget), plain(tabs.tabText(tabs.indexOf(widget)))))
+        widget = parent
+    return pages[::-1]
+
+
+def page_label(action: QAction, pages, window) -> str:
+    """Where a page's own shortcut works (危废考核 → 企业), not just "the current page": the
+    same Ins/F2/Del appear on several. One tied to a table works while that table (named by its
+    accessible name) has the focus."""
+    where = " → ".join(name for _i, name in pages) or window.tr("当前页面")
+    if isinstance(action.parent(), QWidget) and action.shortcutContext() == Qt.WidgetShortcut:
+        table = action.parent().accessibleName() or window.tr("表格")
+        return window.tr("{0}（光标在{1}中时）").format(where, table)
+    return where
 
 
 class ShortcutsDialog(QDialog):
@@ -100,4 +139,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(_closing_buttons(self))
-        self.resize(560, 480)
+        self.resize(640, 520)  # the 位置 of a page's own key (危废考核 → 企业（…）) fits

@@ -456,5 +456,5 @@ def verify(backup: Backup) -> str:
         or file_sha256(evidence_path(backup.files_dir, sha)) != sha
     ]
     if bad:
-        return _("{0} 个证据文件缺失或已损坏").format(len(bad))
+        return _("{0} 份佐证材料缺失或已损坏").format(len(bad))
     return "ok"

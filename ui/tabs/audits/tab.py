@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -23,6 +24,7 @@ from ui.export_view import ask_path, run_export
 from ui.file_dialogs import save_file
 from ui.models.records import Col, RecordsModel
 from ui.settings import workspace_key
+from ui.tabs.audits import reveal
 from ui.tabs.audits.actions import EditActions
 from ui.tabs.audits.editor import FindingEditor
 from ui.tabs.audits.model import FindingsModel
@@ -107,6 +109,10 @@ class AuditsTab(QWidget):
         self.export_button = QPushButton(self.tr("导出图表 PNG…"))
         self.export_button.clicked.connect(self.export_chart)
         self.enterprise_audits_view = make_table(self.enterprise_audits)
+        # Named for screen readers and for 帮助 → 快捷键 (where Ins/F2/Del work).
+        self.table.setAccessibleName(self.tr("问题列表"))
+        self.enterprises.setAccessibleName(self.tr("企业列表"))
+        self.enterprise_audits_view.setAccessibleName(self.tr("考核列表"))
         self.edit_actions = EditActions(self)
         self._layout()
 
@@ -457,10 +463,28 @@ class AuditsTab(QWidget):
     def findings_written(self, finding_id: str | None) -> None:
         """A finding was added or deleted: the list, counts and panel read again; a new
         finding is shown in the editor. Through set_store (same workspace: the view is kept) so
-        that the filter lists and the empty-page hint follow a first finding or a new year."""
+        that the filter lists and the empty-page hint follow a first finding or a new year.
+        A new finding the filters or the search would hide is uncovered: those are cleared
+        (and the status bar says so), and its row is selected."""
+        cleared = reveal.unhide(self, finding_id) if finding_id else []
+        self.search_timer.stop()  # a search typed just before: applied now, not again over the selection
         self.set_store(self.store)
-        if finding_id:
-            self.editor.show_finding(finding_id)
+        if not finding_id:
+            return
+        self.editor.show_finding(finding_id)
+        shown = reveal.select_finding(self, finding_id)
+        if cleared:
+            message = self.tr("已新增问题（可用 Ctrl+Z 撤销）。它不符合当前的筛选，已清除{0}以显示它").format(
+                "、".join(f"“{name}”" for name in cleared)
+            )
+            if not shown:
+                message += self.tr("；它排在列表较后，详情见下方")
+            self._status(message)
+
+    def _status(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 15_000)
 
     def audits_written(self) -> None:
         """An audit or enterprise changed (or came back): every page reads again, the
