@@ -620,7 +620,9 @@ class Findings:
         """Whether the finding is among those ``flt`` lists (a new one may not be: the
         tab then clears what hides it)."""
         where, params = flt.where()
-        return bool(self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where} AND f.id = ?", [*params, finding_id]))
+        return bool(
+            self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where} AND f.id = ?", [*params, finding_id])
+        )
 
     def get(self, finding_id: str) -> dict:
         rows = self.store.query(f"SELECT {COLUMNS} {FROM} WHERE f.id = ?", (finding_id,))
