@@ -28,7 +28,7 @@ def test_issue_scenario_undo_of_the_last_change_restores_the_deletion_and_keeps_
     p2, p3 = project(seeded, 2), project(seeded, 3)
     victim = live_investments(seeded, p3)[0]
     added, add_span = changes.record(seeded, lambda: seeded.projects.add_investment(p2, "2025Q4", 5_000_000))
-    _none, delete_span = changes.record(seeded, lambda: seeded.projects.delete_investment(victim["id"]))
+    _none, delete_span = changes.record(seeded, lambda: seeded.projects.delete_investment(victim["id"], "录错"))
     assert victim not in live_investments(seeded, p3)
 
     changes.undo_change(seeded, delete_span)
@@ -153,7 +153,7 @@ def test_duplicate_investment_and_restore_over_a_newer_record(seeded):
     p2 = project(seeded, 2)
     name = seeded.get("projects", p2)["name"]
     first = seeded.projects.add_investment(p2, "2025Q4", 1000)
-    seeded.projects.delete_investment(first)
+    seeded.projects.delete_investment(first, "录错")
     seeded.projects.add_investment(p2, "2025Q4", 2000)  # entered again after the deletion
     deletion = seeded.history("investments", first)[-1]
     with pytest.raises(UserError) as refused:

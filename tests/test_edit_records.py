@@ -126,7 +126,7 @@ def test_quarter_over_an_annual_figure_and_the_reverse_are_found(seeded):
     # Editing the annual record itself is not an overlap with itself.
     assert seeded.projects.period_overlap(project["id"], "2025", 1, excluding=annual["id"]) is None
 
-    seeded.projects.delete_investment(annual["id"])
+    seeded.projects.delete_investment(annual["id"], "重复录入")
     seeded.projects.add_investment(project["id"], "2025Q2", 1_230_000)
     reverse = seeded.projects.period_overlap(project["id"], "2025", 9_990_000)
     assert "2025年第2季度123.00万元" in reverse and "本次填报2025年999.00万元" in reverse

@@ -60,7 +60,7 @@ def test_lagging_flag_appears_and_disappears(seeded):
     seeded.projects.add_investment(p12["id"], "2022", parse_amount("1.6"))
     assert not lagging()  # 3.1 ≥ 80 % of 3.5067
     inv = seeded.projects.investments(p12["id"])[-1]
-    seeded.projects.delete_investment(inv["id"])
+    seeded.projects.delete_investment(inv["id"], "录错")
     assert lagging()
 
 

@@ -352,7 +352,7 @@ def test_investment_overlap_warns_with_both_figures(seeded, qtbot, monkeypatch, 
     project = annual_project(seeded)
     if reverse:  # quarters first, then the whole year typed
         annual = next(r for r in seeded.projects.investments(project["id"]) if r["period"] == "2025")
-        seeded.projects.delete_investment(annual["id"])
+        seeded.projects.delete_investment(annual["id"], "重复录入")
         seeded.projects.add_investment(project["id"], "2025Q1", 2_000_000)
     warnings, answers = [], [False, True]
     monkeypatch.setattr(
@@ -378,7 +378,8 @@ def test_investment_overlap_warns_with_both_figures(seeded, qtbot, monkeypatch, 
 
 
 def test_dialog_mnemonics_do_not_clash(tab, qtbot):
-    from ui.tabs.audits.dialogs import AuditDialog, EnterpriseDialog, FindingDialog, ReasonDialog
+    from ui.dialogs.reason_dialog import ReasonDialog
+    from ui.tabs.audits.dialogs import AuditDialog, EnterpriseDialog, FindingDialog
 
     store = tab.store
     finding = store.findings.page(FindingFilter(), limit=1)[0]
@@ -414,7 +415,7 @@ def test_deleted_dialog_models_pass_the_model_tester(tab, qtmodeltester, monkeyp
 def test_the_reason_box_has_the_cursor_when_a_delete_asks_why(qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from ui.tabs.audits.dialogs import ReasonDialog
+    from ui.dialogs.reason_dialog import ReasonDialog
 
     dialog = ReasonDialog("删除问题", "删除这条问题？", lambda reason: reason)
     qtbot.addWidget(dialog)

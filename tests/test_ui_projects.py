@@ -1,5 +1,7 @@
 """The 重大工程 tab driven like a user: filter, select, add progress, undo, charts."""
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -144,3 +146,39 @@ def test_planned_profile_edited_per_year(tab, qtbot, monkeypatch):
 
     project = next(p for p in tab.store.projects.list() if p["seq"] == 10)
     assert Progress(tab.store).profiles()[project["id"]] == {2021: 150_000_000, 2022: 1_000_000_000, 2023: 0, 2024: 0}
+
+
+def test_deleting_progress_asks_why_refuses_no_reason_and_keeps_it(tab, monkeypatch):
+    """删除 on 投资进展 asks for a reason like every other deletion: none given, nothing is
+    deleted and the dialog says why; the reason given is kept on the row and in history."""
+    from ui.dialogs.reason_dialog import ReasonDialog
+
+    project = select_project(tab, 3)
+    tab.progress_table.setCurrentIndex(tab.progress_model.index(0, 0))
+    victim = tab.progress_model.record(0)
+    refusals = []
+
+    def answer(dialog):
+        dialog.ok_button.click()  # no reason typed
+        refusals.append(dialog.error.text())
+        dialog.reason.setText("与年度数重复")
+        dialog.ok_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(ReasonDialog, "exec", answer)
+    tab.delete_progress()
+    assert refusals == ["删除投资进展需要填写原因"]
+    assert victim["id"] not in {r["id"] for r in tab.store.projects.investments(project["id"])}
+    row = tab.store.get("investments", victim["id"], include_deleted=True)
+    assert row["deleted_reason"] == "与年度数重复"
+    last = tab.store.history("investments", victim["id"])[-1]
+    assert json.loads(last["new"])["deleted_reason"] == "与年度数重复"
+
+
+def test_progress_delete_without_a_reason_changes_nothing(seeded):
+    from ycdesk.errors import UserError
+
+    record = next(r for p in seeded.projects.list() for r in seeded.projects.investments(p["id"]))
+    with pytest.raises(UserError, match="需要填写原因"):
+        seeded.projects.delete_investment(record["id"], "  ")
+    assert seeded.get("investments", record["id"])["deleted_at"] is None

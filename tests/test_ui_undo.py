@@ -46,7 +46,14 @@ def test_issue_scenario_ctrl_z_restores_the_deletion_and_keeps_project_2s_entry(
     assert before_delete, "project 3 has progress records in the sample"
     tab.progress_table.setCurrentIndex(tab.progress_model.index(0, 0))
     victim = tab.progress_model.record(0)
-    monkeypatch.setattr(projects_module.QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    from ui.dialogs.reason_dialog import ReasonDialog
+
+    def give_reason(dialog):
+        dialog.reason.setText("录错")
+        dialog.ok_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(ReasonDialog, "exec", give_reason)
     tab.delete_progress()
     assert victim["id"] not in live(tab.store, p3["id"])
     assert main_window.undo_action.text().startswith("撤销 删除“")
@@ -204,7 +211,7 @@ def test_restore_a_deleted_record_from_history(main_window, tab, qtbot, monkeypa
     p3 = select_project(tab, 3)
     before = live(tab.store, p3["id"])
     victim = tab.store.projects.investments(p3["id"])[0]
-    tab.store.projects.delete_investment(victim["id"])  # e.g. deleted last week, off the stack
+    tab.store.projects.delete_investment(victim["id"], "录错")  # e.g. deleted last week, off the stack
     tab.refresh()
     qtmodeltester.check(tab.history.model, force_py=True)
     deletion = history_row(tab.history, "soft_delete")

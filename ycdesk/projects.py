@@ -6,6 +6,7 @@ from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.money import format_wan, format_yi
 from ycdesk.periods import parse_period
+from ycdesk.rules import deletion_reason
 from ycdesk.rules import investments as rules
 from ycdesk.rules.investments import DOMAINS
 
@@ -195,8 +196,11 @@ class Projects:
             },
         )
 
-    def delete_investment(self, investment_id: str) -> None:
-        self.store.soft_delete("investments", investment_id)
+    def delete_investment(self, investment_id: str, reason: str) -> None:
+        """Soft-delete an investment-progress record, with why (kept on the row and in history)."""
+        reason = deletion_reason(reason, _("删除投资进展"))
+        self.store.get("investments", investment_id)
+        self.store.update("investments", investment_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
 
     def warnings(self, project_id: str) -> list[str]:
         """Allowed but worth a look: completed within 十四五 above the 十四五 plan."""

@@ -716,6 +716,13 @@ def migration_18(conn: sqlite3.Connection) -> None:
         install_triggers(conn, table)  # history records the new column too
 
 
+def migration_20(conn: sqlite3.Connection) -> None:
+    """Why an investment-progress record was deleted: 删除 on 重大工程 → 投资进展 asks for a
+    reason as every other deletion does (the row keeps its last one, history every one)."""
+    conn.execute("ALTER TABLE investments ADD COLUMN deleted_reason TEXT")
+    install_triggers(conn, "investments")  # history records the new column too
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_1,
     migration_2,
@@ -736,6 +743,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     migration_17,
     migration_18,
     migration_19,
+    migration_20,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton
 
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.tabs.audits.dialogs import (
     AuditDialog,
     DeletedDialog,
     EnterpriseDialog,
     FindingDialog,
-    ReasonDialog,
 )
 from ui.undo import run_change
 

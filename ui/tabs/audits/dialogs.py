@@ -221,25 +221,6 @@ class EnterpriseDialog(FormDialog):
         return run_change(self.parent(), self.tr("新增企业"), lambda: self.store.audits.add_enterprise(values))
 
 
-class ReasonDialog(FormDialog):
-    """删除/移除 …: asks why, then runs ``action(reason)`` (the core refuses an empty reason)."""
-
-    def __init__(self, title: str, what: str, action, parent=None, *, ok_text: str | None = None) -> None:
-        super().__init__(title, parent, ok_text=ok_text or self.tr("删除(&D)"))
-        self.action = action
-        text = QLabel(what)
-        text.setWordWrap(True)
-        self.form.addRow(text)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("如：重复录入、录错企业"))
-        self.form.addRow(self.tr("原因(&R)："), self.reason)
-        self.resize(440, self.sizeHint().height())
-        self.reason.setFocus()  # the one thing to type: the cursor starts there
-
-    def submit(self):
-        return self.action(self.reason.text())
-
-
 class DeletedDialog(FormDialog):
     """已删除的问题、考核和企业, each with why and when; 恢复 brings the selected one back."""
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.form_dialog import FormDialog
+from ui.dialogs.reason_dialog import ReasonDialog
 from ui.file_dialogs import open_files, save_file
 from ui.history import HistoryView
 from ui.models.records import Col, RecordsModel
-from ui.tabs.audits.dialogs import ReasonDialog
 from ui.tabs.common import make_table
 from ui.undo import run_change
 from ycdesk.errors import UserError

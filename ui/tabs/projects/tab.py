@@ -351,18 +351,19 @@ class ProjectsTab(QWidget):
         if record is None:
             QMessageBox.information(self, self.tr("删除"), self.tr("请先在“投资进展”中选择一条记录"))
             return
-        answer = QMessageBox.question(
+        from ui.dialogs.reason_dialog import ReasonDialog
+
+        project = self.selected_project() or {"name": ""}
+        label = self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"])
+        dialog = ReasonDialog(
+            self.tr("删除投资进展"),
+            self.tr("删除“{0}”{1}的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(
+                project["name"], record["period"]
+            ),
+            lambda reason: run_change(self, label, lambda: self.store.projects.delete_investment(record["id"], reason)),
             self,
-            self.tr("删除"),
-            self.tr("删除 {0} 的这条投资进展？可用 编辑 → 撤销（Ctrl+Z）恢复。").format(record["period"]),
         )
-        if answer == QMessageBox.Yes:
-            project = self.selected_project() or {"name": ""}
-            run_change(
-                self,
-                self.tr("删除“{0}”{1}的投资进展").format(project["name"][:12], record["period"]),
-                lambda: self.store.projects.delete_investment(record["id"]),
-            )
+        if dialog.exec():
             self.refresh()
 
     def set_status(self) -> None:
