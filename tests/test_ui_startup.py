@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Loaded when first used, after the first paint (or never, if the user never asks).
 NOT_BEFORE_PAINT = (
     "ycdesk.workspace",
+    "ycdesk.changes",
     "ycdesk.environment",
     "ycdesk.export.tables",
     "ycdesk.imports.kinds",

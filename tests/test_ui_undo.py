@@ -30,7 +30,7 @@ def live(store, project_id):
 def ctrl(window, qtbot, key, modifiers=Qt.ControlModifier):
     """A key press that reaches the window the way a user's does: to the focused widget."""
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and window.on_screen)  # as for a user
     target = QApplication.focusWidget() or window
     qtbot.keyClick(target, key, modifiers)
 

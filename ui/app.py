@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from ui import errors
 from ui.fonts import install_font
@@ -58,6 +58,8 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
         dialog.exec()
         return dialog.store  # None when the user chose to quit
     except UserError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "ycdesk", str(exc))
         return None
     except Exception as exc:
@@ -67,6 +69,8 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
         problem = environment_problem(exc)
         if problem is None:
             raise
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "ycdesk", str(problem))
         return None
 

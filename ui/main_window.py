@@ -99,13 +99,21 @@ class MainWindow(QMainWindow):
             self._painted = True
             QTimer.singleShot(0, self._after_first_paint)
 
+    on_screen = False  # True once the window has been painted and the work after it begun
+
     def when_painted(self, callback) -> None:
-        """Run ``callback`` from the event loop once the window has first been painted."""
+        """Run ``callback`` from the event loop once the window has first been painted
+        (at once, if it has been already)."""
+        if self.on_screen:
+            callback()
+            return
         self._when_painted = [*getattr(self, "_when_painted", []), callback]
 
     def _after_first_paint(self) -> None:
+        self.on_screen = True
         for callback in getattr(self, "_when_painted", []):
             callback()
+        self._when_painted = []
         if self.store is not None:
             self.tab(self.tabs.currentIndex())
             self._backup_if_due()

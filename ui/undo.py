@@ -12,7 +12,7 @@ over a window shortcut, as in every Qt application).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
@@ -20,8 +20,17 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from ui.keys import with_keys
-from ycdesk import changes
 from ycdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from ycdesk import changes
+
+
+def _changes():
+    # ycdesk.changes (and json with it) loads with the first edit, not before the first paint.
+    from ycdesk import changes
+
+    return changes
 
 
 def tr(text: str) -> str:
@@ -49,7 +58,7 @@ def run_change(widget, label: str, fn: Callable[[], Any]) -> Any:
     window = window_of(widget)
     if window is None or window.store is None:
         return fn()
-    result, span = changes.record(window.store, fn)
+    result, span = _changes().record(window.store, fn)
     if span is not None:
         window.undo_stack.push(ChangeCommand(window, label, span))
         # Said where undo and redo are said: a save that closes its dialog otherwise
@@ -77,27 +86,27 @@ class ChangeCommand(QUndoCommand):
         self.written = False
 
     def check_undo(self) -> None:
-        changes.check_undo(self.window.store, self.span)
+        _changes().check_undo(self.window.store, self.span)
 
     def check_redo(self) -> None:
-        changes.check_redo(self.window.store, self.span)
+        _changes().check_redo(self.window.store, self.span)
 
     def write_undo(self) -> None:
-        changes.undo_change(self.window.store, self.span)
+        _changes().undo_change(self.window.store, self.span)
         self.written = True
 
     def write_redo(self) -> None:
-        changes.redo_change(self.window.store, self.span)
+        _changes().redo_change(self.window.store, self.span)
         self.written = True
 
     def undo(self) -> None:
-        _apply(self, changes.undo_change, tr("已撤销：{0}"))
+        _apply(self, _changes().undo_change, tr("已撤销：{0}"))
 
     def redo(self) -> None:
         if self.done:
             self.done = False
             return
-        _apply(self, changes.redo_change, tr("已重做：{0}"))
+        _apply(self, _changes().redo_change, tr("已重做：{0}"))
 
 
 class ImportCommand(QUndoCommand):
@@ -269,7 +278,10 @@ def install_edit_menu(window) -> QUndoStack:
     update()
     window.edit_menu = menu
     window._empty_field_undo = _EmptyFieldUndo(window)
-    QApplication.instance().installEventFilter(window._empty_field_undo)
+    # Installed once the window is on screen: an application-wide filter sees every event,
+    # and each new kind of event it is handed builds that event class's Python type (with
+    # the Qt namespace's enums, ~45 ms) — work that must not come before the first paint.
+    window.when_painted(lambda: QApplication.instance().installEventFilter(window._empty_field_undo))
     return stack
 
 
