@@ -159,8 +159,11 @@ def test_deleting_progress_asks_why_refuses_no_reason_and_keeps_it(tab, monkeypa
     refusals = []
 
     def answer(dialog):
+        dialog.show()
         dialog.ok_button.click()  # no reason typed
         refusals.append(dialog.error.text())
+        # the dialog grew for the message: nothing above it squeezed
+        assert dialog.height() >= dialog.sizeHint().height()
         dialog.reason.setText("与年度数重复")
         dialog.ok_button.click()
         return dialog.result()

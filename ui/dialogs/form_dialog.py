@@ -54,3 +54,9 @@ class FormDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        # Grow to make room for the message: the fields above must not be squeezed (a
+        # window manager does not do this for a dialog that is already on screen).
+        self.layout().activate()
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)

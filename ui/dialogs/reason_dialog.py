@@ -12,14 +12,16 @@ from ui.dialogs.form_dialog import FormDialog
 class ReasonDialog(FormDialog):
     """删除/移除 …: asks why, then runs ``action(reason)`` (the core refuses an empty reason)."""
 
-    def __init__(self, title: str, what: str, action, parent=None, *, ok_text: str | None = None) -> None:
+    def __init__(
+        self, title: str, what: str, action, parent=None, *, ok_text: str | None = None, example: str | None = None
+    ) -> None:
         super().__init__(title, parent, ok_text=ok_text or self.tr("删除(&D)"))
         self.action = action
         text = QLabel(what)
         text.setWordWrap(True)
         self.form.addRow(text)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("如：重复录入、录错企业"))
+        self.reason.setPlaceholderText(example or self.tr("如：重复录入、录错企业"))
         self.form.addRow(self.tr("原因(&R)："), self.reason)
         self.resize(440, self.sizeHint().height())
         self.reason.setFocus()  # the one thing to type: the cursor starts there

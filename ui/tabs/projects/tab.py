@@ -362,6 +362,7 @@ class ProjectsTab(QWidget):
             ),
             lambda reason: run_change(self, label, lambda: self.store.projects.delete_investment(record["id"], reason)),
             self,
+            example=self.tr("如：与全年数重复、金额录错"),
         )
         if dialog.exec():
             self.refresh()
