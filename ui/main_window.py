@@ -325,12 +325,12 @@ class MainWindow(QMainWindow):
         menu.addAction(self.export_view_action)
         menu.addSeparator()
         sections: list[list[str]] = []
+        listed: set[str] = set()
         for spec in self.tab_specs:
-            listed = [n for section in sections for n in section]
             sections.append([n for n in spec.exports if n in TABLES and n not in listed])
-        listed = [n for section in sections for n in section]
+            listed.update(sections[-1])
         sections.append([n for n in TABLES if n not in listed])  # the tables no tab claims
-        letters = mnemonics.assign([*listed, *sections[-1]], taken={"V"})  # V: 当前视图
+        letters = mnemonics.assign([n for section in sections for n in section], taken={"V"})  # V: 当前视图
         for section in [s for s in sections if s]:
             if not menu.actions()[-1].isSeparator():  # one between sections
                 menu.addSeparator()

@@ -248,8 +248,7 @@ def install_edit_menu(window) -> QUndoStack:
     stack = QUndoStack(window)
     window.undo_stack = stack
     menu = window.menuBar().addMenu(tr("编辑(&E)"))
-    window.undo_action = QAction(tr("撤销(&U)"), window)
-    with_keys(window.undo_action, QKeySequence.Undo)
+    window.undo_action = with_keys(QAction(tr("撤销(&U)"), window), QKeySequence.Undo)
     window.redo_action = with_keys(QAction(tr("重做(&R)"), window), "Ctrl+Y", "Ctrl+Shift+Z")
     window.undo_action.triggered.connect(lambda: undo(window))
     window.redo_action.triggered.connect(lambda: redo(window))

@@ -702,9 +702,7 @@ class Findings:
 
     def delete(self, finding_id: str, reason: str) -> None:
         """Soft-delete a finding, with why (kept on the row and in history; :meth:`restore`)."""
-        reason = deletion_reason(reason, _("删除问题"))
-        self.store.get("findings", finding_id)
-        self.store.update("findings", finding_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
+        self.store.soft_delete("findings", finding_id, deletion_reason(reason, _("删除问题")))
 
     def restore(self, finding_id: str) -> None:
         """Bring back a deleted finding (its audit must still be there)."""
@@ -887,9 +885,7 @@ class Findings:
     def remove_attachment(self, attachment_id: str, reason: str) -> None:
         """Take an evidence file off a finding, with why. The row is soft-deleted (history
         keeps who, when and the reason); the stored file stays, so undo can bring it back."""
-        reason = deletion_reason(reason, _("移除佐证材料"))
-        self.store.get("attachments", attachment_id)
-        self.store.update("attachments", attachment_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
+        self.store.soft_delete("attachments", attachment_id, deletion_reason(reason, _("移除佐证材料")))
 
     def _check(self, item: dict) -> None:
         if not self.verify(item):

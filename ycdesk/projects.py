@@ -198,9 +198,7 @@ class Projects:
 
     def delete_investment(self, investment_id: str, reason: str) -> None:
         """Soft-delete an investment-progress record, with why (kept on the row and in history)."""
-        reason = deletion_reason(reason, _("删除投资进展"))
-        self.store.get("investments", investment_id)
-        self.store.update("investments", investment_id, {"deleted_at": self.store.now(), "deleted_reason": reason})
+        self.store.soft_delete("investments", investment_id, deletion_reason(reason, _("删除投资进展")))
 
     def warnings(self, project_id: str) -> list[str]:
         """Allowed but worth a look: completed within 十四五 above the 十四五 plan."""

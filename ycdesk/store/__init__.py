@@ -359,8 +359,13 @@ class Store:
         except sqlite3.IntegrityError as exc:
             raise UserError(_integrity_message(table, exc, self, {**old, **changes})) from None
 
-    def soft_delete(self, table: str, row_id: str) -> None:
-        self.update(table, row_id, {"deleted_at": self.now()})
+    def soft_delete(self, table: str, row_id: str, reason: str | None = None) -> None:
+        """Mark the row deleted (restorable); ``reason``, on tables that keep why
+        (``deleted_reason``, migrations 18 and 20), is stored with it."""
+        changes = {"deleted_at": self.now()}
+        if reason is not None:
+            changes["deleted_reason"] = reason
+        self.update(table, row_id, changes)
 
     def restore(self, table: str, row_id: str) -> None:
         row = self.get(table, row_id, include_deleted=True)
