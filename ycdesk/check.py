@@ -141,15 +141,17 @@ def audited_tables(conn) -> list[str]:
     return out
 
 
-def derived_trigger_sql() -> dict[str, str]:
-    """The triggers that keep derived data (search index, per-audit counts; migration 15),
-    as the migration wrote them: they are checked like the history triggers."""
+def derived_trigger_sql(conn) -> dict[str, str]:
+    """The triggers that keep derived data (search indexes, per-audit counts; migrations
+    15 and 21), as the workspace's last migration wrote them: they are checked like the
+    history triggers."""
     import re
 
-    from ycdesk.store.migrations import FINDING_COUNTS, FTS_FINDINGS
+    from ycdesk.store.migrations import FINDING_COUNTS, FTS_FINDINGS, FTS_FINDINGS_21
 
+    grams = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone()
     out = {}
-    for sql in (*FTS_FINDINGS, *FINDING_COUNTS):
+    for sql in (*(FTS_FINDINGS_21 if grams else FTS_FINDINGS), *FINDING_COUNTS):
         m = re.match(r"\s*CREATE TRIGGER (\w+)", sql)
         if m:
             out[m.group(1)] = sql
@@ -165,7 +167,7 @@ def _triggers(conn, report: CheckReport) -> None:
     for table in audited_tables(conn):
         expected.update(trigger_sql(conn, table))
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'finding_counts'").fetchone():
-        expected.update(derived_trigger_sql())  # a workspace at schema 15 or later
+        expected.update(derived_trigger_sql(conn))  # a workspace at schema 15 or later
     for name, sql in expected.items():
         if name not in stored:
             report.problems.append(

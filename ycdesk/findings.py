@@ -104,12 +104,12 @@ class FindingFilter:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         if self.due in ("overdue", "due_soon"):
-            clauses.append("f.status IN ('待整改','整改中')")
+            clauses.append(DUE_OPEN)
             if self.due == "overdue":
-                clauses.append("f.deadline < ?")
+                clauses.append(f"{DUE_DEADLINE} < ?")
                 params.append(self.as_of.isoformat())
             else:
-                clauses.append("f.deadline BETWEEN ? AND ?")
+                clauses.append(f"{DUE_DEADLINE} BETWEEN ? AND ?")
                 params += [self.as_of.isoformat(), (self.as_of + timedelta(days=self.soon_days)).isoformat()]
         if self.open_only():
             # Redundant with the conditions above, but the very condition of the index of
@@ -119,14 +119,15 @@ class FindingFilter:
             # A substring of the description (plain instr() semantics, right for Chinese)
             # or of the enterprise's name (a few thousand names: instr() over them is cheap).
             named = f"{AUDITS_WHERE} instr(e.name, ?) > 0"
-            if len(self.text) >= SEARCH_MIN:
+            index = search_index(self.text)
+            if index is not None:
                 # One list of row keys (the index's answer and the named enterprises'
                 # findings), so a page walks it in key order instead of every row.
+                table, match = index
                 clauses.append(
-                    f"f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? "
-                    f"UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))"
+                    f"{SEARCHED}{table} WHERE {table} MATCH ? UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))"
                 )
-                params += [fts_phrase(self.text), self.text]
+                params += [match, self.text]
             else:
                 clauses.append(f"(instr(f.description, ?) > 0 OR f.audit_id IN ({named}))")
                 params += [self.text, self.text]
@@ -167,9 +168,30 @@ def source(flt: FindingFilter) -> str:
 
 # The trigram index (migration 15) answers substrings of three characters or more: a
 # quoted phrase matches exactly the rows containing it, case included (the index is
-# case-sensitive), as instr() would. It cannot look up one or two characters; those read
-# the descriptions with instr().
+# case-sensitive), as instr() would. One or two characters are looked up in the index of
+# characters and two-character pieces (migration 21) when that index can tell exactly
+# (non-ASCII characters and digits); any other short text reads the descriptions with instr().
 SEARCH_MIN = 3
+# How a search's list of row keys starts in a filter's conditions (see Findings.page).
+SEARCHED = "f.rowid IN (SELECT rowid FROM "
+# How 逾期/即将到期 begin theirs (see Findings.page).
+DUE_OPEN = "f.status IN ('待整改','整改中')"
+DUE_DEADLINE = "f.deadline"
+
+
+def search_index(text: str | None) -> tuple[str, str] | None:
+    """(index table, MATCH argument) of the index that finds exactly the descriptions
+    holding ``text``, or None when none can."""
+    if not text:
+        return None
+    if len(text) >= SEARCH_MIN:
+        return "findings_fts", fts_phrase(text)
+    # The index's tokenizer splits at ASCII punctuation and spaces and folds ASCII case.
+    if all(ord(c) > 127 or "0" <= c <= "9" for c in text):
+        return "findings_grams", f'"{text}"'  # one token: a character or a piece of two
+    return None
+
+
 # Audits read one by one for a sorted page with a text search before the rest is sorted at once.
 SORTED_WALK_AUDITS = 8
 # A filter selecting at most this many findings always has them sorted rather than walking
@@ -189,13 +211,16 @@ SHORT_MATCHES = (
 SHORT_WINDOW = 20_000
 
 
-def short_search_alone(flt: FindingFilter) -> bool:
-    """A search of fewer than SEARCH_MIN characters and no other condition."""
-    return (
-        bool(flt.text)
-        and len(flt.text) < SEARCH_MIN
-        and not (flt.category or flt.status or flt.due in ("overdue", "due_soon") or flt.audit_level())
+def search_alone(flt: FindingFilter) -> bool:
+    """A search and no other condition."""
+    return bool(flt.text) and not (
+        flt.category or flt.status or flt.due in ("overdue", "due_soon") or flt.audit_level()
     )
+
+
+def short_search_alone(flt: FindingFilter) -> bool:
+    """A search alone that no index answers (a short text of ASCII letters or punctuation)."""
+    return search_alone(flt) and search_index(flt.text) is None
 
 
 def fts_phrase(text: str) -> str:
@@ -251,7 +276,13 @@ def _key_range(order: str, key: str, flt: FindingFilter) -> list[tuple[str, list
     out: list[tuple[str, list]] = []
     open_only = flt.due in ("overdue", "due_soon") or flt.status in OPEN
     if order == "due":
-        if open_only:
+        # Open findings' keys are 0 and the deadline: 逾期 and 即将到期 are ranges of them.
+        if flt.due == "overdue":
+            out.append((f"{key} < ?", ["0" + flt.as_of.isoformat()]))
+        elif flt.due == "due_soon":
+            soon = flt.as_of + timedelta(days=flt.soon_days)
+            out.append((f"{key} >= ? AND {key} <= ?", ["0" + flt.as_of.isoformat(), "0" + soon.isoformat()]))
+        elif open_only:
             out.append((f"{key} < ?", ["1"]))  # open findings: the keys starting with 0
         elif flt.status:
             prefix = "1" if flt.status == "已整改" else "2"
@@ -335,7 +366,10 @@ class Findings:
         ``after`` is the last row's ``sk`` (None: from the start). Missing values sort first
         (last when descending), like empty text."""
         where, params = flt.where()
-        if order is None and short_search_alone(flt):
+        if order is None and search_alone(flt):
+            index = search_index(flt.text)
+            if index is not None:
+                return self._search_page(flt.text, index, after or 0, limit)
             return self._short_search_page(flt, where, params, after or 0, limit)
         if order is None:
             return self.store.query(
@@ -360,15 +394,107 @@ class Findings:
         # Many matches: walk the sort index. A search's list of row keys must then only be
         # checked, not drive the query (reading 100,000 matches to sort them); the unary +
         # keeps SQLite from using it to look rows up.
-        where = where.replace(
-            "f.rowid IN (SELECT rowid FROM findings_fts", "+f.rowid IN (SELECT rowid FROM findings_fts"
-        )
+        where = where.replace(SEARCHED, "+" + SEARCHED)
+        if flt.due in ("overdue", "due_soon"):
+            # Nor may 逾期's or 即将到期's conditions: by them SQLite reads every open finding
+            # due in the range (69,000 of a million overdue) and sorts them (0.2 s), where
+            # the walk stops after a page (2 ms); they are tested on the rows walked, and
+            # for the default order they are the sort key's range itself (_key_range).
+            where = where.replace(DUE_OPEN, "+" + DUE_OPEN).replace(f"{DUE_DEADLINE} ", f"+{DUE_DEADLINE} ")
         # The part of the sort index the filter can match at all, as a range of the key, so
         # a descending walk does not first pass every row the filter excludes.
         for clause, values in _key_range(order, key, flt):
             where += f" AND {clause}"
             params = [*params, *values]
         return self._sorted_page(where, params, after, limit, key, descending)
+
+    def _search_page(self, text: str, index: tuple[str, str], after: int, limit: int) -> list[dict]:
+        """A page in row order for a search alone that an index answers. The index's matches
+        and the named enterprises' findings are each read in row order only as far as the
+        page reaches — listing all 250,000 matches of a common character to show 200 of them
+        took longer than the rest of the search."""
+        table, match = index
+        named = self._named_keys(text)
+        rows: list[dict] = []
+        while len(rows) < limit:
+            want = limit - len(rows)
+            found = [
+                r[0]
+                for r in self.store.conn.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                    (match, after, want),
+                )
+            ]
+            by_name = named(after, want)
+            # A list cut at ``want`` says nothing of the keys after its last one.
+            ends = [keys[-1] for keys in (found, by_name) if len(keys) == want]
+            both = sorted({*found, *by_name})
+            keys = [k for k in both if k <= min(ends)][:want] if ends else both[:want]
+            if not keys:
+                break
+            # Soft-deleted findings stay in the index (an undo brings them back): left out here.
+            rows += self.store.query(
+                f"SELECT {COLUMNS} {FROM} WHERE f.rowid IN ({','.join('?' * len(keys))}) AND f.deleted_at IS NULL "
+                "ORDER BY f.rowid",
+                keys,
+            )
+            after = keys[-1]
+            if not ends and len(keys) == len(both):
+                break  # both lists ended within this page
+        return rows
+
+    def _named_total(self, text: str) -> int:
+        """How many findings (not deleted) the enterprises whose name holds ``text`` have."""
+        return self.store.scalar(
+            f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)",
+            [text],
+        )
+
+    def _named_keys(self, text: str):
+        """``(after, limit) -> row keys`` of the findings of enterprises whose name holds
+        ``text``, in row order: none asked for when no name holds it; through the audits'
+        index when they have few findings; else by walking the table in row order, which a
+        common name fills quickly."""
+        total = self._named_total(text)
+        if not total:
+            return lambda after, limit: []
+        source = "findings INDEXED BY findings_audit_category" if total <= 10 * FEW_FLOOR else "findings NOT INDEXED"
+        sql = (
+            f"SELECT rowid FROM {source} WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0) AND rowid > ? "
+            "ORDER BY rowid LIMIT ?"
+        )
+        return lambda after, limit: [r[0] for r in self.store.conn.execute(sql, (text, after, limit))]
+
+    def _search_count(self, text: str, index: tuple[str, str]) -> int:
+        """The findings a search alone lists: the index's answer less its soft-deleted
+        findings (a few, tested one by one), plus the named enterprises' findings (from the
+        per-audit counts) less those in both, counted from the smaller side. No list of a
+        common text's 250,000 matches is built just to count it, and a text in every
+        enterprise's name (有限) does not read a million descriptions."""
+        table, match = index
+        found = self.store.scalar(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", [match])
+        found -= self.store.scalar(
+            f"SELECT COUNT(*) FROM findings INDEXED BY {DELETED_INDEX} WHERE deleted_at IS NOT NULL "
+            "AND instr(COALESCE(description, ''), ?) > 0",
+            [text],
+        )
+        named = self._named_total(text)
+        if not (found and named):
+            return found + named
+        audits = f"({AUDITS_WHERE} instr(e.name, ?) > 0)"
+        if found <= named:
+            both = self.store.scalar(
+                f"SELECT COUNT(*) FROM {table} CROSS JOIN findings f ON f.rowid = {table}.rowid "
+                f"WHERE {table} MATCH ? AND f.deleted_at IS NULL AND f.audit_id IN {audits}",
+                [match, text],
+            )
+        else:
+            both = self.store.scalar(
+                f"SELECT COUNT(*) FROM findings WHERE audit_id IN {audits} AND deleted_at IS NULL "
+                "AND instr(COALESCE(description, ''), ?) > 0",
+                [text, text],
+            )
+        return found + named - both
 
     def _short_search_page(self, flt: FindingFilter, where: str, params: list, after: int, limit: int) -> list[dict]:
         """A page in row order for a search of one or two characters alone. Reading the
@@ -466,10 +592,11 @@ class Findings:
                 # (those audits' rows), walking is not (measured: 23,000 rows of some audits,
                 # 926 of them 待整改, walked in 1.7-2 s, sorted in 0.1 s).
                 return True
-        if flt.text and len(flt.text) >= SEARCH_MIN:
+        index = search_index(flt.text)
+        if index is not None:
+            table, match = index
             indexed = self.store.scalar(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM findings_fts WHERE findings_fts MATCH ? LIMIT ?)",
-                [fts_phrase(flt.text), few + 1],
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)", [match, few + 1]
             )
             named = self.store.scalar(
                 f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} "
@@ -576,6 +703,9 @@ class Findings:
                 params,
             )
         where, params = flt.where()
+        index = search_index(flt.text) if search_alone(flt) else None
+        if index is not None:
+            return self._search_count(flt.text, index)
         if short_search_alone(flt):
             # The descriptions holding the text, counted in the index on them, and the
             # named enterprises' other findings (found by audit).
@@ -583,23 +713,6 @@ class Findings:
                 f"SELECT COUNT(*) FROM findings f WHERE f.deleted_at IS NULL AND f.audit_id IN "
                 f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0",
                 [flt.text] * 2,
-            )
-        if (
-            flt.text
-            and len(flt.text) >= SEARCH_MIN
-            and not (flt.category or flt.status or flt.due or flt.audit_level())
-        ):
-            # Search alone: the size of the index's answer (with the named enterprises'
-            # findings) less the few deleted findings in it — no row read per match.
-            matched = (
-                f"SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? UNION SELECT rowid FROM findings "
-                f"WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)"
-            )
-            search = [fts_phrase(flt.text), flt.text]
-            return self.store.scalar(
-                f"SELECT (SELECT COUNT(*) FROM ({matched})) - (SELECT COUNT(*) FROM findings INDEXED BY "
-                f"{DELETED_INDEX} WHERE deleted_at IS NOT NULL AND rowid IN ({matched}))",
-                search * 2,
             )
         if flt.open_only():
             # Open findings only: counted from the index of open findings alone. Without

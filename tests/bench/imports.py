@@ -111,7 +111,7 @@ print(json.dumps({{"seconds": time.perf_counter() - start, "rows": len(rows) - 1
 # What the rows cost to store the way ycdesk keeps them, without any of its checking: the
 # same calamine read, then the findings rows written into a copy of a fresh workspace
 # exactly as a bulk import writes them (indexes dropped and built after the load, the
-# trigram search index and one history row per finding filled in one statement each), no
+# two search indexes and one history row per finding filled in one statement each), no
 # validation, matching or lookups. The distance from FLOOR to this is the schema's own
 # cost; from this to YCDESK, the import's Python work. argv: workbook, workspace copy, ROOT.
 SCHEMA = f"""
@@ -119,6 +119,7 @@ import sqlite3, sys, time, json
 import python_calamine
 sys.path.insert(0, sys.argv[3])
 from ycdesk.store.ids import new_ids
+from ycdesk.store.migrations import FILL_GRAMS
 start = time.perf_counter()
 rows = python_calamine.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()[1:]
 db = sqlite3.connect(sys.argv[2], isolation_level=None)
@@ -145,6 +146,7 @@ db.executemany(
 db.execute("INSERT INTO history (at, operator, table_name, row_id, action) "
            "SELECT ?, '基准', 'findings', id, 'insert' FROM findings ORDER BY rowid", (now,))
 db.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings")
+db.execute(FILL_GRAMS)
 for _kind, _name, sql in kept:
     db.execute(sql)
 db.execute("COMMIT")

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from ycdesk.errors import UserError
 from ycdesk.i18n import _
 from ycdesk.money import read_amount
-from ycdesk.rules import not_one_of
+from ycdesk.rules import MAX_TEXT, not_one_of
 
 FULL_WIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -88,9 +88,6 @@ def clean_text(value) -> str:
 
 def _half(text: str) -> str:
     return text.translate(FULL_WIDTH)
-
-
-MAX_TEXT = 32_767  # Excel's limit for one cell: a longer text could not be exported back to xlsx
 
 
 def text(value) -> str | None:

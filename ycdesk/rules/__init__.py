@@ -11,6 +11,10 @@ cost one call each and no exception.
 decide what today is.
 """
 
+# Excel's limit for one cell: a longer text could not be exported back to xlsx (and the
+# search index of short texts cuts descriptions only that far; see migration 21).
+MAX_TEXT = 32_767
+
 
 def not_one_of(label: str, value, choices) -> str:
     """The one wording for a value outside a fixed list, typed or imported."""

@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from ycdesk.i18n import _
-from ycdesk.rules import not_one_of
+from ycdesk.rules import MAX_TEXT, not_one_of
 
 FINDING_STATUSES = ("待整改", "整改中", "已整改", "已销号")
 OPEN = ("待整改", "整改中")
@@ -34,10 +34,13 @@ def finding_reason(
     ``inspected`` (ISO date or None), or None when it can.
 
     Dates are compared as ISO text (they sort as dates), so this stays cheap for the
-    100,000 rows of a big import. The description and the verifier are judged only as
-    blank or not: :func:`finding_reasons` relies on that (keep ``_judged`` in step)."""
+    100,000 rows of a big import. The description is judged only as blank, filled or too
+    long, the verifier as blank or not: :func:`finding_reasons` relies on that (keep
+    ``_judged`` in step)."""
     if not (record.get("description") or "").strip():
         return _("问题描述不能为空")
+    if len(record["description"]) > MAX_TEXT:
+        return _("问题描述超过 {0} 字（Excel 单元格的上限）").format(MAX_TEXT)
     if record.get("category") not in categories:
         return _("问题类别“{0}”不在考核清单中").format(record.get("category"))
     status = record.get("status") or "待整改"
@@ -90,12 +93,17 @@ def _filled(value) -> bool:
     return bool((value or "").strip())
 
 
+def _described(value) -> int:
+    """All finding_reason asks of a description: 0 blank, 1 filled, 2 too long."""
+    return 2 if value and len(value) > MAX_TEXT else int(_filled(value))
+
+
 def _judged(columns: dict[str, list], audit_years: list, inspected: list):
     """Per row, everything finding_reason's answer depends on: the values it reads, with
     the description and verifier reduced to whether they are filled (all it asks of them)."""
     return zip(
         columns["category"],
-        map(_filled, columns["description"]),
+        map(_described, columns["description"]),
         columns["severity"],
         columns["deadline"],
         columns["status"],

@@ -1,5 +1,6 @@
-"""Data derived from findings and kept by triggers (migration 15): the trigram search index
-``findings_fts`` and the per-audit counts ``finding_counts``.
+"""Data derived from findings and kept by triggers (migrations 15 and 21): the search indexes
+``findings_fts`` (trigrams) and ``findings_grams`` (characters and two-character pieces), and the per-audit
+counts ``finding_counts``.
 
 A bulk load (``Store.bulk_insert``) drops their insert triggers and does the triggers' work
 once for all the new rows: the index in one statement, the counts from the rows already in
@@ -10,6 +11,8 @@ pass), so an import pays for its derived data at bulk rates.
 from __future__ import annotations
 
 from collections import Counter
+
+from ycdesk.store.migrations import FILL_GRAMS
 
 INSERT_TRIGGERS = {"findings": ("findings_ai", "finding_counts_insert")}
 
@@ -38,6 +41,8 @@ def fill(conn, table: str, before: int, columns: list[str] | None = None, rows: 
         "INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings WHERE rowid > ?",
         (before,),
     )
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone():
+        conn.execute(f"{FILL_GRAMS} WHERE rowid > ?", (before,))  # from migration 21 on
     if rows is None:
         columns = ["audit_id", "rectified_date", "verified_date", "deleted_at"]
         rows = conn.execute(
