@@ -167,3 +167,31 @@ def test_no_index_is_read_for_a_short_search_the_plain_way(store, monkeypatch):
     flt = FindingFilter(text="渗滤")
     assert walk(store, flt, 5) == plain(store, "渗滤")
     assert store.findings.count(flt) == len(plain(store, "渗滤"))
+
+
+@pytest.mark.parametrize("text", ["渗", "渗滤", "渗滤液", "有限", "2"])
+def test_a_search_with_other_conditions_is_the_same_as_a_list_or_as_a_test(store, monkeypatch, text):
+    # A common text is tested on the rows the other conditions select, a rare one looked
+    # up as the index's list of row keys: the same findings either way, in every order.
+    firm = store.scalar("SELECT id FROM enterprises WHERE name = '渗滤化工有限公司'")
+    filters = [
+        FindingFilter(text=text, status="待整改"),
+        FindingFilter(text=text, enterprise_id=firm),
+        FindingFilter(text=text, category="识别标志", year=2024),
+    ]
+    answers = []
+    for list_max in (0, 10**9):
+        monkeypatch.setattr(findings_module, "LIST_MAX", list_max)
+        answers.append(
+            [
+                (
+                    store.findings.count(flt),
+                    walk(store, flt, 7),
+                    [r["rk"] for r in store.findings.page(flt, limit=10_000, order="deadline", descending=True)],
+                )
+                for flt in filters
+            ]
+        )
+    assert answers[0] == answers[1]
+    assert [a[0] for a in answers[0]] == [len(a[1]) for a in answers[0]]
+    assert any(a[0] for a in answers[0])

@@ -77,10 +77,11 @@ class FindingFilter:
     audit_from: str | None = None  # audit date range, YYYY-MM-DD inclusive (reports)
     audit_to: str | None = None
 
-    def where(self) -> tuple[str, list]:
+    def where(self, by_index: bool = True) -> tuple[str, list]:
         """Conditions on ``findings f`` alone: audit, enterprise and township filters become
         an ``audit_id IN (…)`` over the few hundred audits, so no count or page has to join
-        a million rows."""
+        a million rows. ``by_index``: a search as the list of row keys a search index gives
+        (where one can), else as a test of each row read (see Findings._by_index)."""
         clauses, params = ["f.deleted_at IS NULL"], []
         audit_clauses, audit_params = [], []
         for column, value in (
@@ -119,13 +120,13 @@ class FindingFilter:
             # A substring of the description (plain instr() semantics, right for Chinese)
             # or of the enterprise's name (a few thousand names: instr() over them is cheap).
             named = f"{AUDITS_WHERE} instr(e.name, ?) > 0"
-            index = search_index(self.text)
+            index = search_index(self.text) if by_index else None
             if index is not None:
                 # One list of row keys (the index's answer and the named enterprises'
                 # findings), so a page walks it in key order instead of every row.
                 table, match = index
                 clauses.append(
-                    f"{SEARCHED}{table} WHERE {table} MATCH ? UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))"
+                    f"f.rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH ? UNION SELECT rowid FROM findings WHERE audit_id IN ({named}))"
                 )
                 params += [match, self.text]
             else:
@@ -172,8 +173,10 @@ def source(flt: FindingFilter) -> str:
 # characters and two-character pieces (migration 21) when that index can tell exactly
 # (non-ASCII characters and digits); any other short text reads the descriptions with instr().
 SEARCH_MIN = 3
-# How a search's list of row keys starts in a filter's conditions (see Findings.page).
-SEARCHED = "f.rowid IN (SELECT rowid FROM "
+# A search index's answer is used as a list of row keys up to this many; a longer list
+# costs more to build (1M rowids: 2.7 s) than testing the text on the rows the other
+# conditions select.
+LIST_MAX = 20_000
 # How 逾期/即将到期 begin theirs (see Findings.page).
 DUE_OPEN = "f.status IN ('待整改','整改中')"
 DUE_DEADLINE = "f.deadline"
@@ -365,7 +368,7 @@ class Findings:
         order (for the audit-level columns: then audit, then row), ascending or descending:
         ``after`` is the last row's ``sk`` (None: from the start). Missing values sort first
         (last when descending), like empty text."""
-        where, params = flt.where()
+        where, params = flt.where(self._by_index(flt))
         if order is None and search_alone(flt):
             index = search_index(flt.text)
             if index is not None:
@@ -391,10 +394,11 @@ class Findings:
             # few matches through the filter's own index and sorts them, instead of walking
             # the sort index past a million entries that fail the filter.
             return self._sorted_page(where, params, after, limit, f"({key} || '')", descending)
-        # Many matches: walk the sort index. A search's list of row keys must then only be
-        # checked, not drive the query (reading 100,000 matches to sort them); the unary +
-        # keeps SQLite from using it to look rows up.
-        where = where.replace(SEARCHED, "+" + SEARCHED)
+        # Many matches: walk the sort index. A search is then tested on each row walked,
+        # not looked up as a list of row keys (building the list of a common text's 250,000
+        # matches took longer than walking to the 200 of a page).
+        if flt.text:
+            where, params = flt.where(by_index=False)
         if flt.due in ("overdue", "due_soon"):
             # Nor may 逾期's or 即将到期's conditions: by them SQLite reads every open finding
             # due in the range (69,000 of a million overdue) and sorts them (0.2 s), where
@@ -442,6 +446,19 @@ class Findings:
             if not ends and len(keys) == len(both):
                 break  # both lists ended within this page
         return rows
+
+    def _by_index(self, flt: FindingFilter) -> bool:
+        """Whether ``flt``'s search is best the index's list of row keys: when an index
+        answers it and the list is short. A common text (问题, in every description) is
+        tested on the rows the other conditions select instead."""
+        index = search_index(flt.text)
+        if index is None:
+            return False
+        table, match = index
+        listed = self.store.scalar(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)", [match, LIST_MAX + 1]
+        )
+        return listed <= LIST_MAX
 
     def _named_total(self, text: str) -> int:
         """How many findings (not deleted) the enterprises whose name holds ``text`` have."""
@@ -696,13 +713,13 @@ class Findings:
         if not any((flt.category, flt.status, flt.due in ("overdue", "due_soon"), flt.text)):
             # Only audit-level conditions (or none): the sum of the per-audit counts
             # (migration 15) rather than a pass over a million findings.
-            where, params = flt.where()
+            where, params = flt.where(by_index=False)
             audits = where.removeprefix("f.deleted_at IS NULL").removeprefix(" AND ")
             return self.store.scalar(
                 "SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f" + (f" WHERE {audits}" if audits else ""),
                 params,
             )
-        where, params = flt.where()
+        where, params = flt.where(self._by_index(flt))
         index = search_index(flt.text) if search_alone(flt) else None
         if index is not None:
             return self._search_count(flt.text, index)
@@ -732,7 +749,7 @@ class Findings:
     def matches(self, flt: FindingFilter, finding_id: str) -> bool:
         """Whether the finding is among those ``flt`` lists (a new one may not be: the
         tab then clears what hides it)."""
-        where, params = flt.where()
+        where, params = flt.where(by_index=False)  # one row: tested, no list built
         return bool(
             self.store.scalar(f"SELECT COUNT(*) FROM findings f WHERE {where} AND f.id = ?", [*params, finding_id])
         )
