@@ -286,8 +286,9 @@ class AuditsTab(QWidget):
 
     def refresh_panel(self) -> None:
         cut = stats.Cut(as_of=self.as_of)
-        due = stats.due(self.store, cut, self.store.findings.soon_days)
-        ageing = stats.ageing(self.store, cut)
+        deadlines = stats.open_deadlines(self.store, cut)  # read once for both figures
+        due = stats.due(self.store, cut, self.store.findings.soon_days, deadlines)
+        ageing = stats.ageing(self.store, cut, deadlines)
         self.panel.setText(
             self.tr("截至 {0}：逾期未整改 <b>{1}</b> 处（{2}）；{3}天内到期 <b>{4}</b> 处").format(
                 self.as_of.isoformat(),
