@@ -119,7 +119,7 @@ import sqlite3, sys, time, json
 import python_calamine
 sys.path.insert(0, sys.argv[3])
 from ycdesk.store.ids import new_ids
-from ycdesk.store.migrations import FILL_GRAMS
+from ycdesk.store.migrations import fill_grams
 start = time.perf_counter()
 rows = python_calamine.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()[1:]
 db = sqlite3.connect(sys.argv[2], isolation_level=None)
@@ -146,7 +146,7 @@ db.executemany(
 db.execute("INSERT INTO history (at, operator, table_name, row_id, action) "
            "SELECT ?, '基准', 'findings', id, 'insert' FROM findings ORDER BY rowid", (now,))
 db.execute("INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings")
-db.execute(FILL_GRAMS)
+fill_grams(db)
 for _kind, _name, sql in kept:
     db.execute(sql)
 db.execute("COMMIT")

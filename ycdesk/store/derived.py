@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ycdesk.store.migrations import FILL_GRAMS
+from ycdesk.store.migrations import fill_grams
 
 INSERT_TRIGGERS = {"findings": ("findings_ai", "finding_counts_insert")}
 
@@ -42,7 +42,7 @@ def fill(conn, table: str, before: int, columns: list[str] | None = None, rows: 
         (before,),
     )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone():
-        conn.execute(f"{FILL_GRAMS} WHERE rowid > ?", (before,))  # from migration 21 on
+        fill_grams(conn, before)  # from migration 21 on
     if rows is None:
         columns = ["audit_id", "rectified_date", "verified_date", "deleted_at"]
         rows = conn.execute(

@@ -772,7 +772,17 @@ FTS_FINDINGS_21 = (
         INSERT INTO findings_grams (rowid, grams) VALUES (NEW.rowid, {grams_sql("NEW.description")});
     END""",
 )
-FILL_GRAMS = f"INSERT INTO findings_grams (rowid, grams) SELECT rowid, {grams_sql('description')} FROM findings"
+
+
+def fill_grams(conn: sqlite3.Connection, after: int = 0) -> None:
+    """Index the descriptions of the findings after rowid ``after`` (see SEARCH_GRAMS)."""
+    # (A Python function cutting them was no faster: 0.85-0.89 s against 0.75-0.96 s for
+    # 100,000 descriptions, and it would be a second copy of the rule.)
+    conn.execute(
+        f"INSERT INTO findings_grams (rowid, grams) SELECT rowid, {grams_sql('description')} FROM findings "
+        "WHERE rowid > ?",
+        (after,),
+    )
 
 
 def migration_21(conn: sqlite3.Connection) -> None:
@@ -789,7 +799,7 @@ def migration_21(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TRIGGER {name}")
     for statement in FTS_FINDINGS_21:
         conn.execute(statement)
-    conn.execute(FILL_GRAMS)
+    fill_grams(conn)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
