@@ -36,11 +36,12 @@ def _install_qt_translations(app: QApplication) -> None:
         app._qt_translator = translator  # keep it alive as long as the app
 
 
-def open_at_start(db: str | None, settings: Settings, operator: str | None = None):
+def open_at_start(db: str | None, settings: Settings, operator: str | None = None, window=None):
     """The workspace to start on, or None if the user chose to quit. Without --db, the one
     used last (if it is still there); the very first start asks who is working and whether
     to begin on demo data (:mod:`ui.dialogs.first_run`), then builds the default one. A file that cannot be opened never ends the app: the user is shown
-    why and offered a restore, another workspace or a new one."""
+    why and offered a restore, another workspace or a new one. ``window``: where to say
+    that it is being opened (see ui.opening)."""
     from ui.dialogs.recovery import StartupProblemDialog
     from ycdesk.workspace import WorkspaceProblem, open_workspace
 
@@ -52,7 +53,10 @@ def open_at_start(db: str | None, settings: Settings, operator: str | None = Non
     try:
         if target is None and not default_workspace().exists():
             return first_start_at(settings)
-        return open_workspace(target, operator)
+        from ui.opening import opening
+
+        with opening(window):  # the message and wait cursor, not over the dialogs around
+            return open_workspace(target, operator)
     except WorkspaceProblem as exc:
         dialog = StartupProblemDialog(exc, operator)
         dialog.exec()
@@ -94,7 +98,7 @@ def run(db: str | None = None, operator: str | None = None) -> int:
     window.show()
 
     def open_it() -> None:
-        store = open_at_start(db, settings, operator)
+        store = open_at_start(db, settings, operator, window)
         if store is None:
             app.exit(2)
             return

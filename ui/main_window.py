@@ -268,11 +268,13 @@ class MainWindow(QMainWindow):
         self.settings.set("workspace/last", str(store.path))
 
     def _switch_to(self, path: str, operator: str | None = None) -> None:
+        from ui.opening import opening
         from ycdesk.workspace import WorkspaceProblem, open_workspace
 
         operator = operator or (self.store.operator if self.store else None)
         try:
-            store = open_workspace(path, operator)
+            with opening(self):
+                store = open_workspace(path, operator)
         except WorkspaceProblem as exc:  # damaged, empty or foreign: offer its newest good backup
             if (
                 exc.backup is not None
