@@ -172,6 +172,7 @@ class Audits:
                     inspected=row["audit_date"],
                     categories=categories,
                     today=self.store.today(),
+                    stored=f,
                 )
                 if failure:
                     raise UserError(_("该考核的问题“{0}”：{1}").format(f["description"][:20], failure))

@@ -825,6 +825,7 @@ class Findings:
             inspected=audit["audit_date"],
             categories=self.categories(),
             today=today or self.store.today(),
+            stored=finding,
         )
         if failure:
             raise UserError(failure)
@@ -909,6 +910,7 @@ class Findings:
             inspected=audit["audit_date"],
             categories=self.categories(),
             today=today,
+            stored=finding,
         )
         if failure:
             raise UserError(failure)

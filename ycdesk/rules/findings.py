@@ -28,7 +28,13 @@ def _day(text, label: str) -> tuple[str | None, str | None]:
 
 
 def finding_reason(
-    record: dict, *, audit_year: int | None, inspected: str | None, categories, today: date
+    record: dict,
+    *,
+    audit_year: int | None,
+    inspected: str | None,
+    categories,
+    today: date,
+    stored: dict | None = None,
 ) -> str | None:
     """Why ``record`` cannot be a finding of an audit in ``audit_year`` inspected on
     ``inspected`` (ISO date or None), or None when it can.
@@ -36,10 +42,12 @@ def finding_reason(
     Dates are compared as ISO text (they sort as dates), so this stays cheap for the
     100,000 rows of a big import. The description is judged only as blank, filled or too
     long, the verifier as blank or not: :func:`finding_reasons` relies on that (keep
-    ``_judged`` in step)."""
+    ``_judged`` in step). ``stored``: the finding as it stands, when ``record`` is a change
+    of it: a description it already holds is not held to the length limit (one typed in
+    before the limit must not stop its finding from moving or being corrected)."""
     if not (record.get("description") or "").strip():
         return _("问题描述不能为空")
-    if len(record["description"]) > MAX_TEXT:
+    if len(record["description"]) > MAX_TEXT and record["description"] != (stored or {}).get("description"):
         return _("问题描述超过 {0} 字（Excel 单元格的上限）").format(MAX_TEXT)
     if record.get("category") not in categories:
         return _("问题类别“{0}”不在考核清单中").format(record.get("category"))

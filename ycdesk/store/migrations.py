@@ -733,9 +733,10 @@ def migration_20(conn: sqlite3.Connection) -> None:
 # non-ASCII characters and digits is found exactly as instr() finds it, and any other short
 # text keeps the description-index scan (ycdesk.findings). (Characters found as prefixes of
 # the pieces instead took 140-190 ms for a character in a quarter of a million findings.)
-# The pieces are cut in SQL, from a table of the positions 1…32,767 (a description cannot
-# be longer: rules.MAX_TEXT, Excel's cell limit), so the triggers, the bulk fill and this
-# migration cut them the same way, whichever connection writes.
+# The pieces are cut in SQL, from a table of the positions 1…32,767 (a new description
+# cannot be longer: rules.MAX_TEXT, Excel's cell limit; the table reaches further when the
+# workspace already held a longer one), so the triggers, the bulk fill and this migration
+# cut them the same way, whichever connection writes.
 SEARCH_POSITIONS = 32_767
 
 
@@ -791,9 +792,12 @@ def migration_21(conn: sqlite3.Connection) -> None:
     tested against a million descriptions (0.2-0.4 s on a slow laptop; see SEARCH_GRAMS)."""
     for statement in SEARCH_GRAMS:
         conn.execute(statement)
+    # A description typed in before the limit (the form had none) may be longer: the
+    # positions reach the longest one held, or its end would not be found.
+    longest = conn.execute("SELECT MAX(length(description)) FROM findings").fetchone()[0] or 0
     conn.execute(
         "INSERT INTO search_positions (n) SELECT value FROM json_each(?)",
-        (json.dumps(list(range(1, SEARCH_POSITIONS + 1))),),
+        (json.dumps(list(range(1, max(SEARCH_POSITIONS, longest) + 1))),),
     )
     for name in ("findings_ai", "findings_ad", "findings_au"):
         conn.execute(f"DROP TRIGGER {name}")
