@@ -185,7 +185,7 @@ DUE_DEADLINE = "f.deadline"
 def search_index(text: str | None) -> tuple[str, str] | None:
     """(index table, MATCH argument) of the index that finds exactly the descriptions
     holding ``text``, or None when none can."""
-    if not text:
+    if not text or "\x00" in text:  # FTS5 cuts a query at a NUL ("unterminated string")
         return None
     if len(text) >= SEARCH_MIN:
         return "findings_fts", fts_phrase(text)
