@@ -103,7 +103,8 @@ def _filled(value) -> bool:
 
 def _described(value) -> int:
     """All finding_reason asks of a description: 0 blank, 1 filled, 2 too long."""
-    return 2 if value and len(value) > MAX_TEXT else int(_filled(value))
+    # Blank first, as finding_reason asks: a long run of spaces is blank, not too long.
+    return _filled(value) and (2 if len(value) > MAX_TEXT else 1)
 
 
 def _judged(columns: dict[str, list], audit_years: list, inspected: list):
