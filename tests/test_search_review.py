@@ -58,18 +58,24 @@ def test_a_description_longer_than_a_cell_from_before_is_found_and_its_finding_m
 
 def test_a_search_holding_a_nul_is_answered_not_an_error(seeded):
     audit = seeded.scalar("SELECT id FROM audits ORDER BY rowid LIMIT 1")
-    finding = seeded.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": "渗\x00漏液"})
+    finding = seeded.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": "渗漏液"})
+    # Refused as new text now, but one may be held from before (or written by another tool).
+    seeded.conn.execute("UPDATE findings SET description = ? WHERE id = ?", ("渗\x00漏液", finding))
     for text in ("渗\x00漏", "\x00漏液", "渗\x00"):
         flt = FindingFilter(text=text)
         assert [r["id"] for r in seeded.findings.page(flt, limit=10)] == [finding], repr(text)
         assert seeded.findings.count(flt) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="SQLite's length() and substr() stop at a NUL: not indexed past it")
-def test_a_description_holding_a_nul_is_found_past_it(seeded):
+def test_a_description_holding_a_nul_is_refused(seeded):
+    # SQLite's length() and substr() stop at a NUL, so the index of short texts could not
+    # see past it: such a description is refused, whether typed or imported.
     audit = seeded.scalar("SELECT id FROM audits ORDER BY rowid LIMIT 1")
-    finding = seeded.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": "渗\x00漏液"})
-    assert [r["id"] for r in seeded.findings.page(FindingFilter(text="漏"), limit=10)] == [finding]
+    with pytest.raises(UserError, match="控制字符"):
+        seeded.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": "渗\x00漏液"})
+    columns = {k: [None] for k in ("severity", "deadline", "rectified_date", "verifier", "verified_date")}
+    columns.update(category=["识别标志"], description=["渗\x00漏液"], status=["待整改"])
+    assert "控制字符" in finding_reasons(columns, [2024], [None], categories={"识别标志"}, today=date(2024, 6, 1))[0]
 
 
 def test_a_long_text_is_told_as_too_long_after_a_blank_one_of_the_same_length():

@@ -368,12 +368,14 @@ class Findings:
         order (for the audit-level columns: then audit, then row), ascending or descending:
         ``after`` is the last row's ``sk`` (None: from the start). Missing values sort first
         (last when descending), like empty text."""
-        where, params = flt.where(self._by_index(flt))
         if order is None and search_alone(flt):
             index = search_index(flt.text)
             if index is not None:
                 return self._search_page(flt.text, index, after or 0, limit)
+            where, params = flt.where(by_index=False)
             return self._short_search_page(flt, where, params, after or 0, limit)
+        listed = self._by_index(flt)
+        where, params = flt.where(listed)
         if order is None:
             return self.store.query(
                 f"SELECT {COLUMNS} {source(flt)} WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?",
@@ -384,7 +386,7 @@ class Findings:
         except KeyError:
             raise UserError(_("不能按“{0}”排序").format(order)) from None
         if order in AUDIT_LEVEL:
-            return self._page_by_audit_key(flt, where, params, after, limit, key, descending)
+            return self._page_by_audit_key(flt, where, params, after, limit, key, descending, listed)
         column = {"status": "f.status", "category": "f.category"}.get(order)
         fixed = _fixed_values(order, flt)
         if fixed is not None:
@@ -639,7 +641,7 @@ class Findings:
         return rows
 
     def _page_by_audit_key(
-        self, flt: FindingFilter, where: str, params: list, after, limit: int, key: str, descending: bool
+        self, flt: FindingFilter, where: str, params: list, after, limit: int, key: str, descending: bool, listed: bool
     ) -> list[dict]:
         """A page sorted by a column of the audit or enterprise, which no index on findings
         can hold. The order is (value, audit, row): the few hundred audits the filter can
@@ -647,9 +649,10 @@ class Findings:
         the index by audit (a few thousand entries), until the page is full. Sorting a
         million joined rows instead takes seconds. ``sk`` is (value, audit id, rowid).
 
-        A text search's index answers are a set SQLite builds once per statement: when the
-        first audits read give few matches, the rest is one sorted statement over the
-        matches instead of a set rebuilt for every audit."""
+        A text search's index answers, when ``where`` holds them (``listed``), are a set
+        SQLite builds once per statement: when the first audits read give few matches, the
+        rest is one sorted statement over the matches instead of a set rebuilt for every
+        audit."""
         sign, direction = ("<", "DESC") if descending else (">", "ASC")
         clauses, audit_params = _audit_clauses(flt)
         audits = [
@@ -664,10 +667,9 @@ class Findings:
         if after:  # resume at the last row's audit (or the next one, if it has gone since)
             mark = tuple(after[:2])
             audits = [x for x in audits if (x <= mark if descending else x >= mark)]
-        indexed_search = bool(flt.text) and len(flt.text) >= SEARCH_MIN
         rows: list[dict] = []
         for visited, (value, audit_id) in enumerate(audits):
-            if indexed_search and visited == SORTED_WALK_AUDITS:
+            if listed and visited == SORTED_WALK_AUDITS:
                 rows += self._sorted_by_audit(where, params, after, limit - len(rows), key, descending)
                 break
             clause, extra = " AND f.audit_id = ?", [audit_id]
@@ -719,7 +721,6 @@ class Findings:
                 "SELECT COALESCE(SUM(f.found), 0) FROM finding_counts f" + (f" WHERE {audits}" if audits else ""),
                 params,
             )
-        where, params = flt.where(self._by_index(flt))
         index = search_index(flt.text) if search_alone(flt) else None
         if index is not None:
             return self._search_count(flt.text, index)
@@ -731,6 +732,7 @@ class Findings:
                 f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0",
                 [flt.text] * 2,
             )
+        where, params = flt.where(self._by_index(flt))
         if flt.open_only():
             # Open findings only: counted from the index of open findings alone. Without
             # the hint the planner, which cannot tell how rare an open finding is, goes

@@ -40,15 +40,20 @@ def finding_reason(
     ``inspected`` (ISO date or None), or None when it can.
 
     Dates are compared as ISO text (they sort as dates), so this stays cheap for the
-    100,000 rows of a big import. The description is judged only as blank, filled or too
-    long, the verifier as blank or not: :func:`finding_reasons` relies on that (keep
+    100,000 rows of a big import. The description is judged only as blank, filled, too
+    long or holding a NUL, the verifier as blank or not: :func:`finding_reasons` relies on that (keep
     ``_judged`` in step). ``stored``: the finding as it stands, when ``record`` is a change
     of it: a description it already holds is not held to the length limit (one typed in
     before the limit must not stop its finding from moving or being corrected)."""
     if not (record.get("description") or "").strip():
         return _("问题描述不能为空")
-    if len(record["description"]) > MAX_TEXT and record["description"] != (stored or {}).get("description"):
-        return _("问题描述超过 {0} 字（Excel 单元格的上限）").format(MAX_TEXT)
+    if record["description"] != (stored or {}).get("description"):
+        if len(record["description"]) > MAX_TEXT:
+            return _("问题描述超过 {0} 字（Excel 单元格的上限）").format(MAX_TEXT)
+        if "\x00" in record["description"]:
+            # Pasted from somewhere odd: SQLite's text functions (and so the search index)
+            # stop at it, and no spreadsheet can hold it.
+            return _("问题描述含有不可见的控制字符（NUL），请删去后再保存")
     if record.get("category") not in categories:
         return _("问题类别“{0}”不在考核清单中").format(record.get("category"))
     status = record.get("status") or "待整改"
@@ -102,9 +107,10 @@ def _filled(value) -> bool:
 
 
 def _described(value) -> int:
-    """All finding_reason asks of a description: 0 blank, 1 filled, 2 too long."""
+    """All finding_reason asks of a description: 0 blank, 1 filled, 2 too long, 3 holding
+    a NUL character."""
     # Blank first, as finding_reason asks: a long run of spaces is blank, not too long.
-    return _filled(value) and (2 if len(value) > MAX_TEXT else 1)
+    return _filled(value) and (2 if len(value) > MAX_TEXT else 3 if "\x00" in value else 1)
 
 
 def _judged(columns: dict[str, list], audit_years: list, inspected: list):

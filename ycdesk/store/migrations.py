@@ -800,7 +800,7 @@ def migration_21(conn: sqlite3.Connection) -> None:
         (json.dumps(list(range(1, max(SEARCH_POSITIONS, longest) + 1))),),
     )
     for name in ("findings_ai", "findings_ad", "findings_au"):
-        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")  # one lost is put back, not a refusal to upgrade
     for statement in FTS_FINDINGS_21:
         conn.execute(statement)
     fill_grams(conn)
