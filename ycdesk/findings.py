@@ -423,7 +423,9 @@ class Findings:
         named = self._named_keys(text)
         rows: list[dict] = []
         while len(rows) < limit:
-            want = limit - len(rows)
+            # At least a few dozen keys a round: soft-deleted matches crowding a page must
+            # not bring it down to a round trip per key.
+            want = max(limit - len(rows), 64)
             found = [
                 r[0]
                 for r in self.store.conn.execute(
@@ -447,7 +449,7 @@ class Findings:
             after = keys[-1]
             if not ends and len(keys) == len(both):
                 break  # both lists ended within this page
-        return rows
+        return rows[:limit]  # the next page starts after the last row given
 
     def _by_index(self, flt: FindingFilter) -> bool:
         """Whether ``flt``'s search is best the index's list of row keys: when an index
