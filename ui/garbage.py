@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QTimer
 
 INTERVAL_MS = 500  # how long cyclic garbage may wait; reference counting frees the rest at once
@@ -26,7 +27,7 @@ def collect_on_ui_thread() -> None:
     """Switch the collector to the UI thread. Call on the UI thread, with the application
     made, before any work runs on another thread (idempotent)."""
     global _timer
-    if _timer is not None:
+    if _timer is not None and shiboken6.isValid(_timer):  # (not deleted with an earlier application)
         return
     _timer = QTimer(QCoreApplication.instance())
     _timer.timeout.connect(collect_if_due)
@@ -38,7 +39,7 @@ def collect_if_due() -> int:
     """One collection, if the allocations since the last one call for it (as CPython decides,
     without its guard against rescanning a large old generation); returns what it found."""
     counts, thresholds = gc.get_count(), gc.get_threshold()
-    if counts[0] <= thresholds[0]:
+    if not thresholds[0] or counts[0] <= thresholds[0]:  # a threshold of 0 means: never
         return 0
     generation = next(g for g in (2, 1, 0) if g == 0 or counts[g] > thresholds[g])
     return gc.collect(generation)
