@@ -158,3 +158,33 @@ def test_an_import_refreshes_only_the_tabs_showing_what_it_wrote(qtbot, seeded, 
     assert wizard.run_page.result.new == 6
     assert reloads == {"indicators": 0, "projects": 0, "audits": 1, "reports": 1}
     assert window.audits_tab.model.rowCount() > 0
+
+
+def test_garbage_the_ui_leaves_in_a_cycle_is_destroyed_on_the_ui_thread(qtbot):
+    """Python's cycle collector runs on whichever thread allocates past its threshold, often a
+    worker. A closed window leaves Qt objects only a reference cycle still holds (a model made
+    without a parent, pyqtgraph's parentless ViewBoxMenu): freed there, their C++ side would be
+    destroyed off the UI thread, racing its widget bookkeeping (a SIGABRT seen once in the full suite)."""
+    import gc
+    import threading
+
+    from PySide6.QtCore import QObject
+
+    from ui.operations import wait_all
+
+    on_ui_thread = []
+
+    class Stranded(QObject):
+        def __del__(self):
+            on_ui_thread.append(threading.current_thread() is threading.main_thread())
+
+    allocations = 20 * gc.get_threshold()[0]
+    op = Operation(lambda state: [[] for _ in range(allocations)])  # kept: they stay counted
+    gc.collect()  # the next collection falls due only after ``threshold`` more allocations
+    stranded = Stranded()
+    stranded.cycle = stranded
+    del stranded
+    op.start()
+    wait_all()  # the UI thread waits and allocates nothing: the worker's allocations make it due
+    qtbot.waitUntil(lambda: bool(on_ui_thread), timeout=10_000)
+    assert on_ui_thread == [True]

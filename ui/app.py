@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui import errors
 from ui.fonts import install_font
+from ui.garbage import collect_on_ui_thread
 from ui.main_window import MainWindow
 from ui.settings import APPLICATION, ORGANIZATION, Settings
 from ycdesk.errors import UserError
@@ -17,6 +18,7 @@ from ycdesk.paths import default_workspace
 
 def create_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    collect_on_ui_thread()  # before any thread: cyclic garbage holding Qt objects dies on this one
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("ycdesk")

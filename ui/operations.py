@@ -14,7 +14,8 @@ Results come back on the UI thread as signals: ``progressed(fraction, text)``,
 (``changes``: table names, or a function of the result); once it succeeds the nearest
 window up its ``parent`` chain with a ``tables_changed`` method is told, and that window
 refreshes only the tabs showing those tables. Closing the main window calls
-:func:`cancel_all` and :func:`wait_all`.
+:func:`cancel_all` and :func:`wait_all`. Starting one moves Python's cycle collector to the
+UI thread (:mod:`ui.garbage`), so that garbage the UI left is never destroyed on a worker.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Callable, Iterable
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal
 
+from ui.garbage import collect_on_ui_thread
 from ycdesk.errors import Cancelled, UserError
 
 _RUNNING: set[Operation] = set()  # alive until they report: a worker may still emit
@@ -129,6 +131,7 @@ class Operation(QObject):
     # -- running --------------------------------------------------------------------------
 
     def start(self) -> Operation:
+        collect_on_ui_thread()  # from now on no cycle collection runs on a worker, this one included
         _RUNNING.add(self)
         QThreadPool.globalInstance().start(self._runnable)
         return self
