@@ -170,7 +170,7 @@ def source(flt: FindingFilter) -> str:
 # The trigram index (migration 15) answers substrings of three characters or more: a
 # quoted phrase matches exactly the rows containing it, case included (the index is
 # case-sensitive), as instr() would. One or two characters are looked up in the index of
-# characters and two-character pieces (migration 21) when that index can tell exactly
+# two-character pieces (migration 21) when that index can tell exactly
 # (non-ASCII characters and digits); any other short text reads the descriptions with instr().
 SEARCH_MIN = 3
 # A search index's answer is used as a list of row keys up to this many; a longer list
@@ -191,7 +191,8 @@ def search_index(text: str | None) -> tuple[str, str] | None:
         return "findings_fts", fts_phrase(text)
     # The index's tokenizer splits at ASCII punctuation and spaces and folds ASCII case.
     if all(ord(c) > 127 or "0" <= c <= "9" for c in text):
-        return "findings_grams", f'"{text}"'  # one token: a character or a piece of two
+        # Two characters are one piece; one character begins every piece holding it.
+        return "findings_grams", f'"{text}"' if len(text) == 2 else f'"{text}" *'
     return None
 
 

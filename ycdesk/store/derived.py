@@ -1,5 +1,5 @@
 """Data derived from findings and kept by triggers (migrations 15 and 21): the search indexes
-``findings_fts`` (trigrams) and ``findings_grams`` (characters and two-character pieces), and the per-audit
+``findings_fts`` (trigrams) and ``findings_grams`` (two-character pieces), and the per-audit
 counts ``finding_counts``.
 
 A bulk load (``Store.bulk_insert``) drops their insert triggers and does the triggers' work
