@@ -2,17 +2,12 @@
 pieces (migration 21): exactly what a plain substring test finds, whichever way the count
 is worked out, in a workspace migrated from version 20 and after every kind of write."""
 
-import sqlite3
-
 import pytest
 
 from ycdesk import findings as findings_module
-from ycdesk.check import check_workspace
 from ycdesk.errors import UserError
 from ycdesk.findings import FindingFilter, search_index
 from ycdesk.rules import MAX_TEXT
-from ycdesk.store import Store
-from ycdesk.store.migrations import migrate
 
 
 def plain(store, text: str) -> list[int]:
@@ -132,31 +127,6 @@ def test_a_description_is_indexed_to_its_last_character_and_no_longer_than_a_cel
     with pytest.raises(UserError, match="超过 32767 字"):
         store.audits.add_finding({"audit_id": audit, "category": "识别标志", "description": longest + "丁"})
     assert store.findings.count(FindingFilter(text="丁")) == 0
-
-
-def test_a_version_20_workspace_gets_the_index_of_what_it_holds(tmp_path):
-    path = tmp_path / "v20.ycdesk"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.create_function("ycdesk_operator", 0, lambda: "旧版本")
-    conn.create_function("ycdesk_now", 0, lambda: "2024-01-01T00:00:00+08:00")
-    migrate(conn, target=20)
-    conn.execute("INSERT INTO enterprises (id, created_at, updated_at, name) VALUES ('e1', 'x', 'x', '某企业')")
-    conn.execute(
-        "INSERT INTO audits (id, created_at, updated_at, enterprise_id, year, level) "
-        "VALUES ('a1', 'x', 'x', 'e1', 2024, '区级')"
-    )
-    for i, text in enumerate(["渗滤液", "防渗", "台账"]):
-        conn.execute(
-            "INSERT INTO findings (id, created_at, updated_at, audit_id, category, description) "
-            "VALUES (?, 'x', 'x', 'a1', '识别标志', ?)",
-            (f"f{i}", text),
-        )
-    conn.close()
-    with Store(path, operator="新版本") as store:
-        assert {r["id"] for r in store.findings.page(FindingFilter(text="渗"), limit=10)} == {"f0", "f1"}
-        assert store.findings.count(FindingFilter(text="台账")) == 1
-    report = check_workspace(path)
-    assert [p for p in report.problems if p.kind == "trigger"] == []
 
 
 def test_no_index_is_read_for_a_short_search_the_plain_way(store, monkeypatch):

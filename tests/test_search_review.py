@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from ycdesk.check import check_workspace
 from ycdesk.errors import UserError
 from ycdesk.findings import FindingFilter
 from ycdesk.rules import MAX_TEXT
@@ -92,3 +93,13 @@ def test_a_long_text_is_told_as_too_long_after_a_blank_one_of_the_same_length():
     }
     reasons = finding_reasons(columns, [2024] * 2, [None] * 2, categories={"识别标志"}, today=date(2024, 6, 1))
     assert "不能为空" in reasons[0] and "超过" in reasons[1]
+
+
+def test_a_version_20_workspace_gets_the_index_of_what_it_holds(tmp_path):
+    path = tmp_path / "v20.ycdesk"
+    _v20_with(path, ["渗滤液", "防渗", "台账"])
+    with Store(path, operator="新版本") as store:
+        assert {r["id"] for r in store.findings.page(FindingFilter(text="渗"), limit=10)} == {"f0", "f1"}
+        assert store.findings.count(FindingFilter(text="台账")) == 1
+    report = check_workspace(path)
+    assert [p for p in report.problems if p.kind == "trigger"] == []
