@@ -147,11 +147,10 @@ def derived_trigger_sql(conn) -> dict[str, str]:
     history triggers."""
     import re
 
-    from ycdesk.store.migrations import FINDING_COUNTS, FTS_FINDINGS, FTS_FINDINGS_21
+    from ycdesk.store.migrations import FINDING_COUNTS, FTS_FINDINGS, FTS_FINDINGS_21, has_grams
 
-    grams = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone()
     out = {}
-    for sql in (*(FTS_FINDINGS_21 if grams else FTS_FINDINGS), *FINDING_COUNTS):
+    for sql in (*(FTS_FINDINGS_21 if has_grams(conn) else FTS_FINDINGS), *FINDING_COUNTS):
         m = re.match(r"\s*CREATE TRIGGER (\w+)", sql)
         if m:
             out[m.group(1)] = sql

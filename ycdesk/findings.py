@@ -119,7 +119,7 @@ class FindingFilter:
         if self.text:
             # A substring of the description (plain instr() semantics, right for Chinese)
             # or of the enterprise's name (a few thousand names: instr() over them is cheap).
-            named = f"{AUDITS_WHERE} instr(e.name, ?) > 0"
+            named = NAMED_AUDITS
             index = search_index(self.text) if by_index else None
             if index is not None:
                 # One list of row keys (the index's answer and the named enterprises'
@@ -259,6 +259,8 @@ SORTABLE = {
     "responsible": "COALESCE(f.responsible, '')",
 }
 AUDITS_WHERE = "SELECT a.id FROM audits a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.deleted_at IS NULL AND"
+# The audits of the enterprises whose name holds the searched text (its one parameter).
+NAMED_AUDITS = f"{AUDITS_WHERE} instr(e.name, ?) > 0"
 
 
 def _fixed_values(order: str, flt: FindingFilter) -> list[str] | None:
@@ -459,16 +461,20 @@ class Findings:
         index = search_index(flt.text)
         if index is None:
             return False
+        return self._matches_up_to(index, LIST_MAX + 1) <= LIST_MAX
+
+    def _matches_up_to(self, index: tuple[str, str], most: int) -> int:
+        """How many rows ``index`` (a :func:`search_index` answer) holds, counted no further
+        than ``most``."""
         table, match = index
-        listed = self.store.scalar(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)", [match, LIST_MAX + 1]
+        return self.store.scalar(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)", [match, most]
         )
-        return listed <= LIST_MAX
 
     def _named_total(self, text: str) -> int:
         """How many findings (not deleted) the enterprises whose name holds ``text`` have."""
         return self.store.scalar(
-            f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)",
+            f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({NAMED_AUDITS})",
             [text],
         )
 
@@ -481,10 +487,7 @@ class Findings:
         if not total:
             return lambda after, limit: []
         source = "findings INDEXED BY findings_audit_category" if total <= 10 * FEW_FLOOR else "findings NOT INDEXED"
-        sql = (
-            f"SELECT rowid FROM {source} WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0) AND rowid > ? "
-            "ORDER BY rowid LIMIT ?"
-        )
+        sql = f"SELECT rowid FROM {source} WHERE audit_id IN ({NAMED_AUDITS}) AND rowid > ? ORDER BY rowid LIMIT ?"
         return lambda after, limit: [r[0] for r in self.store.conn.execute(sql, (text, after, limit))]
 
     def _search_count(self, text: str, index: tuple[str, str]) -> int:
@@ -503,7 +506,7 @@ class Findings:
         named = self._named_total(text)
         if not (found and named):
             return found + named
-        audits = f"({AUDITS_WHERE} instr(e.name, ?) > 0)"
+        audits = f"({NAMED_AUDITS})"
         if found <= named:
             both = self.store.scalar(
                 f"SELECT COUNT(*) FROM {table} CROSS JOIN findings f ON f.rowid = {table}.rowid "
@@ -530,7 +533,7 @@ class Findings:
         )
         if len(rows) >= limit:
             return rows
-        named = f"SELECT rowid FROM findings WHERE audit_id IN ({AUDITS_WHERE} instr(e.name, ?) > 0)"
+        named = f"SELECT rowid FROM findings WHERE audit_id IN ({NAMED_AUDITS})"
         # One read of the index gives the rest of the page and the number of matching
         # descriptions (the outer join keeps that number when the page has no more rows).
         rest = self.store.query(
@@ -616,16 +619,7 @@ class Findings:
                 return True
         index = search_index(flt.text)
         if index is not None:
-            table, match = index
-            indexed = self.store.scalar(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)", [match, few + 1]
-            )
-            named = self.store.scalar(
-                f"SELECT COALESCE(SUM(found), 0) FROM finding_counts WHERE audit_id IN ({AUDITS_WHERE} "
-                "instr(e.name, ?) > 0)",
-                [flt.text],
-            )
-            return indexed + named <= few
+            return self._matches_up_to(index, few + 1) + self._named_total(flt.text) <= few
         return False
 
     def _sorted_page(self, where: str, params: list, after, limit: int, key: str, descending: bool) -> list[dict]:
@@ -732,7 +726,7 @@ class Findings:
             # named enterprises' other findings (found by audit).
             return self._short_matches(flt.text) + self.store.scalar(
                 f"SELECT COUNT(*) FROM findings f WHERE f.deleted_at IS NULL AND f.audit_id IN "
-                f"({AUDITS_WHERE} instr(e.name, ?) > 0) AND instr(f.description, ?) = 0",
+                f"({NAMED_AUDITS}) AND instr(f.description, ?) = 0",
                 [flt.text] * 2,
             )
         where, params = flt.where(self._by_index(flt))

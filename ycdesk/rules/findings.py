@@ -41,8 +41,8 @@ def finding_reason(
 
     Dates are compared as ISO text (they sort as dates), so this stays cheap for the
     100,000 rows of a big import. The description is judged only as blank, filled, too
-    long or holding a NUL, the verifier as blank or not: :func:`finding_reasons` relies on that (keep
-    ``_judged`` in step). ``stored``: the finding as it stands, when ``record`` is a change
+    long or holding a NUL, the verifier as blank or not: :func:`finding_reasons` relies on
+    that (keep ``_judged`` in step). ``stored``: the finding as it stands, when ``record`` is a change
     of it: a description it already holds is not held to the length limit (one typed in
     before the limit must not stop its finding from moving or being corrected)."""
     if not (record.get("description") or "").strip():
@@ -115,7 +115,7 @@ def _described(value) -> int:
 
 def _judged(columns: dict[str, list], audit_years: list, inspected: list):
     """Per row, everything finding_reason's answer depends on: the values it reads, with
-    the description and verifier reduced to whether they are filled (all it asks of them)."""
+    the description and verifier reduced to what it asks of them (see _described, _filled)."""
     return zip(
         columns["category"],
         map(_described, columns["description"]),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ycdesk.store.migrations import fill_grams
+from ycdesk.store.migrations import fill_grams, has_grams
 
 INSERT_TRIGGERS = {"findings": ("findings_ai", "finding_counts_insert")}
 
@@ -41,8 +41,8 @@ def fill(conn, table: str, before: int, columns: list[str] | None = None, rows: 
         "INSERT INTO findings_fts (rowid, description) SELECT rowid, description FROM findings WHERE rowid > ?",
         (before,),
     )
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone():
-        fill_grams(conn, before)  # from migration 21 on
+    if has_grams(conn):
+        fill_grams(conn, before)
     if rows is None:
         columns = ["audit_id", "rectified_date", "verified_date", "deleted_at"]
         rows = conn.execute(

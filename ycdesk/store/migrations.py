@@ -776,6 +776,11 @@ FTS_FINDINGS_21 = (
 )
 
 
+def has_grams(conn: sqlite3.Connection) -> bool:
+    """Whether the workspace has the index of short texts (migration 21 has run)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_grams'").fetchone() is not None
+
+
 def fill_grams(conn: sqlite3.Connection, after: int = 0) -> None:
     """Index the descriptions of the findings after rowid ``after`` (see SEARCH_GRAMS)."""
     # (A Python function cutting them was no faster: 0.85-0.89 s against 0.75-0.96 s for
